@@ -1,0 +1,50 @@
+"""actplanner's optimisation engine: pure Python plus OR-Tools and PyVRP.
+
+It imports nothing from the application, FastAPI or SQLAlchemy.
+"""
+
+from solver.plan import Caseload, OnCallPeriod, Penalty, Plan, Unmet, Visit
+from solver.problem import (
+    Baseline,
+    BaselineVisit,
+    Client,
+    DisciplineRequirement,
+    OnCallRole,
+    Policy,
+    Problem,
+    Progress,
+    SkillRequirement,
+    SolveParams,
+    Staff,
+    Window,
+)
+
+__all__ = [
+    "Baseline",
+    "BaselineVisit",
+    "Caseload",
+    "Client",
+    "DisciplineRequirement",
+    "OnCallPeriod",
+    "OnCallRole",
+    "Penalty",
+    "Plan",
+    "Policy",
+    "Problem",
+    "Progress",
+    "SkillRequirement",
+    "SolveParams",
+    "Staff",
+    "Unmet",
+    "Visit",
+    "Window",
+    "solve",
+]
+
+
+def __getattr__(name: str):  # noqa: ANN202 - lazy import keeps `import solver` light
+    if name == "solve":
+        from solver.engine import solve
+
+        return solve
+    raise AttributeError(name)

@@ -1,0 +1,68 @@
+"""The solver's answer: a plan for one week, in the solver's own types."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+
+@dataclass(frozen=True)
+class Visit:
+    """A visit: ``staff`` has one id, or two for a paired client. Times are week minutes."""
+
+    client: str
+    staff: tuple[str, ...]
+    day: int
+    start: int
+    end: int
+    purpose: str | None = None
+    pinned: bool = False
+    id: str = ""
+
+
+@dataclass(frozen=True)
+class OnCallPeriod:
+    """One role held by one staff member over [start, end) in week minutes."""
+
+    role: str
+    staff: str
+    start: int
+    end: int
+
+
+@dataclass(frozen=True)
+class Caseload:
+    primary: str
+    itt: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Unmet:
+    """A hard rule the plan could not meet, with a sentence a team lead understands."""
+
+    rule: str
+    detail: str
+    client: str | None = None
+
+
+@dataclass(frozen=True)
+class Penalty:
+    """One soft-goal term of the objective, labelled so the plan can explain itself."""
+
+    label: str
+    goal: str
+    cost: int
+
+
+@dataclass(frozen=True)
+class Plan:
+    visits: tuple[Visit, ...]
+    on_call: tuple[OnCallPeriod, ...]
+    caseload: dict[str, Caseload]
+    unmet: tuple[Unmet, ...] = ()
+    metrics: dict[str, float | int | dict[str, float]] = field(default_factory=dict)
+    status: str = "feasible"
+    seconds: float = 0.0
+    objective: float | None = None
+    bound: float | None = None
+    moved: int | None = None
+    penalties: tuple[Penalty, ...] = ()

@@ -1,0 +1,255 @@
+"""Problem data: what the solver is asked to plan, in its own frozen types.
+
+Times are integer minutes measured from 00:00 local wall-clock time on the
+Monday the week starts (so Tuesday 09:00 is 1440 + 540). Days are indices
+0 (Monday) to 6 (Sunday); a day's minutes run from ``day * 1440``. The solver
+knows nothing of dates, time zones or files: the application's adapter turns
+team files into a ``Problem`` and a ``Plan`` back into a plan file.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+DAY = 1440
+DAYS = 7
+
+#: Disciplines allowed to be a client's primary (FORMATS.md, H11).
+PRIMARY_DISCIPLINES = frozenset(
+    {
+        "case_manager",
+        "social_worker",
+        "nurse",
+        "substance_use_specialist",
+        "employment_specialist",
+        "peer_specialist",
+        "team_leader",
+    }
+)
+
+
+@dataclass(frozen=True)
+class Window:
+    """A half-open span of week minutes [start, end)."""
+
+    start: int
+    end: int
+
+    def __post_init__(self) -> None:
+        if self.end < self.start:
+            raise ValueError(f"Window ends ({self.end}) before it starts ({self.start}).")
+
+    def overlaps(self, other: Window) -> bool:
+        return self.start < other.end and other.start < self.end
+
+    def contains(self, start: int, end: int) -> bool:
+        return self.start <= start and end <= self.end
+
+
+@dataclass(frozen=True)
+class Staff:
+    """A team member. ``location`` indexes ``Problem.travel``.
+
+    ``shifts`` maps a day index to the working window left after leave is
+    removed (the adapter keeps the longest leave-free part of the shift);
+    a day absent from it is a day off. ``leave`` lists leave windows in week
+    minutes, clipped to the week plus the last on-call period.
+    """
+
+    id: str
+    discipline: str
+    fte: float
+    location: int
+    shifts: dict[int, Window]
+    languages: frozenset[str] = frozenset()
+    skills: frozenset[str] = frozenset()
+    max_visits_per_day: int | None = None
+    on_call_roles: frozenset[str] = frozenset()
+    leave: tuple[Window, ...] = ()
+    phone: str = ""
+
+
+@dataclass(frozen=True)
+class DisciplineRequirement:
+    """At least ``visits`` of the week's visits include a staff member of ``discipline``."""
+
+    discipline: str
+    visits: int
+
+
+@dataclass(frozen=True)
+class SkillRequirement:
+    """One visit on a day in ``days`` includes a staff member with ``skill``.
+
+    ``days`` is the due window intersected with the week (never empty: the
+    adapter drops requirements whose window misses the week).
+    """
+
+    skill: str
+    days: tuple[int, ...]
+    due: str = ""
+
+
+@dataclass(frozen=True)
+class Client:
+    """A person the team serves. ``location`` indexes ``Problem.travel``.
+
+    ``availability`` maps a day index to windows in week minutes when a visit
+    may take place; a day absent from it means no visit that day.
+    """
+
+    id: str
+    code: str
+    location: int
+    acuity: str
+    visits_per_week: int
+    visit_minutes: int
+    min_gap_days: int
+    availability: dict[int, tuple[Window, ...]]
+    language: str | None = None
+    primary: str | None = None
+    itt: tuple[str, ...] | None = None
+    excluded_staff: frozenset[str] = frozenset()
+    paired: bool = False
+    discipline_requirements: tuple[DisciplineRequirement, ...] = ()
+    skill_requirements: tuple[SkillRequirement, ...] = ()
+
+
+@dataclass(frozen=True)
+class OnCallRole:
+    name: str
+    disciplines: frozenset[str]
+
+
+@dataclass(frozen=True)
+class Policy:
+    caseload_max_per_staff: int
+    team_approach_min_staff: int
+    #: On-call roles in escalation order (primary, backup, prescriber when defined).
+    on_call_roles: tuple[OnCallRole, ...]
+    #: Minutes after midnight when one on-call period hands over to the next.
+    handoff: int
+    max_consecutive: int
+    #: Minutes after midnight before which last night's primary starts no visit.
+    rest_next_day_start: int | None = None
+
+
+@dataclass(frozen=True)
+class BaselineVisit:
+    """A visit of the plan a re-plan starts from."""
+
+    client: str
+    staff: tuple[str, ...]
+    day: int
+    start: int
+    end: int
+    purpose: str | None = None
+    pinned: bool = False
+    id: str = ""
+
+
+@dataclass(frozen=True)
+class Baseline:
+    """The plan to stay close to. Visits on days before ``from_day`` are kept exactly."""
+
+    visits: tuple[BaselineVisit, ...]
+    from_day: int = 0
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One team's week to plan.
+
+    ``travel[a][b]`` is the travel time in minutes between locations a and b
+    (staff starts, client homes, the office), already computed by the adapter
+    from the team's travel model.
+    """
+
+    team: str
+    staff: tuple[Staff, ...]
+    clients: tuple[Client, ...]
+    policy: Policy
+    travel: tuple[tuple[int, ...], ...]
+    baseline: Baseline | None = None
+
+    def __post_init__(self) -> None:
+        n = len(self.travel)
+        if any(len(row) != n for row in self.travel):
+            raise ValueError("Travel matrix is not square.")
+        for who in (*self.staff, *self.clients):
+            if not 0 <= who.location < n:
+                raise ValueError(f"{who.id}: location {who.location} is not in the travel matrix.")
+
+    @property
+    def staff_by_id(self) -> dict[str, Staff]:
+        return {s.id: s for s in self.staff}
+
+    @property
+    def clients_by_id(self) -> dict[str, Client]:
+        return {c.id: c for c in self.clients}
+
+
+@dataclass(frozen=True)
+class SolveParams:
+    """How long and how to search. Same seed and limit give the same plan."""
+
+    time_limit: float = 30.0
+    seed: int = 0
+    #: Parallel CP-SAT workers; 1 keeps runs deterministic regardless of load.
+    workers: int = 1
+    #: Build the greedy (cheapest insertion) plan only: the benchmark baseline.
+    greedy_only: bool = False
+
+    def __post_init__(self) -> None:
+        if self.time_limit <= 0:
+            raise ValueError("Time limit must be positive.")
+        if self.workers < 1:
+            raise ValueError("Need at least one worker.")
+
+
+@dataclass(frozen=True)
+class Progress:
+    """A progress report sent to the ``on_progress`` callback."""
+
+    phase: str
+    elapsed: float
+    time_limit: float
+    best_objective: float | None = None
+    bound: float | None = None
+    unmet: int | None = None
+    message: str = ""
+
+
+@dataclass(frozen=True)
+class Constants:
+    """Weights of the soft goals, in FORMATS.md's order of importance."""
+
+    non_itt_visit: int = 200
+    team_approach_missing: int = 150
+    travel_minute: int = 1
+    imbalance_minute: int = 1
+    on_call_spread: int = 50
+    moved_visit: int = 400
+    unmet_visit: int = 100_000
+
+
+WEIGHTS = Constants()
+
+__all__ = [
+    "DAY",
+    "DAYS",
+    "PRIMARY_DISCIPLINES",
+    "WEIGHTS",
+    "Baseline",
+    "BaselineVisit",
+    "Client",
+    "DisciplineRequirement",
+    "OnCallRole",
+    "Policy",
+    "Problem",
+    "Progress",
+    "SkillRequirement",
+    "SolveParams",
+    "Staff",
+    "Window",
+]
