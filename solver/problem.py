@@ -11,6 +11,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from solver.plan import OnCallPeriod
+
 DAY = 1440
 DAYS = 7
 
@@ -154,6 +156,7 @@ class Baseline:
 
     visits: tuple[BaselineVisit, ...]
     from_day: int = 0
+    on_call: tuple[OnCallPeriod, ...] = ()
 
 
 @dataclass(frozen=True)

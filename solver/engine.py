@@ -1,0 +1,158 @@
+"""``solve``: the decomposition that turns a Problem into a Plan.
+
+caseload (H11) → on-call rota (H9, H10) → visits by cheapest insertion (a valid
+plan within a second or two) → while time remains, each day's routes are
+re-optimised as a whole by the routing engine, which may hand a visit to
+another eligible staff member that day (H3–H8 kept). A re-plan instead keeps
+the baseline's visits where they still hold and repairs only what broke.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+
+from solver import dayroute
+from solver.caseload import assign_caseload
+from solver.evaluate import metrics, objective, penalties, visits_of
+from solver.greedy import fill
+from solver.oncall import build_on_call, primary_by_day
+from solver.plan import Penalty, Plan, Unmet
+from solver.problem import DAYS, Problem, Progress, SolveParams
+from solver.replan import apply_baseline, count_moved
+from solver.schedule import Schedule
+
+ProgressCallback = Callable[[Progress], bool | None]
+
+
+class Clock:
+    """Time budget and progress reports; a callback returning True asks to stop."""
+
+    def __init__(self, params: SolveParams, on_progress: ProgressCallback | None) -> None:
+        self.params = params
+        self.on_progress = on_progress
+        self.started = time.monotonic()
+        self.stopped = False
+
+    @property
+    def elapsed(self) -> float:
+        return time.monotonic() - self.started
+
+    @property
+    def remaining(self) -> float:
+        return max(0.0, self.params.time_limit - self.elapsed)
+
+    def report(self, phase: str, **fields: object) -> None:
+        if self.on_progress is None:
+            return
+        progress = Progress(
+            phase=phase, elapsed=round(self.elapsed, 3), time_limit=self.params.time_limit, **fields
+        )  # type: ignore[arg-type]
+        if self.on_progress(progress):
+            self.stopped = True
+
+    @property
+    def done(self) -> bool:
+        return self.stopped or self.remaining <= 0
+
+
+def solve(
+    problem: Problem,
+    params: SolveParams | None = None,
+    on_progress: ProgressCallback | None = None,
+) -> Plan:
+    """Plan the week: always returns a plan, with whatever could not be met in ``unmet``."""
+    params = params or SolveParams()
+    clock = Clock(params, on_progress)
+    small = min(2.0, max(0.2, params.time_limit * 0.05))
+
+    clock.report("caseload", message="assigning primaries and ITTs")
+    caseload, unmet = assign_caseload(problem, seed=params.seed, time_limit=small)
+    unmet = list(unmet)
+
+    clock.report("on-call", message="building the on-call rota")
+    baseline = problem.baseline
+    on_call, on_call_unmet, on_call_terms = build_on_call(
+        problem,
+        seed=params.seed,
+        time_limit=small,
+        baseline=baseline.on_call if baseline else (),
+    )
+    unmet.extend(on_call_unmet)
+
+    schedule = Schedule(problem, caseload, primary_by_day(on_call))
+    days = range(DAYS)
+    if baseline is not None:
+        unmet.extend(apply_baseline(schedule, baseline))
+        days = range(min(baseline.from_day, DAYS), DAYS)
+    clock.report("visits", message="placing visits")
+    unmet.extend(fill(schedule, problem.clients, days))
+
+    def finish(status: str, bound: float | None = None) -> Plan:
+        moved = count_moved(schedule, baseline) if baseline is not None else None
+        terms = penalties(schedule, on_call_terms, moved or 0)
+        return Plan(
+            visits=tuple(visits_of(schedule)),
+            on_call=on_call,
+            caseload=caseload,
+            unmet=tuple(_dedupe(unmet)),
+            metrics=metrics(schedule, on_call, moved),
+            status=status,
+            seconds=round(clock.elapsed, 3),
+            objective=objective(terms, unmet, problem, schedule),
+            bound=bound,
+            moved=moved,
+            penalties=tuple(terms),
+        )
+
+    best = finish("feasible")
+    clock.report("first plan", best_objective=best.objective, unmet=len(best.unmet))
+    if params.greedy_only or baseline is not None or clock.done:
+        return _final(best, clock)
+
+    # Improvement: re-route each day as a whole while time remains.
+    def improved(message: str) -> None:
+        nonlocal best
+        candidate = finish("feasible")
+        if candidate.objective is not None and best.objective is not None:
+            if candidate.objective <= best.objective:
+                best = candidate
+        clock.report(
+            "routes", best_objective=best.objective, unmet=len(best.unmet), message=message
+        )
+
+    dayroute.improve(schedule, params, clock, improved)
+    return _final(best, clock)
+
+
+def _final(plan: Plan, clock: Clock) -> Plan:
+    status = "stopped" if clock.stopped else plan.status
+    final = Plan(
+        visits=plan.visits,
+        on_call=plan.on_call,
+        caseload=plan.caseload,
+        unmet=plan.unmet,
+        metrics=plan.metrics,
+        status=status,
+        seconds=round(clock.elapsed, 3),
+        objective=plan.objective,
+        bound=plan.bound,
+        moved=plan.moved,
+        penalties=plan.penalties,
+    )
+    clock.report("done", best_objective=final.objective, unmet=len(final.unmet))
+    return final
+
+
+def _dedupe(unmet: list[Unmet]) -> list[Unmet]:
+    seen: set[tuple[str, str | None, str]] = set()
+    out = []
+    for u in unmet:
+        key = (u.rule, u.client, u.detail)
+        if key not in seen:
+            seen.add(key)
+            out.append(u)
+    return out
+
+
+__all__ = ["Penalty", "solve"]

@@ -1,0 +1,301 @@
+"""Cheapest insertion: the fast construction, the repair step of re-planning, and
+the baseline the benchmarks compare the optimiser against.
+
+Clients are taken hardest first. For each, every set of visit days that keeps
+the spacing rule (H2) is priced by the cheapest feasible insertion of a visit
+on each of its days, with the client's requirements (H4) handed to the days
+that serve them most cheaply; the cheapest set is inserted. Whatever cannot be
+placed is reported in ``unmet`` with the reason in words.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from itertools import combinations
+
+from solver.plan import Unmet
+from solver.problem import DAYS, WEIGHTS, Client, Staff
+from solver.schedule import Insertion, Route, Schedule, tags_met_by
+
+DAY_NAMES = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
+
+Placement = tuple[int, list[tuple[Route, Insertion]]]
+
+
+def requirement_tags(client: Client) -> tuple[list[tuple[str, tuple[int, ...]]], list[tuple[str, int]]]:
+    """The client's requirements as tags: skills with their days, disciplines with counts."""
+    skills = [(f"k:{r.skill}", r.days) for r in client.skill_requirements]
+    disciplines = [(f"d:{r.discipline}", r.visits) for r in client.discipline_requirements]
+    return skills, disciplines
+
+
+def purpose_of(tags: frozenset[str]) -> str:
+    """A visit's purpose category: the requirement it serves, or a home visit."""
+    skills = sorted(t[2:] for t in tags if t.startswith("k:"))
+    if skills:
+        return skills[0]
+    disciplines = sorted(t[2:] for t in tags if t.startswith("d:"))
+    if disciplines:
+        return f"{disciplines[0]} visit"
+    return "home visit"
+
+
+def _placement_cost(schedule: Schedule, client: Client, route: Route, ins: Insertion) -> int:
+    cost = schedule.visit_cost(client, [route.staff.id], ins.travel_delta)
+    # Soft goal 2: a client should meet more than one staff member in the week.
+    seen = {sid for staff, *_ in schedule.visits[client.id].values() for sid in staff}
+    if route.staff.id in seen and len(seen) < schedule.problem.policy.team_approach_min_staff:
+        cost += WEIGHTS.team_approach_missing // 2
+    # Soft goal 4, lightly: spread visits over staff-days rather than filling one.
+    return cost + 3 * len(route.slots)
+
+
+def best_placement(
+    schedule: Schedule,
+    client: Client,
+    day: int,
+    tags: frozenset[str],
+    only: dict[str, frozenset[str]] | None = None,
+) -> Placement | None:
+    """The cheapest way to visit ``client`` on ``day`` with staff bringing ``tags``.
+
+    ``only`` restricts staff per client (re-planning keeps pinned staff).
+    """
+    routes = [
+        r
+        for (sid, d), r in schedule.routes.items()
+        if d == day
+        and schedule.can_serve(r.staff, client, day)
+        and (only is None or client.id not in only or sid in only[client.id])
+    ]
+    if not client.paired:
+        best: Placement | None = None
+        for route in routes:
+            if not tags_met_by([route.staff], tags):
+                continue
+            ins = schedule.best_insertion(route, client)
+            if ins is None:
+                continue
+            cost = _placement_cost(schedule, client, route, ins)
+            if best is None or cost < best[0]:
+                best = (cost, [(route, ins)])
+        return best
+    return _best_pair(schedule, client, routes, tags)
+
+
+def _best_pair(
+    schedule: Schedule, client: Client, routes: list[Route], tags: frozenset[str]
+) -> Placement | None:
+    """Two staff at the same time (H5): try each's feasible start times on the other."""
+    options = {id(r): schedule.insertions(r, client) for r in routes}
+    best: Placement | None = None
+    for i, a in enumerate(routes):
+        for b in routes[i + 1 :]:
+            if not tags_met_by([a.staff, b.staff], tags):
+                continue
+            times = sorted({ins.start for ins in options[id(a)]} | {ins.start for ins in options[id(b)]})
+            for at in times:
+                ia = schedule.insertions(a, client, at)
+                ib = schedule.insertions(b, client, at)
+                if not ia or not ib:
+                    continue
+                xa = min(ia, key=lambda x: x.travel_delta)
+                xb = min(ib, key=lambda x: x.travel_delta)
+                cost = _placement_cost(schedule, client, a, xa) + _placement_cost(
+                    schedule, client, b, xb
+                )
+                if best is None or cost < best[0]:
+                    best = (cost, [(a, xa), (b, xb)])
+    return best
+
+
+def _spaced(days: Iterable[int], gap: int) -> bool:
+    ordered = sorted(days)
+    return all(b - a >= gap for a, b in zip(ordered, ordered[1:], strict=False))
+
+
+class _Pricer:
+    """Memoised cheapest placements of one client, by day and required tags."""
+
+    def __init__(self, schedule: Schedule, client: Client, only: dict[str, frozenset[str]] | None):
+        self.schedule = schedule
+        self.client = client
+        self.only = only
+        self.memo: dict[tuple[int, frozenset[str]], Placement | None] = {}
+
+    def __call__(self, day: int, tags: frozenset[str]) -> Placement | None:
+        key = (day, tags)
+        if key not in self.memo:
+            self.memo[key] = best_placement(self.schedule, self.client, day, tags, self.only)
+        return self.memo[key]
+
+    def cost(self, day: int, tags: frozenset[str]) -> float:
+        found = self(day, tags)
+        return float("inf") if found is None else found[0]
+
+
+def _assign_tags(
+    pattern: tuple[int, ...],
+    price: _Pricer,
+    skills: list[tuple[str, tuple[int, ...]]],
+    disciplines: list[tuple[str, int]],
+) -> tuple[dict[int, frozenset[str]], list[str]]:
+    """Hand each requirement to the pattern days that serve it most cheaply (H4)."""
+    tags: dict[int, frozenset[str]] = {d: frozenset() for d in pattern}
+    missed: list[str] = []
+    for tag, days in skills:
+        options = [
+            (price.cost(d, tags[d] | {tag}) - price.cost(d, tags[d]), d)
+            for d in pattern
+            if d in days and price.cost(d, tags[d] | {tag}) < float("inf")
+        ]
+        if options:
+            d = min(options)[1]
+            tags[d] = tags[d] | {tag}
+        else:
+            missed.append(tag)
+    for tag, count in disciplines:
+        options = sorted(
+            (price.cost(d, tags[d] | {tag}) - price.cost(d, tags[d]), d)
+            for d in pattern
+            if tag not in tags[d] and price.cost(d, tags[d] | {tag}) < float("inf")
+        )
+        for _, d in options[:count]:
+            tags[d] = tags[d] | {tag}
+        if len(options) < count:
+            missed.append(tag)
+    return tags, missed
+
+
+def _outstanding(schedule: Schedule, client: Client) -> tuple[list, list]:
+    """Requirements not yet met by the client's visits already in the schedule."""
+    skills, disciplines = requirement_tags(client)
+    staff_by_id = schedule.problem.staff_by_id
+    kept = schedule.visits[client.id]
+    teams = {d: [staff_by_id[s] for s in v[0] if s in staff_by_id] for d, v in kept.items()}
+    skills = [
+        (tag, days)
+        for tag, days in skills
+        if not any(d in days and tags_met_by(teams[d], frozenset({tag})) for d in teams)
+    ]
+    disciplines = [
+        (tag, count - sum(tags_met_by(t, frozenset({tag})) for t in teams.values()))
+        for tag, count in disciplines
+    ]
+    return skills, [(tag, n) for tag, n in disciplines if n > 0]
+
+
+def place_client(
+    schedule: Schedule,
+    client: Client,
+    days: Iterable[int],
+    only: dict[str, frozenset[str]] | None = None,
+) -> list[Unmet]:
+    """Insert the visits ``client`` still needs on some of ``days``; report what is missing."""
+    kept = set(schedule.visits[client.id])
+    needed = client.visits_per_week - len(kept)
+    if needed <= 0:
+        return []
+    gap = client.min_gap_days
+    price = _Pricer(schedule, client, only)
+    candidates = [
+        d
+        for d in sorted(days)
+        if d not in kept
+        and all(abs(d - k) >= gap for k in kept)
+        and price(d, frozenset()) is not None
+    ]
+    skills, disciplines = _outstanding(schedule, client)
+    best: tuple[tuple[int, float], tuple[int, ...], dict[int, frozenset[str]], list[str]] | None
+    best = None
+    count = min(needed, len(candidates))
+    while count > 0 and best is None:
+        for pattern in combinations(candidates, count):
+            if not _spaced(pattern, gap):
+                continue
+            tags, missed = _assign_tags(pattern, price, skills, disciplines)
+            total = sum(price.cost(d, tags[d]) for d in pattern)
+            key = (len(missed), total)
+            if best is None or key < best[0]:
+                best = (key, pattern, tags, missed)
+        if best is None:
+            count -= 1
+    unmet: list[Unmet] = []
+    placed_days: tuple[int, ...] = ()
+    missed_tags: list[str] = [t for t, _ in skills] + [t for t, _ in disciplines]
+    if best is not None:
+        _, placed_days, tags, missed_tags = best
+        for d in placed_days:
+            found = price(d, tags[d])
+            assert found is not None  # priced finite above
+            schedule.add_visit(client, d, found[1], purpose_of(tags[d]))
+    if len(placed_days) < needed:
+        unmet.append(
+            Unmet(
+                rule="H1",
+                client=client.id,
+                detail=_shortfall_reason(schedule, client, candidates, len(kept) + len(placed_days)),
+            )
+        )
+    for tag in missed_tags:
+        unmet.append(Unmet(rule="H4", client=client.id, detail=_requirement_reason(client, tag)))
+    return unmet
+
+
+def _shortfall_reason(schedule: Schedule, client: Client, candidates: list[int], got: int) -> str:
+    want = client.visits_per_week
+    open_days = [d for d in range(DAYS) if client.availability.get(d)]
+    head = f"{got} of {want} visits"
+    if len(open_days) < want:
+        closed = [DAY_NAMES[d] for d in range(DAYS) if d not in open_days]
+        return f"{head}: no availability on {', '.join(closed)}"
+    blocked = [DAY_NAMES[d] for d in open_days if d not in candidates]
+    if blocked:
+        who = "two staff members" if client.paired else "an eligible staff member"
+        return (
+            f"{head}: no {who} free within the client's windows on {', '.join(blocked)}"
+            + (f" (visits must be {client.min_gap_days} days apart)" if client.min_gap_days > 1 else "")
+        )
+    return f"{head}: visits must be {client.min_gap_days} days apart and only {len(open_days)} days are open"
+
+
+def _requirement_reason(client: Client, tag: str) -> str:
+    kind, name = tag[:1], tag[2:]
+    if kind == "k":
+        return f"no visit by a staff member with skill {name} could be placed in the due window"
+    wanted = next((r.visits for r in client.discipline_requirements if r.discipline == name), 1)
+    return f"fewer than {wanted} visits by a {name.replace('_', ' ')} could be placed"
+
+
+def difficulty(client: Client) -> tuple:
+    """Hardest clients first: pairs, few open days for many visits, requirements."""
+    open_days = sum(1 for d in range(DAYS) if client.availability.get(d))
+    slack = open_days - (client.visits_per_week - 1) * client.min_gap_days - 1
+    reqs = len(client.skill_requirements) + len(client.discipline_requirements)
+    return (
+        not client.paired,
+        slack,
+        -reqs,
+        client.language is None,
+        -client.visits_per_week * client.visit_minutes,
+        client.id,
+    )
+
+
+def fill(
+    schedule: Schedule,
+    clients: Iterable[Client],
+    days: Iterable[int] = range(DAYS),
+    only: dict[str, frozenset[str]] | None = None,
+) -> list[Unmet]:
+    """Place every client's missing visits, hardest client first."""
+    allowed = list(days)
+    unmet: list[Unmet] = []
+    for client in sorted(clients, key=difficulty):
+        unmet.extend(place_client(schedule, client, allowed, only))
+    return unmet
+
+
+def staff_team(schedule: Schedule, ids: Iterable[str]) -> list[Staff]:
+    by_id = schedule.problem.staff_by_id
+    return [by_id[s] for s in ids if s in by_id]
