@@ -16,6 +16,7 @@ from solver import dayroute
 from solver.caseload import assign_caseload
 from solver.evaluate import metrics, objective, penalties, visits_of
 from solver.greedy import fill
+from solver.lns import Search
 from solver.oncall import build_on_call, primary_by_day
 from solver.plan import Penalty, Plan, Unmet
 from solver.problem import DAYS, Problem, Progress, SolveParams
@@ -23,6 +24,13 @@ from solver.replan import apply_baseline, count_moved
 from solver.schedule import Schedule
 
 ProgressCallback = Callable[[Progress], bool | None]
+
+#: Share of the time left after the first plan given to the weekly search; the
+#: rest goes to re-routing each day as a whole.
+LNS_SHARE = 0.6
+#: How much worse (objective units, about minutes of travel) a ruin-and-recreate
+#: result may be and still be accepted at the start of the search.
+THRESHOLD = 30.0
 
 
 class Clock:
@@ -86,20 +94,29 @@ def solve(
         unmet.extend(apply_baseline(schedule, baseline))
         days = range(min(baseline.from_day, DAYS), DAYS)
     clock.report("visits", message="placing visits")
-    unmet.extend(fill(schedule, problem.clients, days))
+    visit_unmet: dict[str, list[Unmet]] = {c.id: [] for c in problem.clients}
+    for item in fill(schedule, problem.clients, days):
+        visit_unmet[item.client or ""].append(item)
+
+    def all_unmet() -> list[Unmet]:
+        return _dedupe(unmet + [u for c in problem.clients for u in visit_unmet[c.id]])
+
+    def cost() -> int:
+        return objective(penalties(schedule, on_call_terms, 0), all_unmet(), problem, schedule)
 
     def finish(status: str, bound: float | None = None) -> Plan:
         moved = count_moved(schedule, baseline) if baseline is not None else None
         terms = penalties(schedule, on_call_terms, moved or 0)
+        found = all_unmet()
         return Plan(
             visits=tuple(visits_of(schedule)),
             on_call=on_call,
             caseload=caseload,
-            unmet=tuple(_dedupe(unmet)),
+            unmet=tuple(found),
             metrics=metrics(schedule, on_call, moved),
             status=status,
             seconds=round(clock.elapsed, 3),
-            objective=objective(terms, unmet, problem, schedule),
+            objective=objective(terms, found, problem, schedule),
             bound=bound,
             moved=moved,
             penalties=tuple(terms),
@@ -110,7 +127,23 @@ def solve(
     if params.greedy_only or baseline is not None or clock.done:
         return _final(best, clock)
 
-    # Improvement: re-route each day as a whole while time remains.
+    # Weekly improvement: ruin and recreate for half the remaining time.
+    search = Search(schedule, visit_unmet, cost, days, params.seed)
+    begin = clock.elapsed
+    span = clock.remaining * LNS_SHARE
+    last_report = begin
+    while not clock.done and clock.elapsed < begin + span:
+        # The acceptance threshold shrinks to zero: explore early, settle late.
+        threshold = THRESHOLD * max(0.0, 1 - (clock.elapsed - begin) / span)
+        if search.step(threshold) or clock.elapsed - last_report > 0.5:
+            last_report = clock.elapsed
+            clock.report(
+                "week", best_objective=search.best, unmet=len(all_unmet()), message="ruin and recreate"
+            )
+    search.finish()
+    best = finish("feasible")
+
+    # Route improvement: re-route each day as a whole while time remains.
     def improved(message: str) -> None:
         nonlocal best
         candidate = finish("feasible")

@@ -40,8 +40,11 @@ def purpose_of(tags: frozenset[str]) -> str:
     return "home visit"
 
 
-def _placement_cost(schedule: Schedule, client: Client, route: Route, ins: Insertion) -> int:
+def _placement_cost(
+    schedule: Schedule, client: Client, route: Route, ins: Insertion, tags: frozenset[str]
+) -> int:
     cost = schedule.visit_cost(client, [route.staff.id], ins.travel_delta)
+    cost += schedule.reserve_cost(route.staff, tags)
     # Soft goal 2: a client should meet more than one staff member in the week.
     seen = {sid for staff, *_ in schedule.visits[client.id].values() for sid in staff}
     if route.staff.id in seen and len(seen) < schedule.problem.policy.team_approach_min_staff:
@@ -76,7 +79,7 @@ def best_placement(
             ins = schedule.best_insertion(route, client)
             if ins is None:
                 continue
-            cost = _placement_cost(schedule, client, route, ins)
+            cost = _placement_cost(schedule, client, route, ins, tags)
             if best is None or cost < best[0]:
                 best = (cost, [(route, ins)])
         return best
@@ -101,8 +104,8 @@ def _best_pair(
                     continue
                 xa = min(ia, key=lambda x: x.travel_delta)
                 xb = min(ib, key=lambda x: x.travel_delta)
-                cost = _placement_cost(schedule, client, a, xa) + _placement_cost(
-                    schedule, client, b, xb
+                cost = _placement_cost(schedule, client, a, xa, tags) + _placement_cost(
+                    schedule, client, b, xb, tags
                 )
                 if best is None or cost < best[0]:
                     best = (cost, [(a, xa), (b, xb)])
@@ -251,7 +254,7 @@ def _shortfall_reason(schedule: Schedule, client: Client, candidates: list[int],
         return f"{head}: no availability on {', '.join(closed)}"
     blocked = [DAY_NAMES[d] for d in open_days if d not in candidates]
     if blocked:
-        who = "two staff members" if client.paired else "an eligible staff member"
+        who = "pair of staff members" if client.paired else "eligible staff member"
         return (
             f"{head}: no {who} free within the client's windows on {', '.join(blocked)}"
             + (f" (visits must be {client.min_gap_days} days apart)" if client.min_gap_days > 1 else "")
@@ -274,8 +277,9 @@ def difficulty(client: Client) -> tuple:
     reqs = len(client.skill_requirements) + len(client.discipline_requirements)
     return (
         not client.paired,
-        slack,
+        min(slack, 1),
         -reqs,
+        slack,
         client.language is None,
         -client.visits_per_week * client.visit_minutes,
         client.id,

@@ -91,6 +91,7 @@ class Schedule:
             c.id: {} for c in problem.clients
         }
         self.pinned: set[tuple[str, int]] = set()
+        self.scarcity = _scarcity(problem)
 
     # -- eligibility ---------------------------------------------------------
 
@@ -209,3 +210,35 @@ class Schedule:
         """Soft cost of one visit: travel plus a penalty per non-ITT staff member (goal 1)."""
         non_itt = sum(not self.in_itt(sid, client.id) for sid in staff_ids)
         return travel_delta * WEIGHTS.travel_minute + non_itt * WEIGHTS.non_itt_visit
+
+    def reserve_cost(self, staff: Staff, tags: frozenset[str]) -> int:
+        """What a routine visit costs when it uses up a scarce discipline or skill.
+
+        A psychiatrist's home visit that serves no psychiatrist requirement takes a
+        slot some other client's requirement may need; the cost grows with how much
+        of that staff's capacity the team's requirements claim.
+        """
+        ratio = max(
+            (r for tag, r in self.scarcity.items() if tag not in tags and _tags_met(staff, frozenset({tag}))),
+            default=0.0,
+        )
+        return int(WEIGHTS.non_itt_visit * min(1.0, ratio))
+
+
+def _scarcity(problem: Problem) -> dict[str, float]:
+    """Per requirement tag: visits the week's requirements need over visits its staff can make."""
+    demand: dict[str, int] = {}
+    for c in problem.clients:
+        for r in c.discipline_requirements:
+            demand[f"d:{r.discipline}"] = demand.get(f"d:{r.discipline}", 0) + r.visits
+        for k in c.skill_requirements:
+            demand[f"k:{k.skill}"] = demand.get(f"k:{k.skill}", 0) + 1
+    ratios = {}
+    for tag, need in demand.items():
+        supply = sum(
+            len(s.shifts) * (s.max_visits_per_day or 8)
+            for s in problem.staff
+            if _tags_met(s, frozenset({tag}))
+        )
+        ratios[tag] = need / supply if supply else 0.0
+    return ratios

@@ -20,7 +20,6 @@ from pathlib import Path
 
 from actplanner.adapter import to_plan_file, to_problem
 from actplanner.checker import check
-from actplanner.demo_data import generate_team
 from actplanner.formats import dump_plan, load_plan, load_team
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -109,6 +108,28 @@ def measure(name: str, team_doc: dict, limit: float, greedy: bool, **kw) -> Run:
     )
 
 
+def scaling_team(clients: int) -> dict:
+    """The first ``clients`` clients of the large agency fixture, area by area, with the
+    staff of the areas they come from: real geography at every size."""
+    large = json.loads((FIXTURES / "large.json").read_text())
+    areas: list[str] = []
+    for c in large["clients"]:
+        area = c["id"].split("-")[1]
+        if area not in areas:
+            areas.append(area)
+    chosen: list[dict] = []
+    used: list[str] = []
+    for area in areas:
+        if len(chosen) >= clients:
+            break
+        used.append(area)
+        chosen += [c for c in large["clients"] if c["id"].split("-")[1] == area]
+    team = dict(large)
+    team["clients"] = chosen[:clients]
+    team["staff"] = [s for s in large["staff"] if s["id"].split("-")[1] in used]
+    return team
+
+
 def _fmt(x: float | None, digits: int = 2) -> str:
     return "–" if x is None else f"{x:.{digits}f}"
 
@@ -169,10 +190,10 @@ def run_all(
             runs.append(measure(name, doc, limit, greedy=False))
 
     scaling: list[tuple[int, Run, Run]] = []
-    sizes = [25, 50] if quick else [25, 50, 100, 200, 400]
+    sizes = [25, 50] if quick else [25, 50, 100, 200, 380]
     for n in sizes:
         echo(f"scaling: {n} clients")
-        doc = generate_team(clients=n)
+        doc = scaling_team(n)
         g = measure(f"{n} clients", doc, 5.0, greedy=True)
         s = measure(f"{n} clients", doc, 5.0 if quick else 30.0, greedy=False)
         scaling.append((n, g, s))
@@ -202,7 +223,7 @@ def run_all(
         "|---|---|---|---|---|---|---|---|---|---|\n",
     ]
     for n, g, s in scaling:
-        staff = len(generate_team(clients=n)["staff"])
+        staff = len(scaling_team(n)["staff"])
         ratio = s.travel / g.travel if g.travel else None
         out.append(
             f"| {n} | {staff} | {_fmt(g.first_valid)} | {g.unmet} | {g.travel} | "

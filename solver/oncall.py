@@ -1,0 +1,360 @@
+"""H9 and H10: the week's on-call rota, as one small CP-SAT model.
+
+For each day d the period [d handoff, d+1 handoff) gets one holder per role in
+``policy.on_call_roles``. Coverage and the consecutive-primary limit are hard
+rules, modelled as heavily weighted slack so that a team that cannot meet them
+still gets the best rota possible, and ``unmet`` says what is missing. Fairness
+and stability are soft goals, returned as labelled ``Penalty`` terms.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from ortools.sat.python import cp_model
+
+from solver.plan import OnCallPeriod, Penalty, Unmet
+from solver.problem import DAY, DAYS, WEIGHTS, OnCallRole, Policy, Problem, Staff, Window
+
+PRIMARY = "primary"
+BACKUP = "backup"
+PRESCRIBER = "prescriber"
+
+DAY_NAMES = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
+#: Periods starting on these days are weekend periods (FORMATS.md soft goal 5).
+WEEKEND = frozenset({5, 6})
+
+# Goal names as in solver.evaluate, so the plan's penalties group together.
+GOAL_ON_CALL = "5 fair on-call"
+GOAL_STABILITY = "stability (re-plan)"
+
+#: An uncovered crisis line is worse than anything else the rota could do.
+UNCOVERED = 10 * WEIGHTS.unmet_visit
+#: Over the consecutive limit only when the line would otherwise go uncovered.
+OVER_CONSECUTIVE = WEIGHTS.unmet_visit
+#: One person as both crisis responder and prescriber leaves no second clinician to call.
+SAME_PRIMARY_AND_PRESCRIBER = 2 * WEIGHTS.on_call_spread
+#: A changed phone holder must be told, like a moved visit.
+CHANGED_PERIOD = WEIGHTS.moved_visit
+#: A period that has already started cannot change hands: history outweighs every rule.
+CHANGED_PAST_PERIOD = 2 * UNCOVERED
+
+Key = tuple[str, int, str]
+
+
+@dataclass(frozen=True)
+class _Term:
+    """One weighted objective term; ``goal`` None marks a hard rule's slack (reported as Unmet)."""
+
+    label: str
+    goal: str | None
+    weight: int
+    expr: cp_model.LinearExprT
+
+
+def period(policy: Policy, day: int) -> Window:
+    """The on-call period starting at the handoff on ``day``."""
+    return Window(day * DAY + policy.handoff, (day + 1) * DAY + policy.handoff)
+
+
+def can_hold(staff: Staff, role: OnCallRole, window: Window) -> bool:
+    """Hard (H9): the role is theirs, their discipline is listed and no leave overlaps."""
+    return (
+        role.name in staff.on_call_roles
+        and staff.discipline in role.disciplines
+        and not any(leave.overlaps(window) for leave in staff.leave)
+    )
+
+
+def primary_by_day(periods: Iterable[OnCallPeriod]) -> dict[int, str]:
+    """Day index → who holds primary for the period starting that day (for H10's rest)."""
+    return {p.start // DAY: p.staff for p in periods if p.role == PRIMARY}
+
+
+def build_on_call(
+    problem: Problem,
+    *,
+    seed: int = 0,
+    time_limit: float = 2.0,
+    baseline: tuple[OnCallPeriod, ...] = (),
+) -> tuple[tuple[OnCallPeriod, ...], list[Unmet], list[Penalty]]:
+    """The week's rota (H9, H10), what it cannot cover, and its fairness and stability terms."""
+    policy = problem.policy
+    eligible = {
+        (role.name, day): [s.id for s in problem.staff if can_hold(s, role, period(policy, day))]
+        for role in policy.on_call_roles
+        for day in range(DAYS)
+    }
+    model = cp_model.CpModel()
+    # holds[role, day, staff]: the staff member holds the role for the period starting that day.
+    holds: dict[Key, cp_model.IntVar] = {
+        (role, day, sid): model.new_bool_var(f"holds(role={role}, day={day}, staff={sid})")
+        for (role, day), ids in eligible.items()
+        for sid in ids
+    }
+    terms: list[_Term] = []
+    terms += _coverage(model, eligible, holds)
+    _primary_is_not_backup(model, holds)
+    terms += _consecutive_primary(model, problem, holds)
+    for name in (role.name for role in policy.on_call_roles):
+        terms += _spread(model, problem, eligible, holds, name)
+    terms += _primary_not_prescriber(model, holds)
+    terms += _changes(problem, baseline, holds)
+    model.minimize(sum(t.weight * t.expr for t in terms))
+
+    hint = _greedy(problem, eligible)
+    for (name, day, sid), var in holds.items():
+        model.add_hint(var, hint.get((name, day)) == sid)
+
+    solver = _solver(seed, time_limit)
+    status = solver.solve(model)
+    penalties: list[Penalty] = []
+    if status in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+        holders = {(r, d): s for (r, d, s), var in holds.items() if solver.boolean_value(var)}
+        for t in terms:
+            cost = t.weight * int(solver.value(t.expr))
+            if t.goal is not None and cost:
+                penalties.append(Penalty(t.label, t.goal, cost))
+    else:
+        # No solution in time (not seen on team-sized inputs): the greedy rota keeps
+        # every hard rule it can, and its soft terms go unscored rather than guessed.
+        holders = hint
+
+    periods = tuple(
+        OnCallPeriod(role.name, holders[role.name, day], w.start, w.end)
+        for day in range(DAYS)
+        for role in policy.on_call_roles
+        if (role.name, day) in holders
+        for w in (period(policy, day),)
+    )
+    unmet = _uncovered(problem, eligible, holders) + _over_consecutive(problem, holders)
+    return periods, unmet, penalties
+
+
+# -- hard rules --------------------------------------------------------------------------
+
+
+def _coverage(
+    model: cp_model.CpModel,
+    eligible: dict[tuple[str, int], list[str]],
+    holds: dict[Key, cp_model.IntVar],
+) -> list[_Term]:
+    """Hard (H9): exactly one holder per role and period, slack only when no one can take it."""
+    terms: list[_Term] = []
+    for (role, day), ids in eligible.items():
+        if not ids:
+            continue
+        uncovered = model.new_bool_var(f"uncovered(role={role}, day={day})")
+        model.add(sum(holds[role, day, sid] for sid in ids) + uncovered == 1)
+        terms.append(
+            _Term(f"{role} on call uncovered on {DAY_NAMES[day]}", None, UNCOVERED, uncovered)
+        )
+    return terms
+
+
+def _primary_is_not_backup(model: cp_model.CpModel, holds: dict[Key, cp_model.IntVar]) -> None:
+    """Hard (H9): the backup is someone other than the primary, or the backup is left uncovered."""
+    for (role, day, sid), var in holds.items():
+        if role == PRIMARY and (BACKUP, day, sid) in holds:
+            model.add_at_most_one(var, holds[BACKUP, day, sid])
+
+
+def _consecutive_primary(
+    model: cp_model.CpModel, problem: Problem, holds: dict[Key, cp_model.IntVar]
+) -> list[_Term]:
+    """Hard (H10): no one is primary for more than max_consecutive periods in a row."""
+    limit = problem.policy.max_consecutive
+    terms: list[_Term] = []
+    for s in problem.staff:
+        for first in range(DAYS - limit):
+            window = [
+                holds[key]
+                for d in range(first, first + limit + 1)
+                if (key := (PRIMARY, d, s.id)) in holds
+            ]
+            if len(window) <= limit:
+                continue
+            over = model.new_bool_var(f"over_consecutive(staff={s.id}, from_day={first})")
+            model.add(sum(window) <= limit + over)
+            terms.append(
+                _Term(
+                    f"{s.id} primary more than {limit} periods in a row from {DAY_NAMES[first]}",
+                    None,
+                    OVER_CONSECUTIVE,
+                    over,
+                )
+            )
+    return terms
+
+
+# -- soft goals --------------------------------------------------------------------------
+
+
+def _spread(
+    model: cp_model.CpModel,
+    problem: Problem,
+    eligible: dict[tuple[str, int], list[str]],
+    holds: dict[Key, cp_model.IntVar],
+    role: str,
+) -> list[_Term]:
+    """Soft (goal 5): each person's periods of a role, and its weekends, near an even share.
+
+    A person's share is floor or ceil of periods ÷ eligible people; each period
+    outside that band costs, so a perfectly even rota costs nothing, and counts
+    within the band differ by at most one.
+    """
+    terms: list[_Term] = []
+    for name, days in (("", range(DAYS)), (" weekend", sorted(WEEKEND))):
+        coverable = [d for d in days if eligible[role, d]]
+        people = sorted({sid for d in coverable for sid in eligible[role, d]})
+        if len(people) < 2:
+            continue
+        low, high = len(coverable) // len(people), -(-len(coverable) // len(people))
+        for sid in people:
+            count = sum(holds[key] for d in coverable if (key := (role, d, sid)) in holds)
+            label = f"on-call {role}{name} spread (staff={sid}, share {low}-{high})"
+            off = model.new_int_var(0, DAYS, label)
+            model.add(off >= count - high)
+            model.add(off >= low - count)
+            terms.append(_Term(label, GOAL_ON_CALL, WEIGHTS.on_call_spread, off))
+    return terms
+
+
+def _primary_not_prescriber(
+    model: cp_model.CpModel, holds: dict[Key, cp_model.IntVar]
+) -> list[_Term]:
+    """Soft (goal 5): the prescriber on call is not the primary too, so two people can be called."""
+    terms: list[_Term] = []
+    for (role, day, sid), var in holds.items():
+        other = holds.get((PRESCRIBER, day, sid))
+        if role != PRIMARY or other is None:
+            continue
+        label = f"same person primary and prescriber (staff={sid}, day={DAY_NAMES[day]})"
+        both = model.new_bool_var(label)
+        model.add(both >= var + other - 1)
+        terms.append(_Term(label, GOAL_ON_CALL, SAME_PRIMARY_AND_PRESCRIBER, both))
+    return terms
+
+
+def _changes(
+    problem: Problem, baseline: tuple[OnCallPeriod, ...], holds: dict[Key, cp_model.IntVar]
+) -> list[_Term]:
+    """Soft (re-plan): keep the previous rota's holders; periods already started weigh much more."""
+    policy = problem.policy
+    from_day = problem.baseline.from_day if problem.baseline is not None else 0
+    terms: list[_Term] = []
+    for p in baseline:
+        day = (p.start - policy.handoff) // DAY
+        if not 0 <= day < DAYS or p.start != period(policy, day).start:
+            # A period from another week or an older handoff time has nothing to keep.
+            continue
+        var = holds.get((p.role, day, p.staff))
+        # The old holder may no longer be eligible (new leave): the change is then forced.
+        kept: cp_model.LinearExprT = 0 if var is None else var
+        terms.append(
+            _Term(
+                f"changed on-call period ({p.role}, {DAY_NAMES[day]}, was {p.staff})",
+                GOAL_STABILITY,
+                CHANGED_PAST_PERIOD if day < from_day else CHANGED_PERIOD,
+                1 - kept,
+            )
+        )
+    return terms
+
+
+# -- hint, solver and reporting -----------------------------------------------------------
+
+
+def _greedy(
+    problem: Problem, eligible: dict[tuple[str, int], list[str]]
+) -> dict[tuple[str, int], str]:
+    """Day by day, whoever eligible has the fewest periods of the role and breaks no hard rule."""
+    limit = problem.policy.max_consecutive
+    held: dict[tuple[str, int], str] = {}
+    counts: dict[tuple[str, str], int] = {}
+    for day in range(DAYS):
+        for role in problem.policy.on_call_roles:
+            ids = eligible[role.name, day]
+            if role.name == BACKUP:
+                ids = [sid for sid in ids if held.get((PRIMARY, day)) != sid]
+            if not ids:
+                continue
+
+            best = min(ids, key=lambda sid: _greedy_rank(held, counts, role.name, day, sid, limit))
+            held[role.name, day] = best
+            counts[role.name, best] = counts.get((role.name, best), 0) + 1
+    return held
+
+
+def _greedy_rank(
+    held: dict[tuple[str, int], str],
+    counts: dict[tuple[str, str], int],
+    role: str,
+    day: int,
+    sid: str,
+    limit: int,
+) -> tuple[bool, int, str]:
+    """Breaking the consecutive limit last, then fewest periods so far, then by id."""
+    streak = 0
+    while streak < day and held.get((PRIMARY, day - streak - 1)) == sid:
+        streak += 1
+    return (role == PRIMARY and streak >= limit, counts.get((role, sid), 0), sid)
+
+
+def _solver(seed: int, time_limit: float) -> cp_model.CpSolver:
+    """A single-worker solver bounded by deterministic time, so one seed gives one answer."""
+    solver = cp_model.CpSolver()
+    solver.parameters.num_workers = 1
+    solver.parameters.random_seed = seed
+    solver.parameters.max_deterministic_time = time_limit
+    # Wall-clock guard only; the deterministic limit normally stops the search first.
+    solver.parameters.max_time_in_seconds = 2 * time_limit
+    return solver
+
+
+def _uncovered(
+    problem: Problem,
+    eligible: dict[tuple[str, int], list[str]],
+    holders: dict[tuple[str, int], str],
+) -> list[Unmet]:
+    """Hard (H9): one sentence per role and day left without a holder, saying why."""
+    out: list[Unmet] = []
+    for day in range(DAYS):
+        for role in problem.policy.on_call_roles:
+            if (role.name, day) in holders:
+                continue
+            ids = eligible[role.name, day]
+            head = f"No one can be {role.name} on call on {DAY_NAMES[day]}"
+            if ids:
+                why = f"everyone eligible ({', '.join(ids)}) is already primary for that period"
+            else:
+                disciplines = ", ".join(d.replace("_", " ") for d in sorted(role.disciplines))
+                why = (
+                    f"no staff member with the {role.name} role and a listed discipline "
+                    f"({disciplines}) is free of leave for the period"
+                )
+            out.append(Unmet("H9", f"{head}: {why}."))
+    return out
+
+
+def _over_consecutive(problem: Problem, holders: dict[tuple[str, int], str]) -> list[Unmet]:
+    """Hard (H10): one sentence per run of primary periods longer than max_consecutive."""
+    limit = problem.policy.max_consecutive
+    out: list[Unmet] = []
+    day = 0
+    while day < DAYS:
+        sid = holders.get((PRIMARY, day))
+        end = day + 1
+        while sid is not None and end < DAYS and holders.get((PRIMARY, end)) == sid:
+            end += 1
+        if sid is not None and end - day > limit:
+            out.append(
+                Unmet(
+                    "H10",
+                    f"{sid} is primary on call for {end - day} periods in a row, "
+                    f"{DAY_NAMES[day]} to {DAY_NAMES[end - 1]}, above the limit of {limit}.",
+                )
+            )
+        day = end
+    return out

@@ -1,0 +1,293 @@
+"""Lenient reading of the raw team and plan dicts, shared by rules and metrics.
+
+Nothing here trusts its input: a malformed value reads as None or an empty
+container instead of raising, and a plan visit that cannot be placed in the
+week is set aside with a sentence that H12 reports.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta
+
+from .report import Violation
+from .travel import Place, Travel, as_point
+
+WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
+DAY_MINUTES = 24 * 60
+_TIME = re.compile(r"([0-9]{2}):([0-9]{2})")
+_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
+
+
+def parse_time(value: object, *, end: bool = False) -> int | None:
+    """Minutes after midnight of "HH:MM"; "24:00" only when ``end``."""
+    if not isinstance(value, str) or (match := _TIME.fullmatch(value)) is None:
+        return None
+    hours, minutes = int(match[1]), int(match[2])
+    if end and hours == 24 and minutes == 0:
+        return DAY_MINUTES
+    if hours > 23 or minutes > 59:
+        return None
+    return hours * 60 + minutes
+
+
+def parse_date(value: object) -> date | None:
+    """The date of "YYYY-MM-DD", or None."""
+    if not isinstance(value, str) or not _DATE.fullmatch(value):
+        return None
+    try:
+        return date.fromisoformat(value)
+    except ValueError:
+        return None
+
+
+def parse_datetime(value: object) -> datetime | None:
+    """The naive local date-time of "YYYY-MM-DDTHH:MM" ("T24:00" is next midnight)."""
+    if not isinstance(value, str):
+        return None
+    day_text, sep, time_text = value.partition("T")
+    day, minutes = parse_date(day_text), parse_time(time_text, end=True)
+    if not sep or day is None or minutes is None:
+        return None
+    return at(day, minutes)
+
+
+def at(day: date, minutes: int) -> datetime:
+    """The local date-time ``minutes`` after midnight of ``day``."""
+    return datetime.combine(day, time()) + timedelta(minutes=minutes)
+
+
+def hhmm(minutes: int) -> str:
+    return f"{minutes // 60:02d}:{minutes % 60:02d}"
+
+
+def stamp(moment: datetime) -> str:
+    return moment.strftime("%Y-%m-%dT%H:%M")
+
+
+def weekday(day: date) -> str:
+    return WEEKDAYS[day.weekday()]
+
+
+def as_dict(value: object) -> dict:
+    return value if isinstance(value, dict) else {}
+
+
+def as_list(value: object) -> list:
+    return value if isinstance(value, list) else []
+
+
+def overlaps(a: tuple[datetime, datetime], b: tuple[datetime, datetime]) -> bool:
+    """Whether two half-open intervals share any time."""
+    return a[0] < b[1] and b[0] < a[1]
+
+
+def _text(value: object) -> str | None:
+    return value if isinstance(value, str) else None
+
+
+def _index(items: object) -> dict[str, dict]:
+    """Entries of a team-file list by id; the first of duplicated ids wins."""
+    found: dict[str, dict] = {}
+    for item in as_list(items):
+        if isinstance(item, dict) and isinstance(item.get("id"), str):
+            found.setdefault(item["id"], item)
+    return found
+
+
+@dataclass(frozen=True)
+class Visit:
+    """A plan visit with a known client and a date inside the week.
+
+    ``listed`` is the staff list as written (H5 judges it); ``staff`` is its
+    distinct string ids. ``start``/``end`` are None when malformed.
+    """
+
+    id: str
+    client: str
+    listed: tuple[object, ...]
+    date: date
+    start: int | None
+    end: int | None
+
+    @property
+    def staff(self) -> tuple[str, ...]:
+        return tuple(dict.fromkeys(s for s in self.listed if isinstance(s, str)))
+
+    @property
+    def timed(self) -> bool:
+        return self.start is not None and self.end is not None
+
+    @property
+    def interval(self) -> tuple[datetime, datetime]:
+        assert self.start is not None and self.end is not None
+        return at(self.date, self.start), at(self.date, self.end)
+
+    def when(self) -> str:
+        if self.timed:
+            assert self.start is not None and self.end is not None
+            return f"{self.date} {hhmm(self.start)}–{hhmm(self.end)}"
+        return str(self.date)
+
+
+@dataclass(frozen=True)
+class OnCall:
+    """A plan on-call entry; ``start``/``end`` are None when malformed."""
+
+    index: int
+    role: object
+    staff: str | None
+    start: datetime | None
+    end: datetime | None
+    raw_start: object
+    raw_end: object
+
+
+@dataclass(frozen=True)
+class ClientRules:
+    """A client's visit needs after applying their acuity level's defaults."""
+
+    acuity: object
+    visits_per_week: int | None
+    visit_minutes: int | None
+    min_gap_days: int | None
+
+
+class Context:
+    """Indexes of one team file and one plan file, read leniently."""
+
+    def __init__(self, team: object, plan: object, week_start: str | None = None) -> None:
+        self.team = as_dict(team)
+        self.plan = as_dict(plan)
+        header = as_dict(self.team.get("team"))
+        self.team_id = header.get("id")
+        self.office = header.get("office")
+        self.policy = as_dict(self.team.get("policy"))
+        self.on_call_policy = as_dict(self.policy.get("on_call"))
+        self.staff = _index(self.team.get("staff"))
+        self.clients = _index(self.team.get("clients"))
+        self.requested_week = week_start
+        self.week_start = self._week_start()
+        self.dates = (
+            [self.week_start + timedelta(days=i) for i in range(7)] if self.week_start else []
+        )
+        self.handoff = parse_time(self.on_call_policy.get("handoff", "00:00"))
+        self.travel = Travel(self.policy.get("travel"))
+        self.visits: list[Visit] = []
+        self.visit_problems: list[Violation] = []
+        self._read_visits()
+        self.on_call = [
+            OnCall(
+                i,
+                e.get("role"),
+                _text(e.get("staff")),
+                parse_datetime(e.get("start")),
+                parse_datetime(e.get("end")),
+                e.get("start"),
+                e.get("end"),
+            )
+            for i, e in enumerate(as_list(self.plan.get("on_call")))
+            if isinstance(e, dict)
+        ]
+
+    def _week_start(self) -> date | None:
+        # The plan's own week is what its dates mean; a different requested
+        # week is an H12 violation, not a reason to misread every visit.
+        return parse_date(self.plan.get("week_start")) or parse_date(self.requested_week)
+
+    def _read_visits(self) -> None:
+        for i, raw in enumerate(as_list(self.plan.get("visits"))):
+            if not isinstance(raw, dict):
+                self._problem(f"visits[{i}] is not a visit.")
+                continue
+            name = _text(raw.get("id")) or f"visits[{i}]"
+            client, day = raw.get("client"), parse_date(raw.get("date"))
+            known = _text(client) if _text(client) in self.clients else None
+            if known is None:
+                self._problem(f"Visit {name} is for client {client!r}, who is not in the team.")
+                continue
+            if day is None:
+                self._problem(
+                    f"Visit {name} has date {raw.get('date')!r}, not a YYYY-MM-DD date.",
+                    client=known,
+                )
+                continue
+            if self.dates and day not in self.dates:
+                self._problem(
+                    f"Visit {name} is on {day}, outside the week "
+                    f"{self.dates[0]} to {self.dates[-1]}.",
+                    client=known,
+                    date=str(day),
+                )
+                continue
+            start, end = parse_time(raw.get("start")), parse_time(raw.get("end"), end=True)
+            for key, value in (("start", start), ("end", end)):
+                if value is None:
+                    self._problem(
+                        f"Visit {name} has {key} time {raw.get(key)!r}, not a time (HH:MM).",
+                        client=known,
+                        date=str(day),
+                    )
+            staff = raw.get("staff")
+            listed = tuple(staff) if isinstance(staff, list) else ()
+            if not isinstance(staff, list):
+                self._problem(f"Visit {name} has no staff list.", client=known, date=str(day))
+            self.visits.append(Visit(name, known, listed, day, start, end))
+
+    def _problem(self, message: str, *, client: str | None = None, date: str | None = None) -> None:
+        self.visit_problems.append(Violation("H12", message, client=client, date=date))
+
+    # -- team-file lookups -------------------------------------------------
+
+    def client_rules(self, client_id: str) -> ClientRules:
+        client = self.clients[client_id]
+        levels = as_dict(self.policy.get("acuity"))
+        level = as_dict(levels.get(_text(client.get("acuity"))))
+        return ClientRules(
+            acuity=client.get("acuity"),
+            visits_per_week=client.get("visits_per_week", level.get("visits_per_week")),
+            visit_minutes=client.get("visit_minutes", level.get("visit_minutes")),
+            min_gap_days=level.get("min_gap_days", 1),
+        )
+
+    def shift(self, staff_id: str, day: date) -> tuple[int, int] | None:
+        """(start, end) minutes of a staff member's shift on a date, None on a day off."""
+        window = as_dict(self.staff[staff_id].get("shifts")).get(weekday(day))
+        if not isinstance(window, list) or len(window) != 2:
+            return None
+        start, end = parse_time(window[0]), parse_time(window[1], end=True)
+        if start is None or end is None:
+            return None
+        return start, end
+
+    def leave(self, staff_id: str) -> list[tuple[datetime, datetime]]:
+        periods = []
+        for item in as_list(self.staff[staff_id].get("leave")):
+            item = as_dict(item)
+            start, end = parse_datetime(item.get("start")), parse_datetime(item.get("end"))
+            if start is not None and end is not None:
+                periods.append((start, end))
+        return periods
+
+    def start_place(self, staff_id: str) -> Place:
+        own = self.staff[staff_id].get("start")
+        if own is None:
+            return Place(
+                f"{staff_id}'s start (the office)", (staff_id, "office"), as_point(self.office)
+            )
+        return Place(f"{staff_id}'s start", (staff_id,), as_point(own))
+
+    def home(self, client_id: str) -> Place:
+        return Place(client_id, (client_id,), as_point(self.clients[client_id].get("home")))
+
+    def periods(self) -> list[tuple[date, datetime, datetime]]:
+        """The week's on-call periods: (date d, d handoff, d+1 handoff)."""
+        if self.handoff is None:
+            return []
+        return [
+            (d, at(d, self.handoff), at(d + timedelta(days=1), self.handoff)) for d in self.dates
+        ]
+
+    def visits_of(self, client_id: str) -> list[Visit]:
+        return [v for v in self.visits if v.client == client_id]

@@ -1,0 +1,73 @@
+"""check(): run every hard rule over a team file and a plan file."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import replace
+
+from .caseload_rules import h11_caseload, h12_integrity
+from .context import Context, as_dict, as_list
+from .figures import metrics
+from .on_call_rules import h9_on_call_coverage, h10_on_call_limits
+from .report import Report, Violation
+from .route_rules import h7_routes, h8_daily_limit
+from .visit_rules import (
+    h1_visit_count,
+    h2_spacing,
+    h3_staff_eligibility,
+    h4_requirements,
+    h5_pairs,
+    h6_time_windows,
+)
+
+Rule = Callable[[Context], list[Violation]]
+RULES: tuple[Rule, ...] = (
+    h1_visit_count,
+    h2_spacing,
+    h3_staff_eligibility,
+    h4_requirements,
+    h5_pairs,
+    h6_time_windows,
+    h7_routes,
+    h8_daily_limit,
+    h9_on_call_coverage,
+    h10_on_call_limits,
+    h11_caseload,
+    h12_integrity,
+)
+
+
+def check(team: dict, plan: dict, *, week_start: str | None = None) -> Report:
+    """Check a plan against its team file: every hard rule, then the metrics.
+
+    ``team`` and ``plan`` are the raw JSON objects; ``week_start``, when given,
+    is the week that was asked for. Malformed input becomes violations, never
+    an exception.
+    """
+    ctx = Context(team, plan, week_start)
+    excuses = _excuses(ctx.plan)
+    violations: list[Violation] = []
+    for rule in RULES:
+        code = rule.__name__.split("_")[0].upper()
+        try:
+            found = rule(ctx)
+        except Exception as exc:  # A broken file must yield a report.
+            found = [
+                Violation(
+                    code,
+                    f"{code} could not be checked: the files are malformed "
+                    f"({type(exc).__name__}: {exc}).",
+                )
+            ]
+        violations.extend(replace(v, excused=(v.rule, v.client) in excuses) for v in found)
+    return Report(violations=violations, metrics=metrics(ctx.team, ctx.plan))
+
+
+def _excuses(plan: dict) -> set[tuple[object, str | None]]:
+    """(rule, client) pairs the plan's unmet owns up to; client None for rules without one."""
+    found = set()
+    for entry in as_list(plan.get("unmet")):
+        entry = as_dict(entry)
+        client = entry.get("client")
+        found.add((entry.get("rule"), client if isinstance(client, str) else None))
+    return found

@@ -1,0 +1,268 @@
+"""Hard rules H1–H6: what each client's visits must look like."""
+
+from __future__ import annotations
+
+from collections import Counter
+from datetime import timedelta
+from itertools import pairwise
+
+from .context import Context, Visit, as_dict, as_list, hhmm, overlaps, parse_date, parse_time
+from .context import weekday as weekday_of
+from .report import Violation
+
+
+def h1_visit_count(ctx: Context) -> list[Violation]:
+    """Hard: each client has exactly visits_per_week visits, on distinct dates."""
+    found = []
+    for cid in ctx.clients:
+        visits = ctx.visits_of(cid)
+        wanted = ctx.client_rules(cid).visits_per_week
+        if not isinstance(wanted, int) or isinstance(wanted, bool):
+            found.append(
+                Violation(
+                    "H1",
+                    f"{cid}'s visits per week cannot be told: acuity "
+                    f"{ctx.clients[cid].get('acuity')!r} is not in the policy.",
+                    client=cid,
+                )
+            )
+        elif len(visits) != wanted:
+            found.append(
+                Violation(
+                    "H1",
+                    f"{cid} has {len(visits)} visit(s) this week; their plan calls for {wanted}.",
+                    client=cid,
+                )
+            )
+        for day, count in sorted(Counter(v.date for v in visits).items()):
+            if count > 1:
+                found.append(
+                    Violation(
+                        "H1",
+                        f"{cid} has {count} visits on {day}; each visit "
+                        "must be on a different date.",
+                        client=cid,
+                        date=str(day),
+                    )
+                )
+    return found
+
+
+def h2_spacing(ctx: Context) -> list[Violation]:
+    """Hard: two visit dates of one client are at least min_gap_days apart.
+
+    Same-date visits are left to H1; only gaps inside the week are judged.
+    """
+    found = []
+    for cid in ctx.clients:
+        gap = ctx.client_rules(cid).min_gap_days
+        if not isinstance(gap, int):
+            continue
+        dates = sorted({v.date for v in ctx.visits_of(cid)})
+        for before, after in pairwise(dates):
+            apart = (after - before).days
+            if apart < gap:
+                found.append(
+                    Violation(
+                        "H2",
+                        f"{cid} is visited on {before} and {after}, {apart} day(s) apart; their "
+                        f"acuity needs at least {gap} day(s) between visits.",
+                        client=cid,
+                        date=str(after),
+                    )
+                )
+    return found
+
+
+def h3_staff_eligibility(ctx: Context) -> list[Violation]:
+    """Hard: every visiting staff member works then, is not excluded, speaks the language."""
+    found = []
+    for visit in ctx.visits:
+        client = ctx.clients[visit.client]
+        excluded = as_list(client.get("excluded_staff"))
+        language = client.get("language")
+        for sid in visit.staff:
+            if sid not in ctx.staff:
+                continue  # H12 reports unknown staff.
+            problem = _not_working(ctx, sid, visit)
+            if problem:
+                found.append(_h3(visit, sid, problem))
+            if sid in excluded:
+                found.append(
+                    _h3(
+                        visit,
+                        sid,
+                        f"{sid} is on {visit.client}'s excluded-staff list "
+                        f"but visits them on {visit.date}.",
+                    )
+                )
+            if language is not None and language not in as_list(ctx.staff[sid].get("languages")):
+                found.append(
+                    _h3(
+                        visit,
+                        sid,
+                        f"{visit.client} speaks {language!r} but {sid}, "
+                        f"who visits them on {visit.date}, does not.",
+                    )
+                )
+    return found
+
+
+def _not_working(ctx: Context, sid: str, visit: Visit) -> str | None:
+    shift = ctx.shift(sid, visit.date)
+    if shift is None:
+        return (
+            f"{sid} has no shift on {weekday_of(visit.date)} {visit.date} but visits "
+            f"{visit.client} that day."
+        )
+    if not visit.timed:
+        return None  # H12 reports the malformed time.
+    assert visit.start is not None and visit.end is not None
+    if not (shift[0] <= visit.start and visit.end <= shift[1]):
+        return (
+            f"{sid}'s visit to {visit.client} on {visit.when()} is outside their shift "
+            f"{hhmm(shift[0])}–{hhmm(shift[1])}."
+        )
+    for leave in ctx.leave(sid):
+        if overlaps(visit.interval, leave):
+            return f"{sid} is on leave during their visit to {visit.client} on {visit.when()}."
+    return None
+
+
+def _h3(visit: Visit, sid: str, message: str) -> Violation:
+    return Violation("H3", message, client=visit.client, staff=sid, date=str(visit.date))
+
+
+def h4_requirements(ctx: Context) -> list[Violation]:
+    """Hard: every discipline and skill requirement of a client holds."""
+    found = []
+    for cid, client in ctx.clients.items():
+        visits = ctx.visits_of(cid)
+        for i, req in enumerate(as_list(client.get("requirements"))):
+            req = as_dict(req)
+            if "discipline" in req:
+                found.extend(_discipline_requirement(ctx, cid, visits, req))
+            elif "skill" in req:
+                found.extend(_skill_requirement(ctx, cid, visits, req))
+            else:
+                found.append(
+                    Violation(
+                        "H4",
+                        f"{cid}'s requirement #{i + 1} names neither a discipline nor a skill.",
+                        client=cid,
+                    )
+                )
+    return found
+
+
+def _discipline_requirement(ctx: Context, cid: str, visits: list[Visit], req: dict) -> list:
+    discipline, wanted = req.get("discipline"), req.get("visits", 1)
+    got = sum(
+        any(ctx.staff.get(s, {}).get("discipline") == discipline for s in v.staff) for v in visits
+    )
+    if isinstance(wanted, int) and got >= wanted:
+        return []
+    return [
+        Violation(
+            "H4",
+            f"{cid} has {got} visit(s) with a {discipline} this week; their "
+            f"treatment plan requires {wanted}.",
+            client=cid,
+        )
+    ]
+
+
+def _skill_requirement(ctx: Context, cid: str, visits: list[Visit], req: dict) -> list:
+    skill, due, width = req.get("skill"), parse_date(req.get("due")), req.get("window_days", 0)
+    if due is None or not isinstance(width, int):
+        return [
+            Violation(
+                "H4", f"{cid}'s {skill} requirement has no usable due date or window.", client=cid
+            )
+        ]
+    low, high = due - timedelta(days=width), due + timedelta(days=width)
+    if not ctx.dates or high < ctx.dates[0] or low > ctx.dates[-1]:
+        return []
+    for visit in visits:
+        if low <= visit.date <= high and any(
+            skill in as_list(ctx.staff.get(s, {}).get("skills")) for s in visit.staff
+        ):
+            return []
+    return [
+        Violation(
+            "H4",
+            f"{cid} needs a visit by someone with skill {skill!r} between {low} "
+            f"and {high} (due {due}); none is planned.",
+            client=cid,
+            date=str(due),
+        )
+    ]
+
+
+def h5_pairs(ctx: Context) -> list[Violation]:
+    """Hard: a paired client's visits have exactly two distinct staff, others exactly one."""
+    found = []
+    for visit in ctx.visits:
+        paired = ctx.clients[visit.client].get("paired") is True
+        listed, distinct = len(visit.listed), len(set(map(repr, visit.listed)))
+        if paired and (listed != 2 or distinct != 2):
+            message = (
+                f"{visit.client} must be visited by two different staff members (a safety "
+                f"rule), but visit {visit.id} on {visit.date} lists {listed} "
+                f"({distinct} different)."
+            )
+        elif not paired and listed != 1:
+            message = (
+                f"Visit {visit.id} to {visit.client} on {visit.date} lists {listed} staff "
+                "members; an unpaired client is visited by exactly one."
+            )
+        else:
+            continue
+        found.append(Violation("H5", message, client=visit.client, date=str(visit.date)))
+    return found
+
+
+def h6_time_windows(ctx: Context) -> list[Violation]:
+    """Hard: a visit lasts visit_minutes and lies inside one availability window that day."""
+    found = []
+    for visit in ctx.visits:
+        if not visit.timed:
+            continue  # H12 reports the malformed time.
+        assert visit.start is not None and visit.end is not None
+        client = ctx.clients[visit.client]
+        minutes = ctx.client_rules(visit.client).visit_minutes
+        if visit.end - visit.start != minutes:
+            found.append(
+                _h6(
+                    visit,
+                    f"Visit {visit.id} to {visit.client} on {visit.when()} lasts "
+                    f"{visit.end - visit.start} minutes; their visits last {minutes}.",
+                )
+            )
+        availability = client.get("availability")
+        if availability is None:
+            continue  # No availability key: the client can be visited any time.
+        windows = [
+            w
+            for w in as_list(as_dict(availability).get(weekday_of(visit.date)))
+            if isinstance(w, list) and len(w) == 2
+        ]
+        spans = [(parse_time(a), parse_time(b, end=True)) for a, b in windows]
+        if any(
+            a is not None and b is not None and a <= visit.start and visit.end <= b
+            for a, b in spans
+        ):
+            continue
+        shown = ", ".join(f"{a}–{b}" for a, b in windows) or "no time at all"
+        found.append(
+            _h6(
+                visit,
+                f"Visit {visit.id} to {visit.client} on {visit.when()} is outside "
+                f"their availability on {weekday_of(visit.date)} ({shown}).",
+            )
+        )
+    return found
+
+
+def _h6(visit: Visit, message: str) -> Violation:
+    return Violation("H6", message, client=visit.client, date=str(visit.date))
