@@ -18,7 +18,7 @@ from dataclasses import dataclass
 import numpy as np
 import pyvrp
 from pyvrp.exceptions import PenaltyBoundWarning
-from pyvrp.stop import MaxRuntime, MultipleCriteria, NoImprovement, StoppingCriterion
+from pyvrp.stop import MaxIterations, MaxRuntime, MultipleCriteria, NoImprovement, StoppingCriterion
 
 
 @dataclass(frozen=True)
@@ -154,6 +154,7 @@ def solve_routing(
     seed: int = 0,
     initial: tuple[Route, ...] | None = None,
     no_improvement: int | None = None,
+    max_iterations: int | None = None,
 ) -> RoutingResult:
     """Route the vehicles with PyVRP for at most ``time_limit`` seconds.
 
@@ -176,6 +177,10 @@ def solve_routing(
     criteria: list[StoppingCriterion] = [MaxRuntime(remaining)]
     if no_improvement is not None:
         criteria.append(NoImprovement(no_improvement))
+    if max_iterations is not None:
+        # An iteration budget makes the result independent of machine load;
+        # the runtime limit above stays as the hard cap.
+        criteria.append(MaxIterations(max(1, max_iterations)))
     warm = model.solution(initial) if initial is not None else None
     with warnings.catch_warnings():
         # PyVRP warns when its penalties saturate on a tight fleet; the result

@@ -92,6 +92,8 @@ class Schedule:
         }
         self.pinned: set[tuple[str, int]] = set()
         self.scarcity = _scarcity(problem)
+        #: Deterministic measure of search effort: route positions examined.
+        self.work = 0
 
     # -- eligibility ---------------------------------------------------------
 
@@ -137,6 +139,7 @@ class Schedule:
             return []
         minutes = client.visit_minutes
         windows = client.availability.get(route.day, ())
+        self.work += len(route.slots) + 1
         found = []
         for position in range(len(route.slots) + 1):
             earliest, latest_end, delta = self._bounds(route, position, client.location)

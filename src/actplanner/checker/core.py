@@ -59,8 +59,23 @@ def check(team: dict, plan: dict, *, week_start: str | None = None) -> Report:
                     f"({type(exc).__name__}: {exc}).",
                 )
             ]
-        violations.extend(replace(v, excused=(v.rule, v.client) in excuses) for v in found)
+        violations.extend(replace(v, excused=_excused(v, excuses, ctx.plan)) for v in found)
     return Report(violations=violations, metrics=metrics(ctx.team, ctx.plan))
+
+
+def _excused(v: Violation, excuses: set[tuple[object, str | None]], plan: dict) -> bool:
+    """Named in unmet by rule and client; an over-cap primary (H11, no single client to
+    blame) is also excused by an H11 entry for any client whose primary it is."""
+    if (v.rule, v.client) in excuses:
+        return True
+    if v.rule == "H11" and v.client is None and v.staff is not None:
+        caseload = as_dict(plan.get("caseload"))
+        return any(
+            rule == "H11" and client is not None
+            and as_dict(caseload.get(client)).get("primary") == v.staff
+            for rule, client in excuses
+        )
+    return False
 
 
 def _excuses(plan: dict) -> set[tuple[object, str | None]]:

@@ -253,7 +253,39 @@ def _client_errors(path: str, client: Client, policy: Policy, staff: dict[str, S
             errors.append(f"{path}.{where}: unknown staff {show(ident)}")
     if errors:
         return errors
-    return errors + _caseload_errors(path, client, staff)
+    return errors + _caseload_errors(path, client, staff) + _contradictions(path, client, policy, staff)
+
+
+def _contradictions(
+    path: str, client: Client, policy: Policy, staff: dict[str, Staff]
+) -> list[str]:
+    """Demands no plan could ever meet, whatever the week: a contradiction in the file,
+    not a shortage of staff time (that is reported in the plan's ``unmet``)."""
+    errors = []
+    level = policy.acuity[client.acuity]
+    visits = client.visits_per_week or level.visits_per_week
+    gap = level.min_gap_days
+    if (visits - 1) * gap + 1 > 7:
+        errors.append(
+            f"{path}.visits_per_week: {visits} visits {gap} days apart do not fit in a week "
+            f"(acuity {show(client.acuity)} has min_gap_days {gap})"
+        )
+    for j, req in enumerate(client.requirements):
+        if isinstance(req, DisciplineRequirement):
+            if req.visits > visits:
+                errors.append(
+                    f"{path}.requirements[{j}].visits: {req.visits} visits by a {req.discipline} "
+                    f"but the client has only {visits} visits a week"
+                )
+            if not any(s.discipline == req.discipline for s in staff.values()):
+                errors.append(
+                    f"{path}.requirements[{j}].discipline: no staff member is a {req.discipline}"
+                )
+        elif not any(req.skill in s.skills for s in staff.values()):
+            errors.append(f"{path}.requirements[{j}].skill: no staff member has skill {show(req.skill)}")
+    if client.paired and len(staff) < 2:
+        errors.append(f"{path}.paired: a paired visit needs two staff and the team has {len(staff)}")
+    return errors
 
 
 def _caseload_errors(path: str, client: Client, staff: dict[str, Staff]) -> list[str]:
