@@ -3,6 +3,7 @@
 It imports nothing from the application, FastAPI or SQLAlchemy.
 """
 
+from solver.engine import solve
 from solver.plan import Caseload, OnCallPeriod, Penalty, Plan, Unmet, Visit
 from solver.problem import (
     Baseline,
@@ -40,11 +41,3 @@ __all__ = [
     "Window",
     "solve",
 ]
-
-
-def __getattr__(name: str):  # noqa: ANN202 - lazy import keeps `import solver` light
-    if name == "solve":
-        from solver.engine import solve
-
-        return solve
-    raise AttributeError(name)

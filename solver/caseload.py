@@ -115,8 +115,7 @@ def _check_given(client: Client, problem: Problem) -> list[Unmet]:
             out.append(
                 Unmet(
                     "H11",
-                    f"The given primary {client.primary} is not in the given ITT "
-                    f"({', '.join(client.itt)}).",
+                    f"The given primary {client.primary} is not in the given ITT ({', '.join(client.itt)}).",
                     client.id,
                 )
             )
@@ -131,9 +130,7 @@ def _primary_candidates(client: Client, problem: Problem) -> list[Staff]:
     pool = problem.staff
     if client.itt is not None:
         pool = tuple(s for s in pool if s.id in client.itt)
-    return [
-        s for s in pool if s.discipline in PRIMARY_DISCIPLINES and s.id not in client.excluded_staff
-    ]
+    return [s for s in pool if s.discipline in PRIMARY_DISCIPLINES and s.id not in client.excluded_staff]
 
 
 def _primary_cost(staff: Staff, client: Client, problem: Problem) -> int:
@@ -201,9 +198,7 @@ def _solve_primaries(
     primary: dict[tuple[str, str], cp_model.IntVar] = {}
     for client, candidates in free:
         for s in candidates:
-            primary[client.id, s.id] = model.new_bool_var(
-                f"primary(client={client.id}, staff={s.id})"
-            )
+            primary[client.id, s.id] = model.new_bool_var(f"primary(client={client.id}, staff={s.id})")
         model.add_exactly_one(primary[client.id, s.id] for s in candidates)
 
     terms: list[tuple[int, cp_model.LinearExprT]] = []

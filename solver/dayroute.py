@@ -15,8 +15,8 @@ from typing import TYPE_CHECKING
 
 from solver.greedy import requirement_tags
 from solver.problem import DAYS, WEIGHTS, Client, Problem
-from solver.routing import RouteStop, RoutingInstance, Stop, Vehicle, solve_routing
 from solver.routing import Route as EngineRoute
+from solver.routing import RouteStop, RoutingInstance, Stop, Vehicle, solve_routing
 from solver.schedule import Route, Schedule, Slot, tags_met_by
 
 if TYPE_CHECKING:
@@ -67,8 +67,7 @@ def _protected_tags(schedule: Schedule, client: Client, day: int) -> frozenset[s
     """Requirement tags this visit alone provides: whoever takes it over must bring them."""
     staff_by_id = schedule.problem.staff_by_id
     teams = {
-        d: [staff_by_id[s] for s in v[0] if s in staff_by_id]
-        for d, v in schedule.visits[client.id].items()
+        d: [staff_by_id[s] for s in v[0] if s in staff_by_id] for d, v in schedule.visits[client.id].items()
     }
     mine = teams[day]
     skills, disciplines = requirement_tags(client)

@@ -54,12 +54,24 @@ class Clock:
     def remaining(self) -> float:
         return max(0.0, self.params.time_limit - self.elapsed)
 
-    def report(self, phase: str, **fields: object) -> None:
+    def report(
+        self,
+        phase: str,
+        *,
+        best_objective: float | None = None,
+        unmet: int | None = None,
+        message: str = "",
+    ) -> None:
         if self.on_progress is None:
             return
         progress = Progress(
-            phase=phase, elapsed=round(self.elapsed, 3), time_limit=self.params.time_limit, **fields
-        )  # type: ignore[arg-type]
+            phase=phase,
+            elapsed=round(self.elapsed, 3),
+            time_limit=self.params.time_limit,
+            best_objective=best_objective,
+            unmet=unmet,
+            message=message,
+        )
         if self.on_progress(progress):
             self.stopped = True
 
@@ -144,7 +156,10 @@ def solve(
         if search.step(threshold) or clock.elapsed - last_report > 0.5:
             last_report = clock.elapsed
             clock.report(
-                "week", best_objective=search.best, unmet=len(all_unmet()), message="ruin and recreate"
+                "week",
+                best_objective=search.best,
+                unmet=len(all_unmet()),
+                message="ruin and recreate",
             )
     search.finish()
     best = finish("feasible")
@@ -156,9 +171,7 @@ def solve(
         if candidate.objective is not None and best.objective is not None:
             if candidate.objective <= best.objective:
                 best = candidate
-        clock.report(
-            "routes", best_objective=best.objective, unmet=len(best.unmet), message=message
-        )
+        clock.report("routes", best_objective=best.objective, unmet=len(best.unmet), message=message)
 
     dayroute.improve(schedule, params.time_limit * (1 - LNS_SHARE), params.seed, clock, improved)
     return _final(best, clock)

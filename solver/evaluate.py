@@ -80,9 +80,7 @@ def penalties(schedule: Schedule, on_call_penalties: list[Penalty], moved: int) 
     loads = workload_per_fte(schedule)
     if len(loads) >= 2:
         spread = int(max(loads.values()) - min(loads.values()))
-        terms.append(
-            Penalty("workload spread (visit+travel minutes per FTE)", GOAL_BALANCE, spread)
-        )
+        terms.append(Penalty("workload spread (visit+travel minutes per FTE)", GOAL_BALANCE, spread))
     terms.extend(on_call_penalties)
     if moved:
         terms.append(Penalty(f"moved visits ({moved})", GOAL_STABILITY, moved * WEIGHTS.moved_visit))
@@ -90,9 +88,7 @@ def penalties(schedule: Schedule, on_call_penalties: list[Penalty], moved: int) 
 
 
 def objective(terms: list[Penalty], unmet: list[Unmet], problem: Problem, schedule: Schedule) -> int:
-    missing = sum(
-        max(0, c.visits_per_week - len(schedule.visits[c.id])) for c in problem.clients
-    )
+    missing = sum(max(0, c.visits_per_week - len(schedule.visits[c.id])) for c in problem.clients)
     other = sum(1 for u in unmet if u.rule != "H1")
     return sum(t.cost for t in terms) + (missing + other) * WEIGHTS.unmet_visit
 
@@ -138,9 +134,7 @@ def metrics(
         "visits": len(visits),
         "visits_required": sum(c.visits_per_week for c in clients),
         "itt_share": round(itt / len(slots), 4) if slots else 0.0,
-        "team_approach_share": round(
-            sum(len(seen[c.id]) >= want for c in multi) / len(multi), 4
-        )
+        "team_approach_share": round(sum(len(seen[c.id]) >= want for c in multi) / len(multi), 4)
         if multi
         else 1.0,
         "travel_minutes_total": travel,
@@ -148,16 +142,12 @@ def metrics(
         "workload_minutes_per_fte_spread": round(max(loads.values()) - min(loads.values()), 1)
         if loads
         else 0.0,
-        "workload_minutes_per_fte_stdev": round(statistics.pstdev(loads.values()), 1)
-        if loads
-        else 0.0,
+        "workload_minutes_per_fte_stdev": round(statistics.pstdev(loads.values()), 1) if loads else 0.0,
         "on_call_primary_spread": (max(counts.values()) - min(counts.values())) if counts else 0,
         "on_call_weekend_spread": (max(weekend.values()) - min(weekend.values())) if weekend else 0,
         "contacts_per_client_week": round(len(visits) / n_clients, 2),
         "minutes_per_client_week": round(sum(v.end - v.start for v in visits) / n_clients, 1),
-        "share_clients_seen_by_2plus_staff": round(
-            sum(len(seen[c.id]) >= 2 for c in clients) / n_clients, 4
-        ),
+        "share_clients_seen_by_2plus_staff": round(sum(len(seen[c.id]) >= 2 for c in clients) / n_clients, 4),
         "caseload_ratio": round(len(clients) / fte, 2) if fte else 0.0,
         "on_call_coverage": round(covered / (DAYS * DAY), 4),
     }

@@ -22,7 +22,9 @@ DAY_NAMES = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 Placement = tuple[int, list[tuple[Route, Insertion]]]
 
 
-def requirement_tags(client: Client) -> tuple[list[tuple[str, tuple[int, ...]]], list[tuple[str, int]]]:
+def requirement_tags(
+    client: Client,
+) -> tuple[list[tuple[str, tuple[int, ...]]], list[tuple[str, int]]]:
     """The client's requirements as tags: skills with their days, disciplines with counts."""
     skills = [(f"k:{r.skill}", r.days) for r in client.skill_requirements]
     disciplines = [(f"d:{r.discipline}", r.visits) for r in client.discipline_requirements]
@@ -204,9 +206,7 @@ def place_client(
     candidates = [
         d
         for d in sorted(days)
-        if d not in kept
-        and all(abs(d - k) >= gap for k in kept)
-        and price(d, frozenset()) is not None
+        if d not in kept and all(abs(d - k) >= gap for k in kept) and price(d, frozenset()) is not None
     ]
     skills, disciplines = _outstanding(schedule, client)
     best: tuple[tuple[int, float], tuple[int, ...], dict[int, frozenset[str]], list[str]] | None
@@ -255,9 +255,8 @@ def _shortfall_reason(schedule: Schedule, client: Client, candidates: list[int],
     blocked = [DAY_NAMES[d] for d in open_days if d not in candidates]
     if blocked:
         who = "pair of staff members" if client.paired else "eligible staff member"
-        return (
-            f"{head}: no {who} free within the client's windows on {', '.join(blocked)}"
-            + (f" (visits must be {client.min_gap_days} days apart)" if client.min_gap_days > 1 else "")
+        return f"{head}: no {who} free within the client's windows on {', '.join(blocked)}" + (
+            f" (visits must be {client.min_gap_days} days apart)" if client.min_gap_days > 1 else ""
         )
     return f"{head}: visits must be {client.min_gap_days} days apart and only {len(open_days)} days are open"
 

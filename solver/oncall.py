@@ -147,9 +147,7 @@ def _coverage(
             continue
         uncovered = model.new_bool_var(f"uncovered(role={role}, day={day})")
         model.add(sum(holds[role, day, sid] for sid in ids) + uncovered == 1)
-        terms.append(
-            _Term(f"{role} on call uncovered on {DAY_NAMES[day]}", None, UNCOVERED, uncovered)
-        )
+        terms.append(_Term(f"{role} on call uncovered on {DAY_NAMES[day]}", None, UNCOVERED, uncovered))
     return terms
 
 
@@ -169,9 +167,7 @@ def _consecutive_primary(
     for s in problem.staff:
         for first in range(DAYS - limit):
             window = [
-                holds[key]
-                for d in range(first, first + limit + 1)
-                if (key := (PRIMARY, d, s.id)) in holds
+                holds[key] for d in range(first, first + limit + 1) if (key := (PRIMARY, d, s.id)) in holds
             ]
             if len(window) <= limit:
                 continue
@@ -221,9 +217,7 @@ def _spread(
     return terms
 
 
-def _primary_not_prescriber(
-    model: cp_model.CpModel, holds: dict[Key, cp_model.IntVar]
-) -> list[_Term]:
+def _primary_not_prescriber(model: cp_model.CpModel, holds: dict[Key, cp_model.IntVar]) -> list[_Term]:
     """Soft (goal 5): the prescriber on call is not the primary too, so two people can be called."""
     terms: list[_Term] = []
     for (role, day, sid), var in holds.items():
@@ -266,9 +260,7 @@ def _changes(
 # -- hint, solver and reporting -----------------------------------------------------------
 
 
-def _greedy(
-    problem: Problem, eligible: dict[tuple[str, int], list[str]]
-) -> dict[tuple[str, int], str]:
+def _greedy(problem: Problem, eligible: dict[tuple[str, int], list[str]]) -> dict[tuple[str, int], str]:
     """Day by day, whoever eligible has the fewest periods of the role and breaks no hard rule."""
     limit = problem.policy.max_consecutive
     held: dict[tuple[str, int], str] = {}

@@ -179,7 +179,8 @@ class Problem:
         n = len(self.travel)
         if any(len(row) != n for row in self.travel):
             raise ValueError("Travel matrix is not square.")
-        for who in (*self.staff, *self.clients):
+        people: tuple[Staff | Client, ...] = (*self.staff, *self.clients)
+        for who in people:
             if not 0 <= who.location < n:
                 raise ValueError(f"{who.id}: location {who.location} is not in the travel matrix.")
 

@@ -82,9 +82,7 @@ class Vehicle:
         if self.depot < 0:
             raise ValueError(f"Negative depot location {self.depot} not understood.")
         if self.tw_late < self.tw_early:
-            raise ValueError(
-                f"Vehicle shift ({self.tw_early}, {self.tw_late}) ends before it starts."
-            )
+            raise ValueError(f"Vehicle shift ({self.tw_early}, {self.tw_late}) ends before it starts.")
         if self.capacity is not None and self.capacity < 0:
             raise ValueError(f"Negative capacity {self.capacity} not understood.")
         if self.count < 1:
@@ -246,8 +244,7 @@ def _route_problems(instance: RoutingInstance, number: int, route: Route) -> lis
         earliest = ready + instance.duration[where][stop.location]
         if visit.start < earliest:
             problems.append(
-                f"Stop {visit.stop} starts at {visit.start}, before the vehicle can arrive"
-                f" ({earliest})."
+                f"Stop {visit.stop} starts at {visit.start}, before the vehicle can arrive ({earliest})."
             )
         if stop.window_of(visit.start) is None:
             problems.append(f"Stop {visit.stop} starts at {visit.start}, outside its windows.")
@@ -256,9 +253,7 @@ def _route_problems(instance: RoutingInstance, number: int, route: Route) -> lis
         ready = visit.start + stop.service
     back = ready + instance.duration[where][vehicle.depot]
     if back > vehicle.tw_late:
-        problems.append(
-            f"Route {number} returns at {back}, after its shift ends ({vehicle.tw_late})."
-        )
+        problems.append(f"Route {number} returns at {back}, after its shift ends ({vehicle.tw_late}).")
     if vehicle.capacity is not None and load > vehicle.capacity:
         problems.append(f"Route {number} carries {load}, above its capacity {vehicle.capacity}.")
     return problems
@@ -274,9 +269,7 @@ def _result(
     dropped = tuple(i for i in range(len(instance.stops)) if i not in served)
     distance = sum(_route_distance(instance, route) for route in routes)
     extra = sum(
-        instance.stops[visit.stop].extra_cost_for(route.vehicle)
-        for route in routes
-        for visit in route.stops
+        instance.stops[visit.stop].extra_cost_for(route.vehicle) for route in routes for visit in route.stops
     )
     # The cost is what the engine minimises: travel, vehicle-specific extras
     # and the prizes forgone on optional stops left out.
@@ -358,9 +351,7 @@ class _PyvrpModel:
             self.clients_of_stop.append(copies)
 
         profiles = _profiles(instance)
-        profile_of_vehicle = {
-            v: p for p, vehicles in enumerate(profiles.values()) for v in vehicles
-        }
+        profile_of_vehicle = {v: p for p, vehicles in enumerate(profiles.values()) for v in vehicles}
         vehicle_types = [
             pyvrp.VehicleType(
                 num_available=vehicle.count,
@@ -396,15 +387,11 @@ class _PyvrpModel:
             if not route.stops:
                 continue
             if not 0 <= route.vehicle < len(self.instance.vehicles):
-                raise ValueError(
-                    f"Initial route uses vehicle {route.vehicle}, which does not exist."
-                )
+                raise ValueError(f"Initial route uses vehicle {route.vehicle}, which does not exist.")
             visits = []
             for visit in route.stops:
                 if not 0 <= visit.stop < len(self.instance.stops):
-                    raise ValueError(
-                        f"Initial route visits stop {visit.stop}, which does not exist."
-                    )
+                    raise ValueError(f"Initial route visits stop {visit.stop}, which does not exist.")
                 copies = self.clients_of_stop[visit.stop]
                 fitting = [c for c, (early, late) in copies if early <= visit.start <= late]
                 visits.append(fitting[0] if fitting else copies[0][0])

@@ -54,8 +54,7 @@ class Insertion(NamedTuple):
 
 def _tags_met(staff: Staff, tags: frozenset[str]) -> bool:
     return all(
-        (tag[2:] in staff.skills) if tag.startswith("k:") else (tag[2:] == staff.discipline)
-        for tag in tags
+        (tag[2:] in staff.skills) if tag.startswith("k:") else (tag[2:] == staff.discipline) for tag in tags
     )
 
 
@@ -144,8 +143,10 @@ class Schedule:
         for position in range(len(route.slots) + 1):
             earliest, latest_end, delta = self._bounds(route, position, client.location)
             if at is not None:
-                if earliest <= at and at + minutes <= latest_end and any(
-                    w.contains(at, at + minutes) for w in windows
+                if (
+                    earliest <= at
+                    and at + minutes <= latest_end
+                    and any(w.contains(at, at + minutes) for w in windows)
                 ):
                     found.append(Insertion(position, at, delta))
                 continue

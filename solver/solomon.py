@@ -17,9 +17,7 @@ from pathlib import Path
 
 from solver.routing import RoutingInstance, Stop, Vehicle
 
-_SECTIONS = frozenset(
-    {"NODE_COORD_SECTION", "DEMAND_SECTION", "TIME_WINDOW_SECTION", "DEPOT_SECTION"}
-)
+_SECTIONS = frozenset({"NODE_COORD_SECTION", "DEMAND_SECTION", "TIME_WINDOW_SECTION", "DEPOT_SECTION"})
 
 
 @dataclass(frozen=True)
@@ -128,9 +126,7 @@ def _node_table(
     return rows
 
 
-def _floor_distances(
-    points: tuple[tuple[float, float], ...], scale: int
-) -> tuple[tuple[int, ...], ...]:
+def _floor_distances(points: tuple[tuple[float, float], ...], scale: int) -> tuple[tuple[int, ...], ...]:
     """floor(scale × Euclidean distance), exact for integer coordinates.
 
     Integer square roots avoid a float rounding a whole distance just below

@@ -68,7 +68,9 @@ def machine() -> str:
     )
 
 
-def plan_team(team_doc: dict, limit: float, greedy: bool, seed: int = 0, baseline=None, from_date=None):  # noqa: ANN001, ANN201
+def plan_team(
+    team_doc: dict, limit: float, greedy: bool, seed: int = 0, baseline=None, from_date=None
+):  # noqa: ANN001, ANN201
     """Solve one team; return the plan file dict and the time to the first valid plan."""
     from solver import SolveParams, solve
 
@@ -166,7 +168,10 @@ def sick_call(team_doc: dict, baseline_doc: dict) -> tuple[dict, str, date]:
     for staff in doc["staff"]:
         if staff["id"] == sick:
             staff.setdefault("leave", []).append(
-                {"start": f"{wednesday.isoformat()}T00:00", "end": f"{(wednesday + timedelta(days=1)).isoformat()}T00:00"}
+                {
+                    "start": f"{wednesday.isoformat()}T00:00",
+                    "end": f"{(wednesday + timedelta(days=1)).isoformat()}T00:00",
+                }
             )
     return doc, sick, wednesday
 

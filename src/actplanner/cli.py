@@ -20,7 +20,9 @@ from actplanner.checker import check as check_plan
 from actplanner.checker import format_report
 from actplanner.formats import FormatError, dump_plan, load_plan, load_team, parse_week_start
 
-app = typer.Typer(help="Visit rosters, routes and on-call rotas for ACT teams.", no_args_is_help=True)
+app = typer.Typer(
+    help="Visit rosters, routes and on-call rotas for ACT teams.", no_args_is_help=True
+)
 bench_app = typer.Typer(help="Measure the planner (writes a results table).")
 app.add_typer(bench_app, name="bench")
 console = Console(stderr=True)
@@ -127,7 +129,12 @@ def _summary(result, out: Path) -> None:  # noqa: ANN001
     table.add_row("unmet", str(len(result.unmet)))
     if result.moved is not None:
         table.add_row("moved visits", str(result.moved))
-    for key in ("itt_share", "team_approach_share", "travel_minutes_total", "travel_minutes_per_visit"):
+    for key in (
+        "itt_share",
+        "team_approach_share",
+        "travel_minutes_total",
+        "travel_minutes_per_visit",
+    ):
         table.add_row(key, str(result.metrics.get(key)))
     table.add_row("seconds", f"{result.seconds:.1f}")
     console.print(table)
@@ -180,7 +187,9 @@ def bench_vrptw(
     files: Annotated[list[Path], typer.Argument(help="VRPTW instances (LKH-3 text format).")],
     time_limit: Annotated[float, typer.Option(help="Seconds per instance.")] = 30.0,
     seed: Annotated[int, typer.Option()] = 0,
-    fmt: Annotated[str, typer.Option("--format", help="json (one object per line) or table.")] = "json",
+    fmt: Annotated[
+        str, typer.Option("--format", help="json (one object per line) or table.")
+    ] = "json",
     best_known: Annotated[
         Path | None, typer.Option(help="best_known.csv (default: beside the files).")
     ] = None,

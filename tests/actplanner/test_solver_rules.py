@@ -35,7 +35,12 @@ def staff(id: str, discipline: str = "case_manager", **extra) -> dict:  # noqa: 
 
 
 def client(id: str, lat: float = 41.90, lon: float = -87.65, **extra) -> dict:  # noqa: A002
-    person = {"id": id, "code": id.upper().replace("-", ""), "home": {"lat": lat, "lon": lon}, "acuity": "moderate"}
+    person = {
+        "id": id,
+        "code": id.upper().replace("-", ""),
+        "home": {"lat": lat, "lon": lon},
+        "acuity": "moderate",
+    }
     person.update(extra)
     return person
 
@@ -71,8 +76,13 @@ def team(**changes) -> dict:
             },
         },
         "staff": [
-            staff("s-rn1", "nurse", skills=["lai_injection"], languages=["en", "es"],
-                  on_call_roles=["primary", "backup"]),
+            staff(
+                "s-rn1",
+                "nurse",
+                skills=["lai_injection"],
+                languages=["en", "es"],
+                on_call_roles=["primary", "backup"],
+            ),
             staff("s-cm1", on_call_roles=["primary"]),
             staff("s-cm2", on_call_roles=["primary"]),
             staff("s-tl1", "team_leader", on_call_roles=["backup"]),
@@ -81,13 +91,32 @@ def team(**changes) -> dict:
         "clients": [
             client("c-1", 41.91, -87.66, acuity="high"),
             client("c-2", 41.92, -87.70, language="es"),
-            client("c-3", 41.88, -87.69, requirements=[{"discipline": "psychiatrist", "visits": 1}]),
-            client("c-4", 41.90, -87.72, acuity="stable",
-                   requirements=[{"skill": "lai_injection", "due": "2026-12-02", "window_days": 1}]),
-            client("c-5", 41.89, -87.66, paired=True, visits_per_week=2,
-                   availability={d: [["10:00", "15:00"]] for d in WEEKDAYS}),
-            client("c-6", 41.93, -87.68, primary="s-cm1", itt=["s-cm1", "s-rn1", "s-tl1"],
-                   excluded_staff=["s-cm2"]),
+            client(
+                "c-3", 41.88, -87.69, requirements=[{"discipline": "psychiatrist", "visits": 1}]
+            ),
+            client(
+                "c-4",
+                41.90,
+                -87.72,
+                acuity="stable",
+                requirements=[{"skill": "lai_injection", "due": "2026-12-02", "window_days": 1}],
+            ),
+            client(
+                "c-5",
+                41.89,
+                -87.66,
+                paired=True,
+                visits_per_week=2,
+                availability={d: [["10:00", "15:00"]] for d in WEEKDAYS},
+            ),
+            client(
+                "c-6",
+                41.93,
+                -87.68,
+                primary="s-cm1",
+                itt=["s-cm1", "s-rn1", "s-tl1"],
+                excluded_staff=["s-cm2"],
+            ),
         ],
     }
     for key, value in changes.items():
@@ -159,7 +188,9 @@ def test_h2_holds_moderate_visits_two_days_apart(good):
 def test_h2_never_broken_to_reach_the_count():
     """Open only Mon–Thu, three visits two days apart cannot fit: one is dropped and reported."""
     doc = team()
-    doc["clients"][2]["availability"] = {d: [["09:00", "17:00"]] for d in ("mon", "tue", "wed", "thu")}
+    doc["clients"][2]["availability"] = {
+        d: [["09:00", "17:00"]] for d in ("mon", "tue", "wed", "thu")
+    }
     out, violations = plan(doc)
     assert len(visits_of(out, "c-3")) == 2
     assert "H1" in unmet_rules(out, "c-3")
@@ -193,7 +224,9 @@ def test_h4_holds_injection_and_psychiatrist(good):
     """Hard H4: the injection is given by a skilled nurse in its window; the psychiatrist visits."""
     doc, _ = good
     injection = visits_of(doc, "c-4")
-    assert any("s-rn1" in v["staff"] and "2026-12-01" <= v["date"] <= "2026-12-03" for v in injection)
+    assert any(
+        "s-rn1" in v["staff"] and "2026-12-01" <= v["date"] <= "2026-12-03" for v in injection
+    )
     assert any("s-md1" in v["staff"] for v in visits_of(doc, "c-3"))
 
 
@@ -317,7 +350,8 @@ def test_h10_holds_rest_after_a_night_on_call(good):
             continue
         next_day = p["end"][:10]
         early = [
-            v for v in doc["visits"]
+            v
+            for v in doc["visits"]
             if p["staff"] in v["staff"] and v["date"] == next_day and v["start"] < "10:00"
         ]
         assert early == []
@@ -339,7 +373,7 @@ def test_h11_holds_given_itt_kept_and_missing_ones_assigned(good):
     """Hard H11: the given ITT is kept; every other client gets a primary and 3–5 ITT members."""
     doc, _ = good
     assert doc["caseload"]["c-6"] == {"primary": "s-cm1", "itt": ["s-cm1", "s-rn1", "s-tl1"]}
-    for cid, load in doc["caseload"].items():
+    for load in doc["caseload"].values():
         assert 3 <= len(set(load["itt"])) <= 5 and load["primary"] in load["itt"]
 
 

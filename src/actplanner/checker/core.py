@@ -71,7 +71,8 @@ def _excused(v: Violation, excuses: set[tuple[object, str | None]], plan: dict) 
     if v.rule == "H11" and v.client is None and v.staff is not None:
         caseload = as_dict(plan.get("caseload"))
         return any(
-            rule == "H11" and client is not None
+            rule == "H11"
+            and client is not None
             and as_dict(caseload.get(client)).get("primary") == v.staff
             for rule, client in excuses
         )

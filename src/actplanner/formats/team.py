@@ -253,7 +253,11 @@ def _client_errors(path: str, client: Client, policy: Policy, staff: dict[str, S
             errors.append(f"{path}.{where}: unknown staff {show(ident)}")
     if errors:
         return errors
-    return errors + _caseload_errors(path, client, staff) + _contradictions(path, client, policy, staff)
+    return (
+        errors
+        + _caseload_errors(path, client, staff)
+        + _contradictions(path, client, policy, staff)
+    )
 
 
 def _contradictions(
@@ -282,9 +286,13 @@ def _contradictions(
                     f"{path}.requirements[{j}].discipline: no staff member is a {req.discipline}"
                 )
         elif not any(req.skill in s.skills for s in staff.values()):
-            errors.append(f"{path}.requirements[{j}].skill: no staff member has skill {show(req.skill)}")
+            errors.append(
+                f"{path}.requirements[{j}].skill: no staff member has skill {show(req.skill)}"
+            )
     if client.paired and len(staff) < 2:
-        errors.append(f"{path}.paired: a paired visit needs two staff and the team has {len(staff)}")
+        errors.append(
+            f"{path}.paired: a paired visit needs two staff and the team has {len(staff)}"
+        )
     return errors
 
 
