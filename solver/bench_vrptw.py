@@ -46,7 +46,8 @@ def run_instance(
         "feasible": result.feasible,
         "seconds": round(result.seconds, 2),
     }
-    if instance.name in best_known:
+    # A gap is only meaningful for a feasible answer.
+    if instance.name in best_known and result.feasible:
         best_vehicles, best_distance = best_known[instance.name]
         row["best_known_x10"] = best_distance
         row["best_known_vehicles"] = best_vehicles

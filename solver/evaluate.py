@@ -36,6 +36,7 @@ def visits_of(schedule: Schedule) -> list[Visit]:
             end=end,
             purpose=purpose,
             pinned=(cid, day) in pinned,
+            id=schedule.ids.get((cid, day), ""),
         )
         for cid, by_day in sorted(schedule.visits.items())
         for day, (staff, start, end, purpose) in sorted(by_day.items())

@@ -14,7 +14,7 @@ from collections.abc import Iterable
 from itertools import combinations
 
 from solver.plan import Unmet
-from solver.problem import DAYS, WEIGHTS, Client, Staff
+from solver.problem import DAYS, WEIGHTS, Client
 from solver.schedule import Insertion, Route, Schedule, tags_met_by
 
 DAY_NAMES = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
@@ -60,18 +60,12 @@ def best_placement(
     client: Client,
     day: int,
     tags: frozenset[str],
-    only: dict[str, frozenset[str]] | None = None,
 ) -> Placement | None:
-    """The cheapest way to visit ``client`` on ``day`` with staff bringing ``tags``.
-
-    ``only`` restricts staff per client (re-planning keeps pinned staff).
-    """
+    """The cheapest way to visit ``client`` on ``day`` with staff bringing ``tags``."""
     routes = [
         r
-        for (sid, d), r in schedule.routes.items()
-        if d == day
-        and schedule.can_serve(r.staff, client, day)
-        and (only is None or client.id not in only or sid in only[client.id])
+        for (_, d), r in schedule.routes.items()
+        if d == day and schedule.can_serve(r.staff, client, day)
     ]
     if not client.paired:
         best: Placement | None = None
@@ -122,16 +116,15 @@ def _spaced(days: Iterable[int], gap: int) -> bool:
 class _Pricer:
     """Memoised cheapest placements of one client, by day and required tags."""
 
-    def __init__(self, schedule: Schedule, client: Client, only: dict[str, frozenset[str]] | None):
+    def __init__(self, schedule: Schedule, client: Client):
         self.schedule = schedule
         self.client = client
-        self.only = only
         self.memo: dict[tuple[int, frozenset[str]], Placement | None] = {}
 
     def __call__(self, day: int, tags: frozenset[str]) -> Placement | None:
         key = (day, tags)
         if key not in self.memo:
-            self.memo[key] = best_placement(self.schedule, self.client, day, tags, self.only)
+            self.memo[key] = best_placement(self.schedule, self.client, day, tags)
         return self.memo[key]
 
     def cost(self, day: int, tags: frozenset[str]) -> float:
@@ -194,18 +187,18 @@ def place_client(
     schedule: Schedule,
     client: Client,
     days: Iterable[int],
-    only: dict[str, frozenset[str]] | None = None,
 ) -> list[Unmet]:
     """Insert the visits ``client`` still needs on some of ``days``; report what is missing."""
+    allowed = sorted(days)
     kept = set(schedule.visits[client.id])
     needed = client.visits_per_week - len(kept)
     if needed <= 0:
         return []
     gap = client.min_gap_days
-    price = _Pricer(schedule, client, only)
+    price = _Pricer(schedule, client)
     candidates = [
         d
-        for d in sorted(days)
+        for d in allowed
         if d not in kept and all(abs(d - k) >= gap for k in kept) and price(d, frozenset()) is not None
     ]
     skills, disciplines = _outstanding(schedule, client)
@@ -237,7 +230,9 @@ def place_client(
             Unmet(
                 rule="H1",
                 client=client.id,
-                detail=_shortfall_reason(schedule, client, candidates, len(kept) + len(placed_days)),
+                detail=_shortfall_reason(
+                    client, [d for d in allowed if d not in kept], candidates, len(kept) + len(placed_days)
+                ),
             )
         )
     for tag in missed_tags:
@@ -245,14 +240,19 @@ def place_client(
     return unmet
 
 
-def _shortfall_reason(schedule: Schedule, client: Client, candidates: list[int], got: int) -> str:
+def _shortfall_reason(client: Client, considered: list[int], candidates: list[int], got: int) -> str:
+    """Why a client is short: closed days, or the open days where nobody could go.
+
+    ``considered`` are the days this placement could use (a re-plan leaves out
+    past days and days the client already has a visit).
+    """
     want = client.visits_per_week
     open_days = [d for d in range(DAYS) if client.availability.get(d)]
     head = f"{got} of {want} visits"
     if len(open_days) < want:
         closed = [DAY_NAMES[d] for d in range(DAYS) if d not in open_days]
         return f"{head}: no availability on {', '.join(closed)}"
-    blocked = [DAY_NAMES[d] for d in open_days if d not in candidates]
+    blocked = [DAY_NAMES[d] for d in open_days if d in considered and d not in candidates]
     if blocked:
         who = "pair of staff members" if client.paired else "eligible staff member"
         return f"{head}: no {who} free within the client's windows on {', '.join(blocked)}" + (
@@ -289,16 +289,11 @@ def fill(
     schedule: Schedule,
     clients: Iterable[Client],
     days: Iterable[int] = range(DAYS),
-    only: dict[str, frozenset[str]] | None = None,
 ) -> list[Unmet]:
     """Place every client's missing visits, hardest client first."""
     allowed = list(days)
     unmet: list[Unmet] = []
     for client in sorted(clients, key=difficulty):
-        unmet.extend(place_client(schedule, client, allowed, only))
+        unmet.extend(place_client(schedule, client, allowed))
     return unmet
 
-
-def staff_team(schedule: Schedule, ids: Iterable[str]) -> list[Staff]:
-    by_id = schedule.problem.staff_by_id
-    return [by_id[s] for s in ids if s in by_id]

@@ -30,6 +30,9 @@ def apply_baseline(schedule: Schedule, baseline: Baseline) -> list[Unmet]:
             schedule.pinned.add((visit.client, visit.day))
     for visit in free:
         _keep_if_valid(schedule, visit)
+    for visit in ordered:
+        if visit.id and visit.client in clients:
+            schedule.ids.setdefault((visit.client, visit.day), visit.id)
     return unmet
 
 

@@ -90,6 +90,9 @@ class Schedule:
             c.id: {} for c in problem.clients
         }
         self.pinned: set[tuple[str, int]] = set()
+        #: Visit ids carried over from a baseline, by (client, day): a visit kept or
+        #: moved within its day keeps its id, so anything tracking it can follow.
+        self.ids: dict[tuple[str, int], str] = {}
         self.scarcity = _scarcity(problem)
         #: Deterministic measure of search effort: route positions examined.
         self.work = 0

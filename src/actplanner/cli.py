@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 import signal
 import sys
-from datetime import date
+from datetime import date, timedelta
 from pathlib import Path
 from typing import Annotated
 
@@ -70,6 +70,11 @@ def plan(
         start_from = _parse_date(from_date, "--from") if from_date else None
     except ValueError as err:
         raise _fail([str(err)]) from err
+    if start_from is not None:
+        if baseline is None:
+            raise _fail(["--from: only means something with --baseline (the plan to keep)"])
+        if not week_start <= start_from <= week_start + timedelta(days=6):
+            raise _fail([f"--from: {start_from} is not in the week of {week_start}"])
     old = _read(baseline, load_plan) if baseline else None
     if old is not None and (old.team != team.team.id or old.week_start != week_start.isoformat()):
         raise _fail(

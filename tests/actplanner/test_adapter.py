@@ -109,9 +109,10 @@ def test_visit_defaults_come_from_the_acuity() -> None:
     def edit(d: dict) -> None:
         del d["clients"][0]["visit_minutes"]
         d["clients"][0]["acuity"] = "moderate"
+        d["clients"][0]["visits_per_week"] = 4
 
     client = to_problem(team_with(edit), WEEK).clients[0]
-    assert (client.visits_per_week, client.visit_minutes, client.min_gap_days) == (6, 45, 2)
+    assert (client.visits_per_week, client.visit_minutes, client.min_gap_days) == (4, 45, 2)
 
 
 @pytest.mark.parametrize(

@@ -297,9 +297,7 @@ def test_check_exits_1_without_an_on_call_primary_and_0_when_excused(
     tampered = copy.deepcopy(small_plan)
     before = len(tampered["on_call"])
     tampered["on_call"] = [
-        p
-        for p in tampered["on_call"]
-        if not (p["role"] == "primary" and p["start"] == "2026-12-02T08:30")
+        p for p in tampered["on_call"] if not (p["role"] == "primary" and p["start"] == "2026-12-02T08:30")
     ]
     assert len(tampered["on_call"]) == before - 1
     result = check(SMALL, write(tmp_path / "tampered.json", tampered))
@@ -340,3 +338,15 @@ def test_bench_vrptw_prints_one_json_object(tmp_path: Path) -> None:
     assert isinstance(row["feasible"], bool)
     assert row["distance_x10"] > 0 and row["vehicles"] >= 1
     assert 0 < row["seconds"] < 10
+
+
+def test_from_without_baseline_is_refused(tmp_path: Path) -> None:
+    """--from means "keep the baseline before this date": without --baseline it is an error."""
+    out = tmp_path / "plan.json"
+    result = runner.invoke(
+        app,
+        ["plan", str(SMALL), "--week", "2026-11-30", "--from", "2026-12-02", "--out", str(out), "--greedy"],
+    )
+    assert result.exit_code == 2
+    assert "--from" in result.output
+    assert not out.exists()

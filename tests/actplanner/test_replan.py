@@ -62,6 +62,11 @@ def by_day(plan: dict) -> dict[tuple[str, str], dict]:
     return {(v["client"], v["date"]): v for v in plan["visits"]}
 
 
+def content(visit: dict | None) -> dict | None:
+    """A visit without its id: client, staff, date, times, purpose and pin."""
+    return None if visit is None else {k: v for k, v in visit.items() if k != "id"}
+
+
 def moved_between(old: dict, new: dict, start: str = FROM) -> int:
     """Baseline visits from ``start`` on whose date, staff or start time changed, or vanished."""
     now = by_day(new)
@@ -116,7 +121,7 @@ def test_unchanged_team_moves_nothing(baseline: dict, tmp_path: Path) -> None:
 
 
 def test_visits_before_from_are_kept_exactly(baseline: dict, tmp_path: Path) -> None:
-    """Visits dated before `--from` come back identical (id, staff, times), whatever changed after."""
+    """Visits dated before `--from` come back identical (staff, times), whatever changed after."""
     team = small_team()
     add_day_off(team, busiest(baseline, FROM), FROM)
     add_day_off(team, busiest(baseline, THU), THU)
@@ -125,9 +130,9 @@ def test_visits_before_from_are_kept_exactly(baseline: dict, tmp_path: Path) -> 
     new = json.loads(out.read_text())
     past = [v for v in baseline["visits"] if v["date"] < FROM]
     assert past, "the baseline has visits on Monday and Tuesday"
-    now = {v["id"]: v for v in new["visits"]}
+    now = by_day(new)
     for v in past:
-        assert now.get(v["id"]) == v
+        assert content(now.get((v["client"], v["date"]))) == content(v)
     assert len([v for v in new["visits"] if v["date"] < FROM]) == len(past)
 
 
@@ -188,9 +193,7 @@ def test_pinned_visits_never_move(baseline: dict, tmp_path: Path) -> None:
     sick = busiest(baseline, pinned_day)
     others = [v for v in baseline["visits"] if v["date"] == pinned_day and sick not in v["staff"]]
     base = copy.deepcopy(baseline)
-    pins = {v["id"] for v in others[:2]} | {
-        v["id"] for v in base["visits"] if v["date"] == "2026-12-04"
-    }
+    pins = {v["id"] for v in others[:2]} | {v["id"] for v in base["visits"] if v["date"] == "2026-12-04"}
     for v in base["visits"]:
         if v["id"] in pins:
             v["pinned"] = True
@@ -202,16 +205,15 @@ def test_pinned_visits_never_move(baseline: dict, tmp_path: Path) -> None:
     result, out = replan(tmp_path, team, base)
     assert result.exit_code == 0, result.output
     new = json.loads(out.read_text())
-    now = {v["id"]: v for v in new["visits"]}
-    for v in base["visits"]:
-        if v.get("pinned"):
-            assert now.get(v["id"]) == v
+    now = by_day(new)
+    pinned = [v for v in base["visits"] if v.get("pinned")]
+    assert len(pinned) >= 3
+    for v in pinned:
+        assert content(now.get((v["client"], v["date"]))) == content(v)
     assert check_plan(team, new).valid
 
 
-def test_pinned_visit_of_a_sick_staff_member_stays_and_is_reported(
-    baseline: dict, tmp_path: Path
-) -> None:
+def test_pinned_visit_of_a_sick_staff_member_stays_and_is_reported(baseline: dict, tmp_path: Path) -> None:
     """A pinned visit whose staff member falls sick is kept exactly, and unmet says so (H3)."""
     base = copy.deepcopy(baseline)
     sick = busiest(base, THU)
@@ -222,7 +224,7 @@ def test_pinned_visit_of_a_sick_staff_member_stays_and_is_reported(
     result, out = replan(tmp_path, team, base)
     assert result.exit_code == 0, result.output
     new = json.loads(out.read_text())
-    assert next(v for v in new["visits"] if v["id"] == visit["id"]) == visit
+    assert content(by_day(new).get((visit["client"], THU))) == content(visit)
     assert any(u.get("client") == visit["client"] and u["rule"] == "H3" for u in new["unmet"])
     report = check_plan(team, new)
     assert report.valid, [v.message for v in report.unexcused]
@@ -257,11 +259,20 @@ def test_new_admission_gets_visits_and_others_mostly_stay(baseline: dict, tmp_pa
     assert moved <= MOVED_SHARE * remaining
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="solver/greedy.py _shortfall_reason counts past days and days the client already has "
-    "a visit as days with no eligible staff free",
-)
+def test_replan_keeps_visit_ids(baseline: dict, tmp_path: Path) -> None:
+    """A visit the re-plan keeps (here: all of them, nothing changed) keeps its baseline id."""
+    base = copy.deepcopy(baseline)
+    for v in base["visits"]:
+        v["id"] = f"web-{v['client']}-{v['date']}"  # ids as another tool might write them
+        if v["date"] == THU:
+            v["pinned"] = True
+    result, out = replan(tmp_path, small_team(), base)
+    assert result.exit_code == 0, result.output
+    new = json.loads(out.read_text())
+    assert new["solver"]["moved"] == 0
+    assert {v["id"] for v in new["visits"]} == {v["id"] for v in base["visits"]}
+
+
 def test_unmet_detail_of_a_replan_names_only_blocked_days(baseline: dict, tmp_path: Path) -> None:
     """An H1 shortfall's detail in a re-plan does not name days on which the client has a visit."""
     result, out = replan(tmp_path, small_team(), baseline)
