@@ -63,9 +63,7 @@ def best_placement(
 ) -> Placement | None:
     """The cheapest way to visit ``client`` on ``day`` with staff bringing ``tags``."""
     routes = [
-        r
-        for (_, d), r in schedule.routes.items()
-        if d == day and schedule.can_serve(r.staff, client, day)
+        r for (_, d), r in schedule.routes.items() if d == day and schedule.can_serve(r.staff, client, day)
     ]
     if not client.paired:
         best: Placement | None = None
@@ -296,4 +294,3 @@ def fill(
     for client in sorted(clients, key=difficulty):
         unmet.extend(place_client(schedule, client, allowed))
     return unmet
-

@@ -72,10 +72,7 @@ def to_problem(
 def haversine_km(a: Location, b: Location) -> float:
     """Great-circle distance between two points, Earth radius 6371.0 km."""
     lat1, lon1, lat2, lon2 = map(math.radians, (a.lat, a.lon, b.lat, b.lon))
-    h = (
-        math.sin((lat2 - lat1) / 2) ** 2
-        + math.cos(lat1) * math.cos(lat2) * math.sin((lon2 - lon1) / 2) ** 2
-    )
+    h = math.sin((lat2 - lat1) / 2) ** 2 + math.cos(lat1) * math.cos(lat2) * math.sin((lon2 - lon1) / 2) ** 2
     return 2 * EARTH_RADIUS_KM * math.asin(math.sqrt(h))
 
 
@@ -95,8 +92,7 @@ def travel_matrix(team: TeamFile) -> tuple[tuple[int, ...], ...]:
     office = team.team.office
     points = [office, *(s.start or office for s in team.staff), *(c.home for c in team.clients)]
     return tuple(
-        tuple(haversine_minutes(a, b, travel.speed_kmh, travel.detour_factor) for b in points)
-        for a in points
+        tuple(haversine_minutes(a, b, travel.speed_kmh, travel.detour_factor) for b in points) for a in points
     )
 
 
@@ -110,11 +106,7 @@ def _staff(member: Staff, location: int, week_start: date) -> sv.Staff:
     leave = tuple(
         window
         for period in member.leave
-        if (
-            window := _clip(
-                week_minute(week_start, period.start), week_minute(week_start, period.end)
-            )
-        )
+        if (window := _clip(week_minute(week_start, period.start), week_minute(week_start, period.end)))
     )
     shifts = {}
     for day, name in enumerate(WEEKDAYS):
@@ -227,9 +219,7 @@ def _policy(policy: Policy) -> sv.Policy:
     )
 
 
-def _baseline(
-    plan: PlanFile, team: TeamFile, week_start: date, from_date: date | None
-) -> sv.Baseline:
+def _baseline(plan: PlanFile, team: TeamFile, week_start: date, from_date: date | None) -> sv.Baseline:
     if plan.team != team.team.id or plan.week_start != week_start.isoformat():
         raise ValueError(
             f"Baseline plan is for team {plan.team}, week {plan.week_start}; "
@@ -251,9 +241,7 @@ def _baseline(
             )
         )
     on_call = tuple(
-        sp.OnCallPeriod(
-            p.role, p.staff, week_minute(week_start, p.start), week_minute(week_start, p.end)
-        )
+        sp.OnCallPeriod(p.role, p.staff, week_minute(week_start, p.start), week_minute(week_start, p.end))
         for p in plan.on_call
     )
     from_day = 0 if from_date is None else min(DAYS, max(0, (from_date - week_start).days))
@@ -308,8 +296,7 @@ def to_plan_file(plan: sp.Plan, team: TeamFile, week_start: date) -> PlanFile:
             for p in plan.on_call
         ],
         "caseload": {
-            client: {"primary": c.primary, "itt": list(c.itt)}
-            for client, c in plan.caseload.items()
+            client: {"primary": c.primary, "itt": list(c.itt)} for client, c in plan.caseload.items()
         },
         "unmet": [
             {"client": u.client, "rule": u.rule, "detail": u.detail}

@@ -68,9 +68,7 @@ def machine() -> str:
     )
 
 
-def plan_team(
-    team_doc: dict, limit: float, greedy: bool, seed: int = 0, baseline=None, from_date=None
-):  # noqa: ANN001, ANN201
+def plan_team(team_doc: dict, limit: float, greedy: bool, seed: int = 0, baseline=None, from_date=None):  # noqa: ANN001, ANN201
     """Solve one team; return the plan file dict and the time to the first valid plan."""
     from solver import SolveParams, solve
 
@@ -209,9 +207,7 @@ def run_all(
     base_doc, _, _ = plan_team(doc, 5.0 if quick else 30.0, greedy=False)
     sick_doc, sick, wednesday = sick_call(doc, base_doc)
     remaining = sum(1 for v in base_doc["visits"] if v["date"] >= wednesday.isoformat())
-    replan = measure(
-        std, sick_doc, 5.0, greedy=False, baseline=load_plan(base_doc), from_date=wednesday
-    )
+    replan = measure(std, sick_doc, 5.0, greedy=False, baseline=load_plan(base_doc), from_date=wednesday)
 
     out = [
         "# actplanner benchmarks\n",

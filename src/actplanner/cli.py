@@ -20,9 +20,7 @@ from actplanner.checker import check as check_plan
 from actplanner.checker import format_report
 from actplanner.formats import FormatError, dump_plan, load_plan, load_team, parse_week_start
 
-app = typer.Typer(
-    help="Visit rosters, routes and on-call rotas for ACT teams.", no_args_is_help=True
-)
+app = typer.Typer(help="Visit rosters, routes and on-call rotas for ACT teams.", no_args_is_help=True)
 bench_app = typer.Typer(help="Measure the planner (writes a results table).")
 app.add_typer(bench_app, name="bench")
 console = Console(stderr=True)
@@ -77,9 +75,7 @@ def plan(
             raise _fail([f"--from: {start_from} is not in the week of {week_start}"])
     old = _read(baseline, load_plan) if baseline else None
     if old is not None and (old.team != team.team.id or old.week_start != week_start.isoformat()):
-        raise _fail(
-            [f"{baseline}: team/week_start ({old.team}, {old.week_start}) do not match the request"]
-        )
+        raise _fail([f"{baseline}: team/week_start ({old.team}, {old.week_start}) do not match the request"])
     problem = to_problem(team, week_start, baseline=old, from_date=start_from)
     result = _solve_with_progress(
         problem, SolveParams(time_limit=time_limit, seed=seed, greedy_only=greedy), solve
@@ -171,9 +167,7 @@ def check(
 @bench_app.callback(invoke_without_command=True)
 def bench(
     ctx: typer.Context,
-    out: Annotated[Path, typer.Option(help="Markdown results table to write.")] = Path(
-        "docs/benchmarks.md"
-    ),
+    out: Annotated[Path, typer.Option(help="Markdown results table to write.")] = Path("docs/benchmarks.md"),
     limits: Annotated[str, typer.Option(help="Comma-separated time limits (s).")] = "5,30,120",
     quick: Annotated[bool, typer.Option(help="Small team and 5 s only: a smoke run.")] = False,
 ) -> None:
@@ -192,9 +186,7 @@ def bench_vrptw(
     files: Annotated[list[Path], typer.Argument(help="VRPTW instances (LKH-3 text format).")],
     time_limit: Annotated[float, typer.Option(help="Seconds per instance.")] = 30.0,
     seed: Annotated[int, typer.Option()] = 0,
-    fmt: Annotated[
-        str, typer.Option("--format", help="json (one object per line) or table.")
-    ] = "json",
+    fmt: Annotated[str, typer.Option("--format", help="json (one object per line) or table.")] = "json",
     best_known: Annotated[
         Path | None, typer.Option(help="best_known.csv (default: beside the files).")
     ] = None,

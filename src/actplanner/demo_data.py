@@ -435,11 +435,7 @@ def _staff(
         if full_name not in used_names:
             used_names.add(full_name)
             break
-    shifts = {
-        d: list(WEEKEND_DAY if d in ("sat", "sun") else spec.hours)
-        for d in WEEKDAYS
-        if d in spec.days
-    }
+    shifts = {d: list(WEEKEND_DAY if d in ("sat", "sun") else spec.hours) for d in WEEKDAYS if d in spec.days}
     entry: dict = {
         "id": f"s-{area.prefix}{spec.key}",
         "name": full_name,
@@ -467,14 +463,9 @@ def _clients(area: Area, staff: list[dict], rng: random.Random, codes: set[str])
     acuities = _quota(rng, [a for a, _ in ACUITY_MIX], [share for _, share in ACUITY_MIX], n)
     patterns = _quota(rng, list(_PATTERNS), [p[1] for p in _PATTERNS], n)
     _fit_patterns(acuities, patterns)
-    hoods = [
-        rng.choices(area.neighbourhoods, [h.weight for h in area.neighbourhoods])[0]
-        for _ in range(n)
-    ]
+    hoods = [rng.choices(area.neighbourhoods, [h.weight for h in area.neighbourhoods])[0] for _ in range(n)]
     spanish = set(
-        _weighted_sample(
-            rng, range(n), [h.spanish_weight for h in hoods], round(area.spanish_share * n)
-        )
+        _weighted_sample(rng, range(n), [h.spanish_weight for h in hoods], round(area.spanish_share * n))
     )
     hard = set(rng.sample(range(n), area.hard))
     hard_specs = iter(_HARD_CLIENTS)
@@ -516,9 +507,7 @@ def _ordered(client: dict) -> dict:
     return {k: client[k] for k in _KEY_ORDER if k in client}
 
 
-def _weighted_sample(
-    rng: random.Random, items: Sequence[int], weights: Sequence[float], k: int
-) -> list[int]:
+def _weighted_sample(rng: random.Random, items: Sequence[int], weights: Sequence[float], k: int) -> list[int]:
     """Draw k distinct items with probability growing with weight (Efraimidis-Spirakis)."""
     pairs = zip(items, weights, strict=True)
     keyed = sorted(((rng.random() ** (1 / w), item) for item, w in pairs), reverse=True)
@@ -632,9 +621,7 @@ def _add_excluded(rng: random.Random, clients: list[dict], staff: list[dict], co
         client["excluded_staff"] = [rng.choice(others)]
 
 
-def _add_requirements(
-    rng: random.Random, area: Area, clients: list[dict], staff: list[dict]
-) -> None:
+def _add_requirements(rng: random.Random, area: Area, clients: list[dict], staff: list[dict]) -> None:
     """Add injections due, psychiatrist visits and nurse visits that the area can deliver."""
     n = len(clients)
 
@@ -662,10 +649,7 @@ def _add_requirements(
     rn = [
         c
         for c in clients
-        if c["acuity"] != "stable"
-        and capable(c, discipline="nurse")
-        and _room(c)
-        and not c.get("paired")
+        if c["acuity"] != "stable" and capable(c, discipline="nurse") and _room(c) and not c.get("paired")
     ]
     for client in rng.sample(rn, min(len(rn), round(area.nurse_share * n))):
         visits = min(rng.choice((1, 2)), _room(client))
@@ -702,8 +686,7 @@ def _visitable(client: dict, staff: list[dict], day: date) -> bool:
         return False
     iso = day.isoformat()
     return any(
-        weekday in s["shifts"]
-        and not any(p["start"][:10] <= iso < p["end"][:10] for p in s.get("leave", ()))
+        weekday in s["shifts"] and not any(p["start"][:10] <= iso < p["end"][:10] for p in s.get("leave", ()))
         for s in staff
     )
 

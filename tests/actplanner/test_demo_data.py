@@ -76,9 +76,7 @@ def test_given_caseloads_respect_h11(size: str) -> None:
             assert set(itt) <= staff.keys()
     for staff_id, count in primaries.items():
         assert count <= math.floor(limit * staff[staff_id]["fte"])
-    eligible = [
-        s for s in team["staff"] if s["discipline"] not in ("psychiatrist", "nurse_practitioner")
-    ]
+    eligible = [s for s in team["staff"] if s["discipline"] not in ("psychiatrist", "nurse_practitioner")]
     assert sum(math.floor(limit * s["fte"]) for s in eligible) >= len(team["clients"])
 
 
@@ -94,9 +92,7 @@ def test_week_is_mostly_servable(size: str) -> None:
         minutes = client.get("visit_minutes", level["visit_minutes"])
         needed += visits * (minutes + 25) * (2 if client.get("paired") else 1)
     working = sum(
-        _minutes(end) - _minutes(start)
-        for s in team["staff"]
-        for start, end in s["shifts"].values()
+        _minutes(end) - _minutes(start) for s in team["staff"] for start, end in s["shifts"].values()
     )
     assert needed < 0.75 * working
 
@@ -115,9 +111,7 @@ def test_standard_team_has_a_realistic_act_mix() -> None:
     assert any("availability" not in c for c in clients)
     assert any(s.get("leave") for s in team["staff"])
     assert sum("sat" in s["shifts"] and "sun" in s["shifts"] for s in team["staff"]) == 2
-    assert any(
-        r.get("skill") == "lai_injection" for c in clients for r in c.get("requirements", [])
-    )
+    assert any(r.get("skill") == "lai_injection" for c in clients for r in c.get("requirements", []))
     assert any(c.get("excluded_staff") for c in clients)
 
 

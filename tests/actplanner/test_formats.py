@@ -40,9 +40,7 @@ EXAMPLE_TEAM: dict = {
         "on_call": {
             "handoff": "08:30",
             "roles": {
-                "primary": {
-                    "disciplines": ["nurse", "social_worker", "case_manager", "team_leader"]
-                },
+                "primary": {"disciplines": ["nurse", "social_worker", "case_manager", "team_leader"]},
                 "backup": {"disciplines": ["team_leader", "nurse"]},
                 "prescriber": {"disciplines": ["psychiatrist", "nurse_practitioner"]},
             },
@@ -202,9 +200,7 @@ def test_shift_ending_before_start_is_named() -> None:
 def test_leave_ending_before_start_is_named() -> None:
     """Leave that does not end after it starts is an error at that leave entry."""
     doc = changed(
-        lambda d: d["staff"][0]["leave"].append(
-            {"start": "2026-12-05T00:00", "end": "2026-12-04T00:00"}
-        )
+        lambda d: d["staff"][0]["leave"].append({"start": "2026-12-05T00:00", "end": "2026-12-04T00:00"})
     )
     assert team_errors(doc) == [
         "staff[0].leave[1]: leave ends (2026-12-04T00:00) before it starts (2026-12-05T00:00)"
@@ -274,9 +270,7 @@ def test_bad_requirement_shape_is_named() -> None:
         '{"skill": K, "due": DATE, "window_days": w}'
     ]
     doc = changed(lambda d: d["clients"][0]["requirements"][1].update(due="2026-13-01"))
-    assert team_errors(doc) == [
-        'clients[0].requirements[1].due: "2026-13-01" is not a date (YYYY-MM-DD)'
-    ]
+    assert team_errors(doc) == ['clients[0].requirements[1].due: "2026-13-01" is not a date (YYYY-MM-DD)']
 
 
 def test_missing_matrix_pair_is_named() -> None:
@@ -304,9 +298,7 @@ def test_missing_matrix_pair_is_named() -> None:
 def test_unknown_travel_model_is_named() -> None:
     """Travel must say which model it uses."""
     doc = changed(lambda d: d["policy"].update(travel={"model": "osrm"}))
-    assert team_errors(doc) == [
-        'policy.travel: expected an object with "model": "haversine" or "matrix"'
-    ]
+    assert team_errors(doc) == ['policy.travel: expected an object with "model": "haversine" or "matrix"']
 
 
 def test_duplicate_ids_are_named() -> None:
@@ -342,9 +334,7 @@ def test_week_start_must_be_a_monday() -> None:
     assert parse_week_start("2026-11-30") == date(2026, 11, 30)
     with pytest.raises(FormatError) as caught:
         parse_week_start("2026-12-01")
-    assert caught.value.messages == [
-        "week_start: 2026-12-01 is a Tuesday; a week starts on a Monday"
-    ]
+    assert caught.value.messages == ["week_start: 2026-12-01 is a Tuesday; a week starts on a Monday"]
     with pytest.raises(ValueError, match="--week"):
         parse_week_start("next week", field="--week")
 
@@ -354,9 +344,7 @@ def test_plan_week_start_must_be_a_monday() -> None:
     doc = {**EXAMPLE_PLAN, "week_start": "2026-12-01"}
     with pytest.raises(FormatError) as caught:
         load_plan(doc)
-    assert caught.value.messages == [
-        "week_start: 2026-12-01 is a Tuesday; a week starts on a Monday"
-    ]
+    assert caught.value.messages == ["week_start: 2026-12-01 is a Tuesday; a week starts on a Monday"]
 
 
 def test_plan_visit_outside_week_is_named() -> None:
@@ -369,9 +357,7 @@ def test_plan_visit_outside_week_is_named() -> None:
 
 
 # A small generator of valid team files for the round-trip property.
-_ids = st.lists(
-    st.from_regex(r"[a-z][a-z0-9_-]{0,5}", fullmatch=True), min_size=1, max_size=4, unique=True
-)
+_ids = st.lists(st.from_regex(r"[a-z][a-z0-9_-]{0,5}", fullmatch=True), min_size=1, max_size=4, unique=True)
 _minute = st.integers(0, 1439)
 _location = st.fixed_dictionaries(
     {"lat": st.floats(-90, 90), "lon": st.floats(-180, 180)},
@@ -439,9 +425,7 @@ def team_docs(draw) -> dict:  # noqa: ANN001
                     "paired": st.booleans() if len(staff_ids) > 1 else st.just(False),
                     "requirements": st.lists(
                         st.one_of(
-                            st.fixed_dictionaries(
-                                {"discipline": st.just("nurse"), "visits": st.just(1)}
-                            ),
+                            st.fixed_dictionaries({"discipline": st.just("nurse"), "visits": st.just(1)}),
                             st.fixed_dictionaries(
                                 {
                                     "skill": st.just("lai"),

@@ -91,9 +91,7 @@ def team(**changes) -> dict:
         "clients": [
             client("c-1", 41.91, -87.66, acuity="high"),
             client("c-2", 41.92, -87.70, language="es"),
-            client(
-                "c-3", 41.88, -87.69, requirements=[{"discipline": "psychiatrist", "visits": 1}]
-            ),
+            client("c-3", 41.88, -87.69, requirements=[{"discipline": "psychiatrist", "visits": 1}]),
             client(
                 "c-4",
                 41.90,
@@ -188,9 +186,7 @@ def test_h2_holds_moderate_visits_two_days_apart(good):
 def test_h2_never_broken_to_reach_the_count():
     """Open only Mon–Thu, three visits two days apart cannot fit: one is dropped and reported."""
     doc = team()
-    doc["clients"][2]["availability"] = {
-        d: [["09:00", "17:00"]] for d in ("mon", "tue", "wed", "thu")
-    }
+    doc["clients"][2]["availability"] = {d: [["09:00", "17:00"]] for d in ("mon", "tue", "wed", "thu")}
     out, violations = plan(doc)
     assert len(visits_of(out, "c-3")) == 2
     assert "H1" in unmet_rules(out, "c-3")
@@ -224,9 +220,7 @@ def test_h4_holds_injection_and_psychiatrist(good):
     """Hard H4: the injection is given by a skilled nurse in its window; the psychiatrist visits."""
     doc, _ = good
     injection = visits_of(doc, "c-4")
-    assert any(
-        "s-rn1" in v["staff"] and "2026-12-01" <= v["date"] <= "2026-12-03" for v in injection
-    )
+    assert any("s-rn1" in v["staff"] and "2026-12-01" <= v["date"] <= "2026-12-03" for v in injection)
     assert any("s-md1" in v["staff"] for v in visits_of(doc, "c-3"))
 
 

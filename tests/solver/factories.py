@@ -48,8 +48,7 @@ def make_client(id: str, **overrides: Any) -> Client:
         "visit_minutes": 60,
         "min_gap_days": 1,
         "availability": {
-            day: (Window(day * DAY + minutes("09:00"), day * DAY + minutes("17:00")),)
-            for day in WEEKDAYS
+            day: (Window(day * DAY + minutes("09:00"), day * DAY + minutes("17:00")),) for day in WEEKDAYS
         },
     }
     fields.update(overrides)

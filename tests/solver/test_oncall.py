@@ -11,9 +11,7 @@ from solver.plan import OnCallPeriod
 from solver.problem import DAY, DAYS, OnCallRole, Problem, Window
 
 TIME_LIMIT = 0.5
-PRIMARY_ONLY = (
-    OnCallRole("primary", frozenset({"nurse", "social_worker", "case_manager", "team_leader"})),
-)
+PRIMARY_ONLY = (OnCallRole("primary", frozenset({"nurse", "social_worker", "case_manager", "team_leader"})),)
 
 
 def full_team() -> Problem:
@@ -169,9 +167,7 @@ def test_unavoidable_imbalance_is_a_labelled_penalty() -> None:
         staff=[
             make_staff("a", on_call_roles=frozenset({"primary"})),
             make_staff("b", on_call_roles=frozenset({"primary"})),
-            make_staff(
-                "c", on_call_roles=frozenset({"primary"}), leave=(Window(DAY + 510, 8 * DAY),)
-            ),
+            make_staff("c", on_call_roles=frozenset({"primary"}), leave=(Window(DAY + 510, 8 * DAY),)),
         ],
         policy=make_policy(on_call_roles=PRIMARY_ONLY, max_consecutive=3),
     )

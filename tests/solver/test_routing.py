@@ -181,9 +181,7 @@ def test_warm_start_with_unknown_stop_is_rejected(two_windows: RoutingInstance) 
 
 def test_no_stops_gives_empty_feasible_result() -> None:
     """With nothing to serve the result is empty and feasible, without calling the engine."""
-    instance = RoutingInstance(
-        distance=line(1), duration=line(1), stops=(), vehicles=(Vehicle(0, 0, 10),)
-    )
+    instance = RoutingInstance(distance=line(1), duration=line(1), stops=(), vehicles=(Vehicle(0, 0, 10),))
     result = solve_routing(instance, time_limit=TIME_LIMIT)
 
     assert result.feasible

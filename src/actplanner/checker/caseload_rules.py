@@ -36,8 +36,7 @@ def h11_caseload(ctx: Context) -> list[Violation]:
             found.append(
                 _h11(
                     cid,
-                    f"The team file makes {client['primary']} {cid}'s primary, "
-                    f"but the plan has {primary}.",
+                    f"The team file makes {client['primary']} {cid}'s primary, but the plan has {primary}.",
                 )
             )
         given = client.get("itt")
@@ -74,8 +73,7 @@ def _entry_problems(ctx: Context, cid: str, primary: object, itt: object) -> lis
         discipline = ctx.staff[primary].get("discipline")
         if discipline not in PRIMARY_DISCIPLINES:
             problems.append(
-                f"{cid}'s primary {primary} is a {discipline}, who cannot be a "
-                "primary case manager."
+                f"{cid}'s primary {primary} is a {discipline}, who cannot be a primary case manager."
             )
     if not isinstance(itt, list):
         return [*problems, f"{cid} has no ITT in the plan's caseload."]
@@ -106,9 +104,7 @@ def h12_integrity(ctx: Context) -> list[Violation]:
         found.append(_h12(f"The plan's format is {plan.get('format')!r}, not {PLAN_FORMAT!r}."))
     if plan.get("team") != ctx.team_id:
         found.append(
-            _h12(
-                f"The plan is for team {plan.get('team')!r}, but the team file is {ctx.team_id!r}."
-            )
+            _h12(f"The plan is for team {plan.get('team')!r}, but the team file is {ctx.team_id!r}.")
         )
     found.extend(_week_problems(ctx))
     found.extend(_visit_id_problems(ctx))
@@ -144,10 +140,7 @@ def _week_problems(ctx: Context) -> list[Violation]:
         found.append(_h12(f"The plan's week starts on {week}, which is not a Monday."))
     if ctx.requested_week is not None and ctx.requested_week != raw:
         found.append(
-            _h12(
-                f"The plan is for the week of {week}, but the week of "
-                f"{ctx.requested_week} was asked for."
-            )
+            _h12(f"The plan is for the week of {week}, but the week of {ctx.requested_week} was asked for.")
         )
     return found
 
@@ -189,9 +182,7 @@ def _caseload_id_problems(ctx: Context) -> list[Violation]:
         named = [entry.get("primary"), *as_list(entry.get("itt"))]
         unknown = {repr(s): s for s in named if s is not None and not _known(s, ctx.staff)}
         for sid in unknown.values():
-            found.append(
-                _h12(f"The caseload of {cid} names staff {sid!r}, who is not in the team.")
-            )
+            found.append(_h12(f"The caseload of {cid} names staff {sid!r}, who is not in the team."))
     return found
 
 

@@ -169,9 +169,7 @@ class Context:
         self.clients = _index(self.team.get("clients"))
         self.requested_week = week_start
         self.week_start = self._week_start()
-        self.dates = (
-            [self.week_start + timedelta(days=i) for i in range(7)] if self.week_start else []
-        )
+        self.dates = [self.week_start + timedelta(days=i) for i in range(7)] if self.week_start else []
         self.handoff = parse_time(self.on_call_policy.get("handoff", "00:00"))
         self.travel = Travel(self.policy.get("travel"))
         self.visits: list[Visit] = []
@@ -215,8 +213,7 @@ class Context:
                 continue
             if self.dates and day not in self.dates:
                 self._problem(
-                    f"Visit {name} is on {day}, outside the week "
-                    f"{self.dates[0]} to {self.dates[-1]}.",
+                    f"Visit {name} is on {day}, outside the week {self.dates[0]} to {self.dates[-1]}.",
                     client=known,
                     date=str(day),
                 )
@@ -273,9 +270,7 @@ class Context:
     def start_place(self, staff_id: str) -> Place:
         own = self.staff[staff_id].get("start")
         if own is None:
-            return Place(
-                f"{staff_id}'s start (the office)", (staff_id, "office"), as_point(self.office)
-            )
+            return Place(f"{staff_id}'s start (the office)", (staff_id, "office"), as_point(self.office))
         return Place(f"{staff_id}'s start", (staff_id,), as_point(own))
 
     def home(self, client_id: str) -> Place:
@@ -285,9 +280,7 @@ class Context:
         """The week's on-call periods: (date d, d handoff, d+1 handoff)."""
         if self.handoff is None:
             return []
-        return [
-            (d, at(d, self.handoff), at(d + timedelta(days=1), self.handoff)) for d in self.dates
-        ]
+        return [(d, at(d, self.handoff), at(d + timedelta(days=1), self.handoff)) for d in self.dates]
 
     def visits_of(self, client_id: str) -> list[Visit]:
         return [v for v in self.visits if v.client == client_id]

@@ -55,8 +55,7 @@ def check(team: dict, plan: dict, *, week_start: str | None = None) -> Report:
             found = [
                 Violation(
                     code,
-                    f"{code} could not be checked: the files are malformed "
-                    f"({type(exc).__name__}: {exc}).",
+                    f"{code} could not be checked: the files are malformed ({type(exc).__name__}: {exc}).",
                 )
             ]
         violations.extend(replace(v, excused=_excused(v, excuses, ctx.plan)) for v in found)
@@ -71,9 +70,7 @@ def _excused(v: Violation, excuses: set[tuple[object, str | None]], plan: dict) 
     if v.rule == "H11" and v.client is None and v.staff is not None:
         caseload = as_dict(plan.get("caseload"))
         return any(
-            rule == "H11"
-            and client is not None
-            and as_dict(caseload.get(client)).get("primary") == v.staff
+            rule == "H11" and client is not None and as_dict(caseload.get(client)).get("primary") == v.staff
             for rule, client in excuses
         )
     return False

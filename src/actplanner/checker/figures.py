@@ -158,12 +158,8 @@ def fidelity(ctx: Context) -> Figures:
     """
     clients = len(ctx.clients)
     minutes = sum(v.end - v.start for v in ctx.visits if v.end is not None and v.start is not None)
-    seen_by_two = sum(
-        len({s for v in ctx.visits_of(cid) for s in v.staff}) >= 2 for cid in ctx.clients
-    )
-    fte = sum(
-        m.get("fte", 0) for m in ctx.staff.values() if isinstance(m.get("fte", 0), int | float)
-    )
+    seen_by_two = sum(len({s for v in ctx.visits_of(cid) for s in v.staff}) >= 2 for cid in ctx.clients)
+    fte = sum(m.get("fte", 0) for m in ctx.staff.values() if isinstance(m.get("fte", 0), int | float))
     return {
         "contacts_per_client_week": len(ctx.visits) / clients if clients else None,
         "minutes_per_client_week": minutes / clients if clients else None,

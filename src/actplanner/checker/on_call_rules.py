@@ -93,9 +93,7 @@ def _entry_problems(ctx: Context, entry: OnCall, roles: list[str]) -> list[Viola
                 )
             ]
     assert entry.start is not None and entry.end is not None
-    period = next(
-        ((d, s, e) for d, s, e in ctx.periods() if (s, e) == (entry.start, entry.end)), None
-    )
+    period = next(((d, s, e) for d, s, e in ctx.periods() if (s, e) == (entry.start, entry.end)), None)
     if period is None:
         assert ctx.handoff is not None
         return [

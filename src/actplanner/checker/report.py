@@ -79,9 +79,7 @@ def format_report(report: Report) -> str:
 
 def _violation_line(violation: Violation) -> str:
     head = " ".join(
-        part
-        for part in (violation.rule, violation.client or violation.staff, violation.date)
-        if part
+        part for part in (violation.rule, violation.client or violation.staff, violation.date) if part
     )
     tail = " (excused by unmet)" if violation.excused else ""
     return f"{head}: {violation.message}{tail}"

@@ -45,9 +45,7 @@ def h7_routes(ctx: Context) -> list[Violation]:
     Shift bounds are the shift of that date as written (a missing shift is H3's
     business); overlapping visits are reported as such, not as travel.
     """
-    return [
-        v for (sid, day), stops in staff_days(ctx).items() for v in _route(ctx, sid, day, stops)
-    ]
+    return [v for (sid, day), stops in staff_days(ctx).items() for v in _route(ctx, sid, day, stops)]
 
 
 def _route(ctx: Context, sid: str, day: date, stops: list[Stop]) -> list[Violation]:

@@ -39,8 +39,7 @@ def h1_visit_count(ctx: Context) -> list[Violation]:
                 found.append(
                     Violation(
                         "H1",
-                        f"{cid} has {count} visits on {day}; each visit "
-                        "must be on a different date.",
+                        f"{cid} has {count} visits on {day}; each visit must be on a different date.",
                         client=cid,
                         date=str(day),
                     )
@@ -92,8 +91,7 @@ def h3_staff_eligibility(ctx: Context) -> list[Violation]:
                     _h3(
                         visit,
                         sid,
-                        f"{sid} is on {visit.client}'s excluded-staff list "
-                        f"but visits them on {visit.date}.",
+                        f"{sid} is on {visit.client}'s excluded-staff list but visits them on {visit.date}.",
                     )
                 )
             if language is not None and language not in as_list(ctx.staff[sid].get("languages")):
@@ -112,8 +110,7 @@ def _not_working(ctx: Context, sid: str, visit: Visit) -> str | None:
     shift = ctx.shift(sid, visit.date)
     if shift is None:
         return (
-            f"{sid} has no shift on {weekday_of(visit.date)} {visit.date} but visits "
-            f"{visit.client} that day."
+            f"{sid} has no shift on {weekday_of(visit.date)} {visit.date} but visits {visit.client} that day."
         )
     if not visit.timed:
         return None  # H12 reports the malformed time.
@@ -157,9 +154,7 @@ def h4_requirements(ctx: Context) -> list[Violation]:
 
 def _discipline_requirement(ctx: Context, cid: str, visits: list[Visit], req: dict) -> list:
     discipline, wanted = req.get("discipline"), req.get("visits", 1)
-    got = sum(
-        any(ctx.staff.get(s, {}).get("discipline") == discipline for s in v.staff) for v in visits
-    )
+    got = sum(any(ctx.staff.get(s, {}).get("discipline") == discipline for s in v.staff) for v in visits)
     if isinstance(wanted, int) and got >= wanted:
         return []
     return [
@@ -175,11 +170,7 @@ def _discipline_requirement(ctx: Context, cid: str, visits: list[Visit], req: di
 def _skill_requirement(ctx: Context, cid: str, visits: list[Visit], req: dict) -> list:
     skill, due, width = req.get("skill"), parse_date(req.get("due")), req.get("window_days", 0)
     if due is None or not isinstance(width, int):
-        return [
-            Violation(
-                "H4", f"{cid}'s {skill} requirement has no usable due date or window.", client=cid
-            )
-        ]
+        return [Violation("H4", f"{cid}'s {skill} requirement has no usable due date or window.", client=cid)]
     low, high = due - timedelta(days=width), due + timedelta(days=width)
     if not ctx.dates or high < ctx.dates[0] or low > ctx.dates[-1]:
         return []
@@ -248,10 +239,7 @@ def h6_time_windows(ctx: Context) -> list[Violation]:
             if isinstance(w, list) and len(w) == 2
         ]
         spans = [(parse_time(a), parse_time(b, end=True)) for a, b in windows]
-        if any(
-            a is not None and b is not None and a <= visit.start and visit.end <= b
-            for a, b in spans
-        ):
+        if any(a is not None and b is not None and a <= visit.start and visit.end <= b for a, b in spans):
             continue
         shown = ", ".join(f"{a}–{b}" for a, b in windows) or "no time at all"
         found.append(

@@ -311,9 +311,7 @@ def duplicate_ids(path: str, ids: Sequence[str]) -> list[str]:
     errors = []
     for i, ident in enumerate(ids):
         if ident in first:
-            errors.append(
-                f"{path}[{i}].id: duplicate id {show(ident)} (also {path}[{first[ident]}])"
-            )
+            errors.append(f"{path}[{i}].id: duplicate id {show(ident)} (also {path}[{first[ident]}])")
         else:
             first[ident] = i
     return errors

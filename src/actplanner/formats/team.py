@@ -110,9 +110,7 @@ class Policy(FileModel):
     caseload_max_per_staff: int = Field(ge=1)
     acuity: dict[str, Acuity] = Field(min_length=1)
     team_approach_min_staff: int = Field(ge=1)
-    travel: Travel = Field(
-        default_factory=lambda: HaversineTravel.model_validate({"model": "haversine"})
-    )
+    travel: Travel = Field(default_factory=lambda: HaversineTravel.model_validate({"model": "haversine"}))
     on_call: OnCall
 
     def defined_roles(self) -> list[str]:
@@ -223,8 +221,7 @@ def _staff_errors(path: str, member: Staff, roles: list[str]) -> list[str]:
     for j, role in enumerate(member.on_call_roles):
         if role not in roles:
             errors.append(
-                f"{path}.on_call_roles[{j}]: role {show(role)} is not defined in "
-                "policy.on_call.roles"
+                f"{path}.on_call_roles[{j}]: role {show(role)} is not defined in policy.on_call.roles"
             )
     for j, leave in enumerate(member.leave):
         if to_datetime(leave.end) <= to_datetime(leave.start):
@@ -253,16 +250,10 @@ def _client_errors(path: str, client: Client, policy: Policy, staff: dict[str, S
             errors.append(f"{path}.{where}: unknown staff {show(ident)}")
     if errors:
         return errors
-    return (
-        errors
-        + _caseload_errors(path, client, staff)
-        + _contradictions(path, client, policy, staff)
-    )
+    return errors + _caseload_errors(path, client, staff) + _contradictions(path, client, policy, staff)
 
 
-def _contradictions(
-    path: str, client: Client, policy: Policy, staff: dict[str, Staff]
-) -> list[str]:
+def _contradictions(path: str, client: Client, policy: Policy, staff: dict[str, Staff]) -> list[str]:
     """Demands no plan could ever meet, whatever the week: a contradiction in the file,
     not a shortage of staff time (that is reported in the plan's ``unmet``)."""
     errors = []
@@ -282,17 +273,11 @@ def _contradictions(
                     f"but the client has only {visits} visits a week"
                 )
             if not any(s.discipline == req.discipline for s in staff.values()):
-                errors.append(
-                    f"{path}.requirements[{j}].discipline: no staff member is a {req.discipline}"
-                )
+                errors.append(f"{path}.requirements[{j}].discipline: no staff member is a {req.discipline}")
         elif not any(req.skill in s.skills for s in staff.values()):
-            errors.append(
-                f"{path}.requirements[{j}].skill: no staff member has skill {show(req.skill)}"
-            )
+            errors.append(f"{path}.requirements[{j}].skill: no staff member has skill {show(req.skill)}")
     if client.paired and len(staff) < 2:
-        errors.append(
-            f"{path}.paired: a paired visit needs two staff and the team has {len(staff)}"
-        )
+        errors.append(f"{path}.paired: a paired visit needs two staff and the team has {len(staff)}")
     return errors
 
 
