@@ -124,12 +124,17 @@ def solve(
         moved = count_moved(schedule, baseline) if baseline is not None else None
         terms = penalties(schedule, on_call_terms, moved or 0)
         found = all_unmet()
+        figures = metrics(schedule, on_call, moved)
+        by_goal: dict[str, float] = {}
+        for term in terms:
+            by_goal[term.goal] = by_goal.get(term.goal, 0) + term.cost
+        figures["objective_by_goal"] = dict(sorted(by_goal.items()))
         return Plan(
             visits=tuple(visits_of(schedule)),
             on_call=on_call,
             caseload=caseload,
             unmet=tuple(found),
-            metrics=metrics(schedule, on_call, moved),
+            metrics=figures,
             status=status,
             seconds=round(clock.elapsed, 3),
             objective=objective(terms, found, problem, schedule),

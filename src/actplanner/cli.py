@@ -137,6 +137,8 @@ def _summary(result, out: Path) -> None:  # noqa: ANN001
         "travel_minutes_per_visit",
     ):
         table.add_row(key, str(result.metrics.get(key)))
+    for goal, cost in result.metrics.get("objective_by_goal", {}).items():
+        table.add_row(f"objective: {goal}", f"{cost:,.0f}")
     table.add_row("seconds", f"{result.seconds:.1f}")
     console.print(table)
     for item in result.unmet:
