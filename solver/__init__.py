@@ -7,7 +7,6 @@ from solver.engine import solve
 from solver.plan import Caseload, OnCallPeriod, Penalty, Plan, Unmet, Visit
 from solver.problem import (
     Baseline,
-    BaselineVisit,
     Client,
     DisciplineRequirement,
     OnCallRole,
@@ -22,7 +21,6 @@ from solver.problem import (
 
 __all__ = [
     "Baseline",
-    "BaselineVisit",
     "Caseload",
     "Client",
     "DisciplineRequirement",

@@ -13,6 +13,7 @@ from collections import Counter
 
 from ortools.sat.python import cp_model
 
+from solver.cpsat import deterministic_solver
 from solver.plan import Caseload, Unmet
 from solver.problem import PRIMARY_DISCIPLINES, WEIGHTS, Client, Policy, Problem, Staff
 
@@ -211,7 +212,7 @@ def _solve_primaries(
     for (cid, sid), var in primary.items():
         model.add_hint(var, hint[cid] == sid)
 
-    solver = _solver(seed, time_limit)
+    solver = deterministic_solver(seed, time_limit)
     status = solver.solve(model)
     if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
         return hint
@@ -304,17 +305,6 @@ def _greedy_primaries(
         out[client.id] = best.id
         load[best.id] += 1
     return out
-
-
-def _solver(seed: int, time_limit: float) -> cp_model.CpSolver:
-    """A single-worker solver bounded by deterministic time, so one seed gives one answer."""
-    solver = cp_model.CpSolver()
-    solver.parameters.num_workers = 1
-    solver.parameters.random_seed = seed
-    solver.parameters.max_deterministic_time = time_limit
-    # Wall-clock guard only; the deterministic limit normally stops the search first.
-    solver.parameters.max_time_in_seconds = 2 * time_limit
-    return solver
 
 
 def _over_capacity(problem: Problem, caseload: dict[str, Caseload]) -> list[Unmet]:

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 
 from ortools.sat.python import cp_model
 
+from solver.cpsat import deterministic_solver
 from solver.plan import OnCallPeriod, Penalty, Unmet
 from solver.problem import DAY, DAYS, WEIGHTS, OnCallRole, Policy, Problem, Staff, Window
 
@@ -107,7 +108,7 @@ def build_on_call(
     for (name, day, sid), var in holds.items():
         model.add_hint(var, hint.get((name, day)) == sid)
 
-    solver = _solver(seed, time_limit)
+    solver = deterministic_solver(seed, time_limit)
     status = solver.solve(model)
     penalties: list[Penalty] = []
     if status in (cp_model.OPTIMAL, cp_model.FEASIBLE):
@@ -292,17 +293,6 @@ def _greedy_rank(
     while streak < day and held.get((PRIMARY, day - streak - 1)) == sid:
         streak += 1
     return (role == PRIMARY and streak >= limit, counts.get((role, sid), 0), sid)
-
-
-def _solver(seed: int, time_limit: float) -> cp_model.CpSolver:
-    """A single-worker solver bounded by deterministic time, so one seed gives one answer."""
-    solver = cp_model.CpSolver()
-    solver.parameters.num_workers = 1
-    solver.parameters.random_seed = seed
-    solver.parameters.max_deterministic_time = time_limit
-    # Wall-clock guard only; the deterministic limit normally stops the search first.
-    solver.parameters.max_time_in_seconds = 2 * time_limit
-    return solver
 
 
 def _uncovered(

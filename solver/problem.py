@@ -11,22 +11,20 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from solver.plan import OnCallPeriod
+from solver.plan import OnCallPeriod, Visit
 
 DAY = 1440
 DAYS = 7
 
 #: Disciplines allowed to be a client's primary (FORMATS.md, H11).
-PRIMARY_DISCIPLINES = frozenset(
-    {
-        "case_manager",
-        "social_worker",
-        "nurse",
-        "substance_use_specialist",
-        "employment_specialist",
-        "peer_specialist",
-        "team_leader",
-    }
+PRIMARY_DISCIPLINES = (
+    "case_manager",
+    "social_worker",
+    "nurse",
+    "substance_use_specialist",
+    "employment_specialist",
+    "peer_specialist",
+    "team_leader",
 )
 
 
@@ -137,24 +135,10 @@ class Policy:
 
 
 @dataclass(frozen=True)
-class BaselineVisit:
-    """A visit of the plan a re-plan starts from."""
-
-    client: str
-    staff: tuple[str, ...]
-    day: int
-    start: int
-    end: int
-    purpose: str | None = None
-    pinned: bool = False
-    id: str = ""
-
-
-@dataclass(frozen=True)
 class Baseline:
     """The plan to stay close to. Visits on days before ``from_day`` are kept exactly."""
 
-    visits: tuple[BaselineVisit, ...]
+    visits: tuple[Visit, ...]
     from_day: int = 0
     on_call: tuple[OnCallPeriod, ...] = ()
 
@@ -245,7 +229,6 @@ __all__ = [
     "PRIMARY_DISCIPLINES",
     "WEIGHTS",
     "Baseline",
-    "BaselineVisit",
     "Client",
     "DisciplineRequirement",
     "OnCallRole",

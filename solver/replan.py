@@ -8,8 +8,8 @@ as moved when its day, staff or start time changed, or it was dropped.
 
 from __future__ import annotations
 
-from solver.plan import Unmet
-from solver.problem import Baseline, BaselineVisit
+from solver.plan import Unmet, Visit
+from solver.problem import Baseline
 from solver.schedule import Insertion, Schedule, Slot
 
 
@@ -36,7 +36,7 @@ def apply_baseline(schedule: Schedule, baseline: Baseline) -> list[Unmet]:
     return unmet
 
 
-def _force(schedule: Schedule, visit: BaselineVisit) -> str | None:
+def _force(schedule: Schedule, visit: Visit) -> str | None:
     """Keep a past or pinned visit exactly; say why if it no longer fits its staff's day."""
     client = schedule.clients[visit.client]
     reasons = []
@@ -61,7 +61,7 @@ def _force(schedule: Schedule, visit: BaselineVisit) -> str | None:
     return None
 
 
-def _keep_if_valid(schedule: Schedule, visit: BaselineVisit) -> bool:
+def _keep_if_valid(schedule: Schedule, visit: Visit) -> bool:
     client = schedule.clients.get(visit.client)
     if client is None:
         return False

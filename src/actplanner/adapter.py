@@ -229,7 +229,7 @@ def _baseline(plan: PlanFile, team: TeamFile, week_start: date, from_date: date 
     for v in plan.visits:
         day = (to_date(v.date) - week_start).days
         visits.append(
-            sv.BaselineVisit(
+            sv.Visit(
                 client=v.client,
                 staff=tuple(v.staff),
                 day=day,

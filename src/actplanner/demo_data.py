@@ -15,6 +15,8 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from pathlib import Path
 
+from solver.problem import PRIMARY_DISCIPLINES
+
 WEEK_START = date(2026, 11, 30)
 WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 MON_FRI = WEEKDAYS[:5]
@@ -23,16 +25,6 @@ WEEKEND_DAY = ("09:00", "17:00")
 PART_DAY = ("09:00", "16:00")
 SIZES = ("small", "standard", "large")
 
-# Disciplines that may be a client's primary (H11); prescribers never are.
-PRIMARY_DISCIPLINES = (
-    "case_manager",
-    "social_worker",
-    "nurse",
-    "substance_use_specialist",
-    "employment_specialist",
-    "peer_specialist",
-    "team_leader",
-)
 PRESCRIBERS = ("psychiatrist", "nurse_practitioner")
 # Disciplines a client may refuse without losing access to nursing or prescribing.
 REFUSABLE = ("case_manager", "social_worker", "substance_use_specialist")

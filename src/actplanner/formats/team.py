@@ -28,19 +28,9 @@ from actplanner.formats._base import (
     span_errors,
     to_datetime,
 )
+from solver.problem import PRIMARY_DISCIPLINES
 
 TEAM_FORMAT = "actplanner/team@1"
-
-#: Disciplines allowed to be a client's primary (FORMATS.md, H11).
-PRIMARY_DISCIPLINES = (
-    "case_manager",
-    "social_worker",
-    "nurse",
-    "substance_use_specialist",
-    "employment_specialist",
-    "peer_specialist",
-    "team_leader",
-)
 
 
 class Location(FileModel):
