@@ -20,7 +20,7 @@ from solver.lns import Search
 from solver.oncall import build_on_call, primary_by_day
 from solver.plan import Penalty, Plan, Unmet
 from solver.problem import DAYS, Problem, Progress, SolveParams
-from solver.replan import apply_baseline, count_moved
+from solver.replan import apply_baseline, count_moved, restorer
 from solver.schedule import Schedule
 
 ProgressCallback = Callable[[Progress], bool | None]
@@ -35,6 +35,9 @@ THRESHOLD = 30.0
 #: half of what one core of the benchmark machine manages (330k–600k/s by team
 #: size), so the work budget, not the clock, ends the search even under load.
 WORK_PER_SECOND = 200_000
+#: A re-plan's search for room for missing visits: short, since a sick call
+#: should be answered within seconds.
+REPAIR_SECONDS = 2.0
 
 
 class Clock:
@@ -145,8 +148,25 @@ def solve(
 
     best = finish("feasible")
     clock.report("first plan", best_objective=best.objective, unmet=len(best.unmet))
-    if params.greedy_only or baseline is not None or clock.done:
+    if params.greedy_only or clock.done:
         return _final(best, clock)
+    if baseline is not None:
+        # A re-plan keeps the baseline's routes; it only searches for room for
+        # visits still missing, paying for every visit it moves.
+        def cost_with_moves() -> int:
+            terms = penalties(schedule, on_call_terms, count_moved(schedule, baseline))
+            return objective(terms, all_unmet(), problem, schedule)
+
+        repair = Search(
+            schedule, visit_unmet, cost_with_moves, days, params.seed, restore=restorer(schedule, baseline)
+        )
+        budget = min(params.time_limit, REPAIR_SECONDS) * WORK_PER_SECOND
+        start_work = schedule.work
+        while not clock.done and schedule.work - start_work < budget and repair.short():
+            if repair.step():
+                clock.report("repair", best_objective=repair.best, unmet=len(all_unmet()))
+        repair.finish()
+        return _final(finish("feasible"), clock)
 
     # Weekly improvement: ruin and recreate. Its budget is counted in work
     # units, not seconds, so a seed and a time limit give the same plan on a

@@ -45,12 +45,16 @@ class Search:
         cost: Callable[[], int],
         days: range,
         seed: int,
+        restore: Callable[[Client], None] | None = None,
     ) -> None:
         self.schedule = schedule
         self.unmet = unmet
         self.cost = cost
         self.days = days
         self.rng = random.Random(seed)
+        #: Re-planning: puts a client's baseline visits back where they still fit.
+        #: When set, only groups around a client still short of visits are taken out.
+        self.restore = restore
         self.clients = sorted(schedule.problem.clients, key=lambda c: c.id)
         travel = schedule.travel
         self.near = {
@@ -69,33 +73,46 @@ class Search:
             for d in self.schedule.visits[client.id]
         ) or bool(self.unmet.get(client.id))
 
-    def _short(self) -> list[Client]:
+    def short(self) -> list[Client]:
         return [c for c in self.clients if self.unmet.get(c.id)]
+
+    def _holders(self, target: Client) -> set[str]:
+        """Clients whose visits hold what ``target`` lacks: staff with the disciplines or
+        skills it still needs, or (for a plain shortfall) any staff who could see it on
+        a day it is open."""
+        schedule = self.schedule
+        staff_by_id = schedule.problem.staff_by_id
+        skills, disciplines = requirement_tags(target)
+        tags = [t for t, _ in skills] + [t for t, _ in disciplines]
+        holders = set()
+        for cid, by_day in schedule.visits.items():
+            for d, (staff, *_) in by_day.items():
+                if d not in self.days or (cid, d) in schedule.pinned:
+                    continue
+                team = [staff_by_id[s] for s in staff if s in staff_by_id]
+                if tags:
+                    hit = any(tags_met_by([m], frozenset({t})) for m in team for t in tags)
+                else:
+                    hit = bool(target.availability.get(d)) and any(
+                        schedule.can_serve(m, target, d) for m in team
+                    )
+                if hit:
+                    holders.add(cid)
+        return holders
 
     def pick(self) -> list[Client]:
         """Choose the clients to take out this iteration."""
         rng = self.rng
         size = rng.randint(3, 10)
-        short = self._short()
+        short = self.short()
         move = rng.random()
-        if short and move < 0.3:
+        if short and (self.restore is not None or move < 0.3):
             target = rng.choice(short)
-            skills, disciplines = requirement_tags(target)
-            tags = [t for t, _ in skills] + [t for t, _ in disciplines]
-            holders = {
-                cid
-                for cid, by_day in self.schedule.visits.items()
-                for d, (staff, *_) in by_day.items()
-                if tags
-                and any(
-                    tags_met_by([self.schedule.problem.staff_by_id[s]], frozenset({t}))
-                    for s in staff
-                    for t in tags
-                )
-            }
-            pool = sorted(holders - {target.id})
+            pool = sorted(self._holders(target) - {target.id})
             chosen = rng.sample(pool, min(size, len(pool)))
             group = [target] + [self.schedule.clients[c] for c in chosen]
+        elif self.restore is not None:
+            return []
         elif move < 0.65:
             keys = sorted(k for k, r in self.schedule.routes.items() if r.slots and k[1] in self.days)
             if not keys:
@@ -133,9 +150,18 @@ class Search:
             for day in list(schedule.visits[client.id]):
                 if day in self.days and (client.id, day) not in schedule.pinned:
                     schedule.remove_visit(client.id, day)
-        # Recreate in a shuffled-but-seeded order among equally hard clients.
-        self.rng.shuffle(group)
-        new_unmet = fill(schedule, group, self.days)
+        if self.restore is not None:
+            # Re-planning: the short client takes the room first; everyone else
+            # goes back to their baseline slot where it is still free.
+            target, others = group[0], group[1:]
+            new_unmet = fill(schedule, [target], self.days)
+            for client in others:
+                self.restore(client)
+            new_unmet += fill(schedule, others, self.days)
+        else:
+            # Recreate in a shuffled-but-seeded order among equally hard clients.
+            self.rng.shuffle(group)
+            new_unmet = fill(schedule, group, self.days)
         for client in group:
             self.unmet[client.id] = [u for u in new_unmet if u.client == client.id]
         cost = self.cost()

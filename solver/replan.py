@@ -8,8 +8,10 @@ as moved when its day, staff or start time changed, or it was dropped.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from solver.plan import Unmet, Visit
-from solver.problem import Baseline
+from solver.problem import Baseline, Client
 from solver.schedule import Insertion, Schedule, Slot
 
 
@@ -97,3 +99,18 @@ def count_moved(schedule: Schedule, baseline: Baseline) -> int:
         if now is None or now[0] != tuple(sorted(visit.staff)) or now[1] != visit.start:
             moved += 1
     return moved
+
+
+def restorer(schedule: Schedule, baseline: Baseline) -> Callable[[Client], None]:
+    """A function putting one client's movable baseline visits back where they still fit."""
+    by_client: dict[str, list[Visit]] = {}
+    for visit in sorted(baseline.visits, key=lambda v: (v.day, v.start)):
+        if visit.day >= baseline.from_day and not visit.pinned:
+            by_client.setdefault(visit.client, []).append(visit)
+
+    def restore(client: Client) -> None:
+        for visit in by_client.get(client.id, []):
+            if visit.day not in schedule.visits[client.id]:
+                _keep_if_valid(schedule, visit)
+
+    return restore
