@@ -1,0 +1,56 @@
+"""The database: models, engines, sessions and migrations.
+
+Transactions: the caller owns them. A service (``actplanner.services``) never
+commits; it does its writes inside a savepoint (``session.begin_nested()``) and
+flushes, so a service call either happens whole or, when it raises, leaves the
+session exactly as it was before the call, still usable. The caller commits:
+the web app once per request, the worker after each step, the CLI at the end.
+Commit right after ``claim_next_job`` so the claim is seen (and the row lock
+released) at once.
+"""
+
+from actplanner.db.base import Base, UtcDateTime, utcnow
+from actplanner.db.models import (
+    ACTIVE_JOB_STATUSES,
+    JOB_STATUSES,
+    PLAN_SOURCES,
+    PLAN_STATUSES,
+    ROLES,
+    ApiToken,
+    AuditEvent,
+    Client,
+    OnCallPeriod,
+    Plan,
+    SolveJob,
+    Staff,
+    Team,
+    User,
+    Visit,
+)
+from actplanner.db.session import alembic_config, get_engine, make_engine, make_sessionmaker, migrate
+
+__all__ = [
+    "ACTIVE_JOB_STATUSES",
+    "JOB_STATUSES",
+    "PLAN_SOURCES",
+    "PLAN_STATUSES",
+    "ROLES",
+    "ApiToken",
+    "AuditEvent",
+    "Base",
+    "Client",
+    "OnCallPeriod",
+    "Plan",
+    "SolveJob",
+    "Staff",
+    "Team",
+    "User",
+    "UtcDateTime",
+    "Visit",
+    "alembic_config",
+    "get_engine",
+    "make_engine",
+    "make_sessionmaker",
+    "migrate",
+    "utcnow",
+]

@@ -1,0 +1,75 @@
+"""Engines, sessions and migrations, for SQLite (the embedded default) and PostgreSQL."""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+from alembic import command
+from alembic.config import Config
+from sqlalchemy import Engine, create_engine, event
+from sqlalchemy.orm import Session, sessionmaker
+
+from actplanner.settings import get_settings
+
+MIGRATIONS = Path(__file__).resolve().parent.parent / "migrations"
+
+
+def _sqlite_setup(engine: Engine) -> None:
+    @event.listens_for(engine, "connect")
+    def on_connect(dbapi_connection: Any, _record: Any) -> None:
+        # Let SQLAlchemy, not the sqlite3 module, say when transactions begin: the
+        # module's own handling breaks SAVEPOINT and transactional DDL.
+        dbapi_connection.isolation_level = None
+        cursor = dbapi_connection.cursor()
+        cursor.execute("PRAGMA foreign_keys=ON")
+        # WAL lets the web pages read while a worker writes progress.
+        cursor.execute("PRAGMA journal_mode=WAL")
+        cursor.execute("PRAGMA busy_timeout=10000")
+        cursor.close()
+
+    @event.listens_for(engine, "begin")
+    def on_begin(connection: Any) -> None:
+        connection.exec_driver_sql("BEGIN")
+
+
+def make_engine(url: str, **kwargs: Any) -> Engine:
+    """An engine for ``url``; SQLite gets foreign keys, WAL and working savepoints."""
+    sqlite = url.startswith("sqlite")
+    if sqlite:
+        kwargs.setdefault("connect_args", {}).setdefault("check_same_thread", False)
+    engine = create_engine(url, **kwargs)
+    if sqlite:
+        _sqlite_setup(engine)
+    return engine
+
+
+@lru_cache
+def get_engine() -> Engine:
+    """The engine for the configured ``database_url``, made on first use."""
+    return make_engine(get_settings().database_url, pool_pre_ping=True)
+
+
+def make_sessionmaker(engine: Engine) -> sessionmaker[Session]:
+    """Sessions on ``engine``; objects stay readable after commit (pages render after saving)."""
+    return sessionmaker(engine, expire_on_commit=False)
+
+
+def alembic_config(url: str | None = None, engine: Engine | None = None) -> Config:
+    """Alembic's configuration for the packaged migrations, on ``engine`` or ``url``.
+
+    New revisions: ``alembic.command.revision(alembic_config(url), message=..., autogenerate=True)``.
+    """
+    config = Config()
+    config.set_main_option("script_location", str(MIGRATIONS))
+    config.attributes["url"] = url
+    config.attributes["engine"] = engine
+    return config
+
+
+def migrate(url: str | None = None, engine: Engine | None = None) -> None:
+    """Bring the database to the newest schema (``alembic upgrade head``); the app runs this on start."""
+    if url is None and engine is None:
+        url = get_settings().database_url
+    command.upgrade(alembic_config(url, engine), "head")

@@ -1,0 +1,1 @@
+"""Alembic migrations of the actplanner database, shipped with the package (see ``db.session.migrate``)."""
