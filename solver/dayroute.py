@@ -38,7 +38,7 @@ def improve(
     seconds: float,
     seed: int,
     clock: Clock,
-    improved: Callable[[str], None],
+    after_day: Callable[[bool, str], None],
 ) -> None:
     """Re-route each day (busiest first), sharing ``seconds`` by day; keep only gains.
 
@@ -59,8 +59,10 @@ def improve(
         iterations = int(share * ITERATIONS_SCALE / max(1.0, stops[day]) ** 0.5)
         if iterations < 50:
             continue
-        if route_day(schedule, day, clock.remaining, seed, iterations):
-            improved(f"re-routed day {day + 1}")
+        # Report after every day, improved or not: a stop request is only seen
+        # when progress is reported, and one day's search is the longest wait.
+        applied = route_day(schedule, day, clock.remaining, seed, iterations)
+        after_day(applied, f"re-routed day {day + 1}" if applied else f"day {day + 1} kept")
 
 
 def _protected_tags(schedule: Schedule, client: Client, day: int) -> frozenset[str]:

@@ -191,15 +191,16 @@ def solve(
     best = finish("feasible")
 
     # Route improvement: re-route each day as a whole while time remains.
-    def improved(message: str) -> None:
+    def after_day(applied: bool, message: str) -> None:
         nonlocal best
-        candidate = finish("feasible")
-        if candidate.objective is not None and best.objective is not None:
-            if candidate.objective <= best.objective:
-                best = candidate
+        if applied:
+            candidate = finish("feasible")
+            if candidate.objective is not None and best.objective is not None:
+                if candidate.objective <= best.objective:
+                    best = candidate
         clock.report("routes", best_objective=best.objective, unmet=len(best.unmet), message=message)
 
-    dayroute.improve(schedule, params.time_limit * (1 - LNS_SHARE), params.seed, clock, improved)
+    dayroute.improve(schedule, params.time_limit * (1 - LNS_SHARE), params.seed, clock, after_day)
     return _final(best, clock)
 
 
