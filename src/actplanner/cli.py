@@ -1,10 +1,16 @@
-"""The ``actplanner`` command: plan a week, check a plan, run the benchmarks."""
+"""The ``actplanner`` command: plan and check weeks, run the benchmarks, serve the web app and workers."""
 
 from __future__ import annotations
 
 import json
+import logging
+import os
+import secrets
 import signal
+import subprocess
 import sys
+import threading
+import time
 from datetime import date, timedelta
 from pathlib import Path
 from typing import Annotated
@@ -207,6 +213,298 @@ def bench_vrptw(
             sys.stdout.flush()
     if fmt != "json":
         typer.echo(format_summary(summarise(rows)))
+
+
+# The web app, its solve workers and its accounts. Commands on the database read
+# its URL from ACTPLANNER_DATABASE_URL (actplanner.settings) and migrate it first.
+
+user_app = typer.Typer(help="Logins: team leads and staff.", no_args_is_help=True)
+token_app = typer.Typer(help="Personal API tokens.", no_args_is_help=True)
+app.add_typer(user_app, name="user")
+app.add_typer(token_app, name="token")
+out = Console(soft_wrap=True)
+
+DEMO_DB = Path("actplanner-demo.sqlite3")
+DEMO_TEAM = "standard"
+#: Seconds a worker gets to save its best plan after SIGTERM before it is interrupted, then killed.
+WORKER_GRACE_SECONDS = 15.0
+INTERRUPT_SECONDS = 5.0
+WEB_APP = "actplanner.web.app:create_app"
+
+
+def _database(url: str | None = None):  # noqa: ANN202 - a sessionmaker and the engine to dispose
+    from actplanner.db import make_engine, make_sessionmaker, migrate
+    from actplanner.settings import get_settings
+
+    url = url or get_settings().database_url
+    migrate(url)
+    engine = make_engine(url)
+    return make_sessionmaker(engine), engine
+
+
+def _new_password() -> str:
+    return secrets.token_urlsafe(12)
+
+
+@user_app.command("create")
+def user_create(
+    username: Annotated[str, typer.Argument(help="The login name.")],
+    role: Annotated[str, typer.Option(help="lead or staff.")],
+    staff_id: Annotated[
+        str | None, typer.Option(help="The staff member this login belongs to (staff: required).")
+    ] = None,
+    team: Annotated[str | None, typer.Option(help="The team of the login.")] = None,
+    password: Annotated[
+        str | None, typer.Option(help="The password; a random one is made and shown once when left out.")
+    ] = None,
+) -> None:
+    """Create a login and a personal API token; the password (when generated) and the token show once."""
+    from actplanner import services
+
+    if role not in ("lead", "staff"):
+        raise _fail([f"--role: {role!r} not understood; expected lead or staff"])
+    if role == "staff" and (staff_id is None or team is None):
+        raise _fail(["a staff login needs --team and --staff-id (the staff member it belongs to)"])
+    generated = password is None
+    password = password if password is not None else _new_password()
+    factory, engine = _database()
+    try:
+        with factory.begin() as session:
+            user = services.create_user(
+                session=session,
+                username=username,
+                password=password,
+                role=role,
+                staff_id=staff_id,
+                team_id=team,
+            )
+            token = services.create_token(session=session, user_id=user.id, name="personal")
+            services.audit(session=session, user_id=None, action="create_user", target=f"user:{user.id}")
+    except (ValueError, LookupError) as err:
+        raise _fail([str(err)]) from err
+    finally:
+        engine.dispose()
+    out.print(f"[green]Created[/green] {role} [bold]{user.username}[/bold]", highlight=False)
+    if generated:
+        out.print(f"password: {password}", highlight=False)
+    out.print(f"token: {token}", highlight=False)
+    console.print("Shown once: keep them now; only their hashes are stored.")
+
+
+@token_app.command("create")
+def token_create(
+    username: Annotated[str, typer.Argument(help="Whose token.")],
+    name: Annotated[str, typer.Option(help="What the token is for (shown when revoking).")] = "personal",
+) -> None:
+    """Create a personal API token for a login; the token shows once."""
+    from sqlalchemy import select
+
+    from actplanner import services
+    from actplanner.db import User
+
+    factory, engine = _database()
+    try:
+        with factory.begin() as session:
+            user = session.scalars(select(User).where(User.username == username.strip())).one_or_none()
+            if user is None:
+                raise _fail([f"no user {username!r}"])
+            token = services.create_token(session=session, user_id=user.id, name=name)
+            services.audit(session=session, user_id=None, action="create_token", target=f"user:{user.id}")
+    finally:
+        engine.dispose()
+    out.print(f"token: {token}", highlight=False)
+    console.print("Shown once: keep it now; only its hash is stored.")
+
+
+@app.command("worker")
+def worker_command(
+    once: Annotated[bool, typer.Option(help="Run the queued solve jobs, then exit.")] = False,
+    poll: Annotated[float, typer.Option(help="Seconds between looks at an empty queue.")] = 0.5,
+) -> None:
+    """Run solve jobs queued by the web app; Ctrl-C stops the current one, keeping its best plan."""
+    from actplanner.worker import stop_on_signals, work_loop
+
+    if poll <= 0:
+        raise _fail(["--poll: must be positive"])
+    _factory, engine = _database()
+    engine.dispose()
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    shutdown = threading.Event()
+    with stop_on_signals(shutdown):
+        ran = work_loop(poll_seconds=poll, once=once, shutdown=shutdown)
+    console.print(f"{ran} solve job(s) run.")
+
+
+@app.command()
+def serve(
+    host: Annotated[str, typer.Option(help="Address to listen on.")] = "127.0.0.1",
+    port: Annotated[int, typer.Option(help="Port to listen on.")] = 8000,
+    workers: Annotated[int, typer.Option(help="Web server processes.")] = 1,
+    solve_workers: Annotated[int, typer.Option(help="Solve worker processes.")] = 1,
+) -> None:
+    """Run the web app and its solve workers on ACTPLANNER_DATABASE_URL (production)."""
+    from actplanner.settings import get_settings
+
+    _check_serve_options(port, workers, solve_workers)
+    url = get_settings().database_url
+    _factory, engine = _database(url)
+    engine.dispose()
+    _serve(url, host=host, port=port, workers=workers, solve_workers=solve_workers)
+
+
+@app.command()
+def demo(
+    port: Annotated[int, typer.Option(help="Port to listen on (127.0.0.1 only).")] = 8000,
+    db: Annotated[Path, typer.Option(help="SQLite database file (made when missing).")] = DEMO_DB,
+    no_browser_hint: Annotated[bool, typer.Option(help="Print only the URL, no sign-in hint.")] = False,
+) -> None:
+    """Try it out: a SQLite database with the standard sample team, a lead and a staff login, the server."""
+    _check_serve_options(port, 1, 1)
+    if db.exists() and not db.is_file():
+        raise _fail([f"--db: {db} is not a file"])
+    url = f"sqlite:///{db.resolve()}"
+    created = demo_setup(url)
+    if created["team_created"]:
+        console.print(f"Imported the sample team [bold]{created['team']}[/bold] into {db}.")
+    for user in created["users"]:
+        out.print(
+            f"[bold]{user['role']}[/bold] login: username {user['username']}  password {user['password']}"
+            f"  API token {user['token']}",
+            highlight=False,
+        )
+    if created["users"]:
+        console.print("Passwords and tokens show once: only their hashes are stored.")
+    site = f"http://127.0.0.1:{port}/"
+    out.print(f"actplanner demo: {site}", highlight=False)
+    if not no_browser_hint:
+        console.print(f"Open {site} in a browser and sign in; Ctrl-C stops the demo.")
+    _serve(url, host="127.0.0.1", port=port, workers=1, solve_workers=1)
+
+
+def demo_setup(url: str) -> dict:
+    """Migrate ``url``, import the standard sample team when absent, create the missing demo logins.
+
+    Returns what it created: ``team``, ``team_created`` and ``users`` (each with
+    ``username``, ``role``, ``staff_id``, ``password`` and ``token``, plain, shown
+    once). A second call on the same database creates nothing.
+    """
+    from sqlalchemy import select
+
+    from actplanner import services
+    from actplanner.db import Team, User
+
+    factory, engine = _database(url)
+    try:
+        with factory.begin() as session:
+            doc = _demo_team()
+            team_id = doc["team"]["id"]
+            team_created = session.get(Team, team_id) is None
+            if team_created:
+                services.import_team(session=session, data=doc)
+            team = services.get_team(session=session, team_id=team_id)
+            # A nurse sees visits every day of the week: the fullest "my week" page.
+            member = next((s for s in team.staff if s.discipline == "nurse"), team.staff[0])
+            users = []
+            for username, role, staff_id in (("lead", "lead", None), ("staff", "staff", member.id)):
+                if session.scalar(select(User.id).where(User.username == username)) is not None:
+                    continue
+                password = _new_password()
+                user = services.create_user(
+                    session=session,
+                    username=username,
+                    password=password,
+                    role=role,
+                    staff_id=staff_id,
+                    team_id=team_id,
+                )
+                token = services.create_token(session=session, user_id=user.id, name="demo")
+                users.append(
+                    {
+                        "username": username,
+                        "role": role,
+                        "staff_id": staff_id,
+                        "password": password,
+                        "token": token,
+                    }
+                )
+    finally:
+        engine.dispose()
+    return {"team": team_id, "team_created": team_created, "users": users}
+
+
+def _demo_team() -> dict:
+    import actplanner
+    from actplanner.demo_data import generate_team
+
+    path = Path(actplanner.__file__).resolve().parents[2] / "fixtures" / f"{DEMO_TEAM}.json"
+    if path.is_file():
+        return json.loads(path.read_text())
+    # Installed without the repository: the generator makes the same team.
+    return generate_team(DEMO_TEAM)
+
+
+def _check_serve_options(port: int, workers: int, solve_workers: int) -> None:
+    if not 0 < port < 65536:
+        raise _fail([f"--port: {port} is not a TCP port (1–65535)"])
+    if workers < 1:
+        raise _fail(["--workers: at least one web server process is needed"])
+    if solve_workers < 0:
+        raise _fail(["--solve-workers: must not be negative"])
+
+
+def _serve(url: str, *, host: str, port: int, workers: int, solve_workers: int) -> None:
+    """Start the solve workers, run the web app until Ctrl-C, then stop the workers."""
+    import importlib.util
+
+    import uvicorn
+
+    from actplanner.db import get_engine
+    from actplanner.settings import get_settings
+
+    if importlib.util.find_spec("actplanner.web.app") is None:
+        raise _fail(["the web app (actplanner.web.app) is not installed"])
+    os.environ["ACTPLANNER_DATABASE_URL"] = url
+    if "ACTPLANNER_SECRET_KEY" not in os.environ:
+        # All web processes must sign with one key; a fresh one means sign-ins end with the server.
+        os.environ["ACTPLANNER_SECRET_KEY"] = secrets.token_urlsafe(32)
+        console.print(
+            "[yellow]note:[/yellow] ACTPLANNER_SECRET_KEY is not set; sign-ins end when the server stops."
+        )
+    get_settings.cache_clear()
+    get_engine.cache_clear()
+    procs = start_workers(solve_workers)
+    try:
+        uvicorn.run(WEB_APP, factory=True, host=host, port=port, workers=workers)
+    finally:
+        stop_workers(procs)
+
+
+def start_workers(count: int) -> list[subprocess.Popen]:
+    """``count`` solve worker processes on this process's environment; they exit when it is gone."""
+    command = [sys.executable, "-m", "actplanner.worker", "--parent-pid", str(os.getpid())]
+    # A session of their own: Ctrl-C in the terminal reaches the server only, and
+    # stop_workers then asks each worker once to save its best plan and stop.
+    return [subprocess.Popen(command, start_new_session=True) for _ in range(count)]
+
+
+def stop_workers(procs: list[subprocess.Popen], grace: float = WORKER_GRACE_SECONDS) -> None:
+    """SIGTERM each worker (its solve keeps its best plan); interrupt the slow, then kill the stuck."""
+    for proc in procs:
+        if proc.poll() is None:
+            proc.terminate()
+    for last, seconds in ((False, grace), (True, INTERRUPT_SECONDS)):
+        deadline = time.monotonic() + seconds
+        for proc in procs:
+            try:
+                proc.wait(timeout=max(0.0, deadline - time.monotonic()))
+            except subprocess.TimeoutExpired:
+                if not last:
+                    # A second SIGTERM interrupts the solve; the worker marks its job failed.
+                    proc.terminate()
+                else:
+                    # Its job's heartbeat stops; the next worker to start marks it failed.
+                    proc.kill()
+                    proc.wait()
 
 
 if __name__ == "__main__":
