@@ -1,0 +1,119 @@
+"""The FastAPI application: pages, the JSON API, static files, sessions and error responses.
+
+``create_app`` is a factory (``uvicorn --factory actplanner.web.app:create_app``);
+each app has its own engine, made from its settings, and migrates the database
+when it starts unless told not to.
+"""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from importlib.resources import files
+from pathlib import Path
+from urllib.parse import quote
+
+from fastapi import Depends, FastAPI, Request
+from fastapi.exception_handlers import http_exception_handler, request_validation_exception_handler
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import FileResponse, RedirectResponse, Response
+from fastapi.staticfiles import StaticFiles
+from starlette.concurrency import run_in_threadpool
+from starlette.exceptions import HTTPException as StarletteHTTPException
+
+from actplanner import services
+from actplanner.db import make_engine, make_sessionmaker, migrate
+from actplanner.settings import Settings, get_settings
+from actplanner.web.deps import LoginRequired
+from actplanner.web.routers import api, audit, auth, home
+from actplanner.web.security import SecurityHeaders, csrf_protect, is_api_request, session_middleware
+from actplanner.web.templating import make_templates, render
+
+STATIC_DIR = Path(__file__).resolve().parent / "static"
+# htmx as its PyPI package ships it; served from here so no page loads anything from elsewhere.
+HTMX_JS = Path(str(files("js_lib_htmx") / "static" / "htmx" / "htmx.min.js"))
+
+
+def create_app(settings: Settings | None = None, *, migrate_database: bool = True) -> FastAPI:
+    """The web app on the database of ``settings`` (default: the process's settings)."""
+    settings = settings or get_settings()
+    engine = make_engine(settings.database_url, pool_pre_ping=True)
+
+    @asynccontextmanager
+    async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
+        if migrate_database:
+            await run_in_threadpool(migrate, engine=engine)
+        yield
+        engine.dispose()
+
+    app = FastAPI(
+        title="actplanner",
+        summary="Visit rosters, daily routes and on-call rotas for ACT teams.",
+        version="1",
+        lifespan=lifespan,
+        # Swagger UI and ReDoc load scripts from a CDN; the schema itself stays at /openapi.json.
+        docs_url=None,
+        redoc_url=None,
+        # Every form of every page is checked; the API is exempt (Bearer tokens, no cookies).
+        dependencies=[Depends(csrf_protect)],
+        middleware=[session_middleware(settings)],
+    )
+    app.add_middleware(SecurityHeaders, https=settings.https)
+    app.state.settings = settings
+    app.state.engine = engine
+    app.state.sessionmaker = make_sessionmaker(engine)
+    app.state.templates = make_templates()
+
+    @app.get("/static/htmx.min.js", name="htmx", include_in_schema=False)
+    def htmx_js() -> FileResponse:
+        return FileResponse(
+            HTMX_JS, media_type="text/javascript", headers={"Cache-Control": "public, max-age=86400"}
+        )
+
+    app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
+    # The OpenAPI schema documents the JSON API only; pages are for browsers.
+    for router in (auth.router, home.router, audit.router):
+        app.include_router(router, include_in_schema=False)
+    app.include_router(api.router)
+    _add_error_handlers(app)
+    return app
+
+
+def _add_error_handlers(app: FastAPI) -> None:
+    """Errors as JSON ``{"detail": ...}`` for the API and as a page for everything else."""
+
+    @app.exception_handler(LoginRequired)
+    async def login_required(request: Request, _exc: LoginRequired) -> Response:
+        target = request.url.path + (f"?{request.url.query}" if request.url.query else "")
+        login = f"{request.app.url_path_for('login')}?next={quote(target)}"
+        if request.headers.get("HX-Request") == "true":
+            # A redirect followed inside an htmx request would put the sign-in form into a fragment.
+            return Response(status_code=401, headers={"HX-Redirect": login})
+        return RedirectResponse(login, status_code=303)
+
+    @app.exception_handler(StarletteHTTPException)
+    async def http_error(request: Request, exc: StarletteHTTPException) -> Response:
+        if is_api_request(request):
+            return await http_exception_handler(request, exc)
+        return _error_page(request, exc.status_code, str(exc.detail), exc.headers)
+
+    @app.exception_handler(RequestValidationError)
+    async def validation_error(request: Request, exc: RequestValidationError) -> Response:
+        if is_api_request(request):
+            return await request_validation_exception_handler(request, exc)
+        problems = [
+            f"{'.'.join(str(p) for p in e['loc'][1:]) or 'request'}: {e['msg']}" for e in exc.errors()
+        ]
+        return _error_page(request, 422, "Some of what was sent is not valid: " + "; ".join(problems) + ".")
+
+    @app.exception_handler(services.NotFound)
+    async def not_found(request: Request, exc: services.NotFound) -> Response:
+        return await http_error(request, StarletteHTTPException(status_code=404, detail=str(exc)))
+
+
+def _error_page(
+    request: Request, status_code: int, message: str, headers: dict[str, str] | None = None
+) -> Response:
+    titles = {400: "Bad request", 403: "Not allowed", 404: "Not found", 409: "Conflict", 422: "Not valid"}
+    context = {"title": titles.get(status_code, "Error"), "message": message, "status_code": status_code}
+    return render(request, "error.html", context, status_code=status_code, headers=headers)

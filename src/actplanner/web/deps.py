@@ -1,0 +1,143 @@
+"""Dependencies of the routes, as ``Annotated`` aliases: the request's database session and who is asking.
+
+One database session per request: committed once when the route returns,
+rolled back when it raises (services never commit; see ``actplanner.db``).
+The commit happens before the response is sent, so a response never reports a
+change that then failed to commit.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+from typing import Annotated
+
+from fastapi import Depends, HTTPException, Request
+from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
+from sqlalchemy.orm import Session
+
+from actplanner import services
+from actplanner.db import User
+from actplanner.settings import Settings
+from actplanner.web.security import sign_out, signed_in_user_id
+
+
+@dataclass(frozen=True)
+class SignedInUser:
+    """Who is signed in, as pages show it; a copy, so an error page can still show it after a rollback."""
+
+    id: int
+    username: str
+    role: str
+    team_id: str | None
+    staff_id: str | None
+
+
+class LoginRequired(Exception):
+    """A page needs a signed-in user and there is none; answered with a redirect to the sign-in page."""
+
+
+def get_settings(request: Request) -> Settings:
+    """The settings the app was made with."""
+    return request.app.state.settings
+
+
+def get_session(request: Request) -> Iterator[Session]:
+    """A database session for this request, committed at its end or rolled back on an error."""
+    with request.app.state.sessionmaker() as session:
+        try:
+            yield session
+        except BaseException:
+            session.rollback()
+            raise
+        session.commit()
+
+
+SettingsDep = Annotated[Settings, Depends(get_settings)]
+SessionDep = Annotated[Session, Depends(get_session, scope="function")]
+
+
+def current_user(request: Request, session: SessionDep) -> User:
+    """The active user signed in with the session cookie; LoginRequired when there is none."""
+    user_id = signed_in_user_id(request)
+    if user_id is None:
+        raise LoginRequired
+    user = session.get(User, user_id)
+    if user is None or not user.active:
+        # A deleted or deactivated login loses its session at its next request.
+        sign_out(request)
+        raise LoginRequired
+    request.state.user = SignedInUser(user.id, user.username, user.role, user.team_id, user.staff_id)
+    return user
+
+
+def optional_user(request: Request, session: SessionDep) -> User | None:
+    """The signed-in user, or None (for pages anyone may open)."""
+    try:
+        return current_user(request, session)
+    except LoginRequired:
+        return None
+
+
+CurrentUserDep = Annotated[User, Depends(current_user)]
+OptionalUserDep = Annotated[User | None, Depends(optional_user)]
+
+
+def lead_user(user: CurrentUserDep) -> User:
+    """The signed-in user if they are a team lead; 403 for staff."""
+    if user.role != "lead":
+        raise HTTPException(status_code=403, detail="This page is for the team lead.")
+    return user
+
+
+LeadDep = Annotated[User, Depends(lead_user)]
+
+bearer = HTTPBearer(
+    auto_error=False,
+    scheme_name="PersonalToken",
+    description="A personal API token: `Authorization: Bearer <token>`.",
+)
+
+
+def token_user(
+    session: SessionDep, credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(bearer)]
+) -> User:
+    """The active user whose personal token is in the ``Authorization: Bearer`` header; 401 otherwise."""
+    if credentials is None:
+        raise HTTPException(
+            status_code=401,
+            detail="Send a personal API token in the header Authorization: Bearer <token>.",
+            headers={"WWW-Authenticate": "Bearer"},
+        )
+    user = services.user_for_token(session=session, token=credentials.credentials)
+    if user is None:
+        raise HTTPException(
+            status_code=401,
+            detail="The API token is unknown or revoked, or its user is deactivated.",
+            headers={"WWW-Authenticate": 'Bearer error="invalid_token"'},
+        )
+    return user
+
+
+TokenUserDep = Annotated[User, Depends(token_user)]
+
+
+def token_lead(user: TokenUserDep) -> User:
+    """The token's user if they are a team lead; 403 for staff."""
+    if user.role != "lead":
+        raise HTTPException(status_code=403, detail="Only a team lead may do this.")
+    return user
+
+
+TokenLeadDep = Annotated[User, Depends(token_lead)]
+
+
+def can_see_team(user: User, team_id: str) -> bool:
+    """Whether ``user`` may see team ``team_id``: their own team, or any team for a lead without one."""
+    return user.team_id == team_id or (user.role == "lead" and user.team_id is None)
+
+
+def require_team(user: User, team_id: str) -> None:
+    """403 unless ``user`` may see team ``team_id``."""
+    if not can_see_team(user, team_id):
+        raise HTTPException(status_code=403, detail=f"You have no access to team {team_id!r}.")

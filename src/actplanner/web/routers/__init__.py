@@ -1,0 +1,1 @@
+"""One router per feature: sign-in, home, audit trail, JSON API."""

@@ -1,0 +1,92 @@
+"""Request and response bodies of the JSON API (``/api/v1``)."""
+
+from __future__ import annotations
+
+from datetime import date, datetime, timedelta
+from typing import Annotated, Any, Literal
+
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, model_validator
+
+#: Ids are database integers; bounding them keeps absurd numbers a 422, not a database error.
+MAX_ID = 2**31 - 1
+#: A team id as team files spell it.
+TEAM_ID_PATTERN = r"^[A-Za-z0-9_-]+$"
+#: Longest solve the API starts; a week's plan needs minutes, not days.
+MAX_TIME_LIMIT = 6 * 60 * 60
+
+
+def _monday(day: date) -> date:
+    if day.weekday() != 0:
+        raise ValueError(f"{day} is a {day:%A}; a week starts on a Monday")
+    return day
+
+
+Monday = Annotated[date, AfterValidator(_monday)]
+
+
+class ErrorRead(BaseModel):
+    """An error: what went wrong, as a sentence or (for a bad team file) a list of ``path: message`` lines."""
+
+    detail: str | list[Any]
+
+
+class TeamImported(BaseModel):
+    """The id of the team a team file created or replaced."""
+
+    team: str
+
+
+class SolveCreate(BaseModel):
+    """Start a solve of a team's week."""
+
+    model_config = ConfigDict(extra="forbid", allow_inf_nan=False)
+
+    week_start: Monday = Field(description="The Monday of the week to plan (YYYY-MM-DD).")
+    time_limit: float = Field(30, gt=0, le=MAX_TIME_LIMIT, description="Seconds the solver may use.")
+    seed: int = Field(0, ge=0, le=MAX_ID, description="Random seed; same seed and limit, same plan.")
+    baseline_plan_id: int | None = Field(
+        None, ge=1, le=MAX_ID, description="Re-plan against this plan of the same week, keeping its pins."
+    )
+    from_date: date | None = Field(None, description="Re-plan only from this day of the week on.")
+
+    @model_validator(mode="after")
+    def from_date_in_week(self) -> SolveCreate:
+        if self.from_date is not None and not (
+            self.week_start <= self.from_date <= self.week_start + timedelta(days=6)
+        ):
+            raise ValueError(f"from_date {self.from_date} is not in the week of {self.week_start}")
+        return self
+
+
+class JobRead(BaseModel):
+    """A solve job and its live progress."""
+
+    model_config = ConfigDict(from_attributes=True)
+
+    id: int
+    team_id: str
+    week_start: date
+    status: Literal["queued", "running", "done", "failed", "stopped"]
+    stop_requested: bool
+    time_limit: float
+    seed: int
+    baseline_plan_id: int | None
+    from_date: date | None
+    progress: dict[str, Any] | None = Field(
+        description="elapsed, best_objective, bound, unmet, phase: as the worker last reported them."
+    )
+    error: str | None
+    plan_id: int | None = Field(description="The draft plan the solve produced, once done or stopped.")
+    created_at: datetime
+    started_at: datetime | None
+    finished_at: datetime | None
+
+
+class PlanPublished(BaseModel):
+    """A published version of a team's week."""
+
+    plan_id: int
+    team_id: str
+    week_start: date
+    version: int
+    published_at: datetime

@@ -1,0 +1,136 @@
+"""Sign-in sessions in a signed cookie, CSRF tokens for every form, and protective response headers.
+
+The session is Starlette's ``SessionMiddleware``: the data (user id and CSRF
+token) lives in a cookie signed with ``settings.secret_key`` (itsdangerous),
+``HttpOnly``, ``SameSite=Lax`` and ``Secure`` when ``settings.https``. Pages
+authenticate with it; the JSON API never reads it (Bearer tokens only), so only
+the pages need CSRF protection.
+"""
+
+from __future__ import annotations
+
+import hmac
+import secrets
+from typing import Any
+
+from fastapi import HTTPException, Request
+from starlette.middleware import Middleware
+from starlette.middleware.sessions import SessionMiddleware
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from actplanner.db import User
+from actplanner.settings import Settings
+
+SESSION_COOKIE = "actplanner_session"
+# Long enough for a shift, short enough that a phone left signed in does not stay so for days.
+SESSION_MAX_AGE = 12 * 60 * 60
+CSRF_FIELD = "csrf_token"
+CSRF_HEADER = "X-CSRF-Token"
+UNSAFE_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})
+FORM_TYPES = ("application/x-www-form-urlencoded", "multipart/form-data")
+API_PREFIX = "/api/"
+
+
+def session_middleware(settings: Settings) -> Middleware:
+    """The signed session cookie, with the flags the settings call for."""
+    return Middleware(
+        SessionMiddleware,
+        secret_key=settings.secret_key,
+        session_cookie=SESSION_COOKIE,
+        max_age=SESSION_MAX_AGE,
+        same_site="lax",
+        https_only=settings.https,
+    )
+
+
+def csrf_token(request: Request) -> str:
+    """The CSRF token of this browser session, made on first use."""
+    token = request.session.get("csrf")
+    if not isinstance(token, str) or not token:
+        token = secrets.token_urlsafe(32)
+        request.session["csrf"] = token
+    return token
+
+
+def sign_in(request: Request, user: User) -> None:
+    """Start a fresh session for ``user``; a new CSRF token, so one planted before sign-in is useless."""
+    request.session.clear()
+    request.session["user_id"] = user.id
+    request.session["csrf"] = secrets.token_urlsafe(32)
+
+
+def sign_out(request: Request) -> None:
+    """Forget the signed-in user and the CSRF token."""
+    request.session.clear()
+
+
+def signed_in_user_id(request: Request) -> int | None:
+    """The user id the session cookie names, if any."""
+    user_id = request.session.get("user_id")
+    return user_id if isinstance(user_id, int) else None
+
+
+def is_api_request(request: Request) -> bool:
+    """Whether the request is for the JSON API (Bearer tokens, JSON errors)."""
+    route = request.scope.get("route")
+    path = getattr(route, "path", None) or request.url.path.removeprefix(request.scope.get("root_path", ""))
+    return path.startswith(API_PREFIX)
+
+
+async def csrf_protect(request: Request) -> None:
+    """Refuse a state-changing page request whose CSRF token is missing or not this session's.
+
+    The token comes in the ``X-CSRF-Token`` header (htmx) or the ``csrf_token``
+    form field (plain forms); either matching is enough.
+    """
+    if request.method not in UNSAFE_METHODS or is_api_request(request):
+        return
+    expected = request.session.get("csrf")
+    sent: list[Any] = [request.headers.get(CSRF_HEADER)]
+    if request.headers.get("content-type", "").startswith(FORM_TYPES):
+        sent.append((await request.form()).get(CSRF_FIELD))
+    if isinstance(expected, str) and any(
+        isinstance(token, str) and hmac.compare_digest(token.encode(), expected.encode()) for token in sent
+    ):
+        return
+    raise HTTPException(
+        status_code=403,
+        detail="This form has expired or did not come from actplanner (its security token does not match). "
+        "Nothing was changed; reload the page and try again.",
+    )
+
+
+class SecurityHeaders:
+    """Headers that keep pages from being framed, sniffed or loading anything from elsewhere."""
+
+    def __init__(self, app: ASGIApp, *, https: bool) -> None:
+        self.app = app
+        self.headers = [
+            # No external resources anywhere; htmx and the stylesheet are served from here.
+            (
+                b"content-security-policy",
+                b"default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; "
+                b"img-src 'self' data:; frame-ancestors 'none'; form-action 'self'; base-uri 'self'",
+            ),
+            (b"x-content-type-options", b"nosniff"),
+            (b"x-frame-options", b"DENY"),
+            (b"referrer-policy", b"same-origin"),
+        ]
+        if https:
+            self.headers.append((b"strict-transport-security", b"max-age=31536000; includeSubDomains"))
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+
+        async def send_with_headers(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                headers = [*message.get("headers", []), *self.headers]
+                # Pages show client data: no copies in a shared computer's browser cache.
+                if not any(name.lower() == b"cache-control" for name, _value in headers):
+                    headers.append((b"cache-control", b"no-store"))
+                message["headers"] = headers
+            await send(message)
+
+        await self.app(scope, receive, send_with_headers)
