@@ -31,7 +31,12 @@ def _sqlite_setup(engine: Engine) -> None:
 
     @event.listens_for(engine, "begin")
     def on_begin(connection: Any) -> None:
-        connection.exec_driver_sql("BEGIN")
+        # IMMEDIATE takes the write lock up front. With a plain BEGIN, a transaction
+        # that read before another connection committed a write fails at once with
+        # "database is locked" when it then writes (busy_timeout cannot help): the
+        # web server's Stop and the worker's progress writes hit exactly that. Under
+        # WAL, readers outside a transaction are unaffected; writers queue instead.
+        connection.exec_driver_sql("BEGIN IMMEDIATE")
 
 
 def make_engine(url: str, **kwargs: Any) -> Engine:
