@@ -91,7 +91,9 @@ def solve(
     """Plan the week: always returns a plan, with whatever could not be met in ``unmet``."""
     params = params or SolveParams()
     clock = Clock(params, on_progress)
-    small = min(2.0, max(0.2, params.time_limit * 0.05))
+    # A fixed deterministic budget: the caseload and rota, and so the first plan, are
+    # the same whatever the time limit, and a longer limit only adds search.
+    small = min(1.0, params.time_limit / 4)
 
     clock.report("caseload", message="assigning primaries and ITTs")
     caseload, unmet = assign_caseload(problem, seed=params.seed, time_limit=small)
