@@ -36,6 +36,10 @@ ID = String(100)
 PLAN_STATUSES = ("draft", "published", "superseded")
 PLAN_SOURCES = ("solve", "replan", "edit")
 ROLES = ("lead", "staff")
+#: What a token opens: the JSON API, a user's own calendar feed, a team's on-call rota
+#: feed, or a read-only on-call link for an answering service or a kiosk.
+TOKEN_KINDS = ("api", "feed", "rota_feed", "on_call_link")
+FEED_EVENT_KINDS = ("visit", "on_call")
 JOB_STATUSES = ("queued", "running", "done", "failed", "stopped")
 ACTIVE_JOB_STATUSES = ("queued", "running")
 
@@ -149,14 +153,20 @@ class User(Base):
 
 
 class ApiToken(Base):
-    """A calendar-feed or API token of a user; only the SHA-256 of the token is kept."""
+    """A token of a user (see TOKEN_KINDS); only the SHA-256 of the token is kept.
+
+    ``team_id`` names the team a ``rota_feed`` or ``on_call_link`` token shows.
+    """
 
     __tablename__ = "api_tokens"
+    __table_args__ = (_one_of("kind", TOKEN_KINDS, "kind"),)
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
     token_hash: Mapped[str] = mapped_column(String(64), unique=True)
     name: Mapped[str] = mapped_column(Text)
+    kind: Mapped[str] = mapped_column(String(16), default="api")
+    team_id: Mapped[str | None] = mapped_column(ForeignKey("teams.id", ondelete="CASCADE"))
     created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
     last_used_at: Mapped[dt.datetime | None]
     revoked_at: Mapped[dt.datetime | None]
@@ -306,3 +316,64 @@ class SolveJob(Base):
     def set_status(self, _key: str, status: str) -> str:
         self.active = True if status in ACTIVE_JOB_STATUSES else None
         return status
+
+
+class OnCallOverride(Base):
+    """A swap or cover the team lead recorded: ``staff_id`` holds ``role`` over [start, end).
+
+    It takes precedence over the published plan without a re-solve, and a later
+    override over an earlier one. Start and end are the team's local
+    ``YYYY-MM-DDTHH:MM``, like the plan's periods. Cancelling keeps the row (audit).
+    """
+
+    __tablename__ = "on_call_overrides"
+    __table_args__ = (Index("ix_on_call_overrides_team_end", "team_id", "end"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    team_id: Mapped[str] = mapped_column(ForeignKey("teams.id", ondelete="CASCADE"))
+    role: Mapped[str] = mapped_column(String(16))
+    staff_id: Mapped[str] = mapped_column(ID)
+    start: Mapped[str] = mapped_column(String(16))
+    end: Mapped[str] = mapped_column(String(16))
+    note: Mapped[str | None] = mapped_column(Text)
+    # Random, like every calendar UID; the feed ledger keys the holder's pieces by it.
+    uid: Mapped[str] = mapped_column(String(32))
+    created_by: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+    cancelled_at: Mapped[dt.datetime | None]
+    cancelled_by: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+
+
+class FeedEvent(Base):
+    """One event of one staff member's calendar feed, as last published: the feeds' ledger.
+
+    Published plans and overrides are reconciled into it (``services.sync_feeds``),
+    so each event keeps its UID, its SEQUENCE rises when what it shows changes,
+    its ``updated_at`` (the DTSTAMP) stays put while nothing changes, and a removed
+    event stays, cancelled, for a while. ``source`` is what it comes from: a visit's
+    UID, or a rota piece (``period-or-override-uid:index``). Start and end are the
+    team's local ``YYYY-MM-DDTHH:MM``. Holds no PHI: the client's code only.
+    """
+
+    __tablename__ = "feed_events"
+    __table_args__ = (
+        UniqueConstraint("team_id", "staff_id", "source"),
+        _one_of("kind", FEED_EVENT_KINDS, "kind"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    team_id: Mapped[str] = mapped_column(ForeignKey("teams.id", ondelete="CASCADE"))
+    staff_id: Mapped[str] = mapped_column(ID)
+    source: Mapped[str] = mapped_column(String(80))
+    uid: Mapped[str] = mapped_column(String(32))
+    kind: Mapped[str] = mapped_column(String(8))
+    sequence: Mapped[int] = mapped_column(default=0)
+    start: Mapped[str] = mapped_column(String(16))
+    end: Mapped[str] = mapped_column(String(16))
+    #: The on-call role, for an on_call event.
+    role: Mapped[str | None] = mapped_column(String(16))
+    #: The client's opaque code and the visit's purpose category, for a visit.
+    client_code: Mapped[str | None] = mapped_column(Text)
+    purpose: Mapped[str | None] = mapped_column(Text)
+    updated_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+    cancelled_at: Mapped[dt.datetime | None]

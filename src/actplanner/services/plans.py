@@ -152,6 +152,10 @@ def publish_plan(*, session: Session, plan_id: int, user_id: int | None) -> Plan
             target=f"plan:{plan.id}",
             detail={"team": plan.team_id, "week_start": plan.week_start.isoformat(), "version": plan.version},
         )
+        # In the same transaction: feeds never show a version that failed to publish.
+        from actplanner.services.feeds import sync_feeds
+
+        sync_feeds(session=session, team_id=plan.team_id)
     return plan
 
 

@@ -1,21 +1,35 @@
-"""Logins (argon2 password hashes) and API/calendar-feed tokens (stored as SHA-256 only)."""
+"""Logins (argon2 password hashes) and tokens (stored as SHA-256 only).
+
+A token is 32 random bytes (``secrets.token_urlsafe(32)``), shown once. Its kind
+(``TOKEN_KINDS``) says what it opens: a personal API token opens the API and
+nothing else, a feed token its feed only. A user has at most one live token of
+each feed kind: issuing one rotates (revokes) the one before. Deactivating a user
+revokes all of theirs.
+"""
 
 from __future__ import annotations
 
 import hashlib
 import hmac
 import secrets
+from datetime import timedelta
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from actplanner.db import ROLES, ApiToken, Staff, User, utcnow
+from actplanner.db import ROLES, TOKEN_KINDS, ApiToken, Staff, User, utcnow
+from actplanner.services.audit import audit
 from actplanner.services.errors import NotFound
 from actplanner.services.teams import get_team
 
 MIN_PASSWORD_LENGTH = 8
+#: Token kinds of which a user keeps one live token per team (issuing a new one rotates).
+ROTATING_KINDS = ("feed", "rota_feed")
+#: How stale ``last_used_at`` may get: writing it on every request would make each
+#: read (an on-call lookup at 200 requests a second) a write.
+LAST_USED_PRECISION = timedelta(seconds=60)
 
 _hasher = PasswordHasher()
 # Checked against when a username is unknown, so a wrong name takes as long as a wrong password.
@@ -83,30 +97,69 @@ def token_hash(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
 
 
-def create_token(*, session: Session, user_id: int, name: str) -> str:
-    """A new token for ``user_id``; the plain token is returned here once and never stored."""
-    if session.get(User, user_id) is None:
+def create_token(
+    *, session: Session, user_id: int, name: str, kind: str = "api", team_id: str | None = None
+) -> str:
+    """A new token for ``user_id``; the plain token is returned here once and never stored.
+
+    A ``feed`` or ``rota_feed`` token replaces (revokes) the user's live one of that
+    kind and team. ``rota_feed`` and ``on_call_link`` show a team, so they need ``team_id``.
+    """
+    user = session.get(User, user_id)
+    if user is None:
         raise NotFound(f"No user {user_id}.")
+    if kind not in TOKEN_KINDS:
+        raise ValueError(f"Token kind {kind!r} not understood; expected one of {', '.join(TOKEN_KINDS)}.")
+    if kind in ("rota_feed", "on_call_link") and team_id is None:
+        raise ValueError(f"A {kind} token needs the team it shows.")
+    if kind == "feed" and user.staff_id is None:
+        raise ValueError("A calendar feed of one's own visits needs a login linked to a staff member.")
+    if kind == "feed":
+        team_id = user.team_id
+    if team_id is not None:
+        get_team(session=session, team_id=team_id)
     token = secrets.token_urlsafe(32)
     with session.begin_nested():
-        session.add(ApiToken(user_id=user_id, token_hash=token_hash(token), name=name))
+        if kind in ROTATING_KINDS:
+            for old in live_tokens(session=session, user_id=user_id, kind=kind):
+                if old.team_id == team_id:
+                    old.revoked_at = utcnow()
+        session.add(
+            ApiToken(user_id=user_id, token_hash=token_hash(token), name=name, kind=kind, team_id=team_id)
+        )
         session.flush()
     return token
 
 
-def user_for_token(*, session: Session, token: str) -> User | None:
-    """The active user a live token belongs to (noting its use), or None for an unknown or revoked one."""
+def live_tokens(*, session: Session, user_id: int, kind: str | None = None) -> list[ApiToken]:
+    """A user's tokens that are not revoked, oldest first; of one kind if given."""
+    query = select(ApiToken).where(ApiToken.user_id == user_id, ApiToken.revoked_at.is_(None))
+    if kind is not None:
+        query = query.where(ApiToken.kind == kind)
+    return list(session.scalars(query.order_by(ApiToken.id)))
+
+
+def token_row(*, session: Session, token: str, kinds: tuple[str, ...]) -> ApiToken | None:
+    """The live token of one of ``kinds`` whose user is active (noting its use), or None."""
     digest = token_hash(token)
     row = session.scalars(select(ApiToken).where(ApiToken.token_hash == digest)).one_or_none()
     # The lookup is by the hash of a random token, so its timing reveals nothing usable;
     # the constant-time compare guards against a database that matches loosely.
     if row is None or not hmac.compare_digest(row.token_hash, digest) or row.revoked_at is not None:
         return None
-    if not row.user.active:
+    if row.kind not in kinds or not row.user.active:
         return None
-    row.last_used_at = utcnow()
-    session.flush()
-    return row.user
+    now = utcnow()
+    if row.last_used_at is None or now - row.last_used_at >= LAST_USED_PRECISION:
+        row.last_used_at = now
+        session.flush()
+    return row
+
+
+def user_for_token(*, session: Session, token: str) -> User | None:
+    """The active user a live personal API token belongs to (noting its use), or None."""
+    row = token_row(session=session, token=token, kinds=("api",))
+    return row.user if row is not None else None
 
 
 def revoke_token(*, session: Session, token_id: int) -> ApiToken:
@@ -118,3 +171,24 @@ def revoke_token(*, session: Session, token_id: int) -> ApiToken:
         row.revoked_at = utcnow()
         session.flush()
     return row
+
+
+def deactivate_user(*, session: Session, user_id: int, by: int | None) -> User:
+    """Deactivate a login: it cannot sign in, and every token it has, feeds included, is revoked. Audited."""
+    user = session.get(User, user_id)
+    if user is None:
+        raise NotFound(f"No user {user_id}.")
+    with session.begin_nested():
+        user.active = False
+        revoked = live_tokens(session=session, user_id=user_id)
+        for row in revoked:
+            row.revoked_at = utcnow()
+        session.flush()
+        audit(
+            session=session,
+            user_id=by,
+            action="deactivate_user",
+            target=f"user:{user_id}",
+            detail={"tokens_revoked": len(revoked)},
+        )
+    return user

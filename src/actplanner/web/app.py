@@ -25,7 +25,7 @@ from actplanner import services
 from actplanner.db import make_engine, make_sessionmaker, migrate
 from actplanner.settings import Settings, get_settings
 from actplanner.web.deps import LoginRequired
-from actplanner.web.routers import api, audit, auth, board, home, my_week, team, visits
+from actplanner.web.routers import api, audit, auth, board, feeds, home, my_week, on_call, team, visits
 from actplanner.web.security import SecurityHeaders, csrf_protect, is_api_request, session_middleware
 from actplanner.web.templating import make_templates, render
 
@@ -78,6 +78,8 @@ def create_app(settings: Settings | None = None, *, migrate_database: bool = Tru
     app.include_router(visits.router, include_in_schema=False)
     app.include_router(team.router, include_in_schema=False)
     app.include_router(my_week.router, include_in_schema=False)
+    app.include_router(on_call.router, include_in_schema=False)
+    app.include_router(feeds.router, include_in_schema=False)
     app.include_router(api.router)
     _add_error_handlers(app)
     return app

@@ -24,8 +24,14 @@ TEMPLATES_DIR = Path(actplanner.__file__).resolve().parents[2] / "templates"
 # The main navigation by role, as (label, route name). A link shows once a router
 # registers a route of that name, so pages written later appear without editing this.
 NAV = {
-    "lead": (("Board", "board"), ("Team", "team"), ("Audit", "audit")),
-    "staff": (("My week", "my_week"),),
+    "lead": (
+        ("Board", "board"),
+        ("On call", "on_call"),
+        ("Team", "team"),
+        ("Feeds", "feeds"),
+        ("Audit", "audit"),
+    ),
+    "staff": (("My week", "my_week"), ("On call", "on_call"), ("Feeds", "feeds")),
 }
 
 

@@ -1,0 +1,332 @@
+"""Who is on call: the published plans' rota with the lead's swaps and covers, straight from the database.
+
+Never waits on a solve: it reads published plans and overrides only (a draft,
+a queued job or a stopped worker changes nothing here). The page, the API and the
+CLI all answer with ``on_call_now``; the board's warning uses ``coverage_gaps``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from actplanner.db import OnCallOverride, OnCallPeriod, Plan, Staff, Team, utcnow
+from actplanner.rota import (
+    COVERAGE_HORIZON,
+    ESCALATION_ROLES,
+    Assignment,
+    Holding,
+    effective_rota,
+    gaps,
+    local_to_utc,
+    role_at,
+    utc_to_local,
+)
+from actplanner.services.audit import audit
+from actplanner.services.errors import NotFound
+from actplanner.services.plans import new_uid
+from actplanner.services.teams import get_team
+
+#: How far back the lookup reads, so a stretch held for days shows when it began.
+LOOKBACK = timedelta(days=8)
+#: How far ahead the lookup reads for "who is next"; the coverage warning needs 14 days.
+LOOKAHEAD = COVERAGE_HORIZON + timedelta(days=1)
+#: The longest swap or cover one override may record.
+MAX_OVERRIDE = timedelta(days=31)
+TEAM_LEADER = "team_leader"
+
+
+@dataclass(frozen=True)
+class Person:
+    """A staff member as the lookup shows them: no client data, ever."""
+
+    id: str
+    name: str
+    phone: str | None
+    discipline: str
+
+
+@dataclass(frozen=True)
+class RoleAnswer:
+    """One role at the asked instant; times are in the team's zone."""
+
+    role: str
+    holder: Person | None
+    since: datetime | None
+    until: datetime | None
+    next: Person | None
+    next_from: datetime | None
+
+
+@dataclass(frozen=True)
+class EscalationStep:
+    """One step of the escalation order: whom to call, in which capacity."""
+
+    step: int
+    role: str
+    person: Person | None
+
+
+@dataclass(frozen=True)
+class OnCallAnswer:
+    """Who is on call at ``at`` (in the team's zone), who is behind them, and the gaps ahead."""
+
+    team_id: str
+    team_name: str
+    timezone: str
+    at: datetime
+    roles: list[RoleAnswer]
+    escalation: list[EscalationStep]
+    #: Stretches of the two weeks from ``at`` with no primary on call.
+    primary_gaps: list[tuple[datetime, datetime]]
+
+
+def team_rota(*, session: Session, team: Team, start: datetime, end: datetime) -> list[Holding]:
+    """The effective rota of ``team`` over the instants [start, end): published periods plus overrides."""
+    tz = ZoneInfo(team.timezone)
+    first = _local_date(start - timedelta(days=1), tz) - timedelta(days=7)
+    last = _local_date(end + timedelta(days=1), tz)
+    # Local text compares in time order; a day either side covers any offset.
+    low, high = utc_to_local(start - timedelta(days=1), tz), utc_to_local(end + timedelta(days=1), tz)
+    periods = session.execute(
+        select(
+            OnCallPeriod.role, OnCallPeriod.staff_id, OnCallPeriod.start, OnCallPeriod.end, OnCallPeriod.uid
+        )
+        .join(Plan, Plan.id == OnCallPeriod.plan_id)
+        .where(
+            Plan.team_id == team.id,
+            Plan.status == "published",
+            Plan.week_start >= first,
+            Plan.week_start <= last,
+            OnCallPeriod.end > low,
+            OnCallPeriod.start < high,
+        )
+    ).all()
+    overrides = session.execute(
+        select(
+            OnCallOverride.role,
+            OnCallOverride.staff_id,
+            OnCallOverride.start,
+            OnCallOverride.end,
+            OnCallOverride.uid,
+        )
+        .where(
+            OnCallOverride.team_id == team.id,
+            OnCallOverride.cancelled_at.is_(None),
+            OnCallOverride.end > low,
+            OnCallOverride.start < high,
+        )
+        .order_by(OnCallOverride.id)
+    ).all()
+    holdings = effective_rota(
+        (Assignment(*row) for row in periods), [Assignment(*row) for row in overrides], tz
+    )
+    return [h for h in holdings if h.end > start and h.start < end]
+
+
+def on_call_now(*, session: Session, team_id: str, at: datetime | None = None) -> OnCallAnswer:
+    """Who is on call for ``team_id`` at ``at`` (aware; default now), the escalation order and the gaps."""
+    team = get_team(session=session, team_id=team_id)
+    tz = ZoneInfo(team.timezone)
+    at = (at or utcnow()).astimezone(tz)
+    holdings = team_rota(session=session, team=team, start=at - LOOKBACK, end=at + LOOKAHEAD)
+    people = _people(session, team.id)
+    roles = [r for r in ESCALATION_ROLES if r in _policy_roles(team)]
+    answers = []
+    for role in roles:
+        now = role_at(holdings, role, at)
+        answers.append(
+            RoleAnswer(
+                role=role,
+                holder=people.get(now.staff_id) if now.staff_id else None,
+                since=_in(now.since, tz),
+                until=_in(now.until, tz),
+                next=people.get(now.next_staff_id) if now.next_staff_id else None,
+                next_from=_in(now.next_from, tz),
+            )
+        )
+    escalation = [EscalationStep(i + 1, a.role, a.holder) for i, a in enumerate(answers)]
+    leaders = [p for p in people.values() if p.discipline == TEAM_LEADER] or [None]
+    escalation += [EscalationStep(len(escalation) + 1, TEAM_LEADER, p) for p in leaders]
+    primary_gaps = [
+        (s.astimezone(tz), e.astimezone(tz)) for s, e in gaps(holdings, "primary", at, at + COVERAGE_HORIZON)
+    ]
+    return OnCallAnswer(
+        team_id=team.id,
+        team_name=team.name,
+        timezone=team.timezone,
+        at=at,
+        roles=answers,
+        escalation=escalation,
+        primary_gaps=primary_gaps,
+    )
+
+
+def coverage_gaps(
+    *, session: Session, team_id: str, now: datetime | None = None
+) -> list[tuple[datetime, datetime]]:
+    """Stretches of the coming two weeks with no primary on call, in the team's zone."""
+    team = get_team(session=session, team_id=team_id)
+    tz = ZoneInfo(team.timezone)
+    now = (now or utcnow()).astimezone(tz)
+    holdings = team_rota(session=session, team=team, start=now, end=now + COVERAGE_HORIZON)
+    return [
+        (s.astimezone(tz), e.astimezone(tz))
+        for s, e in gaps(holdings, "primary", now, now + COVERAGE_HORIZON)
+    ]
+
+
+def record_override(
+    *,
+    session: Session,
+    team_id: str,
+    role: str,
+    staff_id: str,
+    start: str,
+    end: str,
+    note: str | None = None,
+    user_id: int | None,
+) -> OnCallOverride:
+    """Record that ``staff_id`` holds ``role`` over the team-local [start, end): a swap or a cover.
+
+    Takes effect at once for the lookup and the feeds, without a re-solve; audited.
+    ValueError names the field when the holder may not take the role then.
+    """
+    team = get_team(session=session, team_id=team_id)
+    roles = _policy_roles(team)
+    if role not in roles:
+        raise ValueError(
+            f"role: {role!r} is not an on-call role of this team; expected one of {', '.join(roles)}."
+        )
+    member = session.get(Staff, (team_id, staff_id))
+    if member is None:
+        raise NotFound(f"staff: no staff member {staff_id!r} in team {team_id!r}.")
+    start_at, end_at = _local_minute(start, "start"), _local_minute(end, "end")
+    if end_at <= start_at:
+        raise ValueError(f"end: {end} must be after start {start}.")
+    if end_at - start_at > MAX_OVERRIDE:
+        raise ValueError(f"end: an override may cover at most {MAX_OVERRIDE.days} days; record several.")
+    if role not in member.on_call_roles:
+        raise ValueError(f"staff: {member.name} does not take the {role} role (their on_call_roles).")
+    disciplines = roles[role].get("disciplines", [])
+    if member.discipline not in disciplines:
+        raise ValueError(
+            f"staff: the {role} role needs one of {', '.join(disciplines)}; "
+            f"{member.name} is {member.discipline}."
+        )
+    start_text, end_text = start_at.strftime("%Y-%m-%dT%H:%M"), end_at.strftime("%Y-%m-%dT%H:%M")
+    for leave in member.leave:
+        if leave["start"] < end_text and start_text < leave["end"]:
+            raise ValueError(f"staff: {member.name} is on leave from {leave['start']} to {leave['end']}.")
+    tz = ZoneInfo(team.timezone)
+    covered = team_rota(
+        session=session, team=team, start=local_to_utc(start_text, tz), end=local_to_utc(end_text, tz)
+    )
+    replaced = sorted({h.staff_id for h in covered if h.role == role and h.staff_id != staff_id})
+    with session.begin_nested():
+        override = OnCallOverride(
+            team_id=team_id,
+            role=role,
+            staff_id=staff_id,
+            start=start_text,
+            end=end_text,
+            note=(note or "").strip() or None,
+            uid=new_uid(),
+            created_by=user_id,
+        )
+        session.add(override)
+        session.flush()
+        audit(
+            session=session,
+            user_id=user_id,
+            action="on_call_override",
+            target=f"override:{override.id}",
+            detail={
+                "team": team_id,
+                "role": role,
+                "staff": staff_id,
+                "start": start_text,
+                "end": end_text,
+                "replaces": replaced,
+            },
+        )
+        _sync(session, team_id)
+    return override
+
+
+def cancel_override(*, session: Session, override_id: int, user_id: int | None) -> OnCallOverride:
+    """Cancel an override: the plan (or an earlier override) holds again. Audited; twice is a no-op."""
+    override = session.get(OnCallOverride, override_id)
+    if override is None:
+        raise NotFound(f"No on-call override {override_id}.")
+    if override.cancelled_at is not None:
+        return override
+    with session.begin_nested():
+        override.cancelled_at = utcnow()
+        override.cancelled_by = user_id
+        session.flush()
+        audit(
+            session=session,
+            user_id=user_id,
+            action="cancel_on_call_override",
+            target=f"override:{override.id}",
+            detail={"team": override.team_id, "role": override.role, "staff": override.staff_id},
+        )
+        _sync(session, override.team_id)
+    return override
+
+
+def list_overrides(
+    *, session: Session, team_id: str, ending_after: str | None = None
+) -> list[OnCallOverride]:
+    """The team's live (not cancelled) overrides, oldest first; those ending after a local time if given."""
+    query = select(OnCallOverride).where(
+        OnCallOverride.team_id == team_id, OnCallOverride.cancelled_at.is_(None)
+    )
+    if ending_after is not None:
+        query = query.where(OnCallOverride.end > ending_after)
+    return list(session.scalars(query.order_by(OnCallOverride.id)))
+
+
+def _sync(session: Session, team_id: str) -> None:
+    # Imported here: the feed ledger reads the rota through this module.
+    from actplanner.services.feeds import sync_feeds
+
+    sync_feeds(session=session, team_id=team_id)
+
+
+def _people(session: Session, team_id: str) -> dict[str, Person]:
+    rows = session.execute(
+        select(Staff.id, Staff.name, Staff.phone, Staff.discipline)
+        .where(Staff.team_id == team_id)
+        .order_by(Staff.position)
+    ).all()
+    return {row.id: Person(row.id, row.name, row.phone, row.discipline) for row in rows}
+
+
+def _policy_roles(team: Team) -> dict[str, dict]:
+    return dict((team.policy.get("on_call") or {}).get("roles") or {})
+
+
+def _local_minute(text: str, field: str) -> datetime:
+    try:
+        value = datetime.fromisoformat(text.strip())
+    except ValueError:
+        raise ValueError(
+            f"{field}: {text!r} is not a local date and time; expected YYYY-MM-DDTHH:MM."
+        ) from None
+    if value.tzinfo is not None:
+        raise ValueError(f"{field}: give the team's local time without an offset (YYYY-MM-DDTHH:MM).")
+    return value.replace(second=0, microsecond=0)
+
+
+def _local_date(instant: datetime, tz: ZoneInfo) -> date:
+    return instant.astimezone(tz).date()
+
+
+def _in(instant: datetime | None, tz: ZoneInfo) -> datetime | None:
+    return instant.astimezone(tz) if instant is not None else None
