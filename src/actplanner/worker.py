@@ -281,13 +281,23 @@ def stop_on_signals(shutdown: threading.Event) -> Iterator[None]:
             signal.signal(sig, handler)
 
 
+#: Solves run at a lower CPU priority than the web server: on a small machine an
+#: on-call lookup in a crisis must not queue behind a solve (docs/on_call_load.md).
+SOLVE_NICENESS = 10
+
+
 def main(argv: list[str] | None = None) -> None:
     """``python -m actplanner.worker``: run a worker on ``ACTPLANNER_DATABASE_URL``."""
     parser = argparse.ArgumentParser(prog="python -m actplanner.worker", description=__doc__.splitlines()[0])
     parser.add_argument("--once", action="store_true", help="run the queued jobs, then exit")
     parser.add_argument("--poll", type=float, default=0.5, help="seconds between looks at an empty queue")
     parser.add_argument("--parent-pid", type=int, help="exit when this process is gone")
+    parser.add_argument(
+        "--nice", type=int, default=SOLVE_NICENESS, help="how much to lower this process's CPU priority"
+    )
     args = parser.parse_args(argv)
+    if args.nice > 0:
+        os.nice(args.nice)
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     shutdown = threading.Event()
     try:

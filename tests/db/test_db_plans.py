@@ -77,12 +77,16 @@ def test_only_a_draft_can_be_published(session: Session) -> None:
 
 
 def test_uids_are_carried_forward_for_kept_visits_and_fresh_for_new_ones(session: Session) -> None:
-    """A re-plan keeps the UID of a baseline visit with the same id, moved or not; a move bumps SEQUENCE."""
+    """A re-plan keeps the UID of the baseline visit it pairs with, moved or not; a move bumps SEQUENCE."""
     team = create_team(session)
     baseline = create_plan(session, team)
     doc = plan_doc()
     doc["visits"][0]["start"], doc["visits"][0]["end"] = "13:00", "13:45"
-    doc["visits"][1]["id"] = "v-new1"
+    # A new id on a day its client had no visit: a new visit (a new id alone pairs by client and day).
+    renamed = doc["visits"][1]
+    taken = {v["date"] for v in doc["visits"] if v["client"] == renamed["client"]}
+    renamed["id"] = "v-new1"
+    renamed["date"] = next(d for d in (f"2026-12-0{n}" for n in range(1, 7)) if d not in taken)
     dropped = doc["visits"].pop()
     replan = create_plan(session, team, doc, source="replan", baseline_plan_id=baseline.id)
     old, new = _uids(baseline), _uids(replan)
@@ -95,7 +99,7 @@ def test_uids_are_carried_forward_for_kept_visits_and_fresh_for_new_ones(session
 
 
 def test_uids_are_random_not_derived_from_ids(session: Session) -> None:
-    """Two saves of the same plan without a baseline share no UID, and every UID is a random uuid4."""
+    """Two saves of the same plan (nothing published) share no UID, and every UID is a random uuid4."""
     team = create_team(session)
     one, two = create_plan(session, team), create_plan(session, team)
     assert not set(_uids(one).values()) & set(_uids(two).values())
@@ -124,3 +128,13 @@ def test_diff_lists_added_moved_and_cancelled_visits(session: Session) -> None:
         (old_doc["visits"][0]["start"], "13:00")
     ]
     assert diff["moved"][0]["before"]["uid"] == diff["moved"][0]["after"]["uid"]
+
+
+def test_a_fresh_solve_keeps_the_uids_of_the_published_week(session: Session) -> None:
+    """A draft saved without a baseline pairs with the published version, so calendars do not churn."""
+    team = create_team(session)
+    published = create_plan(session, team)
+    services.publish_plan(session=session, plan_id=published.id, user_id=None)
+    fresh = create_plan(session, team)
+    assert _uids(fresh) == _uids(published)
+    assert all(v.sequence == 0 for v in fresh.visits)

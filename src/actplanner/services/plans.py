@@ -44,8 +44,9 @@ def save_plan(
 ) -> Plan:
     """Store a plan file as a new draft of its team's week.
 
-    A visit keeps the calendar UID of the baseline's visit with the same id (its
-    SEQUENCE bumped when what a calendar shows changed); any other visit gets a
+    A visit keeps the calendar UID of the baseline's visit it pairs with (see
+    ``pair_visits``; the baseline defaults to the week's published version), its
+    SEQUENCE bumped when what a calendar shows changed; any other visit gets a
     fresh random UID. On-call periods carry theirs by role, holder and start.
     """
     doc = dump_plan(plan_file if isinstance(plan_file, PlanFile) else load_plan(plan_file))
@@ -68,11 +69,16 @@ def save_plan(
         plan = Plan(team_id=team_id, week_start=week_start, status="draft", source=source)
         plan.baseline_plan_id = baseline_plan_id
         _set_plan(plan, doc)
-        before = {v.id: v for v in baseline.visits} if baseline else {}
-        plan.visits = [
-            _visit(entry, i, before.get(entry["id"]), now) for i, entry in enumerate(doc["visits"])
-        ]
-        periods = {(p.role, p.staff_id, p.start): p for p in baseline.on_call} if baseline else {}
+        visits = [_visit(entry, i) for i, entry in enumerate(doc["visits"])]
+        # Without a baseline, the week's published version is the one calendars show:
+        # a fresh solve keeps the UIDs of the visits it keeps, so feeds do not churn.
+        previous = baseline or published_plan(session=session, team_id=team_id, week_start=week_start)
+        pairs = pair_visits(previous.visits if previous else [], visits)[0]
+        before_of = {id(new): old for old, new in pairs}
+        for visit in visits:
+            _carry_uid(visit, before_of.get(id(visit)), now)
+        plan.visits = visits
+        periods = {(p.role, p.staff_id, p.start): p for p in previous.on_call} if previous else {}
         plan.on_call = [
             _period(entry, i, periods.get((entry["role"], entry["staff"], entry["start"])), now)
             for i, entry in enumerate(doc["on_call"])
@@ -175,26 +181,7 @@ def plan_diff(*, session: Session, old_plan_id: int, new_plan_id: int) -> dict[s
     """
     old = get_plan(session=session, plan_id=old_plan_id).visits
     new = get_plan(session=session, plan_id=new_plan_id).visits
-    pairs: list[tuple[Visit, Visit]] = []
-    by_id = {(v.id, v.client_id): v for v in old}
-    added = []
-    for visit in new:
-        match = by_id.pop((visit.id, visit.client_id), None)
-        if match is None:
-            added.append(visit)
-        else:
-            pairs.append((match, visit))
-    by_day: dict[tuple[str, date], list[Visit]] = {}
-    for visit in by_id.values():
-        by_day.setdefault((visit.client_id, visit.date), []).append(visit)
-    unmatched = []
-    for visit in added:
-        same_day = by_day.get((visit.client_id, visit.date))
-        if same_day:
-            pairs.append((same_day.pop(0), visit))
-        else:
-            unmatched.append(visit)
-    cancelled = [v for left in by_day.values() for v in left]
+    pairs, unmatched, cancelled = pair_visits(old, new)
 
     def shown(v: Visit) -> dict[str, Any]:
         return {**visit_entry(v), "uid": v.uid}
@@ -213,6 +200,37 @@ def plan_diff(*, session: Session, old_plan_id: int, new_plan_id: int) -> dict[s
     }
 
 
+def pair_visits(
+    old: list[Visit], new: list[Visit]
+) -> tuple[list[tuple[Visit, Visit]], list[Visit], list[Visit]]:
+    """Which visits of two versions are the same visit: ``(pairs, added, cancelled)``.
+
+    Visits are the same when they have the same id and client; those left over
+    pair up by client and date, in order. One rule for the diff and the calendars.
+    """
+    pairs: list[tuple[Visit, Visit]] = []
+    by_id = {(v.id, v.client_id): v for v in old}
+    added = []
+    for visit in new:
+        match = by_id.pop((visit.id, visit.client_id), None)
+        if match is None:
+            added.append(visit)
+        else:
+            pairs.append((match, visit))
+    by_day: dict[tuple[str, date], list[Visit]] = {}
+    for visit in sorted(by_id.values(), key=lambda v: v.position):
+        by_day.setdefault((visit.client_id, visit.date), []).append(visit)
+    unmatched = []
+    for visit in added:
+        same_day = by_day.get((visit.client_id, visit.date))
+        if same_day:
+            pairs.append((same_day.pop(0), visit))
+        else:
+            unmatched.append(visit)
+    cancelled = [v for left in by_day.values() for v in left]
+    return pairs, unmatched, cancelled
+
+
 def _set_plan(plan: Plan, doc: dict[str, Any]) -> None:
     given: list[str] = []
     plan.caseload = doc["caseload"]
@@ -228,9 +246,9 @@ def _set_plan(plan: Plan, doc: dict[str, Any]) -> None:
     plan.given_defaults = given
 
 
-def _visit(entry: dict[str, Any], position: int, before: Visit | None, now: datetime) -> Visit:
+def _visit(entry: dict[str, Any], position: int) -> Visit:
     given: list[str] = []
-    visit = Visit(
+    return Visit(
         id=entry["id"],
         position=position,
         client_id=entry["client"],
@@ -242,13 +260,15 @@ def _visit(entry: dict[str, Any], position: int, before: Visit | None, now: date
         pinned=take(entry, "pinned", False, given),
         given_defaults=given,
     )
+
+
+def _carry_uid(visit: Visit, before: Visit | None, now: datetime) -> None:
     if before is None:
         visit.uid, visit.sequence, visit.updated_at = new_uid(), 0, now
     elif all(getattr(before, name) == getattr(visit, name) for name in _VISIT_SHOWN):
         visit.uid, visit.sequence, visit.updated_at = before.uid, before.sequence, before.updated_at
     else:
         visit.uid, visit.sequence, visit.updated_at = before.uid, before.sequence + 1, now
-    return visit
 
 
 def _period(entry: dict[str, Any], position: int, before: OnCallPeriod | None, now: datetime) -> OnCallPeriod:

@@ -24,8 +24,21 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from actplanner import services
 from actplanner.db import make_engine, make_sessionmaker, migrate
 from actplanner.settings import Settings, get_settings
+from actplanner.web import log_redaction
 from actplanner.web.deps import LoginRequired
-from actplanner.web.routers import api, audit, auth, board, feeds, home, my_week, on_call, team, visits
+from actplanner.web.routers import (
+    api,
+    audit,
+    auth,
+    board,
+    feeds,
+    home,
+    my_week,
+    on_call,
+    on_call_api,
+    team,
+    visits,
+)
 from actplanner.web.security import SecurityHeaders, csrf_protect, is_api_request, session_middleware
 from actplanner.web.templating import make_templates, render
 
@@ -37,6 +50,7 @@ HTMX_JS = Path(str(files("js_lib_htmx") / "static" / "htmx" / "htmx.min.js"))
 def create_app(settings: Settings | None = None, *, migrate_database: bool = True) -> FastAPI:
     """The web app on the database of ``settings`` (default: the process's settings)."""
     settings = settings or get_settings()
+    log_redaction.install()
     engine = make_engine(settings.database_url, pool_pre_ping=True)
 
     @asynccontextmanager
@@ -81,6 +95,7 @@ def create_app(settings: Settings | None = None, *, migrate_database: bool = Tru
     app.include_router(on_call.router, include_in_schema=False)
     app.include_router(feeds.router, include_in_schema=False)
     app.include_router(api.router)
+    app.include_router(on_call_api.router)
     _add_error_handlers(app)
     return app
 
