@@ -35,7 +35,6 @@ from actplanner.web.routers import (
     home,
     my_week,
     on_call,
-    on_call_api,
     team,
     visits,
 )
@@ -95,7 +94,6 @@ def create_app(settings: Settings | None = None, *, migrate_database: bool = Tru
     app.include_router(on_call.router, include_in_schema=False)
     app.include_router(feeds.router, include_in_schema=False)
     app.include_router(api.router)
-    app.include_router(on_call_api.router)
     _add_error_handlers(app)
     return app
 
