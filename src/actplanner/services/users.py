@@ -17,7 +17,7 @@ from datetime import timedelta
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 from sqlalchemy import select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, joinedload
 
 from actplanner.db import ROLES, TOKEN_KINDS, ApiToken, Staff, User, utcnow
 from actplanner.services.audit import audit
@@ -142,7 +142,9 @@ def live_tokens(*, session: Session, user_id: int, kind: str | None = None) -> l
 def token_row(*, session: Session, token: str, kinds: tuple[str, ...]) -> ApiToken | None:
     """The live token of one of ``kinds`` whose user is active (noting its use), or None."""
     digest = token_hash(token)
-    row = session.scalars(select(ApiToken).where(ApiToken.token_hash == digest)).one_or_none()
+    # The user comes in the same query: every lookup needs them, and it is a hot path.
+    query = select(ApiToken).options(joinedload(ApiToken.user)).where(ApiToken.token_hash == digest)
+    row = session.scalars(query).one_or_none()
     # The lookup is by the hash of a random token, so its timing reveals nothing usable;
     # the constant-time compare guards against a database that matches loosely.
     if row is None or not hmac.compare_digest(row.token_hash, digest) or row.revoked_at is not None:
