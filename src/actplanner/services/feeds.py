@@ -42,7 +42,6 @@ _SHOWN = ("kind", "start", "end", "role", "client_code", "purpose")
 @dataclass(frozen=True)
 class _Wanted:
     kind: str
-    uid: str | None
     start: str
     end: str
     role: str | None = None
@@ -98,7 +97,9 @@ def sync_feeds(*, session: Session, team_id: str, now: datetime | None = None) -
                         team_id=team.id,
                         staff_id=staff_id,
                         source=source,
-                        uid=want.uid or new_uid(),
+                        # A UID of its own per calendar: two feeds in one account (a lead
+                        # subscribed to two nurses) must not show a shared visit as one event.
+                        uid=new_uid(),
                         sequence=0,
                         updated_at=now,
                         **_fields(want),
@@ -142,7 +143,6 @@ def _wanted(session: Session, team: Team, first_week: date, floor: str) -> dict[
         for staff_id in visit.staff:
             wanted[(staff_id, visit.uid)] = _Wanted(
                 kind="visit",
-                uid=visit.uid,
                 start=f"{day}T{visit.start}",
                 end=f"{day}T{visit.end}",
                 client_code=codes.get(visit.client_id, "?"),
@@ -162,7 +162,6 @@ def _wanted(session: Session, team: Team, first_week: date, floor: str) -> dict[
     for holding in team_rota(session=session, team=team, start=start, end=end):
         wanted[(holding.staff_id, holding.source)] = _Wanted(
             kind="on_call",
-            uid=None,
             start=utc_to_local(holding.start, tz),
             end=utc_to_local(holding.end, tz),
             role=holding.role,

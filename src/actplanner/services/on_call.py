@@ -127,16 +127,20 @@ def team_rota(*, session: Session, team: Team | _TeamInfo, start: datetime, end:
     """The effective rota of ``team`` over the instants [start, end): published periods plus overrides."""
     tz = ZoneInfo(team.timezone)
     # Local text compares in time order; a day either side covers any offset.
-    rows = session.connection().execute(
-        _ROTA,
-        {
-            "team": team.id,
-            "first": _local_date(start - timedelta(days=1), tz) - timedelta(days=7),
-            "last": _local_date(end + timedelta(days=1), tz),
-            "low": utc_to_local(start - timedelta(days=1), tz),
-            "high": utc_to_local(end + timedelta(days=1), tz),
-        },
-    ).all()
+    rows = (
+        session.connection()
+        .execute(
+            _ROTA,
+            {
+                "team": team.id,
+                "first": _local_date(start - timedelta(days=1), tz) - timedelta(days=7),
+                "last": _local_date(end + timedelta(days=1), tz),
+                "low": utc_to_local(start - timedelta(days=1), tz),
+                "high": utc_to_local(end + timedelta(days=1), tz),
+            },
+        )
+        .all()
+    )
     periods = [Assignment(*row[2:]) for row in rows if row.kind == 0]
     overrides = [Assignment(*row[2:]) for row in rows if row.kind == 1]
     holdings = effective_rota(periods, overrides, tz)
@@ -165,8 +169,9 @@ def on_call_now(*, session: Session, team_id: str, at: datetime | None = None) -
             )
         )
     escalation = [EscalationStep(i + 1, a.role, a.holder) for i, a in enumerate(answers)]
-    leaders = [p for p in people.values() if p.discipline == TEAM_LEADER] or [None]
-    escalation += [EscalationStep(len(escalation) + 1, TEAM_LEADER, p) for p in leaders]
+    leaders: list[Person | None] = [p for p in people.values() if p.discipline == TEAM_LEADER]
+    # No team leader on the team file still leaves the last step in the order, empty.
+    escalation += [EscalationStep(len(escalation) + 1, TEAM_LEADER, p) for p in leaders or [None]]
     primary_gaps = [
         (s.astimezone(tz), e.astimezone(tz)) for s, e in gaps(holdings, "primary", at, at + COVERAGE_HORIZON)
     ]

@@ -115,15 +115,20 @@ def create_token(
     if kind == "feed" and user.staff_id is None:
         raise ValueError("A calendar feed of one's own visits needs a login linked to a staff member.")
     if kind == "feed":
+        if team_id is not None and team_id != user.team_id:
+            raise ValueError("A calendar feed of one's own visits is for one's own team.")
         team_id = user.team_id
+    if kind in ("rota_feed", "on_call_link") and (
+        user.role != "lead" or (user.team_id is not None and user.team_id != team_id)
+    ):
+        raise ValueError(f"Only a lead of team {team_id!r} may make a {kind} token for it.")
     if team_id is not None:
         get_team(session=session, team_id=team_id)
     token = secrets.token_urlsafe(32)
     with session.begin_nested():
         if kind in ROTATING_KINDS:
-            for old in live_tokens(session=session, user_id=user_id, kind=kind):
-                if old.team_id == team_id:
-                    old.revoked_at = utcnow()
+            for old in live_tokens(session=session, user_id=user_id, kind=kind, team_id=team_id):
+                old.revoked_at = utcnow()
         session.add(
             ApiToken(user_id=user_id, token_hash=token_hash(token), name=name, kind=kind, team_id=team_id)
         )
@@ -131,11 +136,15 @@ def create_token(
     return token
 
 
-def live_tokens(*, session: Session, user_id: int, kind: str | None = None) -> list[ApiToken]:
-    """A user's tokens that are not revoked, oldest first; of one kind if given."""
+def live_tokens(
+    *, session: Session, user_id: int, kind: str | None = None, team_id: str | None = None
+) -> list[ApiToken]:
+    """A user's tokens that are not revoked, oldest first; of one kind and for one team if given."""
     query = select(ApiToken).where(ApiToken.user_id == user_id, ApiToken.revoked_at.is_(None))
     if kind is not None:
         query = query.where(ApiToken.kind == kind)
+    if team_id is not None:
+        query = query.where(ApiToken.team_id == team_id)
     return list(session.scalars(query.order_by(ApiToken.id)))
 
 
