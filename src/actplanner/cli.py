@@ -316,6 +316,220 @@ def token_create(
     console.print("Shown once: keep it now; only its hash is stored.")
 
 
+@user_app.command("deactivate")
+def user_deactivate(username: Annotated[str, typer.Argument(help="The login name.")]) -> None:
+    """Deactivate a login: no more sign-ins, and all its tokens (API, feeds, on-call links) revoked."""
+    from sqlalchemy import select
+
+    from actplanner import services
+    from actplanner.db import User
+
+    factory, engine = _database()
+    try:
+        with factory.begin() as session:
+            user = session.scalars(select(User).where(User.username == username.strip())).one_or_none()
+            if user is None:
+                raise _fail([f"no user {username!r}"])
+            revoked = len(services.live_tokens(session=session, user_id=user.id))
+            services.deactivate_user(session=session, user_id=user.id, by=None)
+    finally:
+        engine.dispose()
+    out.print(f"Deactivated [bold]{username}[/bold]; {revoked} token(s) revoked.", highlight=False)
+
+
+# Who is on call: the published plans with the lead's overrides, read straight from the database,
+# so it answers in a terminal when the web server or the worker is down.
+
+on_call_app = typer.Typer(help="Who is on call, and read-only on-call links.")
+link_app = typer.Typer(
+    help="Read-only on-call links for an answering service or a kiosk.", no_args_is_help=True
+)
+app.add_typer(on_call_app, name="on-call")
+on_call_app.add_typer(link_app, name="link")
+
+
+@on_call_app.callback(invoke_without_command=True)
+def on_call(
+    ctx: typer.Context,
+    at: Annotated[
+        str | None,
+        typer.Option(help="The moment, ISO 8601 (with an offset or Z; without, the team's local time)."),
+    ] = None,
+    team: Annotated[str | None, typer.Option(help="The team; needed when the database has several.")] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="Print the API's JSON document.")] = False,
+) -> None:
+    """Who is on call now (or --at) for each role, with phones, the escalation order and any gap ahead."""
+    from zoneinfo import ZoneInfo
+
+    from actplanner import services
+    from actplanner.on_call_json import on_call_document, parse_at
+
+    if ctx.invoked_subcommand is not None:
+        return
+    factory, engine = _database()
+    try:
+        with factory() as session:
+            team_id = _only_team(session, team)
+            found = services.get_team(session=session, team_id=team_id)
+            moment = parse_at(at, ZoneInfo(found.timezone)) if at is not None else None
+            answer = services.on_call_now(session=session, team_id=team_id, at=moment)
+    except ValueError as err:
+        raise _fail([f"--{err}"]) from err
+    except LookupError as err:
+        raise _fail([str(err)]) from err
+    finally:
+        engine.dispose()
+    if as_json:
+        typer.echo(json.dumps(on_call_document(answer), indent=2))
+        return
+    _print_on_call(answer)
+
+
+def _only_team(session, team: str | None) -> str:  # noqa: ANN001 - a Session
+    """The team asked for, or the database's only team."""
+    from sqlalchemy import select
+
+    from actplanner.db import Team
+
+    if team is not None:
+        return team
+    teams = list(session.scalars(select(Team.id).order_by(Team.id)))
+    if len(teams) == 1:
+        return teams[0]
+    if not teams:
+        raise _fail(["no teams in the database: import a team file first"])
+    raise _fail([f"--team: the database has several teams ({', '.join(teams)}); name one"])
+
+
+def _print_on_call(answer) -> None:  # noqa: ANN001 - an OnCallAnswer
+    from actplanner.on_call_json import iso
+
+    def when(instant) -> str:  # noqa: ANN001
+        return f"{instant:%a %d %b %H:%M}" if instant is not None else "–"
+
+    out.print(f"[bold]On call · {answer.team_name}[/bold]  {answer.at:%a %d %b %Y %H:%M %Z}", highlight=False)
+    for start, end in answer.primary_gaps:
+        out.print(
+            f"[bold red]No primary on call from {when(start)} to {when(end)}[/bold red]", highlight=False
+        )
+    table = Table(show_header=True, header_style="bold")
+    for column in ("role", "on call", "phone", "since", "until", "next", "from"):
+        table.add_column(column)
+    for role in answer.roles:
+        holder = role.holder
+        table.add_row(
+            role.role,
+            holder.name if holder else "[red]nobody[/red]",
+            (holder.phone or "") if holder else "",
+            when(role.since),
+            when(role.until),
+            role.next.name if role.next else "–",
+            when(role.next_from),
+        )
+    out.print(table)
+    out.print("[bold]If nobody answers, call in this order[/bold]")
+    for step in answer.escalation:
+        who = f"{step.person.name} {step.person.phone or ''}" if step.person else "[red]nobody[/red]"
+        out.print(f"  {step.step}. {step.role}: {who}", highlight=False)
+    console.print(f"Answer for {iso(answer.at)} ({answer.timezone}).", highlight=False)
+
+
+@link_app.command("create")
+def link_create(
+    team: Annotated[str, typer.Option(help="The team the link shows.")],
+    by: Annotated[
+        str, typer.Option(help="The team lead the link belongs to (deactivating them revokes it).")
+    ],
+    name: Annotated[str, typer.Option(help="Who the link is for.")] = "answering service",
+) -> None:
+    """Make a read-only on-call link; its token shows once."""
+    from sqlalchemy import select
+
+    from actplanner import services
+    from actplanner.db import ApiToken, User
+
+    factory, engine = _database()
+    try:
+        with factory.begin() as session:
+            user = session.scalars(select(User).where(User.username == by.strip())).one_or_none()
+            if user is None or user.role != "lead" or user.team_id not in (None, team):
+                raise _fail([f"--by: {by!r} is not a team lead of {team!r}"])
+            token = services.create_token(
+                session=session, user_id=user.id, name=name, kind="on_call_link", team_id=team
+            )
+            token_id = session.scalar(
+                select(ApiToken.id).where(ApiToken.token_hash == services.token_hash(token))
+            )
+            services.audit(
+                session=session,
+                user_id=None,
+                action="create_on_call_link",
+                target=f"token:{token_id}",
+                detail={"team": team, "name": name, "user": user.id},
+            )
+    except (ValueError, LookupError) as err:
+        raise _fail([str(err)]) from err
+    finally:
+        engine.dispose()
+    out.print(f"link {token_id}: /on-call/t/{token}", highlight=False)
+    console.print("Put the server's address in front. Shown once: only the token's hash is stored.")
+
+
+@link_app.command("list")
+def link_list(team: Annotated[str, typer.Option(help="The team.")]) -> None:
+    """The team's live read-only on-call links (never their tokens)."""
+    from sqlalchemy import select
+
+    from actplanner.db import ApiToken, User
+
+    factory, engine = _database()
+    try:
+        with factory() as session:
+            rows = session.execute(
+                select(ApiToken.id, ApiToken.name, User.username, ApiToken.created_at, ApiToken.last_used_at)
+                .join(User, User.id == ApiToken.user_id)
+                .where(
+                    ApiToken.team_id == team, ApiToken.kind == "on_call_link", ApiToken.revoked_at.is_(None)
+                )
+                .order_by(ApiToken.id)
+            ).all()
+    finally:
+        engine.dispose()
+    table = Table("id", "for", "made by", "created (UTC)", "last used (UTC)")
+    for row in rows:
+        used = f"{row.last_used_at:%Y-%m-%d %H:%M}" if row.last_used_at else "never"
+        table.add_row(str(row.id), row.name, row.username, f"{row.created_at:%Y-%m-%d %H:%M}", used)
+    out.print(table)
+
+
+@link_app.command("revoke")
+def link_revoke(
+    link_id: Annotated[int, typer.Argument(help="The link's id (from `on-call link list`).")],
+) -> None:
+    """Revoke a read-only on-call link: it opens nothing from now on."""
+    from actplanner import services
+    from actplanner.db import ApiToken
+
+    factory, engine = _database()
+    try:
+        with factory.begin() as session:
+            row = session.get(ApiToken, link_id)
+            if row is None or row.kind != "on_call_link":
+                raise _fail([f"no on-call link {link_id}"])
+            if row.revoked_at is None:
+                services.revoke_token(session=session, token_id=row.id)
+                services.audit(
+                    session=session,
+                    user_id=None,
+                    action="revoke_on_call_link",
+                    target=f"token:{row.id}",
+                    detail={"team": row.team_id, "name": row.name},
+                )
+    finally:
+        engine.dispose()
+    out.print(f"Revoked on-call link {link_id}.", highlight=False)
+
+
 @app.command("worker")
 def worker_command(
     once: Annotated[bool, typer.Option(help="Run the queued solve jobs, then exit.")] = False,

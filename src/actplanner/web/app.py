@@ -35,6 +35,7 @@ from actplanner.web.routers import (
     home,
     my_week,
     on_call,
+    on_call_api,
     team,
     visits,
 )
@@ -94,6 +95,7 @@ def create_app(settings: Settings | None = None, *, migrate_database: bool = Tru
     app.include_router(on_call.router, include_in_schema=False)
     app.include_router(feeds.router, include_in_schema=False)
     app.include_router(api.router)
+    app.include_router(on_call_api.router)
     _add_error_handlers(app)
     return app
 

@@ -126,7 +126,9 @@ class SecurityHeaders:
 
         async def send_with_headers(message: Message) -> None:
             if message["type"] == "http.response.start":
-                headers = [*message.get("headers", []), *self.headers]
+                # A route may set its own (an on-call link's stricter Referrer-Policy); it wins.
+                own = {name.lower() for name, _value in message.get("headers", [])}
+                headers = [*message.get("headers", []), *(h for h in self.headers if h[0] not in own)]
                 # Pages show client data: no copies in a shared computer's browser cache.
                 if not any(name.lower() == b"cache-control" for name, _value in headers):
                     headers.append((b"cache-control", b"no-store"))

@@ -448,10 +448,12 @@ def board_context(
         "team_field": None if team is None or user.team_id == team.id else team.id,
         "job": None,
         "plan": None,
+        "coverage_gaps": [],
     }
     if team is None:
         context["teams"] = list(session.scalars(select(Team).order_by(Team.id)))
         return context
+    context["coverage_gaps"] = services.coverage_gaps(session=session, team_id=team.id)
     if week is None:
         return context
     days = [week + timedelta(days=i) for i in range(DAYS)]

@@ -1,0 +1,159 @@
+"""``GET /api/v1/on-call``: who is on call at a moment, for an answering service, a kiosk or a script.
+
+It reads the published plans and the lead's overrides straight from the
+database (``services.on_call_now``), so it answers while a solve runs or the
+worker is down. A caller authenticates with a personal API token (any team it
+may see) or a read-only on-call link token (its own team only); the answer
+holds staff names, roles and phone numbers, never client data.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Annotated
+from zoneinfo import ZoneInfo
+
+from fastapi import APIRouter, Depends, HTTPException, Query
+from fastapi.responses import JSONResponse
+from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
+from pydantic import BaseModel, Field
+from sqlalchemy import select
+
+from actplanner import services
+from actplanner.db import Team
+from actplanner.on_call_json import on_call_document, parse_at
+from actplanner.web.deps import SessionDep, can_see_team
+from actplanner.web.schemas import TEAM_ID_PATTERN, ErrorRead
+
+router = APIRouter(prefix="/api/v1", tags=["on call"])
+
+bearer = HTTPBearer(
+    auto_error=False,
+    scheme_name="OnCallToken",
+    description="A personal API token, or the token of a read-only on-call link: "
+    "`Authorization: Bearer <token>`.",
+)
+
+UNAUTHORIZED = (
+    "Send a personal API token or an on-call link token in the header Authorization: Bearer <token>."
+)
+
+
+class StaffOnCall(BaseModel):
+    """A staff member as the lookup shows them: no client data."""
+
+    id: str
+    name: str
+    phone: str | None
+    discipline: str
+
+
+class NextOnCall(BaseModel):
+    """Who takes the role over next, and from when."""
+
+    staff: StaffOnCall
+    from_: datetime = Field(alias="from")
+
+
+class RoleOnCall(BaseModel):
+    """One role at the moment asked: its holder (null: nobody), since and until when, who is next."""
+
+    role: str
+    staff: StaffOnCall | None
+    since: datetime | None = Field(description="When the holder took over (or when the last one ended).")
+    until: datetime | None = Field(description="When the holder hands over (or when the next one starts).")
+    next: NextOnCall | None
+
+
+class EscalationStepRead(BaseModel):
+    """Whom to call at one step: primary, backup, prescriber, then the team leader(s)."""
+
+    step: int
+    role: str
+    staff: StaffOnCall | None
+
+
+class GapRead(BaseModel):
+    """A stretch with no primary on call."""
+
+    start: datetime
+    end: datetime
+
+
+class OnCallRead(BaseModel):
+    """Who is on call for a team at a moment; times carry the team's UTC offset."""
+
+    team: str
+    team_name: str
+    timezone: str
+    at: datetime
+    on_call: list[RoleOnCall]
+    escalation: list[EscalationStepRead]
+    primary_gaps: list[GapRead] = Field(description="Stretches of the two weeks from `at` with no primary.")
+
+
+def _caller_team(
+    session: SessionDep,
+    credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(bearer)],
+    team: str | None,
+) -> str:
+    """The team the caller may look up: an on-call link's own, or one a personal token's user may see."""
+    if credentials is None:
+        raise HTTPException(status_code=401, detail=UNAUTHORIZED, headers={"WWW-Authenticate": "Bearer"})
+    row = services.token_row(session=session, token=credentials.credentials, kinds=("api", "on_call_link"))
+    if row is None:
+        raise HTTPException(
+            status_code=401,
+            detail="The token is unknown or revoked, or its user is deactivated.",
+            headers={"WWW-Authenticate": 'Bearer error="invalid_token"'},
+        )
+    if row.kind == "on_call_link":
+        if team is not None and team != row.team_id:
+            raise HTTPException(status_code=403, detail=f"This on-call link shows team {row.team_id!r} only.")
+        return str(row.team_id)
+    team_id = team or row.user.team_id
+    if team_id is None:
+        raise HTTPException(status_code=422, detail="team: name the team (?team=ID); your login has none.")
+    if not can_see_team(row.user, team_id):
+        raise HTTPException(status_code=403, detail=f"You have no access to team {team_id!r}.")
+    return team_id
+
+
+@router.get(
+    "/on-call",
+    response_model=OnCallRead,
+    responses={code: {"model": ErrorRead} for code in (401, 403, 404, 422)},
+    summary="Who is on call",
+)
+def read_on_call(
+    session: SessionDep,
+    credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(bearer)],
+    at: Annotated[
+        str | None,
+        Query(
+            max_length=64,
+            description="The moment, ISO 8601 (`2026-11-30T14:05-06:00`, `…Z`, or without an offset "
+            "for the team's local time); default now.",
+        ),
+    ] = None,
+    team: Annotated[
+        str | None,
+        Query(pattern=TEAM_ID_PATTERN, max_length=100, description="The team; default the caller's own."),
+    ] = None,
+) -> JSONResponse:
+    """Each role's holder with phone, since/until and who is next; the escalation order; gaps ahead."""
+    team_id = _caller_team(session, credentials, team)
+    moment = None
+    if at is not None:
+        # The zone only (a naive ``at`` is team-local): one column, not the team row with its policy.
+        timezone = session.connection().execute(select(Team.timezone).where(Team.id == team_id)).scalar()
+        if timezone is None:
+            raise HTTPException(status_code=404, detail=f"No team {team_id!r}.")
+        try:
+            moment = parse_at(at, ZoneInfo(timezone))
+        except ValueError as err:
+            raise HTTPException(status_code=422, detail=str(err)) from None
+    answer = services.on_call_now(session=session, team_id=team_id, at=moment)
+    # The document is what OnCallRead describes (a test holds it to that); sent as it is, it skips
+    # a validation and a re-serialisation on a route meant for 200 requests a second.
+    return JSONResponse(on_call_document(answer))
