@@ -43,6 +43,7 @@ from actplanner.bench import WEEK, plan_team
 from actplanner.cli import _demo_team, demo_setup
 from actplanner.db import make_engine, make_sessionmaker
 
+BASELINE = "baseline: GET /static/app.css"
 NEXT_WEEK = (WEEK + timedelta(days=7)).isoformat()
 TARGET_P99_MS = 20.0
 
@@ -52,10 +53,58 @@ class Phase:
     name: str
     latencies: list[float]
     errors: int
+    #: CPU time the web server process used per request (user + system), in ms.
+    server_cpu_ms: float = float("nan")
 
     def percentile(self, q: float) -> float:
         ordered = sorted(self.latencies)
         return ordered[min(len(ordered) - 1, int(q * len(ordered)))] if ordered else float("nan")
+
+
+def cpu_seconds(pid: int) -> float:
+    """User + system CPU time a process has used so far (Linux /proc)."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def web_processes(root: int) -> list[int]:
+    """``actplanner serve`` and its web server processes: its process tree without the solve worker."""
+    parents: dict[int, int] = {}
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                stat = (entry / "stat").read_text()
+                cmdline = (entry / "cmdline").read_bytes()
+            except OSError:
+                continue
+            if b"actplanner.worker" not in cmdline:
+                parents[int(entry.name)] = int(stat.rsplit(")", 1)[1].split()[1])
+    tree, grew = {root}, True
+    while grew:
+        found = {pid for pid, parent in parents.items() if parent in tree}
+        grew = not found <= tree
+        tree |= found
+    return sorted(tree)
+
+
+def tree_cpu_seconds(root: int) -> float:
+    total = 0.0
+    for pid in web_processes(root):
+        try:
+            total += cpu_seconds(pid)
+        except OSError:
+            pass
+    return total
+
+
+def measured(pid: int, base: str, token: str, paths: list[str], rate: float, name: str) -> Phase:
+    """One phase of load, with the web server's CPU time per request (all its web processes)."""
+    before = tree_cpu_seconds(pid)
+    phase = asyncio.run(drive(base, token, paths, rate))
+    phase.server_cpu_ms = (tree_cpu_seconds(pid) - before) * 1000 / max(1, len(phase.latencies))
+    phase.name = name
+    print(f"{name}: done")
+    return phase
 
 
 def free_port() -> int:
@@ -174,6 +223,15 @@ def start_solve(base: str, token: str, team: str, time_limit: float) -> int:
     return job
 
 
+def stop_solve(base: str, token: str, job: int) -> None:
+    """Stop the solve and wait until its worker has let go, so nothing outlives the run."""
+    headers = {"Authorization": f"Bearer {token}"}
+    httpx.post(f"{base}/api/v1/jobs/{job}/stop", headers=headers).raise_for_status()
+    deadline = time.monotonic() + 60
+    while job_status(base, token, job) in ("queued", "running") and time.monotonic() < deadline:
+        time.sleep(0.2)
+
+
 def job_status(base: str, token: str, job: int) -> str:
     return httpx.get(f"{base}/api/v1/jobs/{job}", headers={"Authorization": f"Bearer {token}"}).json()[
         "status"
@@ -197,12 +255,14 @@ def report(phases: list[Phase], args: argparse.Namespace, solve_status: str) -> 
     lines = [
         "# On-call lookup under load",
         "",
-        f"Written by `python scripts/on_call_load.py --rate {args.rate:g} --seconds {args.seconds:g}` "
+        f"Written by `python scripts/on_call_load.py --rate {args.rate:g} --seconds {args.seconds:g} "
+        f"--workers {args.workers}` "
         f"on {datetime.now(UTC):%Y-%m-%d %H:%M} UTC.",
         "",
-        f"Machine: {machine()}. Server: `actplanner serve` (one uvicorn process, one solve worker at "
-        "lower CPU priority), SQLite, the standard team with one published week. The load comes from "
-        "another process on loopback, open loop: each latency counts from when its request was due.",
+        f"Machine: {machine()}. Server: `actplanner serve --workers {args.workers}` ({args.workers} web "
+        "process(es) and one solve worker at lower CPU priority), SQLite, the standard team with one "
+        "published week. The load comes from another process on loopback, open loop: each latency "
+        "counts from when its request was due. Server CPU counts every web process, not the solver.",
         "",
         "| phase | requests | errors | p50 ms | p95 ms | p99 ms | max ms | p99 / baseline p99 |",
         "|---|---:|---:|---:|---:|---:|---:|---:|",
@@ -212,7 +272,7 @@ def report(phases: list[Phase], args: argparse.Namespace, solve_status: str) -> 
             f"| {phase.name} | {len(phase.latencies)} | {phase.errors} "
             f"| {statistics.median(phase.latencies):.1f} "
             f"| {phase.percentile(0.95):.1f} | {phase.percentile(0.99):.1f} | {max(phase.latencies):.1f} "
-            f"| {phase.percentile(0.99) / baseline.percentile(0.99):.2f} |"
+            f"| {phase.percentile(0.99) / baseline.percentile(0.99):.2f} | {phase.server_cpu_ms:.2f} |"
         )
     verdicts = [
         f"{p.name}: p99 {p.percentile(0.99):.1f} ms "
@@ -233,6 +293,9 @@ def main() -> None:
     parser.add_argument("--rate", type=float, default=200.0, help="requests per second")
     parser.add_argument("--seconds", type=float, default=20.0, help="length of each phase")
     parser.add_argument("--out", type=Path, default=Path("docs/on_call_load.md"))
+    parser.add_argument(
+        "--workers", type=int, default=2, help="web server processes (README's production setup: 2)"
+    )
     args = parser.parse_args()
     if not (0 < args.rate <= 2000 and 0 < args.seconds <= 300):
         raise SystemExit("--rate must be in (0, 2000] and --seconds in (0, 300]")
@@ -246,27 +309,39 @@ def main() -> None:
         base = f"http://127.0.0.1:{port}"
         env = dict(os.environ, ACTPLANNER_DATABASE_URL=url, ACTPLANNER_SECRET_KEY=secrets.token_hex(32))
         server = subprocess.Popen(
-            [sys.executable, "-m", "actplanner.cli", "serve", "--port", str(port)],
+            [
+                sys.executable,
+                "-m",
+                "actplanner.cli",
+                "serve",
+                "--port",
+                str(port),
+                "--workers",
+                str(args.workers),
+            ],
             env=env,
             stdout=subprocess.DEVNULL,
             stderr=subprocess.DEVNULL,
         )
         try:
             wait_for_server(base)
-            phases = []
-            for name, paths in (
-                ("baseline: GET /static/app.css", ["/static/app.css"] * count),
-                ("on-call API, alone", on_call_paths(count)),
-            ):
-                phase = asyncio.run(drive(base, token, paths, args.rate))
-                phase.name = name
-                phases.append(phase)
-                print(f"{name}: done")
+            phases = [
+                measured(server.pid, base, token, ["/static/app.css"] * count, args.rate, BASELINE),
+                measured(server.pid, base, token, on_call_paths(count), args.rate, "on-call API, alone"),
+            ]
             job = start_solve(base, token, created["team"], time_limit=args.seconds + 60)
-            phase = asyncio.run(drive(base, token, on_call_paths(count), args.rate))
-            phase.name = "on-call API, while a standard solve runs"
-            phases.append(phase)
+            phases.append(
+                measured(
+                    server.pid,
+                    base,
+                    token,
+                    on_call_paths(count),
+                    args.rate,
+                    "on-call API, while a solve runs",
+                )
+            )
             solve_status = job_status(base, token, job)
+            stop_solve(base, token, job)
         finally:
             server.terminate()
             try:

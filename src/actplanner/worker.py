@@ -283,7 +283,7 @@ def stop_on_signals(shutdown: threading.Event) -> Iterator[None]:
 
 #: Solves run at a lower CPU priority than the web server: on a small machine an
 #: on-call lookup in a crisis must not queue behind a solve (docs/on_call_load.md).
-SOLVE_NICENESS = 10
+SOLVE_NICENESS = 19
 
 
 def main(argv: list[str] | None = None) -> None:

@@ -31,9 +31,17 @@ from actplanner.db.models import (
     User,
     Visit,
 )
-from actplanner.db.session import alembic_config, get_engine, make_engine, make_sessionmaker, migrate
+from actplanner.db.session import (
+    READ_ONLY,
+    alembic_config,
+    get_engine,
+    make_engine,
+    make_sessionmaker,
+    migrate,
+)
 
 __all__ = [
+    "READ_ONLY",
     "ACTIVE_JOB_STATUSES",
     "FEED_EVENT_KINDS",
     "JOB_STATUSES",

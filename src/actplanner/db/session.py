@@ -14,6 +14,8 @@ from sqlalchemy.orm import Session, sessionmaker
 from actplanner.settings import get_settings
 
 MIGRATIONS = Path(__file__).resolve().parent.parent / "migrations"
+#: The execution option marking a read-only session's connections (see ``make_sessionmaker``).
+READ_ONLY = "actplanner_read_only"
 
 
 def _sqlite_setup(engine: Engine) -> None:
@@ -36,7 +38,12 @@ def _sqlite_setup(engine: Engine) -> None:
         # "database is locked" when it then writes (busy_timeout cannot help): the
         # web server's Stop and the worker's progress writes hit exactly that. Under
         # WAL, readers outside a transaction are unaffected; writers queue instead.
-        connection.exec_driver_sql("BEGIN IMMEDIATE")
+        # A read-only session (``make_sessionmaker(read_only=True)``) must not queue
+        # with the writers: the on-call lookup answers from a snapshot, at once.
+        if connection.get_execution_options().get(READ_ONLY):
+            connection.exec_driver_sql("BEGIN")
+        else:
+            connection.exec_driver_sql("BEGIN IMMEDIATE")
 
 
 def make_engine(url: str, **kwargs: Any) -> Engine:
@@ -56,8 +63,16 @@ def get_engine() -> Engine:
     return make_engine(get_settings().database_url, pool_pre_ping=True)
 
 
-def make_sessionmaker(engine: Engine) -> sessionmaker[Session]:
-    """Sessions on ``engine``; objects stay readable after commit (pages render after saving)."""
+def make_sessionmaker(engine: Engine, *, read_only: bool = False) -> sessionmaker[Session]:
+    """Sessions on ``engine``; objects stay readable after commit (pages render after saving).
+
+    ``read_only`` sessions are for reads that must never wait on a writer (the
+    on-call lookup, calendar feeds): on SQLite they begin a deferred transaction,
+    a snapshot that takes no lock. They must not write; a write there may fail
+    with "database is locked" rather than wait.
+    """
+    if read_only:
+        engine = engine.execution_options(**{READ_ONLY: True})
     return sessionmaker(engine, expire_on_commit=False)
 
 

@@ -42,18 +42,24 @@ from actplanner.services.plans import (
 )
 from actplanner.services.teams import export_team, get_team, import_team, team_file
 from actplanner.services.users import (
+    LAST_USED_PRECISION,
+    TokenGrant,
     create_token,
     create_user,
     deactivate_user,
     live_tokens,
+    note_token_use,
     revoke_token,
+    token_grant,
     token_hash,
     token_row,
+    use_is_stale,
     user_for_token,
     verify_password,
 )
 
 __all__ = [
+    "LAST_USED_PRECISION",
     "EscalationStep",
     "FeedView",
     "JobConflict",
@@ -61,6 +67,7 @@ __all__ = [
     "OnCallAnswer",
     "Person",
     "RoleAnswer",
+    "TokenGrant",
     "active_job",
     "audit",
     "cancel_override",
@@ -81,6 +88,7 @@ __all__ = [
     "list_overrides",
     "live_tokens",
     "new_uid",
+    "note_token_use",
     "on_call_now",
     "plan_diff",
     "plan_file",
@@ -95,8 +103,10 @@ __all__ = [
     "sync_feeds",
     "team_file",
     "team_rota",
+    "token_grant",
     "token_hash",
     "token_row",
+    "use_is_stale",
     "user_for_token",
     "verify_password",
     "visit_entry",

@@ -8,7 +8,7 @@ CLI all answer with ``on_call_now``; the board's warning uses ``coverage_gaps``.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import JSON, Date, Text, bindparam, select, text
@@ -147,10 +147,18 @@ def team_rota(*, session: Session, team: Team | _TeamInfo, start: datetime, end:
     return [h for h in holdings if h.end > start and h.start < end]
 
 
-def on_call_now(*, session: Session, team_id: str, at: datetime | None = None) -> OnCallAnswer:
-    """Who is on call for ``team_id`` at ``at`` (aware; default now), the escalation order and the gaps."""
+def on_call_now(
+    *, session: Session, team_id: str, at: datetime | None = None, at_text: str | None = None
+) -> OnCallAnswer:
+    """Who is on call for ``team_id`` at ``at`` (aware; default now), the escalation order and the gaps.
+
+    ``at_text`` instead gives the moment as a caller typed it (see ``parse_at``): a
+    time without an offset is the team's local time. ValueError names ``at``.
+    """
     team = _team_info(session, team_id)
     tz = ZoneInfo(team.timezone)
+    if at_text is not None:
+        at = parse_at(at_text, tz)
     at = (at or utcnow()).astimezone(tz)
     holdings = team_rota(session=session, team=team, start=at - LOOKBACK, end=at + LOOKAHEAD)
     people = _people(session, team.id)
@@ -184,6 +192,31 @@ def on_call_now(*, session: Session, team_id: str, at: datetime | None = None) -
         escalation=escalation,
         primary_gaps=primary_gaps,
     )
+
+
+#: The moments a lookup may ask about; outside them date arithmetic (a week back, two ahead) overflows.
+EARLIEST = datetime(1970, 1, 1, tzinfo=UTC)
+LATEST = datetime(2200, 1, 1, tzinfo=UTC)
+
+
+def parse_at(text: str, tz: ZoneInfo) -> datetime:
+    """The instant ``text`` names: ISO 8601 with an offset or ``Z``, or without one in the team's zone.
+
+    A local time repeated by a daylight-saving change means its first occurrence,
+    as for the rota's periods. ValueError names the field ``at``.
+    """
+    try:
+        value = datetime.fromisoformat(text.strip())
+    except ValueError:
+        raise ValueError(
+            f"at: {text!r} is not an ISO 8601 date and time "
+            "(e.g. 2026-11-30T14:05-06:00, 2026-11-30T20:05Z or team-local 2026-11-30T14:05)."
+        ) from None
+    if value.tzinfo is None:
+        value = value.replace(tzinfo=tz)
+    if not EARLIEST <= value <= LATEST:
+        raise ValueError(f"at: {text!r} is out of range; give a moment from 1970 to 2199.")
+    return value.astimezone(tz)
 
 
 def coverage_gaps(

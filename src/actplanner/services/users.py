@@ -12,14 +12,15 @@ from __future__ import annotations
 import hashlib
 import hmac
 import secrets
-from datetime import timedelta
+from dataclasses import dataclass
+from datetime import datetime, timedelta
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
-from sqlalchemy import select
+from sqlalchemy import Boolean, select, text
 from sqlalchemy.orm import Session, joinedload
 
-from actplanner.db import ROLES, TOKEN_KINDS, ApiToken, Staff, User, utcnow
+from actplanner.db import ROLES, TOKEN_KINDS, ApiToken, Staff, User, UtcDateTime, utcnow
 from actplanner.services.audit import audit
 from actplanner.services.errors import NotFound
 from actplanner.services.teams import get_team
@@ -148,8 +149,14 @@ def live_tokens(
     return list(session.scalars(query.order_by(ApiToken.id)))
 
 
-def token_row(*, session: Session, token: str, kinds: tuple[str, ...]) -> ApiToken | None:
-    """The live token of one of ``kinds`` whose user is active (noting its use), or None."""
+def token_row(
+    *, session: Session, token: str, kinds: tuple[str, ...], note_use: bool = True
+) -> ApiToken | None:
+    """The live token of one of ``kinds`` whose user is active, or None.
+
+    Notes its use (``last_used_at``) unless ``note_use`` is false: a read-only
+    session must not write, and notes it afterwards with ``note_token_use``.
+    """
     digest = token_hash(token)
     # The user comes in the same query: every lookup needs them, and it is a hot path.
     query = select(ApiToken).options(joinedload(ApiToken.user)).where(ApiToken.token_hash == digest)
@@ -160,11 +167,70 @@ def token_row(*, session: Session, token: str, kinds: tuple[str, ...]) -> ApiTok
         return None
     if row.kind not in kinds or not row.user.active:
         return None
-    now = utcnow()
-    if row.last_used_at is None or now - row.last_used_at >= LAST_USED_PRECISION:
-        row.last_used_at = now
+    if note_use and use_is_stale(row):
+        row.last_used_at = utcnow()
         session.flush()
     return row
+
+
+@dataclass(frozen=True)
+class TokenGrant:
+    """What a live token lets its bearer do, read in one plain query: the lookups' fast path."""
+
+    id: int
+    kind: str
+    team_id: str | None
+    last_used_at: datetime | None
+    user_id: int
+    user_role: str
+    user_team_id: str | None
+    user_staff_id: str | None
+
+
+_GRANT = text(
+    """
+    SELECT t.id, t.token_hash, t.kind, t.team_id, t.last_used_at, t.revoked_at,
+           u.id AS user_id, u.role, u.team_id AS user_team_id, u.staff_id, u.active
+      FROM api_tokens t JOIN users u ON u.id = t.user_id
+     WHERE t.token_hash = :digest
+    """
+).columns(last_used_at=UtcDateTime(), revoked_at=UtcDateTime(), active=Boolean())
+
+
+def token_grant(*, session: Session, token: str, kinds: tuple[str, ...]) -> TokenGrant | None:
+    """Like ``token_row``, for read-only sessions: the grant of a live token of ``kinds``, or None.
+
+    Notes no use; the caller does (``note_token_use``) in a write of its own.
+    """
+    digest = token_hash(token)
+    row = session.connection().execute(_GRANT, {"digest": digest}).one_or_none()
+    if row is None or not hmac.compare_digest(row.token_hash, digest) or row.revoked_at is not None:
+        return None
+    if row.kind not in kinds or not row.active:
+        return None
+    return TokenGrant(
+        id=row.id,
+        kind=row.kind,
+        team_id=row.team_id,
+        last_used_at=row.last_used_at,
+        user_id=row.user_id,
+        user_role=row.role,
+        user_team_id=row.user_team_id,
+        user_staff_id=row.staff_id,
+    )
+
+
+def use_is_stale(row: ApiToken | TokenGrant) -> bool:
+    """Whether the token's ``last_used_at`` is older than ``LAST_USED_PRECISION`` (or unset)."""
+    return row.last_used_at is None or utcnow() - row.last_used_at >= LAST_USED_PRECISION
+
+
+def note_token_use(*, session: Session, token_id: int) -> None:
+    """Record that a token was used just now (for a lookup made in a read-only session)."""
+    row = session.get(ApiToken, token_id)
+    if row is not None and use_is_stale(row):
+        row.last_used_at = utcnow()
+        session.flush()
 
 
 def user_for_token(*, session: Session, token: str) -> User | None:

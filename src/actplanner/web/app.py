@@ -51,7 +51,8 @@ def create_app(settings: Settings | None = None, *, migrate_database: bool = Tru
     """The web app on the database of ``settings`` (default: the process's settings)."""
     settings = settings or get_settings()
     log_redaction.install()
-    engine = make_engine(settings.database_url, pool_pre_ping=True)
+    # A server may drop idle connections; a SQLite file cannot, and pinging it costs each request a query.
+    engine = make_engine(settings.database_url, pool_pre_ping=not settings.database_url.startswith("sqlite"))
 
     @asynccontextmanager
     async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
@@ -76,6 +77,8 @@ def create_app(settings: Settings | None = None, *, migrate_database: bool = Tru
     app.state.settings = settings
     app.state.engine = engine
     app.state.sessionmaker = make_sessionmaker(engine)
+    app.state.read_sessionmaker = make_sessionmaker(engine, read_only=True)
+    app.state.token_uses_noted = {}
     app.state.templates = make_templates()
 
     @app.get("/static/htmx.min.js", name="htmx", include_in_schema=False)
@@ -85,6 +88,10 @@ def create_app(settings: Settings | None = None, *, migrate_database: bool = Tru
         )
 
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
+    # The crisis lookups first: FastAPI tries routes in order, and matching each included
+    # router costs time; at the head of the list an on-call answer skips all of it.
+    app.include_router(on_call_api.router)
+    app.include_router(on_call.router, include_in_schema=False)
     # The OpenAPI schema documents the JSON API only; pages are for browsers.
     for router in (auth.router, home.router, audit.router):
         app.include_router(router, include_in_schema=False)
@@ -92,10 +99,8 @@ def create_app(settings: Settings | None = None, *, migrate_database: bool = Tru
     app.include_router(visits.router, include_in_schema=False)
     app.include_router(team.router, include_in_schema=False)
     app.include_router(my_week.router, include_in_schema=False)
-    app.include_router(on_call.router, include_in_schema=False)
     app.include_router(feeds.router, include_in_schema=False)
     app.include_router(api.router)
-    app.include_router(on_call_api.router)
     _add_error_handlers(app)
     return app
 

@@ -8,18 +8,24 @@ change that then failed to commit.
 
 from __future__ import annotations
 
+import logging
+import math
+import time
 from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Annotated
 
 from fastapi import Depends, HTTPException, Request
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
+from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session
 
 from actplanner import services
-from actplanner.db import User
+from actplanner.db import ApiToken, User
 from actplanner.settings import Settings
 from actplanner.web.security import sign_out, signed_in_user_id
+
+log = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -53,11 +59,47 @@ def get_session(request: Request) -> Iterator[Session]:
         session.commit()
 
 
+def get_read_session(request: Request) -> Iterator[Session]:
+    """A read-only session for this request: on SQLite a snapshot that never waits on a writer.
+
+    For lookups that must answer at once while a solve writes (on call, feeds). Its
+    routes must not write; they note token use with ``note_use`` instead.
+    """
+    with request.app.state.read_sessionmaker() as session:
+        try:
+            yield session
+        finally:
+            session.rollback()
+
+
 SettingsDep = Annotated[Settings, Depends(get_settings)]
 SessionDep = Annotated[Session, Depends(get_session, scope="function")]
+ReadSessionDep = Annotated[Session, Depends(get_read_session, scope="function")]
 
 
-def current_user(request: Request, session: SessionDep) -> User:
+def note_use(request: Request, token: ApiToken | services.TokenGrant) -> None:
+    """Record a token's use in a short write of its own, at most once a minute, best effort.
+
+    A lookup must not fail because the database is busy: a missed note only makes
+    "last fetched" a little older.
+    """
+    if not services.use_is_stale(token):
+        return
+    # Requests in flight all read the old time from their snapshots; only the first of
+    # them in this process writes, or a burst would queue a write per request.
+    noted: dict[int, float] = request.app.state.token_uses_noted
+    now = time.monotonic()
+    if now - noted.get(token.id, -math.inf) < services.LAST_USED_PRECISION.total_seconds():
+        return
+    noted[token.id] = now
+    try:
+        with request.app.state.sessionmaker.begin() as session:
+            services.note_token_use(session=session, token_id=token.id)
+    except OperationalError:
+        log.warning("could not record the use of token %s; the database is busy", token.id)
+
+
+def _signed_in(request: Request, session: Session) -> User:
     """The active user signed in with the session cookie; LoginRequired when there is none."""
     user_id = signed_in_user_id(request)
     if user_id is None:
@@ -71,6 +113,16 @@ def current_user(request: Request, session: SessionDep) -> User:
     return user
 
 
+def current_user(request: Request, session: SessionDep) -> User:
+    """The active user signed in with the session cookie; LoginRequired when there is none."""
+    return _signed_in(request, session)
+
+
+def current_reader(request: Request, session: ReadSessionDep) -> User:
+    """The signed-in user, read in the request's read-only session (for pages that only read)."""
+    return _signed_in(request, session)
+
+
 def optional_user(request: Request, session: SessionDep) -> User | None:
     """The signed-in user, or None (for pages anyone may open)."""
     try:
@@ -80,6 +132,7 @@ def optional_user(request: Request, session: SessionDep) -> User | None:
 
 
 CurrentUserDep = Annotated[User, Depends(current_user)]
+CurrentReaderDep = Annotated[User, Depends(current_reader)]
 OptionalUserDep = Annotated[User | None, Depends(optional_user)]
 
 
@@ -134,7 +187,12 @@ TokenLeadDep = Annotated[User, Depends(token_lead)]
 
 def can_see_team(user: User, team_id: str) -> bool:
     """Whether ``user`` may see team ``team_id``: their own team, or any team for a lead without one."""
-    return user.team_id == team_id or (user.role == "lead" and user.team_id is None)
+    return team_access(user.role, user.team_id, team_id)
+
+
+def team_access(role: str, own_team: str | None, team_id: str) -> bool:
+    """The rule of ``can_see_team`` for a login known by its role and team only (a token's grant)."""
+    return own_team == team_id or (role == "lead" and own_team is None)
 
 
 def require_team(user: User, team_id: str) -> None:

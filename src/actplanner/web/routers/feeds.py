@@ -26,7 +26,7 @@ from sqlalchemy.orm import Session
 from actplanner import services
 from actplanner.db import ApiToken, Staff, User
 from actplanner.ical import FeedLinks, render_calendar
-from actplanner.web.deps import CurrentUserDep, SessionDep, can_see_team
+from actplanner.web.deps import CurrentUserDep, ReadSessionDep, SessionDep, can_see_team, note_use
 from actplanner.web.templating import render, url_path
 
 router = APIRouter(tags=["pages"])
@@ -46,12 +46,14 @@ _ENTITY_TAG = re.compile(r'\s*(?:W/)?"([^"]*)"\s*(?:,|$)')
 
 
 @router.api_route("/feeds/{token}.ics", methods=["GET", "HEAD"], name="feed_ics")
-def feed_ics(request: Request, session: SessionDep, token: str) -> Response:
+def feed_ics(request: Request, session: ReadSessionDep, token: str) -> Response:
     """A staff member's calendar or a team's on-call rota as iCalendar; 304 when the caller has it already."""
-    row = services.token_row(session=session, token=token, kinds=FEED_KINDS)
+    row = services.token_row(session=session, token=token, kinds=FEED_KINDS, note_use=False)
     found = _feed_target(session, row) if row is not None else None
-    if found is None:
+    if row is None or found is None:
         return Response("No such calendar feed.", status_code=404, media_type="text/plain")
+    # "Last fetched" on the Feeds page, written apart: the feed itself is read from a snapshot.
+    note_use(request, row)
     body, last_modified = found.render(session, _feed_links(request))
     headers = {"ETag": f'"{hashlib.sha256(body).hexdigest()}"', "Cache-Control": CACHE_CONTROL}
     if last_modified is not None:

@@ -24,7 +24,7 @@ from actplanner import services
 from actplanner.db import ApiToken, OnCallOverride, Team, User, utcnow
 from actplanner.on_call_json import parse_at
 from actplanner.rota import COVERAGE_HORIZON, ESCALATION_ROLES, Holding, gaps, runs, utc_to_local
-from actplanner.web.deps import CurrentUserDep, LeadDep, SessionDep, require_team
+from actplanner.web.deps import CurrentReaderDep, LeadDep, ReadSessionDep, SessionDep, note_use, require_team
 from actplanner.web.schemas import MAX_ID, TEAM_ID_PATTERN
 from actplanner.web.templating import render
 
@@ -94,7 +94,11 @@ def _answer_context(session: Session, team: Team, at: str | None) -> dict[str, A
 
 @router.get("/on-call", name="on_call")
 def on_call(
-    request: Request, session: SessionDep, user: CurrentUserDep, team: TeamQuery = None, at: AtQuery = None
+    request: Request,
+    session: ReadSessionDep,
+    user: CurrentReaderDep,
+    team: TeamQuery = None,
+    at: AtQuery = None,
 ) -> Response:
     """Who is on call now (or at ``?at=``) for each role, the escalation order and any gap ahead."""
     if request.headers.get("HX-Request") == "true":
@@ -119,14 +123,15 @@ def on_call(
 @router.get("/on-call/t/{token}", name="on_call_link")
 def on_call_link(
     request: Request,
-    session: SessionDep,
+    session: ReadSessionDep,
     token: Annotated[str, Path(max_length=200)],
     at: AtQuery = None,
 ) -> Response:
     """The lookup for a read-only team link (an answering service, a kiosk): no login, no client data."""
-    row = services.token_row(session=session, token=token, kinds=("on_call_link",))
+    row = services.token_grant(session=session, token=token, kinds=("on_call_link",))
     if row is None or row.team_id is None:
         raise HTTPException(status_code=404, detail="This on-call link is unknown or has been revoked.")
+    note_use(request, row)
     found = services.get_team(session=session, team_id=row.team_id)
     context = _answer_context(session, found, at)
     context["team"] = found

@@ -11,18 +11,17 @@ from __future__ import annotations
 
 from datetime import datetime
 from typing import Annotated
-from zoneinfo import ZoneInfo
 
-from fastapi import APIRouter, Depends, HTTPException, Query
+from fastapi import APIRouter, Depends, HTTPException, Query, Request
 from fastapi.responses import JSONResponse
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from pydantic import BaseModel, Field
-from sqlalchemy import select
+from sqlalchemy.orm import Session
+from starlette.background import BackgroundTask
 
 from actplanner import services
-from actplanner.db import Team
-from actplanner.on_call_json import on_call_document, parse_at
-from actplanner.web.deps import SessionDep, can_see_team
+from actplanner.on_call_json import on_call_document
+from actplanner.web.deps import note_use, team_access
 from actplanner.web.schemas import TEAM_ID_PATTERN, ErrorRead
 
 router = APIRouter(prefix="/api/v1", tags=["on call"])
@@ -93,14 +92,14 @@ class OnCallRead(BaseModel):
 
 
 def _caller_team(
-    session: SessionDep,
-    credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(bearer)],
+    session: Session,
+    credentials: HTTPAuthorizationCredentials | None,
     team: str | None,
-) -> str:
+) -> tuple[str, services.TokenGrant]:
     """The team the caller may look up: an on-call link's own, or one a personal token's user may see."""
     if credentials is None:
         raise HTTPException(status_code=401, detail=UNAUTHORIZED, headers={"WWW-Authenticate": "Bearer"})
-    row = services.token_row(session=session, token=credentials.credentials, kinds=("api", "on_call_link"))
+    row = services.token_grant(session=session, token=credentials.credentials, kinds=("api", "on_call_link"))
     if row is None:
         raise HTTPException(
             status_code=401,
@@ -110,13 +109,13 @@ def _caller_team(
     if row.kind == "on_call_link":
         if team is not None and team != row.team_id:
             raise HTTPException(status_code=403, detail=f"This on-call link shows team {row.team_id!r} only.")
-        return str(row.team_id)
-    team_id = team or row.user.team_id
+        return str(row.team_id), row
+    team_id = team or row.user_team_id
     if team_id is None:
         raise HTTPException(status_code=422, detail="team: name the team (?team=ID); your login has none.")
-    if not can_see_team(row.user, team_id):
+    if not team_access(row.user_role, row.user_team_id, team_id):
         raise HTTPException(status_code=403, detail=f"You have no access to team {team_id!r}.")
-    return team_id
+    return team_id, row
 
 
 @router.get(
@@ -125,8 +124,8 @@ def _caller_team(
     responses={code: {"model": ErrorRead} for code in (401, 403, 404, 422)},
     summary="Who is on call",
 )
-def read_on_call(
-    session: SessionDep,
+async def read_on_call(
+    request: Request,
     credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(bearer)],
     at: Annotated[
         str | None,
@@ -142,18 +141,18 @@ def read_on_call(
     ] = None,
 ) -> JSONResponse:
     """Each role's holder with phone, since/until and who is next; the escalation order; gaps ahead."""
-    team_id = _caller_team(session, credentials, team)
-    moment = None
-    if at is not None:
-        # The zone only (a naive ``at`` is team-local): one column, not the team row with its policy.
-        timezone = session.connection().execute(select(Team.timezone).where(Team.id == team_id)).scalar()
-        if timezone is None:
-            raise HTTPException(status_code=404, detail=f"No team {team_id!r}.")
+    # On the event loop, not in a worker thread: its reads take well under a millisecond
+    # (a read-only session never waits on a writer), less than the thread hops a sync
+    # route and a session dependency cost (docs/on_call_load.md). Noting the token's use
+    # is a write that may wait, so it runs after the answer, in the thread pool.
+    with request.app.state.read_sessionmaker() as session:
+        team_id, grant = _caller_team(session, credentials, team)
         try:
-            moment = parse_at(at, ZoneInfo(timezone))
+            answer = services.on_call_now(session=session, team_id=team_id, at_text=at)
         except ValueError as err:
             raise HTTPException(status_code=422, detail=str(err)) from None
-    answer = services.on_call_now(session=session, team_id=team_id, at=moment)
+        session.rollback()
     # The document is what OnCallRead describes (a test holds it to that); sent as it is, it skips
     # a validation and a re-serialisation on a route meant for 200 requests a second.
-    return JSONResponse(on_call_document(answer))
+    noted = BackgroundTask(note_use, request, grant) if services.use_is_stale(grant) else None
+    return JSONResponse(on_call_document(answer), background=noted)
