@@ -27,18 +27,20 @@ def run_instance(
     time_limit: float,
     seed: int = 0,
     best_known: Mapping[str, tuple[int, int]] | None = None,
+    max_iterations: int | None = None,
 ) -> dict[str, Any]:
     """Solve one instance and compare it with its best known total.
 
     Without ``best_known``, the ``best_known.csv`` beside the instance is used
-    when there is one.
+    when there is one. ``max_iterations`` also bounds the search, for a result
+    that does not depend on how busy the machine is.
     """
     path = Path(path)
     instance = read_vrptw(path)
     if best_known is None:
         table = path.parent / "best_known.csv"
         best_known = read_best_known(table) if table.exists() else {}
-    result = solve_routing(instance.routing, time_limit=time_limit, seed=seed)
+    result = solve_routing(instance.routing, time_limit=time_limit, seed=seed, max_iterations=max_iterations)
     row: dict[str, Any] = {
         "instance": instance.name,
         "distance_x10": result.distance,

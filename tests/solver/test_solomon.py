@@ -11,9 +11,12 @@ from solver.bench_vrptw import format_summary, instance_class, run_instance, sum
 from solver.routing import check_routes, solve_routing
 from solver.solomon import SolomonInstance, read_best_known, read_vrptw
 
-#: PyVRP first reaches a feasible C101 (10 vehicles, the minimum) after 1.5 to
-#: 3 seconds depending on the seed, so two seconds would make these tests flaky.
-SHORT = 3.0
+#: PyVRP with seed 0 first reaches a feasible C101 (10 vehicles, the minimum)
+#: between 1,500 and 2,000 iterations: 3 to 5 s on this machine, more when it is
+#: busy. An iteration budget, not a time limit, so the tests do not depend on
+#: the machine's load; the time limit is only a ceiling.
+SHORT_ITERATIONS = 3000
+CEILING = 300.0
 SOLOMON = Path(__file__).resolve().parents[3] / "shared" / "benchmarks" / "solomon"
 C101 = SOLOMON / "C101.100.10.vrptw"
 
@@ -56,7 +59,7 @@ def test_best_known_table() -> None:
 
 def test_short_run_of_c101_is_feasible() -> None:
     """A short run of C101 gives a feasible plan within the fleet and a gap to the best known."""
-    row = run_instance(C101, time_limit=SHORT, seed=0)
+    row = run_instance(C101, time_limit=CEILING, seed=0, max_iterations=SHORT_ITERATIONS)
 
     assert row["feasible"]
     assert row["vehicles"] <= 10
@@ -65,7 +68,7 @@ def test_short_run_of_c101_is_feasible() -> None:
 
 def test_short_solve_routes_are_independently_valid(c101: SolomonInstance) -> None:
     """Recomputing floor distances from coordinates gives the result's distance, and it is valid."""
-    result = solve_routing(c101.routing, time_limit=SHORT, seed=0)
+    result = solve_routing(c101.routing, time_limit=CEILING, seed=0, max_iterations=SHORT_ITERATIONS)
 
     def leg(a: int, b: int) -> int:
         (xa, ya), (xb, yb) = c101.coordinates[a], c101.coordinates[b]
