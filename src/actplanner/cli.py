@@ -580,6 +580,10 @@ def demo(
     created = demo_setup(url)
     if created["team_created"]:
         console.print(f"Imported the sample team [bold]{created['team']}[/bold] into {db}.")
+        console.print(
+            f"Published a quick first plan for the week of {created['published_week']}: "
+            "see On call, Feeds and My week; Generate on the board plans properly."
+        )
     for user in created["users"]:
         out.print(
             f"[bold]{user['role']}[/bold] login: username {user['username']}  password {user['password']}"
@@ -613,8 +617,10 @@ def demo_setup(url: str) -> dict:
             doc = _demo_team()
             team_id = doc["team"]["id"]
             team_created = session.get(Team, team_id) is None
+            published_week = None
             if team_created:
                 services.import_team(session=session, data=doc)
+                published_week = _publish_demo_week(session, team_id)
             team = services.get_team(session=session, team_id=team_id)
             # A nurse sees visits every day of the week: the fullest "my week" page.
             member = next((s for s in team.staff if s.discipline == "nurse"), team.staff[0])
@@ -643,7 +649,27 @@ def demo_setup(url: str) -> dict:
                 )
     finally:
         engine.dispose()
-    return {"team": team_id, "team_created": team_created, "users": users}
+    return {"team": team_id, "team_created": team_created, "users": users, "published_week": published_week}
+
+
+def _publish_demo_week(session, team_id: str) -> date:  # noqa: ANN001 - a Session
+    """Publish a quick (greedy) plan of this week, so On call, Feeds and My week show something at once."""
+    from datetime import datetime
+    from zoneinfo import ZoneInfo
+
+    import solver
+    from actplanner import services
+    from actplanner.adapter import to_plan_file, to_problem
+
+    team = services.team_file(session=session, team_id=team_id)
+    today = datetime.now(ZoneInfo(team.team.timezone)).date()
+    week = today - timedelta(days=today.weekday())
+    plan = solver.solve(to_problem(team, week), solver.SolveParams(time_limit=10, greedy_only=True), None)
+    saved = services.save_plan(
+        session=session, team_id=team_id, plan_file=to_plan_file(plan, team, week), source="solve"
+    )
+    services.publish_plan(session=session, plan_id=saved.id, user_id=None)
+    return week
 
 
 def _demo_team() -> dict:

@@ -107,8 +107,9 @@ def test_demo_setup_creates_the_team_and_two_logins_once(tmp_path: Path) -> None
     first = demo_setup(url)
     assert first["team_created"] is True
     assert [(u["username"], u["role"]) for u in first["users"]] == [("lead", "lead"), ("staff", "staff")]
+    assert first["published_week"] is not None and first["published_week"].weekday() == 0
     again = demo_setup(url)
-    assert (again["team_created"], again["users"]) == (False, [])
+    assert (again["team_created"], again["users"], again["published_week"]) == (False, [], None)
     engine = make_engine(url)
     with make_sessionmaker(engine)() as session:
         assert session.scalar(select(func.count()).select_from(Team)) == 1
@@ -119,6 +120,10 @@ def test_demo_setup_creates_the_team_and_two_logins_once(tmp_path: Path) -> None
             assert services.verify_password(
                 session=session, username=created["username"], password=created["password"]
             )
+        week = services.published_plan(
+            session=session, team_id=first["team"], week_start=first["published_week"]
+        )
+        assert week is not None and week.visits, "the demo's week is published, so On call shows someone"
         staff = session.scalars(select(User).where(User.role == "staff")).one()
         member = services.get_team(session=session, team_id=first["team"]).staff
         assert staff.staff_id in {m.id for m in member if m.discipline == "nurse"}
