@@ -7,11 +7,12 @@ CLI all answer with ``on_call_now``; the board's warning uses ``coverage_gaps``.
 
 from __future__ import annotations
 
+import weakref
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import JSON, Date, Text, bindparam, select, text
+from sqlalchemy import JSON, Date, Engine, Text, bindparam, select, text
 from sqlalchemy.orm import Session
 
 from actplanner.db import OnCallOverride, Staff, Team, utcnow
@@ -116,6 +117,63 @@ class _TeamInfo:
     policy: dict
 
 
+# What the lookup reads changes only when a plan is published, an override is
+# recorded or cancelled, or the team file is imported. One small query notices any
+# of those; until one happens, each web process reuses the rota it built.
+_STAMP = text(
+    """
+    SELECT t.updated_at,
+           (SELECT max(p.published_at) FROM plans p WHERE p.team_id = :team AND p.status = 'published'),
+           (SELECT count(*) FROM plans p WHERE p.team_id = :team AND p.status = 'published'),
+           (SELECT max(o.id) FROM on_call_overrides o WHERE o.team_id = :team),
+           (SELECT count(o.cancelled_at) FROM on_call_overrides o WHERE o.team_id = :team)
+      FROM teams t WHERE t.id = :team
+    """
+)
+#: How much rota a snapshot builds past the window asked for, so the next minutes reuse it.
+SNAPSHOT_SPAN = timedelta(days=30)
+
+
+@dataclass
+class _Snapshot:
+    """One team's lookup data as of ``stamp``: the team, its people and a stretch of its rota."""
+
+    stamp: tuple
+    team: _TeamInfo
+    people: dict[str, Person]
+    covered: tuple[datetime, datetime] | None = None
+    rota: list[Holding] | None = None
+
+    def holdings(self, session: Session, start: datetime, end: datetime) -> list[Holding]:
+        """The rota over [start, end), built once for a span around it."""
+        if (
+            self.rota is None
+            or self.covered is None
+            or not (self.covered[0] <= start and end <= self.covered[1])
+        ):
+            span = (start, end + SNAPSHOT_SPAN)
+            self.rota = team_rota(session=session, team=self.team, start=span[0], end=span[1])
+            self.covered = span
+        return self.rota
+
+
+#: Per database (engine) and team; dropped with the engine.
+_snapshots: weakref.WeakKeyDictionary[Engine, dict[str, _Snapshot]] = weakref.WeakKeyDictionary()
+
+
+def _snapshot(session: Session, team_id: str) -> _Snapshot:
+    connection = session.connection()
+    stamp = connection.execute(_STAMP, {"team": team_id}).one_or_none()
+    if stamp is None:
+        raise NotFound(f"No team {team_id!r}.")
+    cache = _snapshots.setdefault(connection.engine, {})
+    found = cache.get(team_id)
+    if found is None or found.stamp != tuple(stamp):
+        found = _Snapshot(tuple(stamp), _team_info(session, team_id), _people(session, team_id))
+        cache[team_id] = found
+    return found
+
+
 def _team_info(session: Session, team_id: str) -> _TeamInfo:
     row = session.connection().execute(_TEAM, {"team": team_id}).one_or_none()
     if row is None:
@@ -155,13 +213,13 @@ def on_call_now(
     ``at_text`` instead gives the moment as a caller typed it (see ``parse_at``): a
     time without an offset is the team's local time. ValueError names ``at``.
     """
-    team = _team_info(session, team_id)
+    snapshot = _snapshot(session, team_id)
+    team, people = snapshot.team, snapshot.people
     tz = ZoneInfo(team.timezone)
     if at_text is not None:
         at = parse_at(at_text, tz)
     at = (at or utcnow()).astimezone(tz)
-    holdings = team_rota(session=session, team=team, start=at - LOOKBACK, end=at + LOOKAHEAD)
-    people = _people(session, team.id)
+    holdings = snapshot.holdings(session, at - LOOKBACK, at + LOOKAHEAD)
     roles = [r for r in ESCALATION_ROLES if r in _policy_roles(team)]
     answers = []
     for role in roles:

@@ -8,7 +8,7 @@ from typing import Any
 from sqlalchemy import update
 from sqlalchemy.orm import Session
 
-from actplanner.db import Client, Staff, Team, User
+from actplanner.db import Client, Staff, Team, User, utcnow
 from actplanner.formats import TEAM_FORMAT, TeamFile, dump_team, load_team
 from actplanner.services._fields import put, put_location, take, take_location
 from actplanner.services.audit import audit
@@ -55,6 +55,8 @@ def import_team(*, session: Session, data: bytes | str | dict[str, Any], user_id
         ]
         team.staff = staff
         team.clients = clients
+        # Always, even when only a staff row changed: the on-call lookup's cache keys on it.
+        team.updated_at = utcnow()
         session.flush()
         audit(
             session=session,
