@@ -286,6 +286,25 @@ def stop_on_signals(shutdown: threading.Event) -> Iterator[None]:
 SOLVE_NICENESS = 19
 
 
+def lower_priority(niceness: int) -> None:
+    """Make this process yield the CPU to the web server.
+
+    On Linux the idle scheduling class: the solve runs only on CPU time nobody else
+    wants, and a waking web request preempts it at once (nice 19 alone measured p99
+    lookups of 13 to 54 ms during a solve). The solve's budgets are counted in work
+    units, so it finds the same plan, only later when the server is busy.
+    Elsewhere, or when that is refused, plain ``nice``.
+    """
+    if niceness <= 0:
+        return
+    os.nice(niceness)
+    if hasattr(os, "sched_setscheduler") and hasattr(os, "SCHED_IDLE"):
+        try:
+            os.sched_setscheduler(0, os.SCHED_IDLE, os.sched_param(0))
+        except OSError:
+            log.info("the idle scheduling class was refused; the worker runs at nice %s", niceness)
+
+
 def main(argv: list[str] | None = None) -> None:
     """``python -m actplanner.worker``: run a worker on ``ACTPLANNER_DATABASE_URL``."""
     parser = argparse.ArgumentParser(prog="python -m actplanner.worker", description=__doc__.splitlines()[0])
@@ -293,11 +312,13 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--poll", type=float, default=0.5, help="seconds between looks at an empty queue")
     parser.add_argument("--parent-pid", type=int, help="exit when this process is gone")
     parser.add_argument(
-        "--nice", type=int, default=SOLVE_NICENESS, help="how much to lower this process's CPU priority"
+        "--nice",
+        type=int,
+        default=SOLVE_NICENESS,
+        help="how much to lower this process's CPU priority (0: not at all)",
     )
     args = parser.parse_args(argv)
-    if args.nice > 0:
-        os.nice(args.nice)
+    lower_priority(args.nice)
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     shutdown = threading.Event()
     try:
