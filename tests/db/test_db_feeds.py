@@ -6,7 +6,7 @@ out, nothing changes when nothing changed; tokens open only what they are for.
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 
 import pytest
 from db_factories import create_plan, create_team, create_user, plan_doc
@@ -227,3 +227,40 @@ def test_deactivating_a_user_revokes_every_token(session: Session) -> None:
     assert all(t.revoked_at is not None for t in nurse.tokens)
     event = session.scalars(select(AuditEvent).where(AuditEvent.action == "deactivate_user")).one()
     assert event.detail == {"tokens_revoked": 2}
+
+
+def test_an_override_reaching_back_past_the_sync_floor_keeps_its_rows(session: Session) -> None:
+    """A cover that starts before the ledger's floor and ends after it, cut by an older-ending one.
+
+    When the floor moves past its start, syncing must still name its pieces as before
+    (not collide with the row it already has) and leave the history before the floor alone.
+    """
+    team = create_team(session)
+    publish(session, team)
+    eligible = [m.id for m in team.staff if "primary" in m.on_call_roles and not m.leave]
+    long_cover, short_cover = eligible[0], eligible[1]
+    first = services.record_override(
+        session=session,
+        team_id=team.id,
+        role="primary",
+        staff_id=long_cover,
+        start="2026-12-04T08:30",
+        end="2026-12-08T12:00",
+        user_id=None,
+    )
+    services.record_override(
+        session=session,
+        team_id=team.id,
+        role="primary",
+        staff_id=short_cover,
+        start="2026-12-05T09:00",
+        end="2026-12-05T12:00",
+        user_id=None,
+    )
+    before = {r.source: (r.uid, r.sequence, r.start, r.end) for r in rows(session, long_cover).values()}
+    # Eight weeks later the floor is Monday 2026-12-07: inside the long cover, after the short one.
+    later = datetime(2027, 2, 1, 12, 0, tzinfo=UTC)
+    assert services.sync_feeds(session=session, team_id=team.id, now=later) == 0
+    after = {r.source: (r.uid, r.sequence, r.start, r.end) for r in rows(session, long_cover).values()}
+    assert after == before
+    assert f"{first.uid}:1" in after, "the long cover is still in two pieces around the short one"

@@ -18,7 +18,7 @@ from sqlalchemy import select, update
 from web_factories import TEAM, World, audit_events, db, form_token, plan_doc, sign_in
 
 from actplanner import services
-from actplanner.db import ApiToken, AuditEvent, FeedEvent
+from actplanner.db import ApiToken, AuditEvent, FeedEvent, Team
 from actplanner.services import feeds as feeds_service
 
 STAFF_ID = "s-rn1"
@@ -60,7 +60,14 @@ def publish(app: FastAPI, user_id: int, doc: dict[str, Any], baseline: int | Non
 
 @pytest.fixture
 def plan(app: FastAPI, world: World, clock: Clock) -> tuple[int, dict[str, Any]]:
-    """The greedy plan of the small team for the week of 2026-11-30, published by the lead; (id, file)."""
+    """The greedy plan of the small team for the week of 2026-11-30, published by the lead; (id, file).
+
+    The team counts as imported a week before the held clock (Last-Modified also
+    follows the team: its names and zone are in the feed).
+    """
+    with db(app) as session:
+        session.execute(update(Team).values(updated_at=clock.now - timedelta(days=7)))
+        session.commit()
     doc = plan_doc()
     return publish(app, world.lead_id, doc), doc
 
@@ -441,3 +448,22 @@ def test_a_long_cancelled_event_drops_out_when_its_row_ages(
         )
         session.commit()
     assert "STATUS:CANCELLED" not in client.get(feed).text
+
+
+def test_an_import_moves_last_modified_so_if_modified_since_sees_it(
+    app: FastAPI, client: TestClient, world: World, plan: tuple[int, dict[str, Any]], clock: Clock
+) -> None:
+    """The team's name is in the feed's title: re-importing it must not be answered with a stale 304."""
+    sign_in(client, "nurse")
+    _page, token = create_link(client)
+    first = client.get(f"/feeds/{token}.ics")
+    with db(app) as session:
+        doc = services.team_file(session=session, team_id=TEAM).model_dump(mode="json", exclude_none=True)
+        doc["team"]["name"] = "Renamed ACT"
+        services.import_team(session=session, data=doc)
+        session.commit()
+    again = client.get(f"/feeds/{token}.ics", headers={"If-Modified-Since": first.headers["Last-Modified"]})
+    assert again.status_code == 200 and b"Renamed ACT" in again.content
+    assert parsedate_to_datetime(again.headers["Last-Modified"]) > parsedate_to_datetime(
+        first.headers["Last-Modified"]
+    )

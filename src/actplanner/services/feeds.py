@@ -23,7 +23,7 @@ from sqlalchemy.orm import Session
 
 from actplanner.db import Client, FeedEvent, Plan, Staff, Team, Visit, utcnow
 from actplanner.rota import local_to_utc, utc_to_local
-from actplanner.services.on_call import team_rota
+from actplanner.services.on_call import MAX_OVERRIDE, team_rota
 from actplanner.services.plans import new_uid
 from actplanner.services.teams import get_team
 
@@ -81,10 +81,13 @@ def sync_feeds(*, session: Session, team_id: str, now: datetime | None = None) -
     first_week = today - timedelta(days=today.weekday() + 7 * SYNC_WEEKS_BACK)
     floor = f"{first_week.isoformat()}T00:00"
     wanted = _wanted(session, team, first_week, floor)
+    # Rows a little older than the floor too: a piece of an override that reaches back
+    # past it keeps its row (and UID) rather than colliding with it.
+    reach = (first_week - MAX_OVERRIDE - timedelta(days=1)).isoformat()
     existing = {
         (row.staff_id, row.source): row
         for row in session.scalars(
-            select(FeedEvent).where(FeedEvent.team_id == team.id, FeedEvent.end > floor)
+            select(FeedEvent).where(FeedEvent.team_id == team.id, FeedEvent.end > reach)
         )
     }
     changed = 0
@@ -114,7 +117,8 @@ def sync_feeds(*, session: Session, team_id: str, now: datetime | None = None) -
                 row.updated_at = now
                 changed += 1
         for row in existing.values():
-            if row.cancelled_at is None:
+            # Before the floor is history: left as it was.
+            if row.cancelled_at is None and row.end > floor:
                 row.cancelled_at = now
                 row.sequence += 1
                 row.updated_at = now

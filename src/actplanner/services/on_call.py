@@ -102,7 +102,7 @@ _ROTA = text(
     UNION ALL
     SELECT 1, o.id, o.role, o.staff_id, o.start, o."end", o.uid
       FROM on_call_overrides o
-     WHERE o.team_id = :team AND o.cancelled_at IS NULL AND o."end" > :low AND o.start < :high
+     WHERE o.team_id = :team AND o.cancelled_at IS NULL AND o."end" > :override_low AND o.start < :high
     ORDER BY 1, 2
     """
 ).bindparams(bindparam("first", type_=Date), bindparam("last", type_=Date))
@@ -126,6 +126,8 @@ _STAMP = text(
            (SELECT max(p.published_at) FROM plans p WHERE p.team_id = :team AND p.status = 'published'),
            (SELECT count(*) FROM plans p WHERE p.team_id = :team AND p.status = 'published'),
            (SELECT max(o.id) FROM on_call_overrides o WHERE o.team_id = :team),
+           -- With the count, an override committed after one with a higher id still shows.
+           (SELECT count(*) FROM on_call_overrides o WHERE o.team_id = :team),
            (SELECT count(o.cancelled_at) FROM on_call_overrides o WHERE o.team_id = :team)
       FROM teams t WHERE t.id = :team
     """
@@ -141,20 +143,17 @@ class _Snapshot:
     stamp: tuple
     team: _TeamInfo
     people: dict[str, Person]
-    covered: tuple[datetime, datetime] | None = None
-    rota: list[Holding] | None = None
+    #: (start, end, holdings): one attribute, replaced whole, so threads never mix two spans.
+    span: tuple[datetime, datetime, list[Holding]] | None = None
 
     def holdings(self, session: Session, start: datetime, end: datetime) -> list[Holding]:
         """The rota over [start, end), built once for a span around it."""
-        if (
-            self.rota is None
-            or self.covered is None
-            or not (self.covered[0] <= start and end <= self.covered[1])
-        ):
-            span = (start, end + SNAPSHOT_SPAN)
-            self.rota = team_rota(session=session, team=self.team, start=span[0], end=span[1])
-            self.covered = span
-        return self.rota
+        span = self.span
+        if span is not None and span[0] <= start and end <= span[1]:
+            return span[2]
+        rota = team_rota(session=session, team=self.team, start=start, end=end + SNAPSHOT_SPAN)
+        self.span = (start, end + SNAPSHOT_SPAN, rota)
+        return rota
 
 
 #: Per database (engine) and team; dropped with the engine.
@@ -194,6 +193,9 @@ def team_rota(*, session: Session, team: Team | _TeamInfo, start: datetime, end:
                 "first": _local_date(start - timedelta(days=1), tz) - timedelta(days=7),
                 "last": _local_date(end + timedelta(days=1), tz),
                 "low": utc_to_local(start - timedelta(days=1), tz),
+                # Every override that cuts a record overlapping the window, wherever it ends, so a
+                # piece's name (``uid:index``) does not depend on the window asked for.
+                "override_low": utc_to_local(start - timedelta(days=1) - MAX_OVERRIDE, tz),
                 "high": utc_to_local(end + timedelta(days=1), tz),
             },
         )
@@ -227,10 +229,10 @@ def on_call_now(
         answers.append(
             RoleAnswer(
                 role=role,
-                holder=people.get(now.staff_id) if now.staff_id else None,
+                holder=_person(people, now.staff_id),
                 since=_in(now.since, tz),
                 until=_in(now.until, tz),
-                next=people.get(now.next_staff_id) if now.next_staff_id else None,
+                next=_person(people, now.next_staff_id),
                 next_from=_in(now.next_from, tz),
             )
         )
@@ -414,6 +416,13 @@ def _people(session: Session, team_id: str) -> dict[str, Person]:
     return {row.id: Person(*row) for row in session.connection().execute(_PEOPLE, {"team": team_id})}
 
 
+def _person(people: dict[str, Person], staff_id: str | None) -> Person | None:
+    """The staff member, or, for one the team file no longer lists, their id: never "nobody"."""
+    if staff_id is None:
+        return None
+    return people.get(staff_id) or Person(staff_id, f"{staff_id} (not on the team file)", None, "unknown")
+
+
 def _policy_roles(team: Team | _TeamInfo) -> dict[str, dict]:
     return dict((team.policy.get("on_call") or {}).get("roles") or {})
 
@@ -427,6 +436,8 @@ def _local_minute(text: str, field: str) -> datetime:
         ) from None
     if value.tzinfo is not None:
         raise ValueError(f"{field}: give the team's local time without an offset (YYYY-MM-DDTHH:MM).")
+    if not EARLIEST.year < value.year < LATEST.year:
+        raise ValueError(f"{field}: {text!r} is out of range; give a date from 1971 to 2199.")
     return value.replace(second=0, microsecond=0)
 
 

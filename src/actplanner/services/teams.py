@@ -65,6 +65,10 @@ def import_team(*, session: Session, data: bytes | str | dict[str, Any], user_id
             target=f"team:{team.id}",
             detail={"staff": len(staff), "clients": len(clients)},
         )
+        # Client codes and purpose categories come from the team file: calendars follow.
+        from actplanner.services.feeds import sync_feeds
+
+        sync_feeds(session=session, team_id=team.id)
     return team
 
 

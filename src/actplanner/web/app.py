@@ -66,6 +66,7 @@ def create_app(settings: Settings | None = None, *, migrate_database: bool = Tru
         gc.freeze()
         yield
         engine.dispose()
+        lookup_engine.dispose()
 
     app = FastAPI(
         title="actplanner",
@@ -84,6 +85,10 @@ def create_app(settings: Settings | None = None, *, migrate_database: bool = Tru
     app.state.engine = engine
     app.state.sessionmaker = make_sessionmaker(engine)
     app.state.read_sessionmaker = make_sessionmaker(engine, read_only=True)
+    # The on-call API answers on the event loop, one request at a time: a pool of its own
+    # means it never waits for a connection that threads running page requests hold.
+    lookup_engine = make_engine(settings.database_url, pool_size=1, max_overflow=1, pool_timeout=5)
+    app.state.lookup_sessionmaker = make_sessionmaker(lookup_engine, read_only=True)
     app.state.token_uses_noted = {}
     app.state.templates = make_templates()
 

@@ -17,7 +17,7 @@ from typing import Annotated
 
 from fastapi import Depends, HTTPException, Request
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
-from sqlalchemy.exc import OperationalError
+from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session
 
 from actplanner import services
@@ -95,7 +95,8 @@ def note_use(request: Request, token: ApiToken | services.TokenGrant) -> None:
     try:
         with request.app.state.sessionmaker.begin() as session:
             services.note_token_use(session=session, token_id=token.id)
-    except OperationalError:
+    except SQLAlchemyError:
+        # A locked database or an exhausted pool: the answer matters more than the note.
         log.warning("could not record the use of token %s; the database is busy", token.id)
 
 
@@ -188,6 +189,17 @@ TokenLeadDep = Annotated[User, Depends(token_lead)]
 def can_see_team(user: User, team_id: str) -> bool:
     """Whether ``user`` may see team ``team_id``: their own team, or any team for a lead without one."""
     return team_access(user.role, user.team_id, team_id)
+
+
+def link_still_valid(grant: services.TokenGrant) -> bool:
+    """A read-only on-call link works while its maker is still a lead who may see its team."""
+    if grant.kind != "on_call_link":
+        return True
+    return (
+        grant.team_id is not None
+        and grant.user_role == "lead"
+        and team_access(grant.user_role, grant.user_team_id, grant.team_id)
+    )
 
 
 def team_access(role: str, own_team: str | None, team_id: str) -> bool:

@@ -12,7 +12,7 @@ from __future__ import annotations
 import hashlib
 import re
 from dataclasses import dataclass
-from datetime import UTC, datetime, tzinfo
+from datetime import UTC, datetime, timedelta, tzinfo
 from email.utils import format_datetime, parsedate_to_datetime
 from typing import Annotated, Any, Literal
 from urllib.parse import quote
@@ -83,7 +83,12 @@ class _FeedTarget:
             view = services.feed_view(session=session, team_id=team.id, kind="on_call")
             title, staff_names = f"{team.name}: on-call rota", names
         body = render_calendar(view, name=title, tzid=team.timezone, links=links, staff_names=staff_names)
-        return body, view.last_modified
+        # Names and the zone come from the team too; an import changes them and stamps the team.
+        changed = max(filter(None, (view.last_modified, team.updated_at)))
+        # HTTP dates have whole seconds: rounding up keeps a change later in the same second visible.
+        if changed.microsecond:
+            changed = changed.replace(microsecond=0) + timedelta(seconds=1)
+        return body, changed
 
 
 def _feed_target(session: Session, row: ApiToken) -> _FeedTarget | None:
@@ -176,7 +181,9 @@ def create_feed(
     if kind not in _kinds_for(user):
         raise HTTPException(status_code=403, detail=f"You cannot have a {TITLES[kind].lower()} feed.")
     team_id = user.team_id
-    replaced = [t.id for t in services.live_tokens(session=session, user_id=user.id, kind=kind)]
+    replaced = [
+        t.id for t in services.live_tokens(session=session, user_id=user.id, kind=kind, team_id=team_id)
+    ]
     token = services.create_token(
         session=session, user_id=user.id, name=TITLES[kind], kind=kind, team_id=team_id
     )

@@ -24,7 +24,15 @@ from actplanner import services
 from actplanner.db import ApiToken, OnCallOverride, Team, User, utcnow
 from actplanner.on_call_json import parse_at
 from actplanner.rota import COVERAGE_HORIZON, ESCALATION_ROLES, Holding, gaps, runs, utc_to_local
-from actplanner.web.deps import CurrentReaderDep, LeadDep, ReadSessionDep, SessionDep, note_use, require_team
+from actplanner.web.deps import (
+    CurrentReaderDep,
+    LeadDep,
+    ReadSessionDep,
+    SessionDep,
+    link_still_valid,
+    note_use,
+    require_team,
+)
 from actplanner.web.schemas import MAX_ID, TEAM_ID_PATTERN
 from actplanner.web.templating import render
 
@@ -129,7 +137,7 @@ def on_call_link(
 ) -> Response:
     """The lookup for a read-only team link (an answering service, a kiosk): no login, no client data."""
     row = services.token_grant(session=session, token=token, kinds=("on_call_link",))
-    if row is None or row.team_id is None:
+    if row is None or row.team_id is None or not link_still_valid(row):
         raise HTTPException(status_code=404, detail="This on-call link is unknown or has been revoked.")
     note_use(request, row)
     found = services.get_team(session=session, team_id=row.team_id)

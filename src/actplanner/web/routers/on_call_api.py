@@ -21,7 +21,7 @@ from starlette.background import BackgroundTask
 
 from actplanner import services
 from actplanner.on_call_json import on_call_document
-from actplanner.web.deps import note_use, team_access
+from actplanner.web.deps import link_still_valid, note_use, team_access
 from actplanner.web.schemas import TEAM_ID_PATTERN, ErrorRead
 
 router = APIRouter(prefix="/api/v1", tags=["on call"])
@@ -106,6 +106,12 @@ def _caller_team(
             detail="The token is unknown or revoked, or its user is deactivated.",
             headers={"WWW-Authenticate": 'Bearer error="invalid_token"'},
         )
+    if not link_still_valid(row):
+        raise HTTPException(
+            status_code=401,
+            detail="The token is unknown or revoked, or its user is deactivated.",
+            headers={"WWW-Authenticate": 'Bearer error="invalid_token"'},
+        )
     if row.kind == "on_call_link":
         if team is not None and team != row.team_id:
             raise HTTPException(status_code=403, detail=f"This on-call link shows team {row.team_id!r} only.")
@@ -145,7 +151,7 @@ async def read_on_call(
     # (a read-only session never waits on a writer), less than the thread hops a sync
     # route and a session dependency cost (docs/on_call_load.md). Noting the token's use
     # is a write that may wait, so it runs after the answer, in the thread pool.
-    with request.app.state.read_sessionmaker() as session:
+    with request.app.state.lookup_sessionmaker() as session:
         team_id, grant = _caller_team(session, credentials, team)
         try:
             answer = services.on_call_now(session=session, team_id=team_id, at_text=at)
