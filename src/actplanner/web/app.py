@@ -19,6 +19,7 @@ from fastapi.exception_handlers import http_exception_handler, request_validatio
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import FileResponse, RedirectResponse, Response
 from fastapi.staticfiles import StaticFiles
+from sqlalchemy.engine import make_url
 from starlette.concurrency import run_in_threadpool
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
@@ -87,7 +88,7 @@ def create_app(settings: Settings | None = None, *, migrate_database: bool = Tru
     app.state.read_sessionmaker = make_sessionmaker(engine, read_only=True)
     # The on-call API answers on the event loop, one request at a time: a pool of its own
     # means it never waits for a connection that threads running page requests hold.
-    lookup_engine = make_engine(settings.database_url, pool_size=1, max_overflow=1, pool_timeout=5)
+    lookup_engine = make_engine(settings.database_url, **_small_pool(settings.database_url))
     app.state.lookup_sessionmaker = make_sessionmaker(lookup_engine, read_only=True)
     app.state.token_uses_noted = {}
     app.state.templates = make_templates()
@@ -114,6 +115,14 @@ def create_app(settings: Settings | None = None, *, migrate_database: bool = Tru
     app.include_router(api.router)
     _add_error_handlers(app)
     return app
+
+
+def _small_pool(url: str) -> dict[str, int]:
+    """Pool settings for a pool of one or two connections; none for in-memory SQLite (a single connection)."""
+    parsed = make_url(url)
+    if parsed.get_backend_name() == "sqlite" and parsed.database in (None, "", ":memory:"):
+        return {}
+    return {"pool_size": 1, "max_overflow": 1, "pool_timeout": 5}
 
 
 def _add_error_handlers(app: FastAPI) -> None:
