@@ -1,4 +1,4 @@
-"""Feed and on-call link tokens never reach the server's access log."""
+"""Feed and on-call link tokens never reach the server's access log, nor a Referer header."""
 
 from __future__ import annotations
 
@@ -10,6 +10,7 @@ import time
 
 import httpx
 import uvicorn
+from fastapi.testclient import TestClient
 
 from actplanner.settings import Settings
 from actplanner.web.app import create_app
@@ -69,3 +70,13 @@ def test_a_real_server_logs_no_token(settings: Settings) -> None:
     assert not any(token in line for line in collect.lines)
     assert any("/feeds/[redacted].ics" in line for line in collect.lines)
     assert any("/on-call/t/[redacted]" in line for line in collect.lines)
+
+
+def test_pages_under_a_token_path_never_send_a_referer(client: TestClient) -> None:
+    """Even the 404 for an unknown link or feed tells the browser to send no Referer."""
+    token = secrets.token_urlsafe(32)
+    for path in (f"/on-call/t/{token}", f"/feeds/{token}.ics"):
+        response = client.get(path)
+        assert response.status_code == 404
+        assert response.headers.get_list("referrer-policy") == ["no-referrer"]
+    assert client.get("/login").headers["referrer-policy"] == "same-origin"

@@ -100,6 +100,10 @@ async def csrf_protect(request: Request) -> None:
     )
 
 
+#: Paths whose next segment is a token.
+TOKEN_PATHS = ("/feeds/", "/on-call/t/")
+
+
 class SecurityHeaders:
     """Headers that keep pages from being framed, sniffed or loading anything from elsewhere."""
 
@@ -124,10 +128,17 @@ class SecurityHeaders:
             await self.app(scope, receive, send)
             return
 
+        # A path holding a token (a feed, a read-only on-call link) never leaves in a Referer,
+        # whatever answers it: the page, or an error page about it.
+        tokened = scope["path"].startswith(TOKEN_PATHS)
+
         async def send_with_headers(message: Message) -> None:
             if message["type"] == "http.response.start":
                 # A route may set its own (an on-call link's stricter Referrer-Policy); it wins.
                 own = {name.lower() for name, _value in message.get("headers", [])}
+                if tokened and b"referrer-policy" not in own:
+                    own.add(b"referrer-policy")
+                    message["headers"] = [*message.get("headers", []), (b"referrer-policy", b"no-referrer")]
                 headers = [*message.get("headers", []), *(h for h in self.headers if h[0] not in own)]
                 # Pages show client data: no copies in a shared computer's browser cache.
                 if not any(name.lower() == b"cache-control" for name, _value in headers):
