@@ -242,6 +242,15 @@ def _database(url: str | None = None):  # noqa: ANN202 - a sessionmaker and the 
     return make_sessionmaker(engine), engine
 
 
+def _user_named(session, username: str):  # noqa: ANN001, ANN202 - a Session; a User or None
+    """The login called ``username`` (spaces around it ignored), or None."""
+    from sqlalchemy import select
+
+    from actplanner.db import User
+
+    return session.scalars(select(User).where(User.username == username.strip())).one_or_none()
+
+
 def _new_password() -> str:
     return secrets.token_urlsafe(12)
 
@@ -297,15 +306,13 @@ def token_create(
     name: Annotated[str, typer.Option(help="What the token is for (shown when revoking).")] = "personal",
 ) -> None:
     """Create a personal API token for a login; the token shows once."""
-    from sqlalchemy import select
 
     from actplanner import services
-    from actplanner.db import User
 
     factory, engine = _database()
     try:
         with factory.begin() as session:
-            user = session.scalars(select(User).where(User.username == username.strip())).one_or_none()
+            user = _user_named(session, username)
             if user is None:
                 raise _fail([f"no user {username!r}"])
             token = services.create_token(session=session, user_id=user.id, name=name)
@@ -319,15 +326,13 @@ def token_create(
 @user_app.command("deactivate")
 def user_deactivate(username: Annotated[str, typer.Argument(help="The login name.")]) -> None:
     """Deactivate a login: no more sign-ins, and all its tokens (API, feeds, on-call links) revoked."""
-    from sqlalchemy import select
 
     from actplanner import services
-    from actplanner.db import User
 
     factory, engine = _database()
     try:
         with factory.begin() as session:
-            user = session.scalars(select(User).where(User.username == username.strip())).one_or_none()
+            user = _user_named(session, username)
             if user is None:
                 raise _fail([f"no user {username!r}"])
             revoked = len(services.live_tokens(session=session, user_id=user.id))
@@ -446,12 +451,12 @@ def link_create(
     from sqlalchemy import select
 
     from actplanner import services
-    from actplanner.db import ApiToken, User
+    from actplanner.db import ApiToken
 
     factory, engine = _database()
     try:
         with factory.begin() as session:
-            user = session.scalars(select(User).where(User.username == by.strip())).one_or_none()
+            user = _user_named(session, by)
             if user is None or user.role != "lead" or user.team_id not in (None, team):
                 raise _fail([f"--by: {by!r} is not a team lead of {team!r}"])
             token = services.create_token(
