@@ -38,10 +38,10 @@ from pathlib import Path
 
 import httpx
 
-from actplanner import services
-from actplanner.bench import WEEK, plan_team
-from actplanner.cli import _demo_team, demo_setup
+from actplanner.bench.teams import WEEK, plan_team
+from actplanner.cli.main import _demo_team, demo_setup
 from actplanner.db import make_engine, make_sessionmaker
+from actplanner.planning.plans import publish_plan, save_plan
 
 BASELINE = "baseline: GET /static/app.css"
 NEXT_WEEK = (WEEK + timedelta(days=7)).isoformat()
@@ -77,7 +77,7 @@ def web_processes(root: int) -> list[int]:
                 cmdline = (entry / "cmdline").read_bytes()
             except OSError:
                 continue
-            if b"actplanner.worker" not in cmdline:
+            if b"actplanner.planning.worker" not in cmdline:
                 parents[int(entry.name)] = int(stat.rsplit(")", 1)[1].split()[1])
     tree, grew = {root}, True
     while grew:
@@ -119,8 +119,8 @@ def publish_week(url: str, team: str) -> None:
     engine = make_engine(url)
     try:
         with make_sessionmaker(engine).begin() as session:
-            plan = services.save_plan(session=session, team_id=team, plan_file=doc, source="solve")
-            services.publish_plan(session=session, plan_id=plan.id, user_id=None)
+            plan = save_plan(session=session, team_id=team, plan_file=doc, source="solve")
+            publish_plan(session=session, plan_id=plan.id, user_id=None)
     finally:
         engine.dispose()
 
@@ -313,7 +313,7 @@ def main() -> None:
             [
                 sys.executable,
                 "-m",
-                "actplanner.cli",
+                "actplanner.cli.main",
                 "serve",
                 "--port",
                 str(port),

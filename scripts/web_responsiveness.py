@@ -30,7 +30,7 @@ from pathlib import Path
 
 import httpx
 
-from actplanner.cli import demo_setup
+from actplanner.cli.main import demo_setup
 
 WEEK = "2026-11-30"
 
@@ -77,7 +77,7 @@ def main() -> None:
         port = free_port()
         env = dict(os.environ, ACTPLANNER_DATABASE_URL=url, ACTPLANNER_SECRET_KEY=secrets.token_hex(32))
         server = subprocess.Popen(
-            [sys.executable, "-m", "actplanner.cli", "serve", "--port", str(port)],
+            [sys.executable, "-m", "actplanner.cli.main", "serve", "--port", str(port)],
             env=env,
             stdout=subprocess.DEVNULL,
             stderr=subprocess.DEVNULL,

@@ -32,8 +32,9 @@ from typing import Any
 
 import pytest
 
-from actplanner import services
+from actplanner.accounts.service import create_user
 from actplanner.db import make_engine, make_sessionmaker, migrate
+from actplanner.teams.service import import_team
 
 REPO = Path(__file__).resolve().parents[2]
 FIXTURES = REPO / "fixtures"
@@ -93,9 +94,9 @@ def _seed(url: str) -> None:
     migrate(url=url)
     engine = make_engine(url)
     with make_sessionmaker(engine)() as session:
-        services.import_team(session=session, data=json.loads((FIXTURES / "small.json").read_text()))
-        services.create_user(session=session, username=LEAD, password=PASSWORD, role="lead", team_id=TEAM)
-        services.create_user(
+        import_team(session=session, data=json.loads((FIXTURES / "small.json").read_text()))
+        create_user(session=session, username=LEAD, password=PASSWORD, role="lead", team_id=TEAM)
+        create_user(
             session=session, username=STAFF, password=PASSWORD, role="staff", team_id=TEAM, staff_id=STAFF_ID
         )
         session.commit()
@@ -157,7 +158,8 @@ def live_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer
 @pytest.fixture
 def worker(live_server: LiveServer, tmp_path: Path) -> Iterator[subprocess.Popen[bytes]]:
     """A solve worker process on the live server's database, for one test; SIGTERM at its end."""
-    command = [sys.executable, "-m", "actplanner.worker", "--poll", "0.2", "--parent-pid", str(os.getpid())]
+    command = [sys.executable, "-m", "actplanner.planning.worker", "--poll", "0.2"]
+    command += ["--parent-pid", str(os.getpid())]
     with (tmp_path / "worker.log").open("wb") as log:
         process = subprocess.Popen(
             command, env=live_server.env(), cwd=REPO, stdout=log, stderr=subprocess.STDOUT

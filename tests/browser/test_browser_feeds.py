@@ -6,12 +6,13 @@ import re
 import urllib.request
 from datetime import date
 
-from conftest import REPO, LiveServer
 from playwright.sync_api import Page, expect
 
 import solver
-from actplanner import services
-from actplanner.adapter import to_plan_file, to_problem
+from actplanner.domain.adapter import to_plan_file, to_problem
+from actplanner.planning.plans import publish_plan, save_plan
+from actplanner.teams.service import team_file
+from tests.browser.conftest import REPO, LiveServer
 
 SCREENSHOT = REPO / "docs" / "screenshots" / "feeds.png"
 #: A week no other browser test plans: the live server and its database are shared by the whole run.
@@ -21,13 +22,13 @@ WEEK = date(2027, 3, 1)
 def publish_week(live_server: LiveServer, week: date) -> None:
     """A quick (greedy) plan of the week, published."""
     with live_server.session() as session:
-        team = services.team_file(session=session, team_id=live_server.team_id)
+        team = team_file(session=session, team_id=live_server.team_id)
         params = solver.SolveParams(time_limit=5, seed=0, greedy_only=True)
         plan = solver.solve(to_problem(team, week), params, None)
-        saved = services.save_plan(
+        saved = save_plan(
             session=session, team_id=team.team.id, plan_file=to_plan_file(plan, team, week), source="solve"
         )
-        services.publish_plan(session=session, plan_id=saved.id, user_id=None)
+        publish_plan(session=session, plan_id=saved.id, user_id=None)
         session.commit()
 
 

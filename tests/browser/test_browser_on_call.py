@@ -6,12 +6,13 @@ from collections.abc import Callable
 from datetime import date
 from typing import Any
 
-from conftest import REPO, LiveServer
 from playwright.sync_api import expect
 
 import solver
-from actplanner import services
-from actplanner.adapter import to_plan_file, to_problem
+from actplanner.domain.adapter import to_plan_file, to_problem
+from actplanner.planning.plans import publish_plan, save_plan
+from actplanner.teams.service import team_file
+from tests.browser.conftest import REPO, LiveServer
 
 SCREENSHOT = REPO / "docs" / "screenshots" / "on_call.png"
 #: A week no other browser test plans: the live server and its database are shared by the whole run.
@@ -24,11 +25,11 @@ PHONE = {"width": 390, "height": 844}
 def publish_week(live_server: LiveServer, week: date) -> Any:
     """A quick (greedy) plan of the week, published; its plan file."""
     with live_server.session() as session:
-        team = services.team_file(session=session, team_id=live_server.team_id)
+        team = team_file(session=session, team_id=live_server.team_id)
         plan = solver.solve(to_problem(team, week), solver.SolveParams(time_limit=5, greedy_only=True), None)
         doc = to_plan_file(plan, team, week)
-        saved = services.save_plan(session=session, team_id=team.team.id, plan_file=doc, source="solve")
-        services.publish_plan(session=session, plan_id=saved.id, user_id=None)
+        saved = save_plan(session=session, team_id=team.team.id, plan_file=doc, source="solve")
+        publish_plan(session=session, plan_id=saved.id, user_id=None)
         session.commit()
         return doc
 

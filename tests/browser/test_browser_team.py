@@ -7,12 +7,13 @@ import re
 from datetime import date
 from pathlib import Path
 
-from conftest import REPO, LiveServer
 from playwright.sync_api import Page, expect
 
 import solver
-from actplanner import services
-from actplanner.adapter import to_plan_file, to_problem
+from actplanner.domain.adapter import to_plan_file, to_problem
+from actplanner.planning.plans import plan_file, publish_plan, save_plan
+from actplanner.teams.service import export_team, team_file
+from tests.browser.conftest import REPO, LiveServer
 
 SCREENSHOTS = REPO / "docs" / "screenshots"
 #: A week no other browser test plans: the live server and its database are shared by the whole run.
@@ -22,13 +23,13 @@ WEEK = date(2027, 3, 1)
 def publish_week(live_server: LiveServer, week: date) -> dict:
     """A quick (greedy) plan of the week, published as the lead would; its plan file."""
     with live_server.session() as session:
-        team = services.team_file(session=session, team_id=live_server.team_id)
+        team = team_file(session=session, team_id=live_server.team_id)
         params = solver.SolveParams(time_limit=5, seed=0, greedy_only=True)
-        plan_file = to_plan_file(solver.solve(to_problem(team, week), params, None), team, week)
-        saved = services.save_plan(session=session, team_id=team.team.id, plan_file=plan_file, source="solve")
-        services.publish_plan(session=session, plan_id=saved.id, user_id=None)
+        doc = to_plan_file(solver.solve(to_problem(team, week), params, None), team, week)
+        saved = save_plan(session=session, team_id=team.team.id, plan_file=doc, source="solve")
+        publish_plan(session=session, plan_id=saved.id, user_id=None)
         session.commit()
-        return services.plan_file(session=session, plan_id=saved.id)
+        return plan_file(session=session, plan_id=saved.id)
 
 
 def test_lead_imports_a_team_file_and_sees_the_counts(
@@ -37,7 +38,7 @@ def test_lead_imports_a_team_file_and_sees_the_counts(
     """Uploading a team file through the form imports it and says how many staff and clients it has."""
     with live_server.session() as session:
         # The team as it stands, so importing it leaves the shared server's team as other tests expect it.
-        doc = services.export_team(session=session, team_id=live_server.team_id)
+        doc = export_team(session=session, team_id=live_server.team_id)
         session.commit()
     upload = tmp_path / "team.json"
     upload.write_text(json.dumps(doc))
@@ -61,7 +62,7 @@ def test_impossible_staff_value_shows_an_inline_error_naming_the_field(
 ) -> None:
     """An FTE of 3 typed into a staff form comes back inline, naming staff[i].fte; nothing is saved."""
     with live_server.session() as session:
-        before = services.export_team(session=session, team_id=live_server.team_id)
+        before = export_team(session=session, team_id=live_server.team_id)
         session.commit()
     index = next(i for i, s in enumerate(before["staff"]) if s["id"] == "s-sw1")
     page = lead_page
@@ -77,7 +78,7 @@ def test_impossible_staff_value_shows_an_inline_error_naming_the_field(
     expect(page.locator("#staff-s-sw1 [role=alert]")).to_contain_text("nothing was changed")
     expect(form.get_by_label("FTE")).to_have_attribute("aria-invalid", "true")
     with live_server.session() as session:
-        assert services.export_team(session=session, team_id=live_server.team_id) == before
+        assert export_team(session=session, team_id=live_server.team_id) == before
         session.rollback()
 
 

@@ -7,13 +7,14 @@ import threading
 from datetime import date, timedelta
 from pathlib import Path
 
-from conftest import REPO, LiveServer
 from playwright.sync_api import Page, expect
 
 import solver
-from actplanner import services
-from actplanner.adapter import to_plan_file, to_problem
-from actplanner.worker import work_loop
+from actplanner.domain.adapter import to_plan_file, to_problem
+from actplanner.planning.plans import save_plan
+from actplanner.planning.worker import work_loop
+from actplanner.teams.service import team_file
+from tests.browser.conftest import REPO, LiveServer
 
 SCREENSHOT = REPO / "docs" / "screenshots" / "day_view.png"
 #: A week no other browser test plans: the live server and its database are shared by the whole run.
@@ -26,10 +27,10 @@ SICK_STAFF = "s-cm2"
 def save_draft(live_server: LiveServer, week: date) -> int:
     """A quick (greedy) plan of the week saved as a draft, as a solve would leave it; its id."""
     with live_server.session() as session:
-        team = services.team_file(session=session, team_id=live_server.team_id)
+        team = team_file(session=session, team_id=live_server.team_id)
         params = solver.SolveParams(time_limit=5, seed=0, greedy_only=True)
         plan = solver.solve(to_problem(team, week), params, None)
-        saved = services.save_plan(
+        saved = save_plan(
             session=session, team_id=team.team.id, plan_file=to_plan_file(plan, team, week), source="solve"
         )
         session.commit()

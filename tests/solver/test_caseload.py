@@ -4,11 +4,10 @@ from __future__ import annotations
 
 from collections import Counter
 
-from factories import make_client, make_policy, make_problem, make_staff
-
 from solver.caseload import assign_caseload, capacity
 from solver.plan import Caseload
 from solver.problem import PRIMARY_DISCIPLINES, DisciplineRequirement, Problem, SkillRequirement
+from tests.support.solver_factories import make_client, make_policy, make_problem, make_staff
 
 TIME_LIMIT = 0.5
 

@@ -4,11 +4,10 @@ from __future__ import annotations
 
 from collections import Counter
 
-from factories import make_policy, make_problem, make_staff
-
 from solver.oncall import build_on_call, period, primary_by_day
 from solver.plan import OnCallPeriod
 from solver.problem import DAY, DAYS, OnCallRole, Problem, Window
+from tests.support.solver_factories import make_policy, make_problem, make_staff
 
 TIME_LIMIT = 0.5
 PRIMARY_ONLY = (OnCallRole("primary", frozenset({"nurse", "social_worker", "case_manager", "team_leader"})),)

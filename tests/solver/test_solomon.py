@@ -7,9 +7,9 @@ from pathlib import Path
 
 import pytest
 
-from solver.bench_vrptw import format_summary, instance_class, run_instance, summarise
+from actplanner.bench.solomon import SolomonInstance, read_best_known, read_vrptw
+from actplanner.bench.vrptw import format_summary, instance_class, run_instance, summarise
 from solver.routing import check_routes, solve_routing
-from solver.solomon import SolomonInstance, read_best_known, read_vrptw
 
 #: PyVRP with seed 0 first reaches a feasible C101 (10 vehicles, the minimum)
 #: between 1,500 and 2,000 iterations: 3 to 5 s on this machine, more when it is

@@ -1,6 +1,6 @@
 """The database: models, engines, sessions and migrations.
 
-Transactions: the caller owns them. A service (``actplanner.services``) never
+Transactions: the caller owns them. A service ((a feature's ``service`` module)) never
 commits; it does its writes inside a savepoint (``session.begin_nested()``) and
 flushes, so a service call either happens whole or, when it raises, leaves the
 session exactly as it was before the call, still usable. The caller commits:

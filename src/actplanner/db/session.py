@@ -13,7 +13,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from actplanner.settings import get_settings
 
-MIGRATIONS = Path(__file__).resolve().parent.parent / "migrations"
+MIGRATIONS = Path(__file__).resolve().parent / "migrations"
 #: The execution option marking a read-only session's connections (see ``make_sessionmaker``).
 READ_ONLY = "actplanner_read_only"
 

@@ -23,24 +23,19 @@ from sqlalchemy.engine import make_url
 from starlette.concurrency import run_in_threadpool
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
-from actplanner import services
+from actplanner.accounts import pages as auth
+from actplanner.audit import pages as audit
 from actplanner.db import make_engine, make_sessionmaker, migrate
+from actplanner.domain.errors import NotFound
+from actplanner.feeds import pages as feeds
+from actplanner.on_call import api as on_call_api
+from actplanner.on_call import pages as on_call
+from actplanner.planning import api, board, my_week
+from actplanner.planning import day as visits
 from actplanner.settings import Settings, get_settings
-from actplanner.web import log_redaction
+from actplanner.teams import pages as team
+from actplanner.web import home, log_redaction
 from actplanner.web.deps import LoginRequired
-from actplanner.web.routers import (
-    api,
-    audit,
-    auth,
-    board,
-    feeds,
-    home,
-    my_week,
-    on_call,
-    on_call_api,
-    team,
-    visits,
-)
 from actplanner.web.security import SecurityHeaders, csrf_protect, is_api_request, session_middleware
 from actplanner.web.templating import make_templates, render
 
@@ -152,8 +147,8 @@ def _add_error_handlers(app: FastAPI) -> None:
         ]
         return _error_page(request, 422, "Some of what was sent is not valid: " + "; ".join(problems) + ".")
 
-    @app.exception_handler(services.NotFound)
-    async def not_found(request: Request, exc: services.NotFound) -> Response:
+    @app.exception_handler(NotFound)
+    async def not_found(request: Request, exc: NotFound) -> Response:
         return await http_error(request, StarletteHTTPException(status_code=404, detail=str(exc)))
 
 

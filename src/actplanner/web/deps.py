@@ -20,7 +20,13 @@ from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session
 
-from actplanner import services
+from actplanner.accounts.service import (
+    LAST_USED_PRECISION,
+    TokenGrant,
+    note_token_use,
+    use_is_stale,
+    user_for_token,
+)
 from actplanner.db import ApiToken, User
 from actplanner.settings import Settings
 from actplanner.web.security import sign_out, signed_in_user_id
@@ -77,24 +83,24 @@ SessionDep = Annotated[Session, Depends(get_session, scope="function")]
 ReadSessionDep = Annotated[Session, Depends(get_read_session, scope="function")]
 
 
-def note_use(request: Request, token: ApiToken | services.TokenGrant) -> None:
+def note_use(request: Request, token: ApiToken | TokenGrant) -> None:
     """Record a token's use in a short write of its own, at most once a minute, best effort.
 
     A lookup must not fail because the database is busy: a missed note only makes
     "last fetched" a little older.
     """
-    if not services.use_is_stale(token):
+    if not use_is_stale(token):
         return
     # Requests in flight all read the old time from their snapshots; only the first of
     # them in this process writes, or a burst would queue a write per request.
     noted: dict[int, float] = request.app.state.token_uses_noted
     now = time.monotonic()
-    if now - noted.get(token.id, -math.inf) < services.LAST_USED_PRECISION.total_seconds():
+    if now - noted.get(token.id, -math.inf) < LAST_USED_PRECISION.total_seconds():
         return
     noted[token.id] = now
     try:
         with request.app.state.sessionmaker.begin() as session:
-            services.note_token_use(session=session, token_id=token.id)
+            note_token_use(session=session, token_id=token.id)
     except SQLAlchemyError:
         # A locked database or an exhausted pool: the answer matters more than the note.
         log.warning("could not record the use of token %s; the database is busy", token.id)
@@ -163,7 +169,7 @@ def token_user(
             detail="Send a personal API token in the header Authorization: Bearer <token>.",
             headers={"WWW-Authenticate": "Bearer"},
         )
-    user = services.user_for_token(session=session, token=credentials.credentials)
+    user = user_for_token(session=session, token=credentials.credentials)
     if user is None:
         raise HTTPException(
             status_code=401,
@@ -191,7 +197,7 @@ def can_see_team(user: User, team_id: str) -> bool:
     return team_access(user.role, user.team_id, team_id)
 
 
-def link_still_valid(grant: services.TokenGrant) -> bool:
+def link_still_valid(grant: TokenGrant) -> bool:
     """A read-only on-call link works while its maker is still a lead who may see its team."""
     if grant.kind != "on_call_link":
         return True

@@ -1,0 +1,1 @@
+"""Logins, personal and link tokens, signing in and out."""

@@ -1,0 +1,271 @@
+"""Logins (argon2 password hashes) and tokens (stored as SHA-256 only).
+
+A token is 32 random bytes (``secrets.token_urlsafe(32)``), shown once. Its kind
+(``TOKEN_KINDS``) says what it opens: a personal API token opens the API and
+nothing else, a feed token its feed only. A user has at most one live token of
+each feed kind: issuing one rotates (revokes) the one before. Deactivating a user
+revokes all of theirs.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import secrets
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from argon2 import PasswordHasher
+from argon2.exceptions import InvalidHashError, VerificationError
+from sqlalchemy import Boolean, select, text
+from sqlalchemy.orm import Session, joinedload
+
+from actplanner.audit.service import audit
+from actplanner.db import ROLES, TOKEN_KINDS, ApiToken, Staff, User, UtcDateTime, utcnow
+from actplanner.domain.errors import NotFound
+from actplanner.teams.service import get_team
+
+MIN_PASSWORD_LENGTH = 8
+#: Token kinds of which a user keeps one live token per team (issuing a new one rotates).
+ROTATING_KINDS = ("feed", "rota_feed")
+#: How stale ``last_used_at`` may get: writing it on every request would make each
+#: read (an on-call lookup at 200 requests a second) a write.
+LAST_USED_PRECISION = timedelta(seconds=60)
+
+_hasher = PasswordHasher()
+# Checked against when a username is unknown, so a wrong name takes as long as a wrong password.
+_DUMMY_HASH = _hasher.hash("not a password of anyone")
+
+
+def create_user(
+    *,
+    session: Session,
+    username: str,
+    password: str,
+    role: str,
+    staff_id: str | None = None,
+    team_id: str | None = None,
+) -> User:
+    """A new active login; a staff login must name its team and its Staff row there."""
+    username = username.strip()
+    if not username:
+        raise ValueError("A username must not be empty.")
+    if role not in ROLES:
+        raise ValueError(f"Role {role!r} not understood; expected one of {', '.join(ROLES)}.")
+    if len(password) < MIN_PASSWORD_LENGTH:
+        raise ValueError(f"A password needs at least {MIN_PASSWORD_LENGTH} characters.")
+    if role == "staff" and staff_id is None:
+        raise ValueError("A staff login needs the staff member it belongs to.")
+    if staff_id is not None and team_id is None:
+        raise ValueError("A login linked to a staff member needs that member's team.")
+    if team_id is not None:
+        get_team(session=session, team_id=team_id)
+    if staff_id is not None and session.get(Staff, (team_id, staff_id)) is None:
+        raise NotFound(f"No staff member {staff_id!r} in team {team_id!r}.")
+    if session.scalar(select(User.id).where(User.username == username)) is not None:
+        raise ValueError(f"Username {username!r} is taken.")
+    user = User(
+        username=username,
+        password_hash=_hasher.hash(password),
+        role=role,
+        team_id=team_id,
+        staff_id=staff_id,
+        active=True,
+    )
+    with session.begin_nested():
+        session.add(user)
+        session.flush()
+    return user
+
+
+def verify_password(*, session: Session, username: str, password: str) -> User | None:
+    """The active user with this username and password, or None (same work either way)."""
+    user = session.scalars(select(User).where(User.username == username.strip())).one_or_none()
+    try:
+        _hasher.verify(user.password_hash if user else _DUMMY_HASH, password)
+    except (VerificationError, InvalidHashError):
+        return None
+    if user is None or not user.active:
+        return None
+    if _hasher.check_needs_rehash(user.password_hash):
+        user.password_hash = _hasher.hash(password)
+        session.flush()
+    return user
+
+
+def token_hash(token: str) -> str:
+    """The SHA-256 (hex) under which a token is stored."""
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def create_token(
+    *, session: Session, user_id: int, name: str, kind: str = "api", team_id: str | None = None
+) -> str:
+    """A new token for ``user_id``; the plain token is returned here once and never stored.
+
+    A ``feed`` or ``rota_feed`` token replaces (revokes) the user's live one of that
+    kind and team. ``rota_feed`` and ``on_call_link`` show a team, so they need ``team_id``.
+    """
+    user = session.get(User, user_id)
+    if user is None:
+        raise NotFound(f"No user {user_id}.")
+    if kind not in TOKEN_KINDS:
+        raise ValueError(f"Token kind {kind!r} not understood; expected one of {', '.join(TOKEN_KINDS)}.")
+    if kind in ("rota_feed", "on_call_link") and team_id is None:
+        raise ValueError(f"A {kind} token needs the team it shows.")
+    if kind == "feed" and user.staff_id is None:
+        raise ValueError("A calendar feed of one's own visits needs a login linked to a staff member.")
+    if kind == "feed":
+        if team_id is not None and team_id != user.team_id:
+            raise ValueError("A calendar feed of one's own visits is for one's own team.")
+        team_id = user.team_id
+    if kind in ("rota_feed", "on_call_link") and (
+        user.role != "lead" or (user.team_id is not None and user.team_id != team_id)
+    ):
+        raise ValueError(f"Only a lead of team {team_id!r} may make a {kind} token for it.")
+    if team_id is not None:
+        get_team(session=session, team_id=team_id)
+    token = secrets.token_urlsafe(32)
+    with session.begin_nested():
+        if kind in ROTATING_KINDS:
+            for old in live_tokens(session=session, user_id=user_id, kind=kind, team_id=team_id):
+                old.revoked_at = utcnow()
+        session.add(
+            ApiToken(user_id=user_id, token_hash=token_hash(token), name=name, kind=kind, team_id=team_id)
+        )
+        session.flush()
+    return token
+
+
+def live_tokens(
+    *, session: Session, user_id: int, kind: str | None = None, team_id: str | None = None
+) -> list[ApiToken]:
+    """A user's tokens that are not revoked, oldest first; of one kind and for one team if given."""
+    query = select(ApiToken).where(ApiToken.user_id == user_id, ApiToken.revoked_at.is_(None))
+    if kind is not None:
+        query = query.where(ApiToken.kind == kind)
+    if team_id is not None:
+        query = query.where(ApiToken.team_id == team_id)
+    return list(session.scalars(query.order_by(ApiToken.id)))
+
+
+def token_row(
+    *, session: Session, token: str, kinds: tuple[str, ...], note_use: bool = True
+) -> ApiToken | None:
+    """The live token of one of ``kinds`` whose user is active, or None.
+
+    Notes its use (``last_used_at``) unless ``note_use`` is false: a read-only
+    session must not write, and notes it afterwards with ``note_token_use``.
+    """
+    digest = token_hash(token)
+    # The user comes in the same query: every lookup needs them, and it is a hot path.
+    query = select(ApiToken).options(joinedload(ApiToken.user)).where(ApiToken.token_hash == digest)
+    row = session.scalars(query).one_or_none()
+    # The lookup is by the hash of a random token, so its timing reveals nothing usable;
+    # the constant-time compare guards against a database that matches loosely.
+    if row is None or not hmac.compare_digest(row.token_hash, digest) or row.revoked_at is not None:
+        return None
+    if row.kind not in kinds or not row.user.active:
+        return None
+    if note_use and use_is_stale(row):
+        row.last_used_at = utcnow()
+        session.flush()
+    return row
+
+
+@dataclass(frozen=True)
+class TokenGrant:
+    """What a live token lets its bearer do, read in one plain query: the lookups' fast path."""
+
+    id: int
+    kind: str
+    team_id: str | None
+    last_used_at: datetime | None
+    user_id: int
+    user_role: str
+    user_team_id: str | None
+    user_staff_id: str | None
+
+
+_GRANT = text(
+    """
+    SELECT t.id, t.token_hash, t.kind, t.team_id, t.last_used_at, t.revoked_at,
+           u.id AS user_id, u.role, u.team_id AS user_team_id, u.staff_id, u.active
+      FROM api_tokens t JOIN users u ON u.id = t.user_id
+     WHERE t.token_hash = :digest
+    """
+).columns(last_used_at=UtcDateTime(), revoked_at=UtcDateTime(), active=Boolean())
+
+
+def token_grant(*, session: Session, token: str, kinds: tuple[str, ...]) -> TokenGrant | None:
+    """Like ``token_row``, for read-only sessions: the grant of a live token of ``kinds``, or None.
+
+    Notes no use; the caller does (``note_token_use``) in a write of its own.
+    """
+    digest = token_hash(token)
+    row = session.connection().execute(_GRANT, {"digest": digest}).one_or_none()
+    if row is None or not hmac.compare_digest(row.token_hash, digest) or row.revoked_at is not None:
+        return None
+    if row.kind not in kinds or not row.active:
+        return None
+    return TokenGrant(
+        id=row.id,
+        kind=row.kind,
+        team_id=row.team_id,
+        last_used_at=row.last_used_at,
+        user_id=row.user_id,
+        user_role=row.role,
+        user_team_id=row.user_team_id,
+        user_staff_id=row.staff_id,
+    )
+
+
+def use_is_stale(row: ApiToken | TokenGrant) -> bool:
+    """Whether the token's ``last_used_at`` is older than ``LAST_USED_PRECISION`` (or unset)."""
+    return row.last_used_at is None or utcnow() - row.last_used_at >= LAST_USED_PRECISION
+
+
+def note_token_use(*, session: Session, token_id: int) -> None:
+    """Record that a token was used just now (for a lookup made in a read-only session)."""
+    row = session.get(ApiToken, token_id)
+    if row is not None and use_is_stale(row):
+        row.last_used_at = utcnow()
+        session.flush()
+
+
+def user_for_token(*, session: Session, token: str) -> User | None:
+    """The active user a live personal API token belongs to (noting its use), or None."""
+    row = token_row(session=session, token=token, kinds=("api",))
+    return row.user if row is not None else None
+
+
+def revoke_token(*, session: Session, token_id: int) -> ApiToken:
+    """Revoke a token: from now on it finds no user. Revoking twice keeps the first time."""
+    row = session.get(ApiToken, token_id)
+    if row is None:
+        raise NotFound(f"No token {token_id}.")
+    if row.revoked_at is None:
+        row.revoked_at = utcnow()
+        session.flush()
+    return row
+
+
+def deactivate_user(*, session: Session, user_id: int, by: int | None) -> User:
+    """Deactivate a login: it cannot sign in, and every token it has, feeds included, is revoked. Audited."""
+    user = session.get(User, user_id)
+    if user is None:
+        raise NotFound(f"No user {user_id}.")
+    with session.begin_nested():
+        user.active = False
+        revoked = live_tokens(session=session, user_id=user_id)
+        for row in revoked:
+            row.revoked_at = utcnow()
+        session.flush()
+        audit(
+            session=session,
+            user_id=by,
+            action="deactivate_user",
+            target=f"user:{user_id}",
+            detail={"tokens_revoked": len(revoked)},
+        )
+    return user

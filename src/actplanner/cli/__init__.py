@@ -1,0 +1,1 @@
+"""The ``actplanner`` command: one module per command group."""

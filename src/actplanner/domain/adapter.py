@@ -1,0 +1,323 @@
+"""The one place that converts between team/plan files and the solver's types.
+
+The solver measures time in week minutes: minutes from 00:00 local wall-clock
+time on the Monday ``week_start`` (Tuesday 09:00 is 1440 + 540). Wall-clock
+minutes, not elapsed ones: a daylight-saving change does not shift any shift,
+window or visit, as the team's own clocks do not either.
+"""
+
+from __future__ import annotations
+
+import itertools
+import math
+from datetime import date, datetime, time, timedelta
+
+from actplanner.domain.formats import (
+    WEEKDAYS,
+    Client,
+    Location,
+    MatrixTravel,
+    PlanFile,
+    Policy,
+    Staff,
+    TeamFile,
+    load_plan,
+    minutes,
+)
+from actplanner.domain.formats import DisciplineRequirement as FileDisciplineRequirement
+from actplanner.domain.formats._base import to_date, to_datetime
+from solver import plan as sp
+from solver import problem as sv
+from solver.problem import DAY, DAYS
+
+#: Earth radius of the haversine travel model (FORMATS.md), in km.
+EARTH_RADIUS_KM = 6371.0
+#: Leave is kept from the day before the week (the Sunday on-call period) to the
+#: day after it (the last on-call period ends on the next Monday).
+LEAVE_CLIP = sv.Window(-DAY, (DAYS + 1) * DAY)
+
+
+def to_problem(
+    team: TeamFile,
+    week_start: date,
+    baseline: PlanFile | None = None,
+    from_date: date | None = None,
+) -> sv.Problem:
+    """The solver's ``Problem`` for one week of ``team``.
+
+    Locations: index 0 is the office, then each staff member's start (in
+    ``team.staff`` order), then each client's home (in ``team.clients`` order).
+    A shift that leave cuts into pieces keeps only its longest piece (the
+    earliest of equal ones): one working window a day is what the solver
+    models, and a day split by a dentist's appointment is rarely worth routing
+    around. ``baseline`` (a plan of the same team and week) is what a re-plan
+    stays close to; its visits before ``from_date`` are kept exactly.
+    """
+    if week_start.weekday() != 0:
+        raise ValueError(f"week_start {week_start} is not a Monday.")
+    first_client = 1 + len(team.staff)
+    return sv.Problem(
+        team=team.team.id,
+        staff=tuple(_staff(member, 1 + i, week_start) for i, member in enumerate(team.staff)),
+        clients=tuple(
+            _client(client, first_client + j, week_start, team.policy)
+            for j, client in enumerate(team.clients)
+        ),
+        policy=_policy(team.policy),
+        travel=travel_matrix(team),
+        baseline=_baseline(baseline, team, week_start, from_date) if baseline else None,
+    )
+
+
+def haversine_km(a: Location, b: Location) -> float:
+    """Great-circle distance between two points, Earth radius 6371.0 km."""
+    lat1, lon1, lat2, lon2 = map(math.radians, (a.lat, a.lon, b.lat, b.lon))
+    h = math.sin((lat2 - lat1) / 2) ** 2 + math.cos(lat1) * math.cos(lat2) * math.sin((lon2 - lon1) / 2) ** 2
+    return 2 * EARTH_RADIUS_KM * math.asin(math.sqrt(h))
+
+
+def haversine_minutes(a: Location, b: Location, speed_kmh: float, detour_factor: float) -> int:
+    """ceil(haversine_km × detour_factor / speed_kmh × 60); 0 for the same point (FORMATS.md)."""
+    if (a.lat, a.lon) == (b.lat, b.lon):
+        return 0
+    return math.ceil(haversine_km(a, b) * detour_factor / speed_kmh * 60)
+
+
+def travel_matrix(team: TeamFile) -> tuple[tuple[int, ...], ...]:
+    """Minutes between every pair of locations, indexed as in ``to_problem``."""
+    travel = team.policy.travel
+    if isinstance(travel, MatrixTravel):
+        names = ["office", *(s.id for s in team.staff), *(c.id for c in team.clients)]
+        return tuple(tuple(0 if a == b else travel.minutes[a][b] for b in names) for a in names)
+    office = team.team.office
+    points = [office, *(s.start or office for s in team.staff), *(c.home for c in team.clients)]
+    return tuple(
+        tuple(haversine_minutes(a, b, travel.speed_kmh, travel.detour_factor) for b in points) for a in points
+    )
+
+
+def week_minute(week_start: date, local: str) -> int:
+    """Minutes from Monday 00:00 of the week to a local date-time ``YYYY-MM-DDTHH:MM``."""
+    delta = to_datetime(local) - datetime.combine(week_start, time())
+    return delta // timedelta(minutes=1)
+
+
+def _staff(member: Staff, location: int, week_start: date) -> sv.Staff:
+    leave = tuple(
+        window
+        for period in member.leave
+        if (window := _clip(week_minute(week_start, period.start), week_minute(week_start, period.end)))
+    )
+    shifts = {}
+    for day, name in enumerate(WEEKDAYS):
+        if name in member.shifts:
+            start, end = member.shifts[name]
+            shift = sv.Window(day * DAY + minutes(start), day * DAY + minutes(end))
+            if (rest := longest_piece(shift, leave)) is not None:
+                shifts[day] = rest
+    return sv.Staff(
+        id=member.id,
+        discipline=member.discipline,
+        fte=member.fte,
+        location=location,
+        shifts=shifts,
+        languages=frozenset(member.languages),
+        skills=frozenset(member.skills),
+        max_visits_per_day=member.max_visits_per_day,
+        on_call_roles=frozenset(member.on_call_roles),
+        leave=leave,
+        phone=member.phone or "",
+    )
+
+
+def _clip(start: int, end: int) -> sv.Window | None:
+    start, end = max(start, LEAVE_CLIP.start), min(end, LEAVE_CLIP.end)
+    return sv.Window(start, end) if start < end else None
+
+
+def longest_piece(shift: sv.Window, leave: tuple[sv.Window, ...]) -> sv.Window | None:
+    """The longest part of ``shift`` outside every leave window (earliest of equals), or None."""
+    pieces = [(shift.start, shift.end)]
+    for gone in leave:
+        pieces = [
+            (lo, hi)
+            for start, end in pieces
+            for lo, hi in ((start, min(end, gone.start)), (max(start, gone.end), end))
+            if lo < hi
+        ]
+    best = max(pieces, key=lambda p: (p[1] - p[0], -p[0]), default=None)
+    return sv.Window(*best) if best else None
+
+
+def _client(client: Client, location: int, week_start: date, policy: Policy) -> sv.Client:
+    level = policy.acuity[client.acuity]
+    availability: dict[int, tuple[sv.Window, ...]]
+    if client.availability is None:
+        availability = {day: (sv.Window(day * DAY, (day + 1) * DAY),) for day in range(DAYS)}
+    else:
+        availability = {
+            day: tuple(
+                sorted(
+                    (
+                        sv.Window(day * DAY + minutes(start), day * DAY + minutes(end))
+                        for start, end in client.availability[name]
+                    ),
+                    key=lambda w: (w.start, w.end),
+                )
+            )
+            for day, name in enumerate(WEEKDAYS)
+            if client.availability.get(name)
+        }
+    disciplines = tuple(
+        sv.DisciplineRequirement(r.discipline, r.visits)
+        for r in client.requirements
+        if isinstance(r, FileDisciplineRequirement)
+    )
+    skills = []
+    for r in client.requirements:
+        if isinstance(r, FileDisciplineRequirement):
+            continue
+        due = to_date(r.due)
+        lo, hi = due - timedelta(days=r.window_days), due + timedelta(days=r.window_days)
+        days = tuple(d for d in range(DAYS) if lo <= week_start + timedelta(days=d) <= hi)
+        # A due window that misses this week asks nothing of it.
+        if days:
+            skills.append(sv.SkillRequirement(skill=r.skill, days=days, due=r.due))
+    return sv.Client(
+        id=client.id,
+        code=client.code,
+        location=location,
+        acuity=client.acuity,
+        visits_per_week=client.visits_per_week or level.visits_per_week,
+        visit_minutes=client.visit_minutes or level.visit_minutes,
+        min_gap_days=level.min_gap_days,
+        availability=availability,
+        language=client.language,
+        primary=client.primary,
+        itt=tuple(client.itt) if client.itt is not None else None,
+        excluded_staff=frozenset(client.excluded_staff),
+        paired=client.paired,
+        discipline_requirements=disciplines,
+        skill_requirements=tuple(skills),
+    )
+
+
+def _policy(policy: Policy) -> sv.Policy:
+    on_call = policy.on_call
+    roles = tuple(
+        sv.OnCallRole(name, frozenset(getattr(on_call.roles, name).disciplines))
+        for name in policy.defined_roles()
+    )
+    rest = on_call.rest_next_day_start
+    return sv.Policy(
+        caseload_max_per_staff=policy.caseload_max_per_staff,
+        team_approach_min_staff=policy.team_approach_min_staff,
+        on_call_roles=roles,
+        handoff=minutes(on_call.handoff),
+        max_consecutive=on_call.max_consecutive,
+        rest_next_day_start=minutes(rest) if rest is not None else None,
+    )
+
+
+def _baseline(plan: PlanFile, team: TeamFile, week_start: date, from_date: date | None) -> sv.Baseline:
+    if plan.team != team.team.id or plan.week_start != week_start.isoformat():
+        raise ValueError(
+            f"Baseline plan is for team {plan.team}, week {plan.week_start}; "
+            f"expected team {team.team.id}, week {week_start}."
+        )
+    visits = []
+    for v in plan.visits:
+        day = (to_date(v.date) - week_start).days
+        visits.append(
+            sv.Visit(
+                client=v.client,
+                staff=tuple(v.staff),
+                day=day,
+                start=day * DAY + minutes(v.start),
+                end=day * DAY + minutes(v.end),
+                purpose=v.purpose,
+                pinned=v.pinned,
+                id=v.id,
+            )
+        )
+    on_call = tuple(
+        sp.OnCallPeriod(p.role, p.staff, week_minute(week_start, p.start), week_minute(week_start, p.end))
+        for p in plan.on_call
+    )
+    from_day = 0 if from_date is None else min(DAYS, max(0, (from_date - week_start).days))
+    return sv.Baseline(visits=tuple(visits), from_day=from_day, on_call=on_call)
+
+
+def to_plan_file(plan: sp.Plan, team: TeamFile, week_start: date) -> PlanFile:
+    """The plan file of a solver ``Plan``.
+
+    Visits come in (date, start, staff) order; one without an id gets the next
+    free ``v-NNNN``. ``pinned`` appears only on pinned visits, ``moved`` in the
+    solver block only when the solver counted it.
+    """
+    visits = sorted(plan.visits, key=lambda v: (v.day, v.start, v.staff, v.client))
+    used = {v.id for v in visits if v.id}
+    numbers = (f"v-{n:04d}" for n in itertools.count(1))
+    entries = []
+    for v in visits:
+        ident = v.id or next(n for n in numbers if n not in used)
+        entry: dict[str, object] = {
+            "id": ident,
+            "client": v.client,
+            "staff": list(v.staff),
+            "date": (week_start + timedelta(days=v.day)).isoformat(),
+            "start": clock(v.start - v.day * DAY),
+            "end": clock(v.end - v.day * DAY),
+            "purpose": v.purpose,
+        }
+        if v.pinned:
+            entry["pinned"] = True
+        entries.append(entry)
+    solver: dict[str, object] = {
+        "status": plan.status,
+        "seconds": plan.seconds,
+        "objective": plan.objective,
+        "bound": plan.bound,
+    }
+    if plan.moved is not None:
+        solver["moved"] = plan.moved
+    doc = {
+        "format": "actplanner/plan@1",
+        "team": team.team.id,
+        "week_start": week_start.isoformat(),
+        "visits": entries,
+        "on_call": [
+            {
+                "role": p.role,
+                "staff": p.staff,
+                "start": local_datetime(week_start, p.start),
+                "end": local_datetime(week_start, p.end),
+            }
+            for p in plan.on_call
+        ],
+        "caseload": {
+            client: {"primary": c.primary, "itt": list(c.itt)} for client, c in plan.caseload.items()
+        },
+        "unmet": [
+            {"client": u.client, "rule": u.rule, "detail": u.detail}
+            if u.client is not None
+            else {"rule": u.rule, "detail": u.detail}
+            for u in plan.unmet
+        ],
+        "metrics": dict(plan.metrics),
+        "solver": solver,
+    }
+    return load_plan(doc)
+
+
+def clock(minute_of_day: int) -> str:
+    """``"HH:MM"`` of a minute of the day; 1440 is ``"24:00"``, the end of the day."""
+    if not 0 <= minute_of_day <= DAY:
+        raise ValueError(f"{minute_of_day} is not a minute of one day.")
+    return f"{minute_of_day // 60:02d}:{minute_of_day % 60:02d}"
+
+
+def local_datetime(week_start: date, week_minute: int) -> str:
+    """``"YYYY-MM-DDTHH:MM"`` of a week minute (7 × 1440 + 510 is the next Monday 08:30)."""
+    moment = datetime.combine(week_start, time()) + timedelta(minutes=week_minute)
+    return moment.strftime("%Y-%m-%dT%H:%M")

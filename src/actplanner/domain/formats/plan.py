@@ -1,0 +1,104 @@
+"""The plan file, ``actplanner/plan@1``: what the solver decided for one week (FORMATS.md).
+
+Loading checks the file's shape, not the hard rules: whether a plan meets
+H1–H12 against its team file is the checker's question.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any, Literal
+
+from pydantic import Field
+
+from actplanner.domain.formats._base import (
+    Date,
+    EndTime,
+    FileModel,
+    FormatError,
+    Id,
+    LocalDateTime,
+    RoleName,
+    Time,
+    duplicate_ids,
+    parse_week_start,
+    show,
+    span_errors,
+    to_date,
+    to_datetime,
+)
+
+PLAN_FORMAT = "actplanner/plan@1"
+
+
+class PlanVisit(FileModel):
+    id: Id
+    client: Id
+    staff: list[Id] = Field(min_length=1, max_length=2)
+    date: Date
+    start: Time
+    end: EndTime
+    purpose: str | None = None
+    pinned: bool = False
+
+
+class PlanOnCall(FileModel):
+    role: RoleName
+    staff: Id
+    start: LocalDateTime
+    end: LocalDateTime
+
+
+class PlanCaseload(FileModel):
+    primary: Id
+    itt: list[Id]
+
+
+class PlanUnmet(FileModel):
+    client: Id | None = None
+    rule: str = Field(min_length=1)
+    detail: str
+
+
+class SolverInfo(FileModel):
+    status: str
+    seconds: float = Field(ge=0)
+    objective: float | None = None
+    bound: float | None = None
+    moved: int | None = Field(None, ge=0)
+
+
+class PlanFile(FileModel):
+    format: Literal["actplanner/plan@1"]
+    team: Id
+    week_start: Date
+    visits: list[PlanVisit]
+    on_call: list[PlanOnCall]
+    caseload: dict[Id, PlanCaseload]
+    unmet: list[PlanUnmet] = []
+    metrics: dict[str, Any] = {}
+    solver: SolverInfo | None = None
+
+
+def check_plan(plan: PlanFile) -> list[str]:
+    """Rules across the plan file: a Monday week, visits in it, spans ending after they start."""
+    try:
+        monday = parse_week_start(plan.week_start)
+    except FormatError as err:
+        return err.messages
+    week = {monday + dt.timedelta(days=d) for d in range(7)}
+    errors = duplicate_ids("visits", [v.id for v in plan.visits])
+    for i, visit in enumerate(plan.visits):
+        path = f"visits[{i}]"
+        if to_date(visit.date) not in week:
+            errors.append(f"{path}.date: {visit.date} is not in the week of {plan.week_start}")
+        errors += span_errors(path, [visit.start, visit.end], "visit")
+        for j, ident in enumerate(visit.staff):
+            if ident in visit.staff[:j]:
+                errors.append(f"{path}.staff[{j}]: {show(ident)} is listed twice")
+    for i, period in enumerate(plan.on_call):
+        if to_datetime(period.end) <= to_datetime(period.start):
+            errors.append(
+                f"on_call[{i}]: period ends ({period.end}) no later than it starts ({period.start})"
+            )
+    return errors

@@ -1,0 +1,336 @@
+"""The team file, ``actplanner/team@1``: staff, clients and policy (FORMATS.md)."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any, Literal
+
+from pydantic import Discriminator, Field, Tag
+
+from actplanner.domain.formats._base import (
+    DISCIPLINE_REQUIREMENT,
+    ROLES,
+    SKILL_REQUIREMENT,
+    TRAVEL_HAVERSINE,
+    TRAVEL_MATRIX,
+    Date,
+    Discipline,
+    FileModel,
+    Id,
+    LocalDateTime,
+    RoleName,
+    Span,
+    Time,
+    Timezone,
+    Weekday,
+    duplicate_ids,
+    json_path,
+    show,
+    span_errors,
+    to_datetime,
+)
+from solver.problem import PRIMARY_DISCIPLINES
+
+TEAM_FORMAT = "actplanner/team@1"
+
+
+class Location(FileModel):
+    lat: float = Field(ge=-90, le=90)
+    lon: float = Field(ge=-180, le=180)
+    label: str | None = None
+
+
+class Team(FileModel):
+    id: Id
+    name: str
+    timezone: Timezone
+    office: Location
+
+
+class Acuity(FileModel):
+    visits_per_week: int = Field(ge=1, le=7)
+    visit_minutes: int = Field(ge=1, le=1440)
+    min_gap_days: int = Field(1, ge=1)
+
+
+class HaversineTravel(FileModel):
+    model: Literal["haversine"]
+    speed_kmh: float = Field(30.0, gt=0)
+    detour_factor: float = Field(1.3, gt=0)
+
+
+class MatrixTravel(FileModel):
+    model: Literal["matrix"]
+    #: minutes[FROM][TO]; FROM and TO are staff ids, client ids or "office".
+    minutes: dict[str, dict[str, Annotated[int, Field(ge=0)]]]
+
+
+def _travel_model(value: Any) -> str | None:
+    model = value.get("model") if isinstance(value, dict) else getattr(value, "model", None)
+    return {"haversine": TRAVEL_HAVERSINE, "matrix": TRAVEL_MATRIX}.get(model)  # type: ignore[arg-type]
+
+
+Travel = Annotated[
+    Annotated[HaversineTravel, Tag(TRAVEL_HAVERSINE)] | Annotated[MatrixTravel, Tag(TRAVEL_MATRIX)],
+    Discriminator(
+        _travel_model,
+        custom_error_type="travel_model",
+        custom_error_message='expected an object with "model": "haversine" or "matrix"',
+    ),
+]
+
+
+class OnCallRole(FileModel):
+    disciplines: list[Discipline] = Field(min_length=1)
+
+
+class OnCallRoles(FileModel):
+    primary: OnCallRole
+    backup: OnCallRole | None = None
+    prescriber: OnCallRole | None = None
+
+
+class OnCall(FileModel):
+    handoff: Time
+    roles: OnCallRoles
+    max_consecutive: int = Field(ge=1)
+    rest_next_day_start: Time | None = None
+
+
+class Policy(FileModel):
+    caseload_max_per_staff: int = Field(ge=1)
+    acuity: dict[str, Acuity] = Field(min_length=1)
+    team_approach_min_staff: int = Field(ge=1)
+    travel: Travel = Field(default_factory=lambda: HaversineTravel.model_validate({"model": "haversine"}))
+    on_call: OnCall
+
+    def defined_roles(self) -> list[str]:
+        """Role names the policy defines, in escalation order."""
+        return [role for role in ROLES if getattr(self.on_call.roles, role) is not None]
+
+
+class Leave(FileModel):
+    start: LocalDateTime
+    end: LocalDateTime
+
+
+class Staff(FileModel):
+    id: Id
+    name: str
+    discipline: Discipline
+    fte: float = Field(gt=0, le=1)
+    phone: str | None = None
+    languages: list[str] = []
+    skills: list[str] = []
+    start: Location | None = None
+    shifts: dict[Weekday, Span] = {}
+    max_visits_per_day: int | None = Field(None, ge=1)
+    on_call_roles: list[RoleName] = []
+    leave: list[Leave] = []
+
+
+class DisciplineRequirement(FileModel):
+    discipline: Discipline
+    visits: int = Field(ge=1, le=7)
+
+
+class SkillRequirement(FileModel):
+    skill: str = Field(min_length=1)
+    due: Date
+    window_days: int = Field(ge=0)
+
+
+def _requirement_kind(value: Any) -> str | None:
+    if isinstance(value, dict):
+        if "discipline" in value or "visits" in value:
+            return DISCIPLINE_REQUIREMENT
+        if "skill" in value or "due" in value or "window_days" in value:
+            return SKILL_REQUIREMENT
+        return None
+    if isinstance(value, DisciplineRequirement):
+        return DISCIPLINE_REQUIREMENT
+    return SKILL_REQUIREMENT if isinstance(value, SkillRequirement) else None
+
+
+Requirement = Annotated[
+    Annotated[DisciplineRequirement, Tag(DISCIPLINE_REQUIREMENT)]
+    | Annotated[SkillRequirement, Tag(SKILL_REQUIREMENT)],
+    Discriminator(
+        _requirement_kind,
+        custom_error_type="requirement",
+        custom_error_message=(
+            'expected {"discipline": D, "visits": n} or {"skill": K, "due": DATE, "window_days": w}'
+        ),
+    ),
+]
+
+
+class Client(FileModel):
+    id: Id
+    code: str = Field(min_length=1)
+    name: str | None = None
+    home: Location
+    acuity: str
+    visits_per_week: int | None = Field(None, ge=1, le=7)
+    visit_minutes: int | None = Field(None, ge=1, le=1440)
+    availability: dict[Weekday, list[Span]] | None = None
+    language: str | None = None
+    primary: Id | None = None
+    itt: list[Id] | None = None
+    excluded_staff: list[Id] = []
+    paired: bool = False
+    requirements: list[Requirement] = []
+
+
+class TeamFile(FileModel):
+    format: Literal["actplanner/team@1"]
+    team: Team
+    policy: Policy
+    staff: list[Staff]
+    clients: list[Client]
+
+
+def check_team(team: TeamFile) -> list[str]:
+    """Rules across the team file that its structure alone cannot express."""
+    staff = {s.id: s for s in team.staff}
+    errors = duplicate_ids("staff", [s.id for s in team.staff])
+    errors += duplicate_ids("clients", [c.id for c in team.clients])
+    roles = team.policy.defined_roles()
+    for i, member in enumerate(team.staff):
+        errors += _staff_errors(f"staff[{i}]", member, roles)
+    for i, client in enumerate(team.clients):
+        errors += _client_errors(f"clients[{i}]", client, team.policy, staff)
+    if isinstance(team.policy.travel, MatrixTravel):
+        errors += _matrix_errors(team)
+    return errors
+
+
+def _staff_errors(path: str, member: Staff, roles: list[str]) -> list[str]:
+    errors = []
+    for day, span in member.shifts.items():
+        errors += span_errors(f"{path}.shifts.{day}", span, "shift")
+    for j, role in enumerate(member.on_call_roles):
+        if role not in roles:
+            errors.append(
+                f"{path}.on_call_roles[{j}]: role {show(role)} is not defined in policy.on_call.roles"
+            )
+    for j, leave in enumerate(member.leave):
+        if to_datetime(leave.end) <= to_datetime(leave.start):
+            errors.append(
+                f"{path}.leave[{j}]: leave ends ({leave.end}) "
+                f"{'before' if leave.end < leave.start else 'when'} it starts ({leave.start})"
+            )
+    return errors
+
+
+def _client_errors(path: str, client: Client, policy: Policy, staff: dict[str, Staff]) -> list[str]:
+    errors = []
+    if client.acuity not in policy.acuity:
+        errors.append(
+            f"{path}.acuity: unknown acuity {show(client.acuity)} "
+            f"(policy.acuity has {', '.join(policy.acuity)})"
+        )
+    for day, windows in (client.availability or {}).items():
+        for j, span in enumerate(windows):
+            errors += span_errors(f"{path}.availability.{day}[{j}]", span, "window")
+    refs = [("primary", client.primary)] if client.primary is not None else []
+    refs += [(f"itt[{j}]", s) for j, s in enumerate(client.itt or [])]
+    refs += [(f"excluded_staff[{j}]", s) for j, s in enumerate(client.excluded_staff)]
+    for where, ident in refs:
+        if ident not in staff:
+            errors.append(f"{path}.{where}: unknown staff {show(ident)}")
+    if errors:
+        return errors
+    return errors + _caseload_errors(path, client, staff) + _contradictions(path, client, policy, staff)
+
+
+def _contradictions(path: str, client: Client, policy: Policy, staff: dict[str, Staff]) -> list[str]:
+    """Demands no plan could ever meet, whatever the week: a contradiction in the file,
+    not a shortage of staff time (that is reported in the plan's ``unmet``)."""
+    errors = []
+    level = policy.acuity[client.acuity]
+    visits = client.visits_per_week or level.visits_per_week
+    gap = level.min_gap_days
+    if (visits - 1) * gap + 1 > 7:
+        errors.append(
+            f"{path}.visits_per_week: {visits} visits {gap} days apart do not fit in a week "
+            f"(acuity {show(client.acuity)} has min_gap_days {gap})"
+        )
+    for j, req in enumerate(client.requirements):
+        if isinstance(req, DisciplineRequirement):
+            if req.visits > visits:
+                errors.append(
+                    f"{path}.requirements[{j}].visits: {req.visits} visits by a {req.discipline} "
+                    f"but the client has only {visits} visits a week"
+                )
+            if not any(s.discipline == req.discipline for s in staff.values()):
+                errors.append(f"{path}.requirements[{j}].discipline: no staff member is a {req.discipline}")
+        elif not any(req.skill in s.skills for s in staff.values()):
+            errors.append(f"{path}.requirements[{j}].skill: no staff member has skill {show(req.skill)}")
+    if client.paired and len(staff) < 2:
+        errors.append(f"{path}.paired: a paired visit needs two staff and the team has {len(staff)}")
+    return errors
+
+
+def _caseload_errors(path: str, client: Client, staff: dict[str, Staff]) -> list[str]:
+    """A given primary/ITT is kept as it is (H11), so it must already be a valid one."""
+    errors = []
+    if client.primary is not None:
+        discipline = staff[client.primary].discipline
+        if discipline not in PRIMARY_DISCIPLINES:
+            errors.append(
+                f"{path}.primary: {show(client.primary)} is a {discipline}, "
+                f"and a primary is one of {', '.join(PRIMARY_DISCIPLINES)}"
+            )
+    if client.itt is not None:
+        for j, ident in enumerate(client.itt):
+            if ident in client.itt[:j]:
+                errors.append(f"{path}.itt[{j}]: {show(ident)} is listed twice")
+        if not 3 <= len(set(client.itt)) <= 5:
+            errors.append(f"{path}.itt: an ITT has 3 to 5 staff, got {len(set(client.itt))}")
+        if client.primary is not None and client.primary not in client.itt:
+            errors.append(f"{path}.itt: does not include the primary {show(client.primary)}")
+    for j, ident in enumerate(client.excluded_staff):
+        if ident == client.primary or ident in (client.itt or []):
+            errors.append(
+                f"{path}.excluded_staff[{j}]: {show(ident)} is also on the client's "
+                f"{'primary' if ident == client.primary else 'itt'}"
+            )
+    return errors
+
+
+def _matrix_errors(team: TeamFile) -> list[str]:
+    """Every ordered pair of distinct places needs a time; a place to itself defaults to 0."""
+    assert isinstance(team.policy.travel, MatrixTravel)
+    matrix = team.policy.travel.minutes
+    loc = ["policy", "travel", "minutes"]
+    path = json_path(loc)
+    staff_ids = {s.id for s in team.staff}
+    errors = []
+    for i, client in enumerate(team.clients):
+        if client.id in staff_ids or client.id == "office":
+            errors.append(
+                f'clients[{i}].id: {show(client.id)} is also a staff id or "office"; '
+                "the travel matrix cannot tell them apart"
+            )
+    for i, member in enumerate(team.staff):
+        if member.id == "office":
+            errors.append(f'staff[{i}].id: "office" names the office in the travel matrix')
+    places = ["office", *(s.id for s in team.staff), *(c.id for c in team.clients)]
+    known = set(places)
+    unknown = 'unknown place (expected a staff id, client id or "office")'
+    for origin, row in matrix.items():
+        if origin not in known:
+            errors.append(f"{json_path([*loc, origin])}: {unknown}")
+            continue
+        errors += [f"{json_path([*loc, origin, t])}: {unknown}" for t in row if t not in known]
+    for origin in places:
+        targets = matrix.get(origin)
+        if targets is None:
+            errors.append(f"{path}: no row for {show(origin)}")
+            continue
+        missing = [t for t in places if t != origin and t not in targets]
+        if missing:
+            more = f" and {len(missing) - 3} more" if len(missing) > 3 else ""
+            names = ", ".join(show(t) for t in missing[:3])
+            errors.append(f"{json_path([*loc, origin])}: no travel time to {names}{more}")
+    return errors

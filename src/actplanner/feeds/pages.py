@@ -1,0 +1,319 @@
+"""Calendar feeds: the Feeds page (subscribe, rotate, revoke) and the token-protected .ics feeds.
+
+A feed URL carries its own secret (the token) because calendar apps cannot sign
+in. So the token is shown once, right after it is made, and stored only as its
+SHA-256; an unknown, revoked or deactivated token gets the same 404, so the URL
+says nothing about why it stopped working. Calendar apps poll, hence the ETag and
+Last-Modified handling: an unchanged feed costs a 304.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta, tzinfo
+from email.utils import format_datetime, parsedate_to_datetime
+from typing import Annotated, Any, Literal
+from urllib.parse import quote
+from zoneinfo import ZoneInfo
+
+from fastapi import APIRouter, Form, HTTPException, Request
+from fastapi.responses import RedirectResponse, Response
+from sqlalchemy import or_, select
+from sqlalchemy.orm import Session
+
+from actplanner.accounts.service import create_token, live_tokens, revoke_token, token_hash, token_row
+from actplanner.audit.service import audit
+from actplanner.db import ApiToken, Staff, User
+from actplanner.feeds.ical import FeedLinks, render_calendar
+from actplanner.feeds.service import feed_view
+from actplanner.teams.service import get_team
+from actplanner.web.deps import CurrentUserDep, ReadSessionDep, SessionDep, can_see_team, note_use
+from actplanner.web.templating import render, url_path
+
+router = APIRouter(tags=["pages"])
+
+FEED_KINDS = ("feed", "rota_feed")
+FeedKind = Literal["feed", "rota_feed"]
+TITLES = {"feed": "My calendar", "rota_feed": "Team on-call rota"}
+#: The same feeds as a lead's table of other people's links names them.
+KIND_NAMES = {"feed": "Own calendar", "rota_feed": "Team on-call rota"}
+#: Calendar apps revalidate every time (max-age=0) and no shared cache keeps a copy (private).
+CACHE_CONTROL = "private, max-age=0"
+MEDIA_TYPE = "text/calendar; charset=utf-8"
+_ENTITY_TAG = re.compile(r'\s*(?:W/)?"([^"]*)"\s*(?:,|$)')
+
+
+# The feeds themselves
+
+
+@router.api_route("/feeds/{token}.ics", methods=["GET", "HEAD"], name="feed_ics")
+def feed_ics(request: Request, session: ReadSessionDep, token: str) -> Response:
+    """A staff member's calendar or a team's on-call rota as iCalendar; 304 when the caller has it already."""
+    row = token_row(session=session, token=token, kinds=FEED_KINDS, note_use=False)
+    found = _feed_target(session, row) if row is not None else None
+    if row is None or found is None:
+        return Response("No such calendar feed.", status_code=404, media_type="text/plain")
+    # "Last fetched" on the Feeds page, written apart: the feed itself is read from a snapshot.
+    note_use(request, row)
+    body, last_modified = found.render(session, _feed_links(request))
+    headers = {"ETag": f'"{hashlib.sha256(body).hexdigest()}"', "Cache-Control": CACHE_CONTROL}
+    if last_modified is not None:
+        headers["Last-Modified"] = format_datetime(last_modified.astimezone(UTC), usegmt=True)
+    if _not_modified(request, headers["ETag"], last_modified):
+        return Response(status_code=304, headers=headers)
+    if request.method == "HEAD":
+        headers["Content-Length"] = str(len(body))
+        return Response(status_code=200, headers=headers, media_type=MEDIA_TYPE)
+    return Response(body, headers=headers, media_type=MEDIA_TYPE)
+
+
+@dataclass(frozen=True)
+class _FeedTarget:
+    """What one feed token shows: a staff member's events, or a team's on-call rota with names."""
+
+    team_id: str
+    staff_id: str | None
+
+    def render(self, session: Session, links: FeedLinks) -> tuple[bytes, datetime | None]:
+        team = get_team(session=session, team_id=self.team_id)
+        names = {s.id: s.name for s in team.staff}
+        if self.staff_id is not None:
+            view = feed_view(session=session, team_id=team.id, staff_id=self.staff_id)
+            title, staff_names = f"{team.name}: {names.get(self.staff_id, self.staff_id)}", None
+        else:
+            view = feed_view(session=session, team_id=team.id, kind="on_call")
+            title, staff_names = f"{team.name}: on-call rota", names
+        body = render_calendar(view, name=title, tzid=team.timezone, links=links, staff_names=staff_names)
+        # Names and the zone come from the team too; an import changes them and stamps the team.
+        changed = max(filter(None, (view.last_modified, team.updated_at)))
+        # HTTP dates have whole seconds: rounding up keeps a change later in the same second visible.
+        if changed.microsecond:
+            changed = changed.replace(microsecond=0) + timedelta(seconds=1)
+        return body, changed
+
+
+def _feed_target(session: Session, row: ApiToken) -> _FeedTarget | None:
+    """The feed a live token opens, or None when its user no longer belongs where it points."""
+    user = row.user
+    if row.kind == "feed":
+        # A login moved to another team keeps no window on the old one.
+        if user.staff_id is None or user.team_id is None or row.team_id != user.team_id:
+            return None
+        return _FeedTarget(team_id=user.team_id, staff_id=user.staff_id)
+    if row.team_id is None or not can_see_team(user, row.team_id):
+        return None
+    return _FeedTarget(team_id=row.team_id, staff_id=None)
+
+
+def _feed_links(request: Request) -> FeedLinks:
+    # Calendar apps open links outside the browser: they must be absolute.
+    base = str(request.base_url).rstrip("/")
+    return FeedLinks(
+        my_week=base + (url_path(request, "my_week") or "/my-week"),
+        on_call=base + (url_path(request, "on_call") or "/on-call"),
+    )
+
+
+def _not_modified(request: Request, etag: str, last_modified: datetime | None) -> bool:
+    """RFC 9110 §13.2.2: If-None-Match decides when sent; otherwise If-Modified-Since."""
+    if_none_match = request.headers.get("if-none-match")
+    if if_none_match is not None:
+        if if_none_match.strip() == "*":
+            return True
+        # Weak comparison (fine for GET): W/"x" matches "x"; the opaque tags must be equal.
+        return etag.strip('"') in _ENTITY_TAG.findall(if_none_match)
+    if_modified_since = request.headers.get("if-modified-since")
+    if if_modified_since is None or last_modified is None:
+        return False
+    try:
+        since = parsedate_to_datetime(if_modified_since)
+    except (TypeError, ValueError):
+        return False  # An unparsable date is ignored, as RFC 9110 says.
+    if since.tzinfo is None:
+        since = since.replace(tzinfo=UTC)
+    # HTTP dates have whole seconds; the stored instant has microseconds.
+    return last_modified.replace(microsecond=0) <= since
+
+
+# The Feeds page
+
+
+@dataclass(frozen=True)
+class TokenLine:
+    """A live feed token as the page shows it (never the token itself)."""
+
+    id: int
+    kind: str
+    owner: str
+    created: str
+    last_fetched: str
+
+
+@dataclass(frozen=True)
+class SubscribeLinks:
+    """The ways to subscribe to a new feed URL; shown once."""
+
+    https: str
+    webcal: str
+    google: str
+
+
+@dataclass(frozen=True)
+class FeedCard:
+    """One feed the user may subscribe to: its live token, if any, and the links right after making one."""
+
+    kind: str
+    title: str
+    live: TokenLine | None
+    links: SubscribeLinks | None
+
+
+@router.get("/feeds", name="feeds")
+def feeds_page(request: Request, session: SessionDep, user: CurrentUserDep) -> Response:
+    """The user's calendar feeds (and, for a lead, the team's), with when each was last fetched."""
+    return _page(request, session, user)
+
+
+@router.post("/feeds", name="feeds_create")
+def create_feed(
+    request: Request, session: SessionDep, user: CurrentUserDep, kind: Annotated[FeedKind, Form()]
+) -> Response:
+    """Make a new feed link (rotating any live one of that kind) and show it, this once."""
+    if kind not in _kinds_for(user):
+        raise HTTPException(status_code=403, detail=f"You cannot have a {TITLES[kind].lower()} feed.")
+    team_id = user.team_id
+    replaced = [t.id for t in live_tokens(session=session, user_id=user.id, kind=kind, team_id=team_id)]
+    token = create_token(session=session, user_id=user.id, name=TITLES[kind], kind=kind, team_id=team_id)
+    row = session.scalars(select(ApiToken).where(ApiToken.token_hash == token_hash(token))).one()
+    audit(
+        session=session,
+        user_id=user.id,
+        action="rotate_feed_token" if replaced else "create_feed_token",
+        target=f"token:{row.id}",
+        detail={"kind": kind, "team": team_id, "replaced": replaced},
+    )
+    return _page(request, session, user, new=(kind, _subscribe_links(request, token)))
+
+
+@router.post("/feeds/{token_id}/revoke", name="feeds_revoke")
+def revoke_feed(request: Request, session: SessionDep, user: CurrentUserDep, token_id: int) -> Response:
+    """Revoke a feed link: one's own, or as a lead any of the team's."""
+    row = session.get(ApiToken, token_id)
+    if row is None or row.kind not in FEED_KINDS:
+        raise HTTPException(status_code=404, detail="No such calendar feed link.")
+    if not _may_revoke(user, row):
+        # Rendered rather than raised, so the session commits and the refused attempt stays on record.
+        audit(session=session, user_id=user.id, action="denied", target=f"token:{row.id}")
+        context = {
+            "title": "Not allowed",
+            "message": "You can revoke only your own feed links.",
+            "status_code": 403,
+        }
+        return render(request, "error.html", context, status_code=403)
+    was_live = row.revoked_at is None
+    revoke_token(session=session, token_id=row.id)
+    if was_live:
+        audit(
+            session=session,
+            user_id=user.id,
+            action="revoke_feed_token",
+            target=f"token:{row.id}",
+            detail={"kind": row.kind, "team": row.team_id, "owner": row.user_id},
+        )
+    return RedirectResponse(request.app.url_path_for("feeds"), status_code=303)
+
+
+def _kinds_for(user: User) -> list[str]:
+    """The feeds a user may have: their own if linked to a staff member, the rota if a lead of a team."""
+    kinds = []
+    if user.staff_id is not None and user.team_id is not None:
+        kinds.append("feed")
+    if user.role == "lead" and user.team_id is not None:
+        kinds.append("rota_feed")
+    return kinds
+
+
+def _may_revoke(user: User, row: ApiToken) -> bool:
+    if row.user_id == user.id:
+        return True
+    return user.role == "lead" and user.team_id is not None and row.team_id == user.team_id
+
+
+def _subscribe_links(request: Request, token: str) -> SubscribeLinks:
+    # The request's own scheme: https behind TLS, plain http on a developer's machine.
+    https = str(request.url_for("feed_ics", token=token))
+    webcal = "webcal://" + https.split("://", 1)[1]
+    google = "https://calendar.google.com/calendar/r?cid=" + quote(webcal, safe="")
+    return SubscribeLinks(https=https, webcal=webcal, google=google)
+
+
+def _page(
+    request: Request, session: Session, user: User, new: tuple[str, SubscribeLinks] | None = None
+) -> Response:
+    tz = ZoneInfo(get_team(session=session, team_id=user.team_id).timezone) if user.team_id else UTC
+    names = _owner_names(session, user.team_id)
+    cards = []
+    for kind in _kinds_for(user):
+        # A link made while in another team opens nothing now (see _feed_target): not shown.
+        live = [
+            t for t in live_tokens(session=session, user_id=user.id, kind=kind) if t.team_id == user.team_id
+        ]
+        cards.append(
+            FeedCard(
+                kind=kind,
+                title=TITLES[kind],
+                live=_line(live[-1], names, tz) if live else None,
+                links=new[1] if new is not None and new[0] == kind else None,
+            )
+        )
+    context: dict[str, Any] = {
+        "cards": cards,
+        "is_lead": user.role == "lead",
+        "has_team": user.team_id is not None,
+        "team_tokens": _team_tokens(session, user, names, tz),
+        "kind_names": KIND_NAMES,
+    }
+    return render(request, "feeds/feeds.html", context)
+
+
+def _team_tokens(session: Session, user: User, names: dict[int, str], tz: tzinfo) -> list[TokenLine]:
+    """For a lead: the live feed links of everyone else in the team, so a lost phone's feed can be cut off."""
+    if user.role != "lead" or user.team_id is None:
+        return []
+    rows = session.scalars(
+        select(ApiToken)
+        .join(User, User.id == ApiToken.user_id)
+        .where(
+            ApiToken.kind.in_(FEED_KINDS),
+            ApiToken.revoked_at.is_(None),
+            ApiToken.user_id != user.id,
+            or_(ApiToken.team_id == user.team_id, User.team_id == user.team_id),
+        )
+        .order_by(User.username, ApiToken.kind, ApiToken.id)
+    )
+    return [_line(row, names, tz) for row in rows]
+
+
+def _owner_names(session: Session, team_id: str | None) -> dict[int, str]:
+    """Each login of the team as "Staff Name (username)", or the username alone."""
+    if team_id is None:
+        return {}
+    staff = {s.id: s.name for s in session.scalars(select(Staff).where(Staff.team_id == team_id))}
+    users = session.scalars(select(User).where(User.team_id == team_id))
+    return {u.id: f"{staff[u.staff_id]} ({u.username})" if u.staff_id in staff else u.username for u in users}
+
+
+def _line(row: ApiToken, names: dict[int, str], tz: tzinfo) -> TokenLine:
+    return TokenLine(
+        id=row.id,
+        kind=row.kind,
+        owner=names.get(row.user_id, row.user.username),
+        created=_when(row.created_at, tz),
+        last_fetched=_when(row.last_used_at, tz) if row.last_used_at else "never",
+    )
+
+
+def _when(instant: datetime, tz: tzinfo) -> str:
+    return instant.astimezone(tz).strftime("%a %-d %b %Y %H:%M")

@@ -1,0 +1,219 @@
+"""The calendar feeds' ledger: every published visit and on-call stretch, per staff member, with its history.
+
+``sync_feeds`` reconciles the ledger (``FeedEvent``) with the team's published
+plans and live overrides; publishing and recording an override call it in their
+own transaction. Because the ledger only changes when what a calendar shows
+changes, an unchanged feed renders byte for byte the same, and a changed event
+keeps its UID with its SEQUENCE raised. An event that disappears (a visit moved to
+someone else, a period swapped away) stays in the feed as cancelled for
+``CANCELLED_KEPT`` so calendars remove it, then drops out.
+
+Nothing here holds PHI: a visit is the client's opaque code and the visit's
+purpose category; free-text purposes outside the team's vocabulary become "visit".
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from actplanner.db import Client, FeedEvent, Plan, Staff, Team, Visit, utcnow
+from actplanner.domain.rota import local_to_utc, utc_to_local
+from actplanner.on_call.service import MAX_OVERRIDE, team_rota
+from actplanner.planning.plans import new_uid
+from actplanner.teams.service import get_team
+
+#: How long a removed event stays in a feed as STATUS:CANCELLED.
+CANCELLED_KEPT = timedelta(days=14)
+#: How long a past event stays in a feed.
+HISTORY_KEPT = timedelta(days=90)
+#: Published weeks before this many weeks ago are history: syncing leaves their events alone.
+SYNC_WEEKS_BACK = 8
+#: Purposes the solver writes besides skill names (solver/greedy.py ``purpose_of``).
+GENERIC_PURPOSES = ("home visit",)
+#: What a calendar shows of an event: a change to any of these raises its SEQUENCE.
+_SHOWN = ("kind", "start", "end", "role", "client_code", "purpose")
+
+
+@dataclass(frozen=True)
+class _Wanted:
+    kind: str
+    start: str
+    end: str
+    role: str | None = None
+    client_code: str | None = None
+    purpose: str | None = None
+
+
+def purpose_category(purpose: str | None, vocabulary: set[str]) -> str:
+    """What a feed may say a visit is for: a known category, else just "visit" (free text may be PHI)."""
+    return purpose if purpose in vocabulary else "visit"
+
+
+def purpose_vocabulary(team: Team, staff: list[Staff], clients: list[Client]) -> set[str]:
+    """The team's purpose categories: skills, "<discipline> visit", and the generic ones."""
+    words = set(GENERIC_PURPOSES)
+    for member in staff:
+        words.update(member.skills)
+        words.add(f"{member.discipline} visit")
+    for client in clients:
+        for requirement in client.requirements:
+            if "skill" in requirement:
+                words.add(requirement["skill"])
+            if "discipline" in requirement:
+                words.add(f"{requirement['discipline']} visit")
+    return words
+
+
+def sync_feeds(*, session: Session, team_id: str, now: datetime | None = None) -> int:
+    """Bring the team's feed ledger in line with its published plans and overrides; rows changed.
+
+    Weeks before ``SYNC_WEEKS_BACK`` are left as they are (their events are history).
+    """
+    team = get_team(session=session, team_id=team_id)
+    tz = ZoneInfo(team.timezone)
+    now = now or utcnow()
+    today = now.astimezone(tz).date()
+    first_week = today - timedelta(days=today.weekday() + 7 * SYNC_WEEKS_BACK)
+    floor = f"{first_week.isoformat()}T00:00"
+    wanted = _wanted(session, team, first_week, floor)
+    # Rows a little older than the floor too: a piece of an override that reaches back
+    # past it keeps its row (and UID) rather than colliding with it.
+    reach = (first_week - MAX_OVERRIDE - timedelta(days=1)).isoformat()
+    existing = {
+        (row.staff_id, row.source): row
+        for row in session.scalars(
+            select(FeedEvent).where(FeedEvent.team_id == team.id, FeedEvent.end > reach)
+        )
+    }
+    changed = 0
+    with session.begin_nested():
+        for (staff_id, source), want in wanted.items():
+            row = existing.pop((staff_id, source), None)
+            if row is None:
+                session.add(
+                    FeedEvent(
+                        team_id=team.id,
+                        staff_id=staff_id,
+                        source=source,
+                        # A UID of its own per calendar: two feeds in one account (a lead
+                        # subscribed to two nurses) must not show a shared visit as one event.
+                        uid=new_uid(),
+                        sequence=0,
+                        updated_at=now,
+                        **_fields(want),
+                    )
+                )
+                changed += 1
+            elif row.cancelled_at is not None or any(getattr(row, f) != getattr(want, f) for f in _SHOWN):
+                for name, value in _fields(want).items():
+                    setattr(row, name, value)
+                row.cancelled_at = None
+                row.sequence += 1
+                row.updated_at = now
+                changed += 1
+        for row in existing.values():
+            # Before the floor is history: left as it was.
+            if row.cancelled_at is None and row.end > floor:
+                row.cancelled_at = now
+                row.sequence += 1
+                row.updated_at = now
+                changed += 1
+        session.flush()
+    return changed
+
+
+def _fields(want: _Wanted) -> dict[str, str | None]:
+    return {name: getattr(want, name) for name in _SHOWN}
+
+
+def _wanted(session: Session, team: Team, first_week: date, floor: str) -> dict[tuple[str, str], _Wanted]:
+    staff = list(session.scalars(select(Staff).where(Staff.team_id == team.id)))
+    clients = list(session.scalars(select(Client).where(Client.team_id == team.id)))
+    codes = {c.id: c.code for c in clients}
+    vocabulary = purpose_vocabulary(team, staff, clients)
+    wanted: dict[tuple[str, str], _Wanted] = {}
+    visits = session.execute(
+        select(Visit.uid, Visit.client_id, Visit.staff, Visit.date, Visit.start, Visit.end, Visit.purpose)
+        .join(Plan, Plan.id == Visit.plan_id)
+        .where(Plan.team_id == team.id, Plan.status == "published", Plan.week_start >= first_week)
+    ).all()
+    for visit in visits:
+        day = visit.date.isoformat()
+        for staff_id in visit.staff:
+            wanted[(staff_id, visit.uid)] = _Wanted(
+                kind="visit",
+                start=f"{day}T{visit.start}",
+                end=f"{day}T{visit.end}",
+                client_code=codes.get(visit.client_id, "?"),
+                purpose=purpose_category(visit.purpose, vocabulary),
+            )
+    tz = ZoneInfo(team.timezone)
+    last_week = session.scalar(
+        select(Plan.week_start)
+        .where(Plan.team_id == team.id, Plan.status == "published")
+        .order_by(Plan.week_start.desc())
+        .limit(1)
+    )
+    start = local_to_utc(floor, tz)
+    end = local_to_utc(f"{(last_week or first_week) + timedelta(days=8)}T00:00", tz)
+    # Overrides can reach past the last published week; the rota includes them wherever they are.
+    end = max(end, start + timedelta(days=7 * (SYNC_WEEKS_BACK + 6)))
+    for holding in team_rota(session=session, team=team, start=start, end=end):
+        wanted[(holding.staff_id, holding.source)] = _Wanted(
+            kind="on_call",
+            start=utc_to_local(holding.start, tz),
+            end=utc_to_local(holding.end, tz),
+            role=holding.role,
+        )
+    return {key: want for key, want in wanted.items() if want.end > floor}
+
+
+@dataclass(frozen=True)
+class FeedView:
+    """What one feed shows now: its events (oldest first) and when that last changed."""
+
+    events: list[FeedEvent]
+    last_modified: datetime | None
+
+
+def feed_view(
+    *,
+    session: Session,
+    team_id: str,
+    staff_id: str | None = None,
+    kind: str | None = None,
+    now: datetime | None = None,
+) -> FeedView:
+    """A staff member's feed (``staff_id``), or the team's on-call rota (``kind="on_call"``, no staff).
+
+    ``last_modified`` is the latest change of any event shown, or of an event
+    dropping out (a cancellation after ``CANCELLED_KEPT``, a past event after
+    ``HISTORY_KEPT``), so If-Modified-Since never misses a shrinking feed.
+    """
+    team = get_team(session=session, team_id=team_id)
+    tz = ZoneInfo(team.timezone)
+    now = now or utcnow()
+    query = select(FeedEvent).where(FeedEvent.team_id == team_id)
+    if staff_id is not None:
+        query = query.where(FeedEvent.staff_id == staff_id)
+    if kind is not None:
+        query = query.where(FeedEvent.kind == kind)
+    shown: list[FeedEvent] = []
+    moments: list[datetime] = []
+    for row in session.scalars(query):
+        dropped = [local_to_utc(row.end, tz) + HISTORY_KEPT]
+        if row.cancelled_at is not None:
+            dropped.append(row.cancelled_at + CANCELLED_KEPT)
+        gone = min(dropped)
+        if gone <= now:
+            moments.append(gone)
+        else:
+            shown.append(row)
+            moments.append(row.updated_at)
+    shown.sort(key=lambda r: (r.start, r.end, r.kind, r.uid))
+    return FeedView(events=shown, last_modified=max(moments) if moments else None)

@@ -1,0 +1,509 @@
+"""On call: who is on call now (page, read-only team link), and the lead's swaps, covers and links.
+
+The lookup is for a crisis: a phone, maybe no JavaScript, maybe an answering
+service with a link and no login. So its pages load nothing but their own
+stylesheet, run no script, refresh themselves every minute, and read only the
+published plans and overrides (``on_call_now``): no solve, no worker.
+A read-only link shows staff names, roles and phone numbers, never client data.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta
+from typing import Annotated, Any
+from urllib.parse import urlencode
+from zoneinfo import ZoneInfo
+
+from fastapi import APIRouter, Form, HTTPException, Path, Query, Request
+from fastapi.responses import RedirectResponse, Response
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from actplanner.accounts.service import create_token, revoke_token, token_grant, token_hash
+from actplanner.audit.service import audit
+from actplanner.db import ApiToken, OnCallOverride, Team, User, utcnow
+from actplanner.domain.errors import NotFound
+from actplanner.domain.rota import COVERAGE_HORIZON, ESCALATION_ROLES, Holding, gaps, runs, utc_to_local
+from actplanner.on_call.document import parse_at
+from actplanner.on_call.service import (
+    cancel_override,
+    coverage_gaps,
+    list_overrides,
+    on_call_now,
+    record_override,
+    team_rota,
+)
+from actplanner.teams.service import get_team
+from actplanner.web.deps import (
+    CurrentReaderDep,
+    LeadDep,
+    ReadSessionDep,
+    SessionDep,
+    link_still_valid,
+    note_use,
+    require_team,
+)
+from actplanner.web.schemas import MAX_ID, TEAM_ID_PATTERN
+from actplanner.web.templating import render
+
+router = APIRouter(tags=["pages"])
+
+TeamQuery = Annotated[
+    str | None, Query(pattern=TEAM_ID_PATTERN, max_length=100, description="Team of a lead with no team.")
+]
+TeamForm = Annotated[str | None, Form(pattern=TEAM_ID_PATTERN, max_length=100)]
+AtQuery = Annotated[str | None, Query(max_length=64, description="Another moment (ISO 8601); default now.")]
+Text = Annotated[str, Form(max_length=200)]
+Id = Annotated[int, Path(ge=1, le=MAX_ID)]
+
+ROLE_NAMES = {
+    "primary": "Primary on call",
+    "backup": "Backup on call",
+    "prescriber": "Prescriber on call",
+    "team_leader": "Team leader",
+}
+#: Fields of the cover form; a service error naming one of them is shown beside it.
+COVER_FIELDS = ("role", "staff", "start", "end", "note")
+#: A read-only link's path is a password: no Referer may carry it elsewhere, no cache may keep the page.
+LINK_HEADERS = {"Referrer-Policy": "no-referrer", "Cache-Control": "no-store"}
+
+
+# ---------------------------------------------------------------------------------------------
+# The lookup
+
+
+def _lookup_team(session: Session, user: User, team: str | None) -> Team | None:
+    """The team whose on-call ``user`` looks up; None when a lead with no team has not chosen one."""
+    if user.role != "lead":
+        if user.team_id is None:
+            raise HTTPException(status_code=403, detail="Your login is not linked to a team.")
+        if team is not None and team != user.team_id:
+            raise HTTPException(status_code=403, detail="You can see only your own team's on-call rota.")
+        return get_team(session=session, team_id=user.team_id)
+    team_id = team or user.team_id
+    if team_id is None:
+        return None
+    require_team(user, team_id)
+    return get_team(session=session, team_id=team_id)
+
+
+def _moment(team: Team, at: str | None) -> tuple[datetime | None, str | None]:
+    """The moment asked for (None: now) and any error about it."""
+    if not at:
+        return None, None
+    try:
+        return parse_at(at, ZoneInfo(team.timezone)), None
+    except ValueError as err:
+        return None, str(err)
+
+
+def _answer_context(session: Session, team: Team, at: str | None) -> dict[str, Any]:
+    moment, error = _moment(team, at)
+    answer = on_call_now(session=session, team_id=team.id, at=moment or utcnow())
+    return {
+        "answer": answer,
+        "at_error": error,
+        "at_value": answer.at.strftime("%Y-%m-%dT%H:%M"),
+        "asked_at": moment is not None,
+        "role_names": ROLE_NAMES,
+        "coverage_gaps": answer.primary_gaps,
+    }
+
+
+@router.get("/on-call", name="on_call")
+def on_call(
+    request: Request,
+    session: ReadSessionDep,
+    user: CurrentReaderDep,
+    team: TeamQuery = None,
+    at: AtQuery = None,
+) -> Response:
+    """Who is on call now (or at ``?at=``) for each role, the escalation order and any gap ahead."""
+    if request.headers.get("HX-Request") == "true":
+        # A boosted link from another page would swap this page into that one, keeping its
+        # scripts and losing this page's refresh; a full load gives the phone a plain page.
+        target = request.url.path + (f"?{request.url.query}" if request.url.query else "")
+        return Response(status_code=204, headers={"HX-Redirect": target})
+    found = _lookup_team(session, user, team)
+    context: dict[str, Any] = {
+        "team": found,
+        "teams": [],
+        "is_lead": user.role == "lead",
+        "team_field": None if found is None or user.team_id == found.id else found.id,
+    }
+    if found is None:
+        context["teams"] = list(session.scalars(select(Team).order_by(Team.id)))
+        return render(request, "on_call/on_call.html", context)
+    context.update(_answer_context(session, found, at))
+    return render(request, "on_call/on_call.html", context, status_code=422 if context["at_error"] else 200)
+
+
+@router.get("/on-call/t/{token}", name="on_call_link")
+def on_call_link(
+    request: Request,
+    session: ReadSessionDep,
+    token: Annotated[str, Path(max_length=200)],
+    at: AtQuery = None,
+) -> Response:
+    """The lookup for a read-only team link (an answering service, a kiosk): no login, no client data."""
+    row = token_grant(session=session, token=token, kinds=("on_call_link",))
+    if row is None or row.team_id is None or not link_still_valid(row):
+        raise HTTPException(status_code=404, detail="This on-call link is unknown or has been revoked.")
+    note_use(request, row)
+    found = get_team(session=session, team_id=row.team_id)
+    context = _answer_context(session, found, at)
+    context["team"] = found
+    return render(
+        request,
+        "on_call/on_call_link.html",
+        context,
+        status_code=422 if context["at_error"] else 200,
+        headers=LINK_HEADERS,
+    )
+
+
+# ---------------------------------------------------------------------------------------------
+# The lead's page: the rota ahead, swaps and covers, read-only links
+
+
+@dataclass(frozen=True)
+class RotaEntry:
+    """A stretch of one day held by one person (None: nobody), as local clock times."""
+
+    name: str | None
+    start: str
+    end: str
+
+
+@dataclass(frozen=True)
+class RotaDay:
+    date: date
+    #: One list of entries per role, in the order of the page's roles.
+    cells: list[list[RotaEntry]]
+
+
+@dataclass(frozen=True)
+class SwapPeriod:
+    """An upcoming stretch of one holder in one role, as the swap form offers it."""
+
+    value: str
+    label: str
+    role: str
+    staff_id: str
+    start: str
+    end: str
+
+
+@dataclass(frozen=True)
+class LinkRow:
+    id: int
+    name: str
+    created_by: str
+    created_at: datetime
+    last_used_at: datetime | None
+
+
+def _roles(team: Team) -> list[str]:
+    configured = (team.policy.get("on_call") or {}).get("roles") or {}
+    return [r for r in ESCALATION_ROLES if r in configured]
+
+
+def _clock(instant: datetime, day_end: datetime, tz: ZoneInfo) -> str:
+    return "24:00" if instant >= day_end else instant.astimezone(tz).strftime("%H:%M")
+
+
+def rota_days(
+    holdings: list[Holding], roles: list[str], names: dict[str, str], now: datetime, tz: ZoneInfo
+) -> list[RotaDay]:
+    """The two weeks from ``now`` day by day: per role who holds it when, gaps as entries with no name."""
+    days = []
+    first = now.astimezone(tz).date()
+    for offset in range((COVERAGE_HORIZON.days) + 1):
+        day = first + timedelta(days=offset)
+        low = max(now, datetime.combine(day, time(), tzinfo=tz))
+        high = min(now + COVERAGE_HORIZON, datetime.combine(day + timedelta(days=1), time(), tzinfo=tz))
+        if low >= high:
+            continue
+        cells = []
+        for role in roles:
+            held = [
+                (max(h.start, low), min(h.end, high), names.get(h.staff_id, h.staff_id))
+                for h in runs(holdings, role)
+                if h.start < high and h.end > low
+            ]
+            empty = [(start, end, None) for start, end in gaps(holdings, role, low, high)]
+            cells.append(
+                [
+                    RotaEntry(name, _clock(start, high, tz), _clock(end, high, tz))
+                    for start, end, name in sorted(held + empty, key=lambda e: e[0])
+                ]
+            )
+        days.append(RotaDay(day, cells))
+    return days
+
+
+def swap_periods(
+    holdings: list[Holding], roles: list[str], names: dict[str, str], now: datetime, tz: ZoneInfo
+) -> list[SwapPeriod]:
+    """Each holder's upcoming stretches (starting after ``now``), the ones a swap may exchange."""
+    periods = []
+    for role in roles:
+        for h in runs(holdings, role):
+            if h.start < now:
+                continue
+            start, end = utc_to_local(h.start, tz), utc_to_local(h.end, tz)
+            label = (
+                f"{ROLE_NAMES.get(role, role)}: {names.get(h.staff_id, h.staff_id)}, "
+                f"{h.start.astimezone(tz):%a %-d %b %H:%M} – {h.end.astimezone(tz):%a %-d %b %H:%M}"
+            )
+            periods.append(SwapPeriod(f"{role}|{start}|{end}", label, role, h.staff_id, start, end))
+    return periods
+
+
+def _links(session: Session, team: Team) -> list[LinkRow]:
+    rows = session.execute(
+        select(ApiToken.id, ApiToken.name, User.username, ApiToken.created_at, ApiToken.last_used_at)
+        .join(User, User.id == ApiToken.user_id)
+        .where(ApiToken.team_id == team.id, ApiToken.kind == "on_call_link", ApiToken.revoked_at.is_(None))
+        .order_by(ApiToken.id)
+    ).all()
+    return [LinkRow(*row) for row in rows]
+
+
+def manage_context(
+    session: Session,
+    user: User,
+    team: Team,
+    *,
+    cover: dict[str, str] | None = None,
+    cover_errors: dict[str, str] | None = None,
+    swap: dict[str, str] | None = None,
+    swap_errors: dict[str, str] | None = None,
+    link_errors: dict[str, str] | None = None,
+    new_link: str | None = None,
+) -> dict[str, Any]:
+    """Everything ``on_call/on_call_manage.html`` shows of a team's next two weeks on call."""
+    tz = ZoneInfo(team.timezone)
+    now = utcnow().astimezone(tz).replace(second=0, microsecond=0)
+    holdings = team_rota(session=session, team=team, start=now, end=now + COVERAGE_HORIZON)
+    roles = _roles(team)
+    names = {s.id: s.name for s in team.staff}
+    default_start = now + timedelta(hours=1)
+    return {
+        "team": team,
+        "team_field": None if user.team_id == team.id else team.id,
+        "now": now,
+        "roles": roles,
+        "role_names": ROLE_NAMES,
+        "staff": [(s.id, f"{s.name} ({s.discipline.replace('_', ' ')})") for s in team.staff],
+        "names": names,
+        "days": rota_days(holdings, roles, names, now, tz),
+        "periods": swap_periods(holdings, roles, names, now, tz),
+        "overrides": list_overrides(session=session, team_id=team.id, ending_after=utc_to_local(now, tz)),
+        "coverage_gaps": coverage_gaps(session=session, team_id=team.id, now=now),
+        "links": _links(session, team),
+        "cover": cover
+        or {
+            "role": roles[0] if roles else "",
+            "staff": "",
+            "start": default_start.strftime("%Y-%m-%dT%H:00"),
+            "end": (default_start + timedelta(hours=4)).strftime("%Y-%m-%dT%H:00"),
+            "note": "",
+        },
+        "cover_errors": cover_errors or {},
+        "swap": swap or {"first": "", "second": "", "note": ""},
+        "swap_errors": swap_errors or {},
+        "link_errors": link_errors or {},
+        "new_link": new_link,
+    }
+
+
+def _manage_team(session: Session, user: User, team: str | None) -> Team | None:
+    team_id = team or user.team_id
+    if team_id is None:
+        return None
+    require_team(user, team_id)
+    return get_team(session=session, team_id=team_id)
+
+
+def _chosen_team(session: Session, user: User, team: str | None) -> Team:
+    found = _manage_team(session, user, team)
+    if found is None:
+        raise HTTPException(status_code=422, detail="Choose the team first.")
+    return found
+
+
+def manage_href(request: Request, team: Team, user: User, anchor: str = "") -> str:
+    query = f"?{urlencode({'team': team.id})}" if user.team_id != team.id else ""
+    return f"{request.app.url_path_for('on_call_manage')}{query}{anchor}"
+
+
+def _field_error(message: str, fields: tuple[str, ...], default: str) -> dict[str, str]:
+    """A service's ``field: message`` as ``{field: message}``; other messages go to ``default``."""
+    field, _, rest = message.partition(": ")
+    return {field: rest} if field in fields and rest else {default: message}
+
+
+@router.get("/on-call/manage", name="on_call_manage")
+def manage(request: Request, session: SessionDep, user: LeadDep, team: TeamQuery = None) -> Response:
+    """The lead's on-call page: the coming two weeks, live overrides, cover and swap forms, links."""
+    found = _manage_team(session, user, team)
+    if found is None:
+        context = {"team": None, "teams": list(session.scalars(select(Team).order_by(Team.id)))}
+        return render(request, "on_call/on_call_manage.html", context)
+    return render(request, "on_call/on_call_manage.html", manage_context(session, user, found))
+
+
+@router.post("/on-call/manage/cover", name="on_call_cover")
+def cover(
+    request: Request,
+    session: SessionDep,
+    user: LeadDep,
+    role: Text = "",
+    staff: Text = "",
+    start: Text = "",
+    end: Text = "",
+    note: Annotated[str, Form(max_length=500)] = "",
+    team: TeamForm = None,
+) -> Response:
+    """Record that a staff member holds a role over a stretch of local time (a cover); audited."""
+    found = _chosen_team(session, user, team)
+    values = {"role": role, "staff": staff, "start": start, "end": end, "note": note}
+    try:
+        record_override(
+            session=session,
+            team_id=found.id,
+            role=role,
+            staff_id=staff,
+            start=start,
+            end=end,
+            note=note,
+            user_id=user.id,
+        )
+    except (ValueError, NotFound) as err:
+        errors = _field_error(str(err), COVER_FIELDS, "form")
+        context = manage_context(session, user, found, cover=values, cover_errors=errors)
+        return render(request, "on_call/on_call_manage.html", context, status_code=422)
+    return RedirectResponse(manage_href(request, found, user, "#overrides"), status_code=303)
+
+
+@router.post("/on-call/manage/swap", name="on_call_swap")
+def swap(
+    request: Request,
+    session: SessionDep,
+    user: LeadDep,
+    first: Text = "",
+    second: Text = "",
+    note: Annotated[str, Form(max_length=500)] = "",
+    team: TeamForm = None,
+) -> Response:
+    """Swap the holders of two upcoming periods of one role: two overrides, both recorded or neither."""
+    found = _chosen_team(session, user, team)
+    context = manage_context(session, user, found, swap={"first": first, "second": second, "note": note})
+    offered = {p.value: p for p in context["periods"]}
+    errors: dict[str, str] = {}
+    one, other = offered.get(first), offered.get(second)
+    for field, value, period in (("first", first, one), ("second", second, other)):
+        if period is None:
+            errors[field] = (
+                "choose a period." if not value else "that period is no longer in the rota; choose again."
+            )
+    if one is not None and other is not None and not errors:
+        if one.value == other.value:
+            errors["second"] = "choose a period other than the first."
+        elif one.role != other.role:
+            errors["second"] = f"choose a period of the same role as the first ({one.role})."
+        elif one.staff_id == other.staff_id:
+            errors["second"] = (
+                f"both periods are held by {context['names'].get(one.staff_id)}: nothing to swap."
+            )
+    if not errors and one is not None and other is not None:
+        names = context["names"]
+        why = f"Swap: {names.get(one.staff_id)} ⇄ {names.get(other.staff_id)}. {note.strip()}".strip()
+        try:
+            # One savepoint around both: if the second override is refused, the first goes too.
+            with session.begin_nested():
+                for period, holder in ((one, other.staff_id), (other, one.staff_id)):
+                    record_override(
+                        session=session,
+                        team_id=found.id,
+                        role=period.role,
+                        staff_id=holder,
+                        start=period.start,
+                        end=period.end,
+                        note=why,
+                        user_id=user.id,
+                    )
+        except (ValueError, NotFound) as err:
+            errors["form"] = str(err)
+    if errors:
+        context = manage_context(
+            session, user, found, swap={"first": first, "second": second, "note": note}, swap_errors=errors
+        )
+        return render(request, "on_call/on_call_manage.html", context, status_code=422)
+    return RedirectResponse(manage_href(request, found, user, "#overrides"), status_code=303)
+
+
+@router.post("/on-call/manage/overrides/{override_id}/cancel", name="on_call_cancel")
+def cancel(request: Request, session: SessionDep, user: LeadDep, override_id: Id) -> Response:
+    """Cancel an override: the plan (or an earlier override) holds again; audited."""
+    override = session.get(OnCallOverride, override_id)
+    if override is None:
+        raise HTTPException(status_code=404, detail=f"No on-call override {override_id}.")
+    require_team(user, override.team_id)
+    cancel_override(session=session, override_id=override.id, user_id=user.id)
+    found = get_team(session=session, team_id=override.team_id)
+    return RedirectResponse(manage_href(request, found, user, "#overrides"), status_code=303)
+
+
+@router.post("/on-call/manage/links", name="on_call_link_create")
+def create_link(
+    request: Request,
+    session: SessionDep,
+    user: LeadDep,
+    name: Annotated[str, Form(max_length=100)] = "",
+    team: TeamForm = None,
+) -> Response:
+    """A new read-only on-call link for the team; its URL shows on this response only."""
+    found = _chosen_team(session, user, team)
+    if not name.strip():
+        context = manage_context(
+            session, user, found, link_errors={"name": "say who the link is for (e.g. answering service)."}
+        )
+        return render(request, "on_call/on_call_manage.html", context, status_code=422)
+    token = create_token(
+        session=session, user_id=user.id, name=name.strip(), kind="on_call_link", team_id=found.id
+    )
+    token_id = session.scalar(select(ApiToken.id).where(ApiToken.token_hash == token_hash(token)))
+    # The token itself never goes into the audit trail: anyone reading it could open the link.
+    audit(
+        session=session,
+        user_id=user.id,
+        action="create_on_call_link",
+        target=f"token:{token_id}",
+        detail={"team": found.id, "name": name.strip()},
+    )
+    # Absolute, to paste into an answering service's system; shown once, as only its hash is kept.
+    url = str(request.url_for("on_call_link", token=token))
+    return render(request, "on_call/on_call_manage.html", manage_context(session, user, found, new_link=url))
+
+
+@router.post("/on-call/manage/links/{token_id}/revoke", name="on_call_link_revoke")
+def revoke_link(request: Request, session: SessionDep, user: LeadDep, token_id: Id) -> Response:
+    """Revoke a read-only link: it opens nothing from now on; audited."""
+    row = session.get(ApiToken, token_id)
+    if row is None or row.kind != "on_call_link" or row.team_id is None:
+        raise HTTPException(status_code=404, detail=f"No on-call link {token_id}.")
+    require_team(user, row.team_id)
+    if row.revoked_at is None:
+        revoke_token(session=session, token_id=row.id)
+        audit(
+            session=session,
+            user_id=user.id,
+            action="revoke_on_call_link",
+            target=f"token:{row.id}",
+            detail={"team": row.team_id, "name": row.name},
+        )
+    found = get_team(session=session, team_id=row.team_id)
+    return RedirectResponse(manage_href(request, found, user, "#links"), status_code=303)

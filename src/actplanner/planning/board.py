@@ -1,0 +1,626 @@
+"""The week board for the team lead: generate a week with live progress, review it, publish it.
+
+The solve runs in a worker process; the page only queues it and polls its
+progress, so the server stays responsive. The board shows the week's active
+job after a reload, the current draft (or the published plan) as a staff × day
+grid with the unmet list and the ACT fidelity figures beside it, and what
+changed against the previous published version. Clients appear by their code
+only: the board shows no PHI.
+"""
+
+from __future__ import annotations
+
+import math
+from collections import defaultdict
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+from itertools import pairwise
+from typing import Annotated, Any
+from urllib.parse import urlencode
+from zoneinfo import ZoneInfo
+
+from fastapi import APIRouter, Form, HTTPException, Path, Query, Request
+from fastapi.responses import RedirectResponse, Response
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from actplanner.checker.context import Context
+from actplanner.checker.route_rules import staff_days
+from actplanner.db import Plan, SolveJob, Team, User
+from actplanner.domain.errors import JobConflict
+from actplanner.domain.formats import ROLES, dump_team
+from actplanner.on_call.service import coverage_gaps
+from actplanner.planning.jobs import active_job, enqueue_solve, get_job, request_stop
+from actplanner.planning.plans import get_plan, plan_diff, plan_file, publish_plan
+from actplanner.teams.service import get_team, team_file
+from actplanner.web.deps import LeadDep, SessionDep, require_team
+from actplanner.web.schemas import MAX_ID, MAX_TIME_LIMIT, TEAM_ID_PATTERN
+from actplanner.web.templating import is_fragment_request, render
+
+router = APIRouter(tags=["pages"])
+
+#: Seconds a solve gets unless the lead says otherwise: enough for a good plan of a usual team.
+DEFAULT_TIME_LIMIT = 30
+MIN_TIME_LIMIT = 1
+DAYS = 7
+
+TeamQuery = Annotated[
+    str | None, Query(pattern=TEAM_ID_PATTERN, max_length=100, description="Team of a lead with no team.")
+]
+Id = Annotated[int, Path(ge=1, le=MAX_ID)]
+
+#: The hard rules of FORMATS.md in words, for the unmet list.
+RULE_NAMES = {
+    "H1": "visit count",
+    "H2": "spacing between visits",
+    "H3": "staff eligibility",
+    "H4": "client requirements",
+    "H5": "paired visits",
+    "H6": "time windows",
+    "H7": "routes and travel",
+    "H8": "daily visit limit",
+    "H9": "on-call coverage",
+    "H10": "on-call limits",
+    "H11": "caseload",
+    "H12": "plan integrity",
+}
+
+
+# ---------------------------------------------------------------------------------------------
+# What the board shows
+
+
+@dataclass(frozen=True)
+class Cell:
+    """One staff member's day: visits, their minutes and the day's route travel."""
+
+    day: date
+    visits: int
+    visit_minutes: int
+    travel_minutes: int
+    working: bool
+    href: str
+
+
+@dataclass(frozen=True)
+class GridRow:
+    staff_id: str
+    name: str
+    discipline: str
+    cells: list[Cell]
+
+    @property
+    def visits(self) -> int:
+        return sum(c.visits for c in self.cells)
+
+    @property
+    def visit_minutes(self) -> int:
+        return sum(c.visit_minutes for c in self.cells)
+
+    @property
+    def travel_minutes(self) -> int:
+        return sum(c.travel_minutes for c in self.cells)
+
+
+@dataclass(frozen=True)
+class Figure:
+    """A fidelity or plan figure with its target; ``met`` is None where no target applies."""
+
+    key: str
+    label: str
+    value: str
+    target: str
+    met: bool | None
+
+
+@dataclass(frozen=True)
+class UnmetRow:
+    client: str
+    rule: str
+    rule_name: str
+    detail: str
+    date: str | None
+
+
+@dataclass(frozen=True)
+class Change:
+    """A visit added, moved or cancelled between two plans, by client code."""
+
+    kind: str
+    client: str
+    before: str | None
+    after: str | None
+
+
+@dataclass(frozen=True)
+class Version:
+    plan: Plan
+    current: bool
+
+
+def next_monday(today: date) -> date:
+    """The Monday after ``today`` (a week ahead when today is a Monday): the week a lead plans next."""
+    return today + timedelta(days=DAYS - today.weekday())
+
+
+def parse_week(text: str | None) -> tuple[date | None, str | None]:
+    """The Monday named by ``text`` (YYYY-MM-DD), or an error saying what is wrong with it."""
+    if not text:
+        return None, "Choose the Monday of the week to plan."
+    try:
+        day = date.fromisoformat(text.strip())
+    except ValueError:
+        return None, f"{text!r} is not a date (YYYY-MM-DD)."
+    if day.weekday() != 0:
+        return None, f"{day} is a {day:%A}; a week starts on a Monday."
+    return day, None
+
+
+def parse_time_limit(text: str | None) -> tuple[float | None, str | None]:
+    """The solve's time limit in seconds, or an error saying what is wrong with it."""
+    try:
+        seconds = float((text or "").strip())
+    except ValueError:
+        seconds = math.nan
+    if not math.isfinite(seconds) or not MIN_TIME_LIMIT <= seconds <= MAX_TIME_LIMIT:
+        return None, f"The time limit is a number of seconds from {MIN_TIME_LIMIT} to {MAX_TIME_LIMIT}."
+    return seconds, None
+
+
+def board_grid(team_doc: dict[str, Any], plan_doc: dict[str, Any], plan_id: int) -> list[GridRow]:
+    """Per staff member and date: visits, visit minutes and route travel, as the checker measures them.
+
+    Travel follows each day's route from the staff member's start through the
+    visits in start order and back, with the team's travel model, so the
+    week's total is the plan's ``travel_minutes_total``.
+    """
+    ctx = Context(team_doc, plan_doc)
+    counts: dict[tuple[str, date], list[int]] = defaultdict(lambda: [0, 0, 0])
+    for (sid, day), stops in staff_days(ctx).items():
+        places = [ctx.start_place(sid), *(ctx.home(s.client) for s in stops), ctx.start_place(sid)]
+        cell = counts[(sid, day)]
+        cell[0] = len(stops)
+        cell[1] = sum(s.end - s.start for s in stops)
+        cell[2] = sum(ctx.travel.minutes(a, b) or 0 for a, b in pairwise(places))
+    rows = []
+    for member in team_doc["staff"]:
+        sid = member["id"]
+        cells = []
+        for day in ctx.dates:
+            visits, minutes, travel = counts.get((sid, day), (0, 0, 0))
+            href = f"/board/plans/{plan_id}/staff/{sid}/days/{day.isoformat()}"
+            cells.append(Cell(day, visits, minutes, travel, ctx.shift(sid, day) is not None, href))
+        rows.append(GridRow(sid, member["name"], member["discipline"].replace("_", " "), cells))
+    return rows
+
+
+def _number(value: Any, digits: int = 1) -> str:
+    return "—" if value is None else f"{value:.{digits}f}"
+
+
+def _percent(value: Any) -> str:
+    return "—" if value is None else f"{value * 100:.0f}%"
+
+
+def fidelity_figures(metrics: dict[str, Any]) -> list[Figure]:
+    """The plan's ACT fidelity figures beside the DACTS top ratings (DOMAIN.md)."""
+
+    def at_least(key: str, target: float) -> bool | None:
+        value = metrics.get(key)
+        return None if value is None else value >= target
+
+    caseload = metrics.get("caseload_ratio")
+    return [
+        Figure(
+            "contacts_per_client_week",
+            "Contacts per client this week",
+            _number(metrics.get("contacts_per_client_week")),
+            "≥ 4 (DACTS S5)",
+            at_least("contacts_per_client_week", 4),
+        ),
+        Figure(
+            "minutes_per_client_week",
+            "Face-to-face minutes per client",
+            _number(metrics.get("minutes_per_client_week"), 0),
+            "≥ 120 (DACTS S4)",
+            at_least("minutes_per_client_week", 120),
+        ),
+        Figure(
+            "share_clients_seen_by_2plus_staff",
+            "Clients seen by 2+ staff",
+            _percent(metrics.get("share_clients_seen_by_2plus_staff")),
+            "≥ 90% in 2 weeks (DACTS H2)",
+            at_least("share_clients_seen_by_2plus_staff", 0.9),
+        ),
+        Figure(
+            "team_approach_share",
+            "Clients with 2+ visits seeing 2+ staff",
+            _percent(metrics.get("team_approach_share")),
+            "≥ 90% (team approach)",
+            at_least("team_approach_share", 0.9),
+        ),
+        Figure(
+            "itt_share",
+            "Visits by the client's ITT",
+            _percent(metrics.get("itt_share")),
+            "as high as possible",
+            None,
+        ),
+        Figure(
+            "caseload_ratio",
+            "Clients per FTE",
+            _number(caseload),
+            "≤ 10 (DACTS H1)",
+            None if caseload is None else caseload <= 10,
+        ),
+        Figure(
+            "on_call_coverage",
+            "On-call coverage of the week",
+            _percent(metrics.get("on_call_coverage")),
+            "100%, 24/7 (DACTS O4)",
+            # Rounding in the figure must not turn full coverage into a miss.
+            at_least("on_call_coverage", 0.9995),
+        ),
+    ]
+
+
+def plan_figures(plan: Plan) -> list[Figure]:
+    """Figures of the plan itself: visits planned, travel, and how the solve ended."""
+    metrics = plan.metrics or {}
+    planned, required = metrics.get("visits"), metrics.get("visits_required")
+    figures = [
+        Figure(
+            "visits",
+            "Visits planned",
+            "—" if planned is None else f"{planned}" + ("" if required is None else f" of {required}"),
+            "all",
+            None if planned is None or required is None else planned >= required,
+        ),
+        Figure(
+            "travel_minutes_total",
+            "Travel minutes",
+            _number(metrics.get("travel_minutes_total"), 0),
+            f"{_number(metrics.get('travel_minutes_per_visit'))} per visit",
+            None,
+        ),
+    ]
+    if plan.solver_status is not None:
+        figures.append(
+            Figure(
+                "solver",
+                "Solve",
+                f"{plan.solver_status}, {plan.seconds or 0:.1f} s",
+                "objective " + _number(plan.objective, 0),
+                None,
+            )
+        )
+    return figures
+
+
+def unmet_rows(plan: Plan, codes: dict[str, str]) -> list[UnmetRow]:
+    """The plan's unmet hard rules, by client code and with the rule in words."""
+    rows = []
+    for entry in plan.unmet or []:
+        rule = str(entry.get("rule", ""))
+        client = entry.get("client")
+        rows.append(
+            UnmetRow(
+                client=codes.get(client, client) if client else "—",
+                rule=rule,
+                rule_name=RULE_NAMES.get(rule, "rule"),
+                detail=str(entry.get("detail", "")),
+                date=entry.get("date"),
+            )
+        )
+    return rows
+
+
+def on_call_rota(plan: Plan, days: list[date], roles: list[str], names: dict[str, str]) -> list[list[str]]:
+    """Per role (rows) and date (columns): who holds the period that starts that date."""
+    held: dict[tuple[str, str], list[str]] = defaultdict(list)
+    for period in plan.on_call:
+        held[(period.role, period.start[:10])].append(names.get(period.staff_id, period.staff_id))
+    return [[", ".join(held.get((role, d.isoformat()), [])) or "—" for d in days] for role in roles]
+
+
+def changes(diff: dict[str, list[Any]], codes: dict[str, str], names: dict[str, str]) -> list[Change]:
+    """A plan diff as rows by client code: added, moved (before → after) and cancelled visits."""
+
+    def when(entry: dict[str, Any]) -> str:
+        who = ", ".join(names.get(s, s) for s in entry["staff"])
+        day = date.fromisoformat(entry["date"])
+        return f"{day:%a %d %b} {entry['start']}–{entry['end']}, {who}"
+
+    def code(entry: dict[str, Any]) -> str:
+        return codes.get(entry["client"], entry["client"])
+
+    rows = [Change("added", code(v), None, when(v)) for v in diff["added"]]
+    rows += [Change("moved", code(m["after"]), when(m["before"]), when(m["after"])) for m in diff["moved"]]
+    rows += [Change("cancelled", code(v), when(v), None) for v in diff["cancelled"]]
+    return rows
+
+
+# ---------------------------------------------------------------------------------------------
+# Reading the week
+
+
+def _team(session: Session, user: User, team: str | None) -> Team | None:
+    """The team the lead plans: their own, or for a lead with no team the one asked for."""
+    team_id = team or user.team_id
+    if team_id is None:
+        return None
+    require_team(user, team_id)
+    return get_team(session=session, team_id=team_id)
+
+
+def board_href(team: Team, user: User, week: date, **extra: Any) -> str:
+    """The board of a week, keeping a lead with no team of their own on this team."""
+    query: dict[str, Any] = {"week": week.isoformat()}
+    if user.team_id != team.id:
+        query["team"] = team.id
+    query.update({k: v for k, v in extra.items() if v is not None})
+    return "/board?" + urlencode(query)
+
+
+def week_plans(session: Session, team_id: str, week: date) -> list[Plan]:
+    """Every plan of a team's week, newest first."""
+    return list(
+        session.scalars(
+            select(Plan).where(Plan.team_id == team_id, Plan.week_start == week).order_by(Plan.id.desc())
+        )
+    )
+
+
+def latest_job(session: Session, team_id: str, week: date) -> SolveJob | None:
+    """The week's active job, else its most recent one."""
+    active = active_job(session=session, team_id=team_id, week_start=week)
+    if active is not None:
+        return active
+    return session.scalars(
+        select(SolveJob)
+        .where(SolveJob.team_id == team_id, SolveJob.week_start == week)
+        .order_by(SolveJob.id.desc())
+        .limit(1)
+    ).one_or_none()
+
+
+def _shown_plan(plans: list[Plan], wanted: int | None) -> Plan | None:
+    """The plan asked for, else the newest draft made after the published plan, else the published plan."""
+    if wanted is not None:
+        for plan in plans:
+            if plan.id == wanted:
+                return plan
+        raise HTTPException(status_code=404, detail=f"Plan {wanted} is not a plan of this team's week.")
+    published = next((p for p in plans if p.status == "published"), None)
+    draft = next((p for p in plans if p.status == "draft"), None)
+    if draft is not None and (published is None or draft.id > published.id):
+        return draft
+    return published
+
+
+def _compared_plan(plans: list[Plan], plan: Plan) -> Plan | None:
+    """What a plan is shown against: a draft against the published plan, a version against the one before."""
+    if plan.status == "draft":
+        return next((p for p in plans if p.status == "published"), None)
+    if plan.version is None:
+        return None
+    return next((p for p in plans if p.version == plan.version - 1), None)
+
+
+def progress_context(job: SolveJob, team: Team, user: User) -> dict[str, Any]:
+    """What ``planning/_progress.html`` shows of a job."""
+    progress = job.progress or {}
+    elapsed = progress.get("elapsed")
+    return {
+        "job": job,
+        "active": job.active is True,
+        "phase": progress.get("phase"),
+        "elapsed": elapsed,
+        "bar_value": None if elapsed is None else min(float(elapsed), job.time_limit),
+        "best_objective": progress.get("best_objective"),
+        "unmet_count": progress.get("unmet"),
+        "note": progress.get("message"),
+        "board_url": board_href(team, user, job.week_start),
+        "result_url": None
+        if job.plan_id is None
+        else board_href(team, user, job.week_start, plan=job.plan_id),
+        "shown_plan_id": None,
+    }
+
+
+def board_context(
+    session: Session,
+    user: User,
+    team: Team | None,
+    week: date | None,
+    *,
+    week_text: str,
+    plan_id: int | None = None,
+    errors: dict[str, str] | None = None,
+    time_limit: str = str(DEFAULT_TIME_LIMIT),
+    message: str | None = None,
+) -> dict[str, Any]:
+    """Everything ``planning/board.html`` shows of a team's week."""
+    context: dict[str, Any] = {
+        "team": team,
+        "teams": [],
+        "week": week,
+        "week_text": week_text,
+        "errors": errors or {},
+        "time_limit": time_limit,
+        "message": message,
+        "team_field": None if team is None or user.team_id == team.id else team.id,
+        "job": None,
+        "plan": None,
+        "coverage_gaps": [],
+    }
+    if team is None:
+        context["teams"] = list(session.scalars(select(Team).order_by(Team.id)))
+        return context
+    context["coverage_gaps"] = coverage_gaps(session=session, team_id=team.id)
+    if week is None:
+        return context
+    days = [week + timedelta(days=i) for i in range(DAYS)]
+    context["days"] = days
+    context["previous_week"] = board_href(team, user, week - timedelta(days=DAYS))
+    context["next_week"] = board_href(team, user, week + timedelta(days=DAYS))
+    job = latest_job(session, team.id, week)
+    if job is not None:
+        context["job"] = job
+        context.update(progress_context(job, team, user))
+    plans = week_plans(session, team.id, week)
+    context["versions"] = [
+        Version(p, p.status == "published")
+        for p in sorted(plans, key=lambda p: -(p.version or 0))
+        if p.version
+    ]
+    context["drafts"] = [p for p in plans if p.status == "draft"]
+    context["plan_url"] = lambda p: board_href(team, user, week, plan=p.id)
+    plan = _shown_plan(plans, plan_id)
+    if plan is None:
+        return context
+    team_doc = dump_team(team_file(session=session, team_id=team.id))
+    codes = {c["id"]: c["code"] for c in team_doc["clients"]}
+    names = {s["id"]: s["name"] for s in team_doc["staff"]}
+    plan_doc = plan_file(session=session, plan_id=plan.id)
+    roles = [r for r in ROLES if team_doc["policy"]["on_call"]["roles"].get(r) is not None]
+    compared = _compared_plan(plans, plan)
+    diff = (
+        None if compared is None else plan_diff(session=session, old_plan_id=compared.id, new_plan_id=plan.id)
+    )
+    context.update(
+        plan=plan,
+        shown_plan_id=plan.id,
+        grid=board_grid(team_doc, plan_doc, plan.id),
+        unmet=unmet_rows(plan, codes),
+        fidelity=fidelity_figures(plan.metrics or {}),
+        plan_figures=plan_figures(plan),
+        rota=list(zip(roles, on_call_rota(plan, days, roles, names), strict=True)),
+        compared=compared,
+        changes=None if diff is None else changes(diff, codes, names),
+    )
+    return context
+
+
+def _week_of(team: Team | None, week: str | None) -> tuple[date | None, str, dict[str, str]]:
+    """The week asked for (default: the team's next one), as text for the picker, and any error about it."""
+    if week is None:
+        # "Next week" is the team's: a lead working late in another time zone plans the same week.
+        today = date.today() if team is None else datetime.now(ZoneInfo(team.timezone)).date()
+        monday = next_monday(today)
+        return monday, monday.isoformat(), {}
+    day, error = parse_week(week)
+    return day, week, ({"week": error} if error else {})
+
+
+# ---------------------------------------------------------------------------------------------
+# Routes
+
+
+@router.get("/board", name="board")
+def board(
+    request: Request,
+    session: SessionDep,
+    user: LeadDep,
+    week: Annotated[str | None, Query(max_length=40)] = None,
+    team: TeamQuery = None,
+    plan: Annotated[int | None, Query(ge=1, le=MAX_ID)] = None,
+) -> Response:
+    """A team's week: solve progress, the plan as a staff × day grid, unmet rules, fidelity and versions."""
+    found = _team(session, user, team)
+    day, week_text, errors = _week_of(found, week)
+    context = board_context(session, user, found, day, week_text=week_text, plan_id=plan, errors=errors)
+    return render(request, "planning/board.html", context, status_code=422 if errors else 200)
+
+
+@router.post("/board/generate", name="board_generate")
+def generate(
+    request: Request,
+    session: SessionDep,
+    user: LeadDep,
+    week: Annotated[str, Form(max_length=40)] = "",
+    time_limit: Annotated[str, Form(max_length=40)] = "",
+    fresh: Annotated[str | None, Form(max_length=10)] = None,
+    team: Annotated[str | None, Form(pattern=TEAM_ID_PATTERN, max_length=100)] = None,
+) -> Response:
+    """Queue a solve of the week for a worker and go back to the board, which shows its progress.
+
+    The solve starts from the plan the board shows (keeping its pinned visits)
+    unless the lead asks for a fresh start.
+    """
+    found = _team(session, user, team)
+    if found is None:
+        raise HTTPException(status_code=422, detail="Choose the team to plan.")
+    day, week_error = parse_week(week)
+    seconds, limit_error = parse_time_limit(time_limit)
+    errors = {k: v for k, v in (("week", week_error), ("time_limit", limit_error)) if v}
+    if day is None or seconds is None:
+        context = board_context(
+            session, user, found, day, week_text=week, errors=errors, time_limit=time_limit
+        )
+        return render(request, "planning/board.html", context, status_code=422)
+    baseline = None if fresh else _shown_plan(week_plans(session, found.id, day), None)
+    try:
+        enqueue_solve(
+            session=session,
+            team_id=found.id,
+            week_start=day,
+            time_limit=seconds,
+            baseline_plan_id=None if baseline is None else baseline.id,
+            user_id=user.id,
+        )
+    except JobConflict as err:
+        message = f"{err} Wait for it to finish or stop it first."
+        context = board_context(
+            session, user, found, day, week_text=week, time_limit=time_limit, message=message
+        )
+        return render(request, "planning/board.html", context, status_code=409)
+    return RedirectResponse(board_href(found, user, day), status_code=303)
+
+
+def _job(session: Session, user: User, job_id: int) -> tuple[SolveJob, Team]:
+    job = get_job(session=session, job_id=job_id)
+    require_team(user, job.team_id)
+    return job, get_team(session=session, team_id=job.team_id)
+
+
+@router.get("/board/jobs/{job_id}/progress", name="board_progress")
+def progress(request: Request, session: SessionDep, user: LeadDep, job_id: Id) -> Response:
+    """A solve's progress: the fragment polls itself while the job runs (htmx), else the board."""
+    job, team = _job(session, user, job_id)
+    if not is_fragment_request(request):
+        return RedirectResponse(board_href(team, user, job.week_start), status_code=303)
+    return render(request, "planning/_progress.html", progress_context(job, team, user))
+
+
+@router.post("/board/jobs/{job_id}/stop", name="board_stop")
+def stop(request: Request, session: SessionDep, user: LeadDep, job_id: Id) -> Response:
+    """Stop a solve, keeping its best plan so far."""
+    job, team = _job(session, user, job_id)
+    if job.active:
+        job = request_stop(session=session, job_id=job.id)
+    if not is_fragment_request(request):
+        return RedirectResponse(board_href(team, user, job.week_start), status_code=303)
+    return render(request, "planning/_progress.html", progress_context(job, team, user))
+
+
+@router.post("/board/plans/{plan_id}/publish", name="board_publish")
+def publish(request: Request, session: SessionDep, user: LeadDep, plan_id: Id) -> Response:
+    """Publish a draft as the week's next version; the board then shows what changed against the last one."""
+    plan = get_plan(session=session, plan_id=plan_id)
+    require_team(user, plan.team_id)
+    team = get_team(session=session, team_id=plan.team_id)
+    try:
+        publish_plan(session=session, plan_id=plan.id, user_id=user.id)
+    except ValueError as err:
+        context = board_context(
+            session,
+            user,
+            team,
+            plan.week_start,
+            week_text=plan.week_start.isoformat(),
+            plan_id=plan.id,
+            message=str(err),
+        )
+        return render(request, "planning/board.html", context, status_code=409)
+    return RedirectResponse(board_href(team, user, plan.week_start, plan=plan.id), status_code=303)

@@ -1,0 +1,743 @@
+"""The team lead's adjustments of a week's plan: a staff member's day, pins, moves, re-solves and sick calls.
+
+Every adjustment saves a new draft (``source="edit"``, its baseline the plan it
+was made on) or queues a re-plan; the plan it started from is never changed.
+Pages show client codes only: a day's route is read on phones in cars.
+"""
+
+from __future__ import annotations
+
+import copy
+import datetime as dt
+import re
+from collections import Counter
+from dataclasses import dataclass, field
+from functools import partial
+from typing import Annotated, Any
+from zoneinfo import ZoneInfo
+
+from fastapi import APIRouter, Form, HTTPException, Path, Query, Request
+from fastapi.responses import RedirectResponse, Response
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from actplanner.audit import service as audit_log
+from actplanner.checker import Violation, check
+from actplanner.checker.report import RULE_TITLES
+from actplanner.db import Plan, SolveJob, Team, User
+from actplanner.domain import errors
+from actplanner.domain.adapter import travel_matrix
+from actplanner.domain.formats import WEEKDAYS, FormatError, TeamFile, dump_team, minutes
+from actplanner.planning import jobs, plans
+from actplanner.planning.route_map import MapPoint, route_map_svg
+from actplanner.teams import service as teams
+from actplanner.web.deps import LeadDep, SessionDep, require_team
+from actplanner.web.schemas import MAX_ID
+from actplanner.web.templating import is_fragment_request, render, url_path
+
+router = APIRouter(tags=["pages"])
+
+#: Seconds a re-solve or a sick-call re-plan may search: an answer within the morning meeting.
+REPLAN_SECONDS = 30.0
+#: Longest search a page may ask for.
+MAX_REPLAN_SECONDS = 600.0
+#: A sick call longer than this is not a sick call; the team file is the place for it.
+MAX_SICK_DAYS = 366
+#: How a violation the lead accepted by hand is named in the plan's ``unmet`` list.
+FLAG_PREFIX = "Moved by hand against the checker: "
+
+RowId = Annotated[int, Path(ge=1, le=MAX_ID)]
+ItemId = Annotated[str, Path(pattern=r"^[A-Za-z0-9_-]+$", max_length=100)]
+CLOCK = re.compile(r"^(?:[01]\d|2[0-3]):[0-5]\d$")
+
+
+@dataclass(frozen=True)
+class RouteStop:
+    """One visit of a day's route, as the day view lists it."""
+
+    number: int
+    visit_id: str
+    client_code: str
+    purpose: str | None
+    start: str
+    end: str
+    co_workers: tuple[str, ...]
+    travel_before: int
+    pinned: bool
+
+
+@dataclass(frozen=True)
+class DayRoute:
+    """A staff member's visits on one date in start order, with the travel between them."""
+
+    stops: list[RouteStop]
+    travel_back: int
+    map_svg: str
+
+    @property
+    def total_travel(self) -> int:
+        """Minutes of travel from leaving the start to getting back to it."""
+        return sum(stop.travel_before for stop in self.stops) + self.travel_back
+
+
+@dataclass
+class Outcome:
+    """What an adjustment did: ``saved``, ``flagged`` (saved against the checker), ``refused``, ``error``."""
+
+    kind: str
+    message: str
+    violations: list[Violation] = field(default_factory=list)
+    link: str | None = None
+    link_text: str = ""
+
+
+class BadForm(ValueError):
+    """A form whose values cannot be acted on (an unknown staff member, a date outside the week, …)."""
+
+
+# ---------------------------------------------------------------------------
+# The day view
+
+
+@router.get("/board/plans/{plan_id}/staff/{staff_id}/days/{date}", name="day_view")
+def day_view(
+    request: Request, session: SessionDep, user: LeadDep, plan_id: RowId, staff_id: ItemId, date: dt.date
+) -> Response:
+    """A staff member's route on one date: visits in order, travel legs, shift and a drawn map."""
+    plan = _plan(session, user, plan_id)
+    team = teams.team_file(session=session, team_id=plan.team_id)
+    return render(request, "planning/day.html", _day_context(request, session, plan, team, staff_id, date))
+
+
+@router.post("/board/plans/{plan_id}/staff/{staff_id}/days/{date}/visits/{visit_id}/pin", name="pin_visit")
+def pin_visit(
+    request: Request,
+    session: SessionDep,
+    user: LeadDep,
+    plan_id: RowId,
+    staff_id: ItemId,
+    date: dt.date,
+    visit_id: ItemId,
+) -> Response:
+    """Pin a visit (a re-plan keeps it exactly) or unpin it, in a new draft."""
+    plan = _editable(_plan(session, user, plan_id))
+    doc = plans.plan_file(session=session, plan_id=plan.id)
+    entry = _entry(doc, visit_id, staff_id)
+    if entry.get("pinned", False):
+        entry.pop("pinned")
+    else:
+        entry["pinned"] = True
+    saved = _save_edit(session, user, plan, doc, "pin" if entry.get("pinned") else "unpin", visit_id)
+    team = teams.team_file(session=session, team_id=plan.team_id)
+    what = "Pinned" if entry.get("pinned") else "Unpinned"
+    code = _code(team, entry["client"])
+    outcome = Outcome("saved", f"{what} visit {code}; saved as draft plan {saved.id}.")
+    return _after_edit(request, session, saved, team, staff_id, date, outcome)
+
+
+@router.post("/board/plans/{plan_id}/staff/{staff_id}/days/{date}/visits/{visit_id}/move", name="move_visit")
+def move_visit(
+    request: Request,
+    session: SessionDep,
+    user: LeadDep,
+    plan_id: RowId,
+    staff_id: ItemId,
+    date: dt.date,
+    visit_id: ItemId,
+    to_staff: Annotated[str, Form(max_length=100)] = "",
+    to_date: Annotated[str, Form(max_length=10)] = "",
+    to_start: Annotated[str, Form(max_length=8)] = "",
+    flag: Annotated[str, Form(max_length=10)] = "",
+) -> Response:
+    """Move a visit to another staff member, date or time; refused when the checker objects, unless flagged.
+
+    A move that breaks a hard rule the plan did not already break is refused and
+    nothing is saved; with ``flag`` it is saved and each broken rule goes into
+    the plan's ``unmet`` list, where the board and the plan file keep showing it.
+    """
+    plan = _editable(_plan(session, user, plan_id))
+    team = teams.team_file(session=session, team_id=plan.team_id)
+    doc = plans.plan_file(session=session, plan_id=plan.id)
+    entry = _entry(doc, visit_id, staff_id)
+    code = _code(team, entry["client"])
+    try:
+        candidate = _moved(doc, team, plan.week_start, visit_id, staff_id, to_staff, to_date, to_start)
+    except BadForm as err:
+        outcome = Outcome("error", f"Visit {code} was not moved: {err}")
+        return _render_day(request, session, plan, team, staff_id, date, outcome, status_code=422)
+    team_doc = dump_team(team)
+    week = plan.week_start.isoformat()
+    broken = _new_violations(
+        check(team_doc, doc, week_start=week), check(team_doc, candidate, week_start=week)
+    )
+    target = _entry(candidate, visit_id)
+    where = _where(team, target)
+    if broken and not flag:
+        outcome = Outcome(
+            "refused",
+            f"Moving visit {code} to {where} was refused: it would break "
+            f"{_count(len(broken), 'hard rule')}. Nothing was saved.",
+            broken,
+        )
+        return _render_day(request, session, plan, team, staff_id, date, outcome, status_code=409)
+    candidate.setdefault("unmet", []).extend(
+        {**({"client": v.client} if v.client else {}), "rule": v.rule, "detail": FLAG_PREFIX + v.message}
+        for v in broken
+    )
+    saved = _save_edit(session, user, plan, candidate, "move-flagged" if broken else "move", visit_id)
+    message = f"Moved visit {code} to {where}; saved as draft plan {saved.id}."
+    if broken:
+        message += " It breaks these rules, now listed in the plan's unmet list:"
+    outcome = Outcome("flagged" if broken else "saved", message, broken)
+    new_staff, new_day = target["staff"][0], dt.date.fromisoformat(target["date"])
+    if staff_id not in target["staff"] or new_day != date:
+        outcome.link = _day_url(request, saved.id, new_staff, new_day)
+        outcome.link_text = f"Open the route of {_staff_name(team, new_staff)} on {new_day:%a %-d %b}"
+    return _after_edit(request, session, saved, team, staff_id, date, outcome)
+
+
+@router.post("/board/plans/{plan_id}/resolve", name="resolve_plan")
+def resolve_plan(
+    request: Request,
+    session: SessionDep,
+    user: LeadDep,
+    plan_id: RowId,
+    time_limit: Annotated[float, Form(gt=0, le=MAX_REPLAN_SECONDS)] = REPLAN_SECONDS,
+) -> Response:
+    """Queue a re-solve of the plan's week that keeps its pinned visits and changes little else."""
+    plan = _editable(_plan(session, user, plan_id))
+    try:
+        jobs.enqueue_solve(
+            session=session,
+            team_id=plan.team_id,
+            week_start=plan.week_start,
+            time_limit=time_limit,
+            baseline_plan_id=plan.id,
+            user_id=user.id,
+        )
+    except errors.JobConflict as err:
+        raise HTTPException(status_code=409, detail=str(err)) from None
+    return RedirectResponse(_board_url(request, plan.week_start), status_code=303)
+
+
+# ---------------------------------------------------------------------------
+# Sick calls and the changes a re-plan makes
+
+
+@router.get("/board/sick-call", name="sick_call")
+def sick_call_form(
+    request: Request,
+    session: SessionDep,
+    user: LeadDep,
+    week: Annotated[str | None, Query(max_length=10)] = None,
+    team: Annotated[str | None, Query(max_length=100)] = None,
+) -> Response:
+    """The form of a sick call: who is off, from which date to which."""
+    team_id = _team_id(session, user, team)
+    team_file = teams.team_file(session=session, team_id=team_id)
+    monday = _week(week, team_file)
+    first = min(max(_today(team_file), monday), monday + dt.timedelta(days=6))
+    form = {"staff": "", "first": first.isoformat(), "last": first.isoformat()}
+    return _render_sick_call(request, session, team_file, monday, form)
+
+
+@router.post("/board/sick-call", name="record_sick_call")
+def record_sick_call(
+    request: Request,
+    session: SessionDep,
+    user: LeadDep,
+    week: Annotated[str | None, Query(max_length=10)] = None,
+    team: Annotated[str | None, Query(max_length=100)] = None,
+    staff: Annotated[str, Form(max_length=100)] = "",
+    first: Annotated[str, Form(max_length=10)] = "",
+    last: Annotated[str, Form(max_length=10)] = "",
+    time_limit: Annotated[float, Form(gt=0, le=MAX_REPLAN_SECONDS)] = REPLAN_SECONDS,
+) -> Response:
+    """Put a staff member on leave and queue a re-plan of the published week from their first day off.
+
+    The leave and the queued job are one change: when either fails, neither is kept.
+    """
+    team_id = _team_id(session, user, team)
+    team_file = teams.team_file(session=session, team_id=team_id)
+    monday = _week(week, team_file)
+    form = {"staff": staff, "first": first, "last": last}
+    try:
+        first_day, last_day = _sick_days(team_file, monday, staff, first, last)
+        published = plans.published_plan(session=session, team_id=team_id, week_start=monday)
+        if published is None:
+            raise BadForm(
+                f"The week of {monday:%-d %B %Y} has no published plan to re-plan from. "
+                "Publish a plan first, or solve the week afresh on the board."
+            )
+        with session.begin_nested():
+            doc = teams.export_team(session=session, team_id=team_id, user_id=user.id)
+            member = next(m for m in doc["staff"] if m["id"] == staff)
+            member.setdefault("leave", []).append(
+                {"start": f"{first_day}T00:00", "end": f"{last_day + dt.timedelta(days=1)}T00:00"}
+            )
+            teams.import_team(session=session, data=doc, user_id=user.id)
+            job = jobs.enqueue_solve(
+                session=session,
+                team_id=team_id,
+                week_start=monday,
+                time_limit=time_limit,
+                baseline_plan_id=published.id,
+                from_date=max(first_day, monday),
+                user_id=user.id,
+            )
+            audit_log.audit(
+                session=session,
+                user_id=user.id,
+                action="sick-call",
+                target=f"staff:{team_id}/{staff}",
+                detail={"first": first_day.isoformat(), "last": last_day.isoformat(), "job": job.id},
+            )
+    except FormatError as err:
+        return _render_sick_call(request, session, team_file, monday, form, "; ".join(err.messages), 422)
+    except errors.JobConflict as err:
+        return _render_sick_call(request, session, team_file, monday, form, str(err), 409)
+    except BadForm as err:
+        return _render_sick_call(request, session, team_file, monday, form, str(err), 422)
+    return RedirectResponse(request.app.url_path_for("replan_progress", job_id=job.id), status_code=303)
+
+
+@router.get("/board/sick-call/jobs/{job_id}", name="replan_progress")
+def replan_progress(request: Request, session: SessionDep, user: LeadDep, job_id: RowId) -> Response:
+    """A re-plan's progress while it runs, then what it changed; htmx polls the fragment until then."""
+    job = jobs.get_job(session=session, job_id=job_id)
+    require_team(user, job.team_id)
+    team_file = teams.team_file(session=session, team_id=job.team_id)
+    context = _replan_context(request, session, team_file, job)
+    if is_fragment_request(request):
+        return render(request, "planning/_replan_diff.html", context)
+    return render(request, "planning/sick_call.html", {**context, "mode": "progress", "week": job.week_start})
+
+
+@router.get("/board/plans/{plan_id}/changes", name="plan_changes")
+def plan_changes(request: Request, session: SessionDep, user: LeadDep, plan_id: RowId) -> Response:
+    """What a plan changes against the published plan of its week, with a button to publish it."""
+    plan = _plan(session, user, plan_id)
+    team_file = teams.team_file(session=session, team_id=plan.team_id)
+    context = {**_changes_context(request, session, team_file, plan), "job": None}
+    if is_fragment_request(request):
+        return render(request, "planning/_replan_diff.html", context)
+    return render(request, "planning/sick_call.html", {**context, "mode": "changes", "week": plan.week_start})
+
+
+# ---------------------------------------------------------------------------
+# Helpers: plans and edits
+
+
+def _plan(session: Session, user: User, plan_id: int) -> Plan:
+    plan = plans.get_plan(session=session, plan_id=plan_id)
+    require_team(user, plan.team_id)
+    return plan
+
+
+def _editable(plan: Plan) -> Plan:
+    if plan.status == "superseded":
+        raise HTTPException(
+            status_code=409,
+            detail=f"Plan {plan.id} has been superseded by a newer published version; adjust that one.",
+        )
+    return plan
+
+
+def _entry(doc: dict[str, Any], visit_id: str, staff_id: str | None = None) -> dict[str, Any]:
+    for entry in doc["visits"]:
+        if entry["id"] == visit_id:
+            if staff_id is not None and staff_id not in entry["staff"]:
+                raise HTTPException(status_code=404, detail=f"Visit {visit_id} is not on {staff_id}'s route.")
+            return entry
+    raise HTTPException(status_code=404, detail=f"Plan has no visit {visit_id}.")
+
+
+def _save_edit(
+    session: Session, user: User, plan: Plan, doc: dict[str, Any], action: str, visit_id: str
+) -> Plan:
+    try:
+        saved = plans.save_plan(
+            session=session, team_id=plan.team_id, plan_file=doc, source="edit", baseline_plan_id=plan.id
+        )
+    except FormatError as err:
+        raise HTTPException(status_code=422, detail="; ".join(err.messages)) from None
+    audit_log.audit(
+        session=session,
+        user_id=user.id,
+        action=action,
+        target=f"plan:{saved.id}",
+        detail={"visit": visit_id, "baseline": plan.id},
+    )
+    return saved
+
+
+def _moved(
+    doc: dict[str, Any],
+    team: TeamFile,
+    week_start: dt.date,
+    visit_id: str,
+    from_staff: str,
+    to_staff: str,
+    to_date: str,
+    to_start: str,
+) -> dict[str, Any]:
+    """A copy of the plan file with one visit moved; BadForm says what of the form makes no sense."""
+    candidate = copy.deepcopy(doc)
+    entry = _entry(candidate, visit_id, from_staff)
+    before = (list(entry["staff"]), entry["date"], entry["start"])
+    to_staff, to_date, to_start = to_staff.strip(), to_date.strip(), to_start.strip()[:5]
+    if to_staff and to_staff != from_staff:
+        if to_staff not in {m.id for m in team.staff}:
+            raise BadForm(f"the team has no staff member {to_staff!r}.")
+        if to_staff in entry["staff"]:
+            raise BadForm(f"{_staff_name(team, to_staff)} is already on this visit.")
+        entry["staff"] = [to_staff if s == from_staff else s for s in entry["staff"]]
+    if to_date:
+        try:
+            day = dt.date.fromisoformat(to_date)
+        except ValueError:
+            raise BadForm(f"{to_date!r} is not a date (YYYY-MM-DD).") from None
+        if not week_start <= day <= week_start + dt.timedelta(days=6):
+            raise BadForm(f"{day} is not in the week of {week_start}.")
+        entry["date"] = day.isoformat()
+    if to_start:
+        if not CLOCK.match(to_start):
+            raise BadForm(f"{to_start!r} is not a time of day (HH:MM).")
+        length = minutes(entry["end"]) - minutes(entry["start"])
+        end = minutes(to_start) + length
+        if end > 24 * 60:
+            raise BadForm(f"a {length}-minute visit starting at {to_start} would end after midnight.")
+        entry["start"], entry["end"] = to_start, f"{end // 60:02d}:{end % 60:02d}"
+    if (entry["staff"], entry["date"], entry["start"]) == before:
+        raise BadForm("choose another staff member, date or start time.")
+    return candidate
+
+
+def _new_violations(before: Any, after: Any) -> list[Violation]:
+    """Unexcused violations of ``after`` that ``before`` does not have (counting repeats)."""
+    known = Counter(_key(v) for v in before.unexcused)
+    new = []
+    for violation in after.unexcused:
+        if known[_key(violation)]:
+            known[_key(violation)] -= 1
+        else:
+            new.append(violation)
+    return new
+
+
+def _key(v: Violation) -> tuple[str, str, str | None, str | None, str | None]:
+    return (v.rule, v.message, v.client, v.staff, v.date)
+
+
+def _after_edit(
+    request: Request,
+    session: Session,
+    saved: Plan,
+    team: TeamFile,
+    staff_id: str,
+    day: dt.date,
+    outcome: Outcome,
+) -> Response:
+    """htmx gets the route of the new draft with the outcome (and the new address); a form, a redirect."""
+    url = _day_url(request, saved.id, staff_id, day)
+    if is_fragment_request(request):
+        context = _day_context(request, session, saved, team, staff_id, day, outcome)
+        return render(request, "planning/_move_result.html", context, headers={"HX-Push-Url": url})
+    return RedirectResponse(url, status_code=303)
+
+
+def _render_day(
+    request: Request,
+    session: Session,
+    plan: Plan,
+    team: TeamFile,
+    staff_id: str,
+    day: dt.date,
+    outcome: Outcome,
+    *,
+    status_code: int,
+) -> Response:
+    context = _day_context(request, session, plan, team, staff_id, day, outcome)
+    name = "planning/_move_result.html" if is_fragment_request(request) else "planning/day.html"
+    return render(request, name, context, status_code=status_code)
+
+
+# ---------------------------------------------------------------------------
+# Helpers: the day's route
+
+
+def _day_context(
+    request: Request,
+    session: Session,
+    plan: Plan,
+    team: TeamFile,
+    staff_id: str,
+    day: dt.date,
+    outcome: Outcome | None = None,
+) -> dict[str, Any]:
+    staff = {m.id: m for m in team.staff}
+    member = staff.get(staff_id)
+    if member is None:
+        raise HTTPException(status_code=404, detail=f"Team {team.team.id} has no staff member {staff_id!r}.")
+    week = [plan.week_start + dt.timedelta(days=d) for d in range(7)]
+    if day not in week:
+        raise HTTPException(status_code=404, detail=f"{day} is not in the week of {plan.week_start}.")
+    route = _route(team, plan, staff_id, day)
+    weekday = WEEKDAYS[day.weekday()]
+    shift = member.shifts.get(weekday)
+    leave = [
+        period
+        for period in member.leave
+        if period.start < f"{day + dt.timedelta(days=1)}T00:00" and period.end > f"{day}T00:00"
+    ]
+    report = check(dump_team(team), plans.plan_file(session=session, plan_id=plan.id))
+    clients = set(_day_clients(plan, staff_id, day))
+    findings = [
+        v
+        for v in report.violations
+        if v.date == day.isoformat() and (v.staff == staff_id or v.client in clients)
+    ]
+    flagged = [u for u in plan.unmet if str(u.get("detail", "")).startswith(FLAG_PREFIX)]
+    index = week.index(day)
+    return {
+        "plan": plan,
+        "staff": member,
+        "day": day,
+        "week_dates": week,
+        "shift": shift,
+        "leave": leave,
+        "route": route,
+        "team_staff": team.staff,
+        "outcome": outcome,
+        "editable": plan.status != "superseded",
+        "findings": findings,
+        "flagged": flagged,
+        "rule_titles": RULE_TITLES,
+        "board_url": _board_url(request, plan.week_start),
+        "prev_url": _day_url(request, plan.id, staff_id, week[index - 1]) if index > 0 else None,
+        "next_url": _day_url(request, plan.id, staff_id, week[index + 1]) if index < 6 else None,
+        "others": [
+            (m.name, _day_url(request, plan.id, m.id, day), _visit_count(plan, m.id, day))
+            for m in team.staff
+            if m.id != staff_id
+        ],
+        "resolve_url": url_path(request, "resolve_plan", plan_id=plan.id),
+        "changes_url": url_path(request, "plan_changes", plan_id=plan.id),
+        "sick_call_url": _sick_call_url(request, plan.week_start),
+    }
+
+
+def _day_clients(plan: Plan, staff_id: str, day: dt.date) -> list[str]:
+    return [v.client_id for v in plan.visits if staff_id in v.staff and v.date == day]
+
+
+def _visit_count(plan: Plan, staff_id: str, day: dt.date) -> int:
+    return len(_day_clients(plan, staff_id, day))
+
+
+def _route(team: TeamFile, plan: Plan, staff_id: str, day: dt.date) -> DayRoute:
+    """The day's visits in start order and the travel legs between them, by the team's travel model."""
+    staff_index = {m.id: i for i, m in enumerate(team.staff)}
+    client_index = {c.id: j for j, c in enumerate(team.clients)}
+    clients = {c.id: c for c in team.clients}
+    names = {m.id: m.name for m in team.staff}
+    member = team.staff[staff_index[staff_id]]
+    matrix = travel_matrix(team)
+    home = 1 + staff_index[staff_id]
+    visits = sorted(
+        (v for v in plan.visits if staff_id in v.staff and v.date == day), key=lambda v: (v.start, v.id)
+    )
+    stops, points, here = [], [], home
+    for number, visit in enumerate(visits, start=1):
+        client = clients.get(visit.client_id)
+        there = 1 + len(team.staff) + client_index[visit.client_id] if client else here
+        stops.append(
+            RouteStop(
+                number=number,
+                visit_id=visit.id,
+                client_code=client.code if client else visit.client_id,
+                purpose=visit.purpose,
+                start=visit.start,
+                end=visit.end,
+                co_workers=tuple(names.get(s, s) for s in visit.staff if s != staff_id),
+                travel_before=matrix[here][there],
+                pinned=visit.pinned,
+            )
+        )
+        if client:
+            points.append(MapPoint(client.home.lat, client.home.lon, client.code))
+        here = there
+    start = member.start or team.team.office
+    label = "Office" if member.start is None else "Start"
+    svg = route_map_svg(
+        MapPoint(start.lat, start.lon, label),
+        points,
+        title=f"Route of {member.name} on {day:%A %-d %B}: {len(points)} stops",
+    )
+    return DayRoute(stops=stops, travel_back=matrix[here][home] if stops else 0, map_svg=svg)
+
+
+def _code(team: TeamFile, client_id: str) -> str:
+    return next((c.code for c in team.clients if c.id == client_id), client_id)
+
+
+def _staff_name(team: TeamFile, staff_id: str) -> str:
+    return next((m.name for m in team.staff if m.id == staff_id), staff_id)
+
+
+def _where(team: TeamFile, entry: dict[str, Any]) -> str:
+    who = " and ".join(_staff_name(team, s) for s in entry["staff"])
+    day = dt.date.fromisoformat(entry["date"])
+    return f"{who}, {day:%a %-d %b} {entry['start']}–{entry['end']}"
+
+
+def _count(n: int, noun: str) -> str:
+    return f"{n} {noun}{'' if n == 1 else 's'}"
+
+
+def _day_url(request: Request, plan_id: int, staff_id: str, day: dt.date) -> str:
+    return str(request.app.url_path_for("day_view", plan_id=plan_id, staff_id=staff_id, date=day.isoformat()))
+
+
+def _board_url(request: Request, week: dt.date) -> str:
+    # The board is another router's page; until it exists its address is still the one to go to.
+    return f"{url_path(request, 'board') or '/board'}?week={week.isoformat()}"
+
+
+def _sick_call_url(request: Request, week: dt.date) -> str:
+    return f"{request.app.url_path_for('sick_call')}?week={week.isoformat()}"
+
+
+# ---------------------------------------------------------------------------
+# Helpers: sick calls and changes
+
+
+def _team_id(session: Session, user: User, team: str | None) -> str:
+    """The lead's own team; a lead of no team in particular names one, or there is only one."""
+    chosen = user.team_id or team
+    if chosen is None:
+        ids = session.scalars(select(Team.id).order_by(Team.id).limit(2)).all()
+        if len(ids) != 1:
+            raise HTTPException(status_code=400, detail="Say which team: add ?team=<team id> to the address.")
+        chosen = ids[0]
+    require_team(user, chosen)
+    return chosen
+
+
+def _today(team: TeamFile) -> dt.date:
+    return dt.datetime.now(ZoneInfo(team.team.timezone)).date()
+
+
+def _week(week: str | None, team: TeamFile) -> dt.date:
+    if not week:
+        today = _today(team)
+        return today - dt.timedelta(days=today.weekday())
+    try:
+        monday = dt.date.fromisoformat(week)
+    except ValueError:
+        raise HTTPException(status_code=422, detail=f"week: {week!r} is not a date (YYYY-MM-DD).") from None
+    if monday.weekday() != 0:
+        raise HTTPException(
+            status_code=422, detail=f"week: {monday} is a {monday:%A}; a week starts on a Monday."
+        )
+    return monday
+
+
+def _sick_days(team: TeamFile, monday: dt.date, staff: str, first: str, last: str) -> tuple[dt.date, dt.date]:
+    """The first and last day of a sick call, checked; BadForm says what is wrong with them."""
+    if staff not in {m.id for m in team.staff}:
+        raise BadForm("Choose the staff member who is off sick.")
+    days = []
+    for label, text in (("first", first), ("last", last)):
+        try:
+            days.append(dt.date.fromisoformat(text.strip()))
+        except ValueError:
+            raise BadForm(f"The {label} day off, {text!r}, is not a date (YYYY-MM-DD).") from None
+    first_day, last_day = days
+    if last_day < first_day:
+        raise BadForm(f"The last day off ({last_day}) is before the first ({first_day}).")
+    if (last_day - first_day).days >= MAX_SICK_DAYS:
+        raise BadForm(
+            f"A sick call covers at most {MAX_SICK_DAYS} days; record longer leave in the team file."
+        )
+    sunday = monday + dt.timedelta(days=6)
+    if last_day < monday or first_day > sunday:
+        raise BadForm(
+            f"{first_day} to {last_day} is not in the week of {monday} to {sunday}: nothing to re-plan."
+        )
+    return first_day, last_day
+
+
+def _render_sick_call(
+    request: Request,
+    session: Session,
+    team: TeamFile,
+    monday: dt.date,
+    form: dict[str, str],
+    error: str | None = None,
+    status_code: int = 200,
+) -> Response:
+    published = plans.published_plan(session=session, team_id=team.team.id, week_start=monday)
+    context = {
+        "mode": "form",
+        "week": monday,
+        "week_dates": [monday + dt.timedelta(days=d) for d in range(7)],
+        "team_staff": team.staff,
+        "form": form,
+        "error": error,
+        "published": published,
+        "action": f"{request.app.url_path_for('record_sick_call')}?week={monday.isoformat()}"
+        + (f"&team={team.team.id}" if request.query_params.get("team") else ""),
+        "board_url": _board_url(request, monday),
+    }
+    return render(request, "planning/sick_call.html", context, status_code=status_code)
+
+
+@dataclass(frozen=True)
+class ChangeRow:
+    """One changed visit, by client code: where it was and where it is now."""
+
+    code: str
+    before: str | None
+    after: str | None
+
+
+def _replan_context(request: Request, session: Session, team: TeamFile, job: SolveJob) -> dict[str, Any]:
+    context: dict[str, Any] = {
+        "job": job,
+        "progress_url": str(request.app.url_path_for("replan_progress", job_id=job.id)),
+        "board_url": _board_url(request, job.week_start),
+        "plan": None,
+    }
+    if job.plan_id is not None:
+        plan = plans.get_plan(session=session, plan_id=job.plan_id)
+        context.update(_changes_context(request, session, team, plan))
+    return context
+
+
+def _changes_context(request: Request, session: Session, team: TeamFile, plan: Plan) -> dict[str, Any]:
+    published = plans.published_plan(session=session, team_id=plan.team_id, week_start=plan.week_start)
+    changes = None
+    if published is not None and published.id != plan.id:
+        diff = plans.plan_diff(session=session, old_plan_id=published.id, new_plan_id=plan.id)
+        code, where = partial(_code, team), partial(_where, team)
+        changes = {
+            "moved": [
+                ChangeRow(code(m["after"]["client"]), where(m["before"]), where(m["after"]))
+                for m in diff["moved"]
+            ],
+            "added": [ChangeRow(code(v["client"]), None, where(v)) for v in diff["added"]],
+            "cancelled": [ChangeRow(code(v["client"]), where(v), None) for v in diff["cancelled"]],
+        }
+    report = check(dump_team(team), plans.plan_file(session=session, plan_id=plan.id))
+    return {
+        "plan": plan,
+        "published": published,
+        "changes": changes,
+        "unexcused": report.unexcused,
+        "rule_titles": RULE_TITLES,
+        "board_url": _board_url(request, plan.week_start),
+        # The board owns publishing (not the API's publish_plan, which takes a Bearer token).
+        "publish_url": url_path(request, "board_publish", plan_id=plan.id)
+        or f"/board/plans/{plan.id}/publish",
+    }

@@ -1,0 +1,200 @@
+"""The solve queue: web requests enqueue, worker processes claim, report progress and finish.
+
+A job is active while ``queued`` or ``running``; a unique index on (team,
+week, active) lets at most one active job per team and week exist, whatever
+the number of web servers.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime, timedelta
+from typing import Any
+
+from sqlalchemy import select, update
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+
+from actplanner.audit.service import audit
+from actplanner.db import SolveJob, utcnow
+from actplanner.domain.errors import JobConflict, NotFound
+from actplanner.planning.plans import get_plan
+from actplanner.teams.service import get_team
+
+FINISHED = ("done", "failed", "stopped")
+
+
+def get_job(*, session: Session, job_id: int) -> SolveJob:
+    """The job with this id, read afresh from the database; NotFound when there is none."""
+    job = session.get(SolveJob, job_id, populate_existing=True)
+    if job is None:
+        raise NotFound(f"No solve job {job_id}.")
+    return job
+
+
+def active_job(*, session: Session, team_id: str, week_start: date) -> SolveJob | None:
+    """The queued or running job of a team's week, if there is one."""
+    return session.scalars(
+        select(SolveJob)
+        .where(SolveJob.team_id == team_id, SolveJob.week_start == week_start, SolveJob.active.is_(True))
+        .execution_options(populate_existing=True)
+    ).one_or_none()
+
+
+def enqueue_solve(
+    *,
+    session: Session,
+    team_id: str,
+    week_start: date,
+    time_limit: float,
+    seed: int = 0,
+    baseline_plan_id: int | None = None,
+    from_date: date | None = None,
+    user_id: int | None = None,
+) -> SolveJob:
+    """Queue a solve of a team's week; JobConflict when one is already queued or running."""
+    get_team(session=session, team_id=team_id)
+    if week_start.weekday() != 0:
+        raise ValueError(f"week_start {week_start} is not a Monday.")
+    if not time_limit > 0:
+        raise ValueError("A solve needs a positive time limit.")
+    if baseline_plan_id is not None:
+        baseline = get_plan(session=session, plan_id=baseline_plan_id)
+        if baseline.team_id != team_id or baseline.week_start != week_start:
+            raise ValueError(f"Baseline plan {baseline_plan_id} is not a plan of this team's week.")
+    current = active_job(session=session, team_id=team_id, week_start=week_start)
+    if current is not None:
+        raise _conflict(team_id, week_start, current)
+    job = SolveJob(
+        team_id=team_id,
+        week_start=week_start,
+        status="queued",
+        time_limit=time_limit,
+        seed=seed,
+        baseline_plan_id=baseline_plan_id,
+        from_date=from_date,
+    )
+    try:
+        with session.begin_nested():
+            session.add(job)
+            session.flush()
+            audit(
+                session=session,
+                user_id=user_id,
+                action="solve",
+                target=f"team:{team_id}",
+                detail={"job": job.id, "week_start": week_start.isoformat(), "time_limit": time_limit},
+            )
+    except IntegrityError:
+        # Another request queued one between our check and our insert.
+        raise _conflict(team_id, week_start, None) from None
+    return job
+
+
+def _conflict(team_id: str, week_start: date, job: SolveJob | None) -> JobConflict:
+    which = f" (job {job.id}, {job.status})" if job else ""
+    return JobConflict(
+        f"A solve of team {team_id!r} for the week of {week_start} is already queued or running{which}."
+    )
+
+
+def claim_next_job(*, session: Session, worker_pid: int) -> SolveJob | None:
+    """Take the oldest queued job for this worker, marking it running; None when the queue is empty.
+
+    Exactly one of several concurrent callers gets a given job. Call it at the
+    start of a transaction and commit right after: on SQLite the claim is a single
+    UPDATE that takes the write lock; on PostgreSQL other workers skip the row
+    locked here.
+    """
+    now = utcnow()
+    values = {"status": "running", "worker_pid": worker_pid, "started_at": now, "heartbeat_at": now}
+    queued = select(SolveJob.id).where(SolveJob.status == "queued").order_by(SolveJob.id).limit(1)
+    if session.get_bind().dialect.name == "postgresql":
+        job_id = session.scalar(queued.with_for_update(skip_locked=True))
+        if job_id is None:
+            return None
+        session.execute(
+            update(SolveJob).where(SolveJob.id == job_id).values(**values),
+            execution_options={"synchronize_session": False},
+        )
+    else:
+        job_id = session.scalar(
+            update(SolveJob)
+            .where(SolveJob.id == queued.scalar_subquery(), SolveJob.status == "queued")
+            .values(**values)
+            .returning(SolveJob.id),
+            execution_options={"synchronize_session": False},
+        )
+        if job_id is None:
+            return None
+    return get_job(session=session, job_id=job_id)
+
+
+def record_progress(*, session: Session, job_id: int, progress: dict[str, Any]) -> bool:
+    """Store a running job's progress and heartbeat; True when the worker should stop now.
+
+    The worker stops when a stop was requested or the job is no longer running
+    (a sweep declared it failed).
+    """
+    job = get_job(session=session, job_id=job_id)
+    if job.status != "running":
+        return True
+    job.progress = progress
+    job.heartbeat_at = utcnow()
+    session.flush()
+    return job.stop_requested
+
+
+def finish_job(
+    *, session: Session, job_id: int, status: str, plan_id: int | None = None, error: str | None = None
+) -> SolveJob:
+    """End an active job as done, failed or stopped, with the plan it produced or its error."""
+    if status not in FINISHED:
+        raise ValueError(f"A job finishes as one of {', '.join(FINISHED)}, not {status!r}.")
+    job = get_job(session=session, job_id=job_id)
+    if not job.active:
+        raise ValueError(f"Job {job_id} has already finished ({job.status}).")
+    now = utcnow()
+    job.status, job.finished_at = status, now
+    job.plan_id, job.error = plan_id, error
+    session.flush()
+    return job
+
+
+def request_stop(*, session: Session, job_id: int) -> SolveJob:
+    """Stop a job: a queued one is stopped at once, a running one is asked to stop and keep its best plan."""
+    now = utcnow()
+    # Conditional updates, so a worker claiming the job meanwhile is not overwritten.
+    stopped = session.execute(
+        update(SolveJob)
+        .where(SolveJob.id == job_id, SolveJob.status == "queued")
+        .values(status="stopped", active=None, finished_at=now),
+        execution_options={"synchronize_session": False},
+    )
+    if not stopped.rowcount:  # type: ignore[attr-defined]
+        session.execute(
+            update(SolveJob)
+            .where(SolveJob.id == job_id, SolveJob.status == "running")
+            .values(stop_requested=True),
+            execution_options={"synchronize_session": False},
+        )
+    return get_job(session=session, job_id=job_id)
+
+
+def fail_stale_jobs(*, session: Session, older_than_seconds: float) -> list[SolveJob]:
+    """Mark failed every running job whose worker has not reported for ``older_than_seconds``."""
+    now = utcnow()
+    cutoff: datetime = now - timedelta(seconds=older_than_seconds)
+    stale = session.scalars(
+        select(SolveJob)
+        .where(SolveJob.status == "running", SolveJob.heartbeat_at < cutoff)
+        .with_for_update(skip_locked=True)
+        .execution_options(populate_existing=True)
+    ).all()
+    for job in stale:
+        job.status, job.finished_at = "failed", now
+        job.error = (
+            f"The worker stopped unexpectedly: no word from process {job.worker_pid} "
+            f"since {job.heartbeat_at:%Y-%m-%d %H:%M:%S} UTC."
+        )
+    session.flush()
+    return list(stale)

@@ -1,0 +1,276 @@
+"""My week: one staff member's visits and on-call periods from the published plan, and a printable day sheet.
+
+Staff see only their own week, with what the visits need: time, client code,
+purpose, the co-worker of a paired visit and where to go. The home address is
+protected health information, so each page that shows one is recorded in the
+audit trail with the clients it showed. The team lead sees any staff member's
+week, client names included.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+from typing import Annotated, Any
+from zoneinfo import ZoneInfo
+
+from fastapi import APIRouter, HTTPException, Query, Request
+from fastapi.responses import Response
+from sqlalchemy.orm import Session
+
+from actplanner.audit.service import audit
+from actplanner.db import Client, OnCallPeriod, Plan, Staff, Team, User, Visit
+from actplanner.planning.plans import published_plan
+from actplanner.teams.service import get_team
+from actplanner.web.deps import CurrentUserDep, SessionDep, require_team
+from actplanner.web.schemas import TEAM_ID_PATTERN
+from actplanner.web.templating import render
+
+router = APIRouter(tags=["pages"])
+
+StaffQuery = Annotated[
+    str | None, Query(pattern=TEAM_ID_PATTERN, max_length=100, description="Whose week (the lead only).")
+]
+TeamQuery = Annotated[
+    str | None, Query(pattern=TEAM_ID_PATTERN, max_length=100, description="Team of a lead with no team.")
+]
+ROLE_NAMES = {"primary": "Primary on call", "backup": "Backup on call", "prescriber": "Prescriber on call"}
+
+
+@dataclass(frozen=True)
+class VisitLine:
+    """A visit as a staff member's week shows it."""
+
+    date: date
+    start: str
+    end: str
+    client_id: str
+    code: str
+    name: str | None
+    purpose: str | None
+    coworkers: list[str]
+    address: str
+
+
+@dataclass(frozen=True)
+class OnCallLine:
+    role: str
+    start: datetime
+    end: datetime
+
+
+@dataclass(frozen=True)
+class Day:
+    date: date
+    shift: list[str] | None
+    visits: list[VisitLine]
+    on_call: list[OnCallLine]
+
+
+class Denied(Exception):
+    """A user asked for a week that is not theirs to see."""
+
+    def __init__(self, message: str, target: str) -> None:
+        super().__init__(message)
+        self.message = message
+        self.target = target
+
+
+def _whose(session: Session, user: User, staff: str | None, team: str | None) -> tuple[Team, Staff | None]:
+    """The team and the staff member whose week ``user`` asks for; Denied when it is not theirs to see."""
+    if user.role != "lead":
+        if user.team_id is None or user.staff_id is None:
+            raise HTTPException(
+                status_code=403, detail="Your login is not linked to a staff member of a team."
+            )
+        if (staff is not None and staff != user.staff_id) or (team is not None and team != user.team_id):
+            raise Denied("You can see only your own week.", f"staff:{team or user.team_id}/{staff}")
+        found = get_team(session=session, team_id=user.team_id)
+        return found, session.get(Staff, (user.team_id, user.staff_id))
+    team_id = team or user.team_id
+    if team_id is None:
+        raise HTTPException(status_code=404, detail="Choose a team first (open My week from the team page).")
+    require_team(user, team_id)
+    found = get_team(session=session, team_id=team_id)
+    staff_id = staff or (user.staff_id if user.team_id == team_id else None)
+    if staff_id is None:
+        return found, None
+    member = session.get(Staff, (team_id, staff_id))
+    if member is None:
+        raise HTTPException(status_code=404, detail=f"No staff member {staff_id!r} in team {team_id!r}.")
+    return found, member
+
+
+def _monday(day: date) -> date:
+    return day - timedelta(days=day.weekday())
+
+
+def _today(team: Team) -> date:
+    return datetime.now(ZoneInfo(team.timezone)).date()
+
+
+def _address(client: Client | None) -> str:
+    if client is None:
+        return ""
+    return client.home_label or f"{client.home_lat:.5f}, {client.home_lon:.5f}"
+
+
+def _lines(
+    session: Session, plan: Plan, member: Staff, team: Team, *, with_names: bool
+) -> tuple[list[VisitLine], list[OnCallLine]]:
+    clients = {c.id: c for c in team.clients}
+    names = {s.id: s.name for s in team.staff}
+    visits: list[Visit] = sorted(
+        (v for v in plan.visits if member.id in v.staff), key=lambda v: (v.date, v.start, v.id)
+    )
+    lines = [
+        VisitLine(
+            date=v.date,
+            start=v.start,
+            end=v.end,
+            client_id=v.client_id,
+            code=clients[v.client_id].code if v.client_id in clients else v.client_id,
+            name=clients[v.client_id].name if with_names and v.client_id in clients else None,
+            purpose=v.purpose,
+            coworkers=[names.get(s, s) for s in v.staff if s != member.id],
+            address=_address(clients.get(v.client_id)),
+        )
+        for v in visits
+    ]
+    periods: list[OnCallPeriod] = sorted(
+        (p for p in plan.on_call if p.staff_id == member.id), key=lambda p: (p.start, p.role)
+    )
+    on_call = [
+        OnCallLine(p.role, datetime.fromisoformat(p.start), datetime.fromisoformat(p.end)) for p in periods
+    ]
+    return lines, on_call
+
+
+def _day(day: date, member: Staff, visits: list[VisitLine], on_call: list[OnCallLine]) -> Day:
+    start, end = (
+        datetime.combine(day, datetime.min.time()),
+        datetime.combine(day + timedelta(days=1), datetime.min.time()),
+    )
+    return Day(
+        date=day,
+        shift=member.shifts.get(day.strftime("%a").lower()),
+        visits=[v for v in visits if v.date == day],
+        on_call=[p for p in on_call if p.start < end and p.end > start],
+    )
+
+
+def _audit_view(
+    session: Session, user: User, team: Team, member: Staff, week: date, page: str, visits: list[VisitLine]
+) -> None:
+    if not visits:
+        return
+    # Addresses (and for the lead, names) are PHI: one record per page, naming every client shown.
+    audit(
+        session=session,
+        user_id=user.id,
+        action="view_phi",
+        target=f"staff:{member.id}",
+        detail={
+            "team": team.id,
+            "page": page,
+            "week_start": week.isoformat(),
+            "clients": sorted({v.client_id for v in visits}),
+        },
+    )
+
+
+def _denied(request: Request, session: Session, user: User, denied: Denied) -> Response:
+    # Rendered rather than raised, so the session commits and the refused attempt stays on record.
+    audit(session=session, user_id=user.id, action="denied", target=denied.target, detail={"page": "my_week"})
+    context = {"title": "Not allowed", "message": denied.message, "status_code": 403}
+    return render(request, "error.html", context, status_code=403)
+
+
+@router.get("/my-week", name="my_week")
+def my_week(
+    request: Request,
+    session: SessionDep,
+    user: CurrentUserDep,
+    week: Annotated[
+        date | None, Query(description="Any day of the week (YYYY-MM-DD); default this week.")
+    ] = None,
+    staff: StaffQuery = None,
+    team: TeamQuery = None,
+) -> Response:
+    """A staff member's visits and on-call periods day by day, from the week's published plan."""
+    try:
+        found, member = _whose(session, user, staff, team)
+    except Denied as denied:
+        return _denied(request, session, user, denied)
+    monday = _monday(week or _today(found))
+    context: dict[str, Any] = {
+        "team": found,
+        "member": member,
+        "week_start": monday,
+        "previous_week": monday - timedelta(days=7),
+        "next_week": monday + timedelta(days=7),
+        "plan": None,
+        "days": [],
+        "on_call": [],
+        "visit_count": 0,
+        "show_names": user.role == "lead",
+        "staff_choices": [],
+        "role_names": ROLE_NAMES,
+        "params": _params(user, found, member),
+    }
+    if member is None:
+        context["staff_choices"] = [(s.id, s.name) for s in found.staff]
+        return render(request, "planning/my_week.html", context)
+    plan = published_plan(session=session, team_id=found.id, week_start=monday)
+    if plan is not None:
+        visits, on_call = _lines(session, plan, member, found, with_names=user.role == "lead")
+        days = [_day(monday + timedelta(days=i), member, visits, on_call) for i in range(7)]
+        context.update(plan=plan, days=days, on_call=on_call, visit_count=len(visits))
+        _audit_view(session, user, found, member, monday, "my_week", visits)
+    return render(request, "planning/my_week.html", context)
+
+
+def _params(user: User, team: Team, member: Staff | None) -> str:
+    """Query parameters that keep a lead on the week they chose (staff need none)."""
+    parts = []
+    if user.role == "lead" and user.team_id != team.id:
+        parts.append(f"team={team.id}")
+    if user.role == "lead" and member is not None and member.id != user.staff_id:
+        parts.append(f"staff={member.id}")
+    return "&".join(parts)
+
+
+@router.get("/my-week/{day}/print", name="day_sheet")
+def day_sheet(
+    request: Request,
+    session: SessionDep,
+    user: CurrentUserDep,
+    day: date,
+    staff: StaffQuery = None,
+    team: TeamQuery = None,
+) -> Response:
+    """One day's route in order on a printable page: times, client codes, purposes, on call; no addresses."""
+    try:
+        found, member = _whose(session, user, staff, team)
+    except Denied as denied:
+        return _denied(request, session, user, denied)
+    if member is None:
+        raise HTTPException(status_code=404, detail="Choose a staff member (?staff=ID) to print their day.")
+    monday = _monday(day)
+    plan = published_plan(session=session, team_id=found.id, week_start=monday)
+    context: dict[str, Any] = {
+        "team": found,
+        "member": member,
+        "day": None,
+        "date": day,
+        "plan": plan,
+        "week_start": monday,
+        "show_names": user.role == "lead",
+        "role_names": ROLE_NAMES,
+        "params": _params(user, found, member),
+    }
+    if plan is not None:
+        visits, on_call = _lines(session, plan, member, found, with_names=user.role == "lead")
+        context["day"] = _day(day, member, visits, on_call)
+        _audit_view(session, user, found, member, monday, "day_sheet", context["day"].visits)
+    return render(request, "planning/day_sheet.html", context)

@@ -1,0 +1,284 @@
+"""Plans by version: drafts from the solver or edits, publishing, and what changed between two."""
+
+from __future__ import annotations
+
+import copy
+import uuid
+from datetime import date, datetime
+from typing import Any
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from actplanner.audit.service import audit
+from actplanner.db import PLAN_SOURCES, OnCallPeriod, Plan, Team, Visit, utcnow
+from actplanner.db.fields import put, take
+from actplanner.domain.errors import NotFound
+from actplanner.domain.formats import PLAN_FORMAT, PlanFile, dump_plan, load_plan
+from actplanner.teams.service import get_team
+
+# What a calendar shows of a visit: a change to any of these bumps its SEQUENCE.
+_VISIT_SHOWN = ("client_id", "staff", "date", "start", "end", "purpose")
+
+
+def new_uid() -> str:
+    """A calendar UID: random, so it says nothing about the client or the visit."""
+    return uuid.uuid4().hex
+
+
+def get_plan(*, session: Session, plan_id: int) -> Plan:
+    """The plan with this id; NotFound when there is none."""
+    plan = session.get(Plan, plan_id)
+    if plan is None:
+        raise NotFound(f"No plan {plan_id}.")
+    return plan
+
+
+def save_plan(
+    *,
+    session: Session,
+    team_id: str,
+    plan_file: PlanFile | dict[str, Any],
+    source: str,
+    baseline_plan_id: int | None = None,
+) -> Plan:
+    """Store a plan file as a new draft of its team's week.
+
+    A visit keeps the calendar UID of the baseline's visit it pairs with (see
+    ``pair_visits``; the baseline defaults to the week's published version), its
+    SEQUENCE bumped when what a calendar shows changed; any other visit gets a
+    fresh random UID. On-call periods carry theirs by role, holder and start.
+    """
+    doc = dump_plan(plan_file if isinstance(plan_file, PlanFile) else load_plan(plan_file))
+    if source not in PLAN_SOURCES:
+        raise ValueError(f"Plan source {source!r} not understood; expected one of {', '.join(PLAN_SOURCES)}.")
+    if doc["team"] != team_id:
+        raise ValueError(f"The plan file is for team {doc['team']!r}, not {team_id!r}.")
+    get_team(session=session, team_id=team_id)
+    week_start = date.fromisoformat(doc["week_start"])
+    baseline = None
+    if baseline_plan_id is not None:
+        baseline = get_plan(session=session, plan_id=baseline_plan_id)
+        if baseline.team_id != team_id or baseline.week_start != week_start:
+            raise ValueError(
+                f"Baseline plan {baseline_plan_id} is for team {baseline.team_id!r}, "
+                f"week {baseline.week_start}; expected team {team_id!r}, week {week_start}."
+            )
+    now = utcnow()
+    with session.begin_nested():
+        plan = Plan(team_id=team_id, week_start=week_start, status="draft", source=source)
+        plan.baseline_plan_id = baseline_plan_id
+        _set_plan(plan, doc)
+        visits = [_visit(entry, i) for i, entry in enumerate(doc["visits"])]
+        # Without a baseline, the week's published version is the one calendars show:
+        # a fresh solve keeps the UIDs of the visits it keeps, so feeds do not churn.
+        previous = baseline or published_plan(session=session, team_id=team_id, week_start=week_start)
+        pairs = pair_visits(previous.visits if previous else [], visits)[0]
+        before_of = {id(new): old for old, new in pairs}
+        for visit in visits:
+            _carry_uid(visit, before_of.get(id(visit)), now)
+        plan.visits = visits
+        periods = {(p.role, p.staff_id, p.start): p for p in previous.on_call} if previous else {}
+        plan.on_call = [
+            _period(entry, i, periods.get((entry["role"], entry["staff"], entry["start"])), now)
+            for i, entry in enumerate(doc["on_call"])
+        ]
+        session.add(plan)
+        session.flush()
+    return plan
+
+
+def plan_file(*, session: Session, plan_id: int) -> dict[str, Any]:
+    """The plan file (FORMATS.md) of a stored plan, exactly as it was saved."""
+    plan = get_plan(session=session, plan_id=plan_id)
+    given = plan.given_defaults
+    doc: dict[str, Any] = {
+        "format": PLAN_FORMAT,
+        "team": plan.team_id,
+        "week_start": plan.week_start.isoformat(),
+        "visits": [visit_entry(v) for v in plan.visits],
+        "on_call": [
+            {"role": p.role, "staff": p.staff_id, "start": p.start, "end": p.end} for p in plan.on_call
+        ],
+        "caseload": plan.caseload,
+    }
+    put(doc, "unmet", plan.unmet, [], given)
+    put(doc, "metrics", plan.metrics, {}, given)
+    if plan.solver_status is not None:
+        solver: dict[str, Any] = {"status": plan.solver_status, "seconds": plan.seconds}
+        put(solver, "objective", plan.objective, None, given, "solver.objective")
+        put(solver, "bound", plan.bound, None, given, "solver.bound")
+        put(solver, "moved", plan.moved, None, given, "solver.moved")
+        doc["solver"] = solver
+    elif "solver" in given:
+        doc["solver"] = None
+    return copy.deepcopy(doc)
+
+
+def visit_entry(visit: Visit) -> dict[str, Any]:
+    """A visit as a plan file lists it."""
+    entry: dict[str, Any] = {
+        "id": visit.id,
+        "client": visit.client_id,
+        "staff": list(visit.staff),
+        "date": visit.date.isoformat(),
+        "start": visit.start,
+        "end": visit.end,
+    }
+    put(entry, "purpose", visit.purpose, None, visit.given_defaults)
+    put(entry, "pinned", visit.pinned, False, visit.given_defaults)
+    return entry
+
+
+def publish_plan(*, session: Session, plan_id: int, user_id: int | None) -> Plan:
+    """Publish a draft as the next version of its week; the version it replaces becomes superseded."""
+    plan = get_plan(session=session, plan_id=plan_id)
+    if plan.status != "draft":
+        raise ValueError(f"Plan {plan_id} is {plan.status}; only a draft can be published.")
+    with session.begin_nested():
+        # Locking the team row makes concurrent publishes of its weeks take turns (PostgreSQL).
+        session.get(Team, plan.team_id, with_for_update=True)
+        current = published_plan(session=session, team_id=plan.team_id, week_start=plan.week_start)
+        if current is not None:
+            current.status = "superseded"
+        top = session.scalar(
+            select(func.max(Plan.version)).where(
+                Plan.team_id == plan.team_id, Plan.week_start == plan.week_start
+            )
+        )
+        plan.version = (top or 0) + 1
+        plan.status = "published"
+        plan.published_at = utcnow()
+        plan.published_by = user_id
+        session.flush()
+        audit(
+            session=session,
+            user_id=user_id,
+            action="publish",
+            target=f"plan:{plan.id}",
+            detail={"team": plan.team_id, "week_start": plan.week_start.isoformat(), "version": plan.version},
+        )
+        # In the same transaction: feeds never show a version that failed to publish.
+        from actplanner.feeds.service import sync_feeds
+
+        sync_feeds(session=session, team_id=plan.team_id)
+    return plan
+
+
+def published_plan(*, session: Session, team_id: str, week_start: date) -> Plan | None:
+    """The published plan of a team's week, if there is one."""
+    return session.scalars(
+        select(Plan).where(Plan.team_id == team_id, Plan.week_start == week_start, Plan.status == "published")
+    ).one_or_none()
+
+
+def plan_diff(*, session: Session, old_plan_id: int, new_plan_id: int) -> dict[str, list[Any]]:
+    """Visits ``added``, ``moved`` (``{"before", "after"}``) and ``cancelled`` from one plan to another.
+
+    Visits are the same when they have the same id and client; those left over
+    pair up by client and date. A pair is moved when its staff, date or times differ.
+    Each visit is its plan-file entry plus its ``uid``.
+    """
+    old = get_plan(session=session, plan_id=old_plan_id).visits
+    new = get_plan(session=session, plan_id=new_plan_id).visits
+    pairs, unmatched, cancelled = pair_visits(old, new)
+
+    def shown(v: Visit) -> dict[str, Any]:
+        return {**visit_entry(v), "uid": v.uid}
+
+    def key(v: Visit) -> tuple[date, str, str]:
+        return (v.date, v.start, v.id)
+
+    return {
+        "added": [shown(v) for v in sorted(unmatched, key=key)],
+        "moved": [
+            {"before": shown(a), "after": shown(b)}
+            for a, b in sorted(pairs, key=lambda pair: key(pair[1]))
+            if (a.staff, a.date, a.start, a.end) != (b.staff, b.date, b.start, b.end)
+        ],
+        "cancelled": [shown(v) for v in sorted(cancelled, key=key)],
+    }
+
+
+def pair_visits(
+    old: list[Visit], new: list[Visit]
+) -> tuple[list[tuple[Visit, Visit]], list[Visit], list[Visit]]:
+    """Which visits of two versions are the same visit: ``(pairs, added, cancelled)``.
+
+    Visits are the same when they have the same id and client; those left over
+    pair up by client and date, in order. One rule for the diff and the calendars.
+    """
+    pairs: list[tuple[Visit, Visit]] = []
+    by_id = {(v.id, v.client_id): v for v in old}
+    added = []
+    for visit in new:
+        match = by_id.pop((visit.id, visit.client_id), None)
+        if match is None:
+            added.append(visit)
+        else:
+            pairs.append((match, visit))
+    by_day: dict[tuple[str, date], list[Visit]] = {}
+    for visit in sorted(by_id.values(), key=lambda v: v.position):
+        by_day.setdefault((visit.client_id, visit.date), []).append(visit)
+    unmatched = []
+    for visit in added:
+        same_day = by_day.get((visit.client_id, visit.date))
+        if same_day:
+            pairs.append((same_day.pop(0), visit))
+        else:
+            unmatched.append(visit)
+    cancelled = [v for left in by_day.values() for v in left]
+    return pairs, unmatched, cancelled
+
+
+def _set_plan(plan: Plan, doc: dict[str, Any]) -> None:
+    given: list[str] = []
+    plan.caseload = doc["caseload"]
+    plan.unmet = take(doc, "unmet", [], given)
+    plan.metrics = take(doc, "metrics", {}, given)
+    solver = take(doc, "solver", None, given)
+    if solver is not None:
+        plan.solver_status = solver["status"]
+        plan.seconds = solver["seconds"]
+        plan.objective = take(solver, "objective", None, given, "solver.objective")
+        plan.bound = take(solver, "bound", None, given, "solver.bound")
+        plan.moved = take(solver, "moved", None, given, "solver.moved")
+    plan.given_defaults = given
+
+
+def _visit(entry: dict[str, Any], position: int) -> Visit:
+    given: list[str] = []
+    return Visit(
+        id=entry["id"],
+        position=position,
+        client_id=entry["client"],
+        staff=entry["staff"],
+        date=date.fromisoformat(entry["date"]),
+        start=entry["start"],
+        end=entry["end"],
+        purpose=take(entry, "purpose", None, given),
+        pinned=take(entry, "pinned", False, given),
+        given_defaults=given,
+    )
+
+
+def _carry_uid(visit: Visit, before: Visit | None, now: datetime) -> None:
+    if before is None:
+        visit.uid, visit.sequence, visit.updated_at = new_uid(), 0, now
+    elif all(getattr(before, name) == getattr(visit, name) for name in _VISIT_SHOWN):
+        visit.uid, visit.sequence, visit.updated_at = before.uid, before.sequence, before.updated_at
+    else:
+        visit.uid, visit.sequence, visit.updated_at = before.uid, before.sequence + 1, now
+
+
+def _period(entry: dict[str, Any], position: int, before: OnCallPeriod | None, now: datetime) -> OnCallPeriod:
+    period = OnCallPeriod(
+        position=position, role=entry["role"], staff_id=entry["staff"], start=entry["start"], end=entry["end"]
+    )
+    if before is None:
+        period.uid, period.sequence, period.updated_at = new_uid(), 0, now
+    elif before.end == period.end:
+        period.uid, period.sequence, period.updated_at = before.uid, before.sequence, before.updated_at
+    else:
+        period.uid, period.sequence, period.updated_at = before.uid, before.sequence + 1, now
+    return period

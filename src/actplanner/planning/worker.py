@@ -1,0 +1,336 @@
+"""The solve worker: a process of its own that claims queued solve jobs and runs them.
+
+The web server only queues jobs and reads their progress, so a long solve never
+slows a page. Run one or more workers beside it (``actplanner serve`` starts
+them; ``actplanner worker`` or ``python -m actplanner.planning.worker`` runs one alone).
+
+Liveness: while a job runs, a heartbeat thread refreshes the job's
+``heartbeat_at`` every few seconds, whatever the solver is doing; a worker that
+is killed outright stops beating, and the next worker to start (or to sweep
+while idle) marks its job failed. SIGTERM or Ctrl-C asks the running solve to
+stop: its best plan so far is saved and the job ends ``stopped``, saying why.
+A second signal gives up at once and marks the job failed.
+
+A solve only ever saves a new draft: the published plan is never touched.
+"""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import os
+import signal
+import threading
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import Any
+
+from sqlalchemy.orm import Session, sessionmaker
+
+import solver
+from actplanner.db import SolveJob, make_engine, make_sessionmaker
+from actplanner.domain.adapter import to_plan_file, to_problem
+from actplanner.domain.formats import FormatError, PlanFile, load_plan
+from actplanner.planning.jobs import claim_next_job, fail_stale_jobs, finish_job, get_job, record_progress
+from actplanner.planning.plans import plan_file, save_plan
+from actplanner.settings import get_settings
+from actplanner.teams.service import team_file
+
+log = logging.getLogger("actplanner.planning.worker")
+
+#: Seconds between heartbeats of a running job, solver reports or not.
+HEARTBEAT_SECONDS = 5.0
+#: A running job whose heartbeat is older than this belongs to a dead worker.
+STALE_SECONDS = 30.0
+#: Phases whose progress is always written at once: the page should see them.
+ALWAYS_RECORDED = ("first plan", "done")
+SHUTDOWN_MESSAGE = "The worker was shut down during the solve; the best plan so far was kept."
+INTERRUPTED_MESSAGE = "The worker was interrupted before the solve finished; no plan was saved."
+MAX_ERROR_LENGTH = 500
+
+
+def run_job(
+    *,
+    sessionmaker: sessionmaker[Session],
+    job_id: int,
+    stop_check_interval: float = 0.5,
+    shutdown: threading.Event | None = None,
+    heartbeat_seconds: float = HEARTBEAT_SECONDS,
+) -> SolveJob:
+    """Run one claimed (running) job to its end: ``done``, ``stopped`` or ``failed``; return the job.
+
+    Progress goes to the database in short transactions of its own, at most every
+    ``stop_check_interval`` seconds (always for the first plan and the end); the
+    answer tells whether a stop was requested. ``shutdown``, when set, stops the
+    search as a stop request would. Any error fails the job with a one-line
+    message and saves no plan. A job that is not running is refused (ValueError).
+    """
+    shutdown = shutdown or threading.Event()
+    reporter = _Reporter(sessionmaker, job_id, stop_check_interval, shutdown)
+    with sessionmaker() as session:
+        status = get_job(session=session, job_id=job_id).status
+    if status != "running":
+        raise ValueError(f"Job {job_id} is {status}, not running; claim it first (claim_next_job).")
+    try:
+        with sessionmaker() as session:
+            job = get_job(session=session, job_id=job_id)
+            team = team_file(session=session, team_id=job.team_id)
+            baseline = (
+                load_plan(plan_file(session=session, plan_id=job.baseline_plan_id))
+                if job.baseline_plan_id is not None
+                else None
+            )
+            week_start, from_date = job.week_start, job.from_date
+            params = solver.SolveParams(time_limit=job.time_limit, seed=job.seed)
+        problem = to_problem(team, week_start, baseline=baseline, from_date=from_date)
+        with _heartbeat(reporter, heartbeat_seconds):
+            result = solver.solve(problem, params, reporter.on_progress)
+        plan = to_plan_file(result, team, week_start)
+        source = "replan" if baseline is not None else "solve"
+        return _finish(sessionmaker, job_id, plan, source, reporter, stopped=result.status == "stopped")
+    except Exception as err:
+        log.exception("job %s failed", job_id)
+        return _fail(sessionmaker, job_id, one_line(err))
+    except BaseException:
+        # KeyboardInterrupt or SystemExit: say so on the job before the process goes.
+        _fail(sessionmaker, job_id, INTERRUPTED_MESSAGE)
+        raise
+
+
+def work_loop(
+    *,
+    url: str | None = None,
+    poll_seconds: float = 0.5,
+    once: bool = False,
+    shutdown: threading.Event | None = None,
+    parent_pid: int | None = None,
+) -> int:
+    """Claim and run queued jobs until shut down; with ``once``, until the queue is empty. Returns jobs run.
+
+    First, and again every ``STALE_SECONDS`` while idle, running jobs whose
+    worker has gone silent are marked failed. ``parent_pid``: also shut down
+    when that process (``actplanner serve``) is gone.
+    """
+    shutdown = shutdown or threading.Event()
+    engine = make_engine(url or get_settings().database_url, pool_pre_ping=True)
+    factory = make_sessionmaker(engine)
+    pid = os.getpid()
+    ran = 0
+    try:
+        _sweep(factory)
+        last_sweep = time.monotonic()
+        log.info("worker %s waiting for solve jobs", pid)
+        while not shutdown.is_set():
+            if parent_pid is not None and os.getppid() != parent_pid:
+                log.info("worker %s: parent %s is gone, stopping", pid, parent_pid)
+                break
+            with factory.begin() as session:
+                job = claim_next_job(session=session, worker_pid=pid)
+                job_id = job.id if job is not None else None
+            if job_id is not None:
+                log.info("worker %s: job %s started", pid, job_id)
+                finished = run_job(sessionmaker=factory, job_id=job_id, shutdown=shutdown)
+                ran += 1
+                log.info("worker %s: job %s %s", pid, job_id, finished.status)
+                continue
+            if once:
+                break
+            if time.monotonic() - last_sweep > STALE_SECONDS:
+                _sweep(factory)
+                last_sweep = time.monotonic()
+            shutdown.wait(poll_seconds)
+    finally:
+        engine.dispose()
+    return ran
+
+
+def one_line(err: BaseException) -> str:
+    """An error as one short line for the job's page: its messages joined, its type when it has none."""
+    if isinstance(err, FormatError):
+        text = "; ".join(err.messages)
+    else:
+        text = " ".join(str(err).split())
+    text = text or type(err).__name__
+    text = f"The solve failed: {text}"
+    return text if len(text) <= MAX_ERROR_LENGTH else text[: MAX_ERROR_LENGTH - 1] + "…"
+
+
+class _Reporter:
+    """Writes a job's progress to the database, throttled, and knows whether the search should stop."""
+
+    def __init__(
+        self, factory: sessionmaker[Session], job_id: int, interval: float, shutdown: threading.Event
+    ) -> None:
+        self.factory, self.job_id, self.interval, self.shutdown = factory, job_id, interval, shutdown
+        self.stop = False
+        self.asked_to_stop = False
+        self.last: dict[str, Any] = {"phase": "starting"}
+        self.last_write = float("-inf")
+        # The heartbeat thread and the solver's callback take turns writing.
+        self.lock = threading.Lock()
+
+    def on_progress(self, progress: Any) -> bool:
+        """The solver's callback: store the report when due; True stops the search, keeping its best plan."""
+        report = {
+            "phase": progress.phase,
+            "elapsed": progress.elapsed,
+            "time_limit": progress.time_limit,
+            "best_objective": progress.best_objective,
+            "bound": progress.bound,
+            "unmet": progress.unmet,
+            "message": progress.message,
+        }
+        with self.lock:
+            self.last = report
+            due = time.monotonic() - self.last_write >= self.interval
+        if due or progress.phase in ALWAYS_RECORDED:
+            self.write()
+        if self.shutdown.is_set() or self.stop:
+            self.asked_to_stop = True
+        return self.asked_to_stop
+
+    def write(self) -> None:
+        """Store the last report (refreshing the heartbeat) and learn whether a stop was requested."""
+        with self.lock, self.factory.begin() as session:
+            self.stop = record_progress(session=session, job_id=self.job_id, progress=self.last)
+            self.last_write = time.monotonic()
+
+
+@contextmanager
+def _heartbeat(reporter: _Reporter, seconds: float) -> Iterator[None]:
+    """Beat for the job in a thread while the body runs: some solver phases report rarely."""
+    done = threading.Event()
+
+    def beat() -> None:
+        while not done.wait(seconds):
+            try:
+                reporter.write()
+            except Exception:  # a missed beat is retried; only silence for STALE_SECONDS matters
+                log.warning("job %s: heartbeat failed", reporter.job_id, exc_info=True)
+
+    thread = threading.Thread(target=beat, name=f"heartbeat-{reporter.job_id}", daemon=True)
+    thread.start()
+    try:
+        yield
+    finally:
+        done.set()
+        thread.join()
+
+
+def _finish(
+    factory: sessionmaker[Session],
+    job_id: int,
+    plan: PlanFile,
+    source: str,
+    reporter: _Reporter,
+    *,
+    stopped: bool,
+) -> SolveJob:
+    with factory.begin() as session:
+        job = get_job(session=session, job_id=job_id)
+        if job.status != "running":
+            # A sweep gave up on this job meanwhile; its verdict stands and the plan is dropped.
+            log.warning("job %s is %s; its plan is not saved", job_id, job.status)
+            return job
+        saved = save_plan(
+            session=session,
+            team_id=job.team_id,
+            plan_file=plan,
+            source=source,
+            baseline_plan_id=job.baseline_plan_id,
+        )
+        stopped = stopped or reporter.asked_to_stop
+        error = SHUTDOWN_MESSAGE if stopped and reporter.shutdown.is_set() and not reporter.stop else None
+        return finish_job(
+            session=session,
+            job_id=job_id,
+            status="stopped" if stopped else "done",
+            plan_id=saved.id,
+            error=error,
+        )
+
+
+def _fail(factory: sessionmaker[Session], job_id: int, message: str) -> SolveJob:
+    with factory.begin() as session:
+        job = get_job(session=session, job_id=job_id)
+        if not job.active:
+            return job
+        return finish_job(session=session, job_id=job_id, status="failed", error=message)
+
+
+def _sweep(factory: sessionmaker[Session]) -> None:
+    with factory.begin() as session:
+        for job in fail_stale_jobs(session=session, older_than_seconds=STALE_SECONDS):
+            log.warning("job %s failed: %s", job.id, job.error)
+
+
+@contextmanager
+def stop_on_signals(shutdown: threading.Event) -> Iterator[None]:
+    """SIGTERM or SIGINT sets ``shutdown`` (the solve keeps its best plan); a second one interrupts."""
+
+    def handle(signum: int, _frame: Any) -> None:
+        if shutdown.is_set():
+            raise KeyboardInterrupt
+        log.info("%s: stopping after the current solve saves its best plan", signal.Signals(signum).name)
+        shutdown.set()
+
+    previous = {sig: signal.signal(sig, handle) for sig in (signal.SIGTERM, signal.SIGINT)}
+    try:
+        yield
+    finally:
+        for sig, handler in previous.items():
+            signal.signal(sig, handler)
+
+
+#: Solves run at a lower CPU priority than the web server: on a small machine an
+#: on-call lookup in a crisis must not queue behind a solve (docs/on_call_load.md).
+SOLVE_NICENESS = 19
+
+
+def lower_priority(niceness: int) -> None:
+    """Make this process yield the CPU to the web server.
+
+    On Linux the idle scheduling class: the solve runs only on CPU time nobody else
+    wants, and a waking web request preempts it at once (nice 19 alone measured p99
+    lookups of 13 to 54 ms during a solve). The solve's budgets are counted in work
+    units, so it finds the same plan, only later when the server is busy.
+    Elsewhere, or when that is refused, plain ``nice``.
+    """
+    if niceness <= 0:
+        return
+    os.nice(niceness)
+    if hasattr(os, "sched_setscheduler") and hasattr(os, "SCHED_IDLE"):
+        try:
+            os.sched_setscheduler(0, os.SCHED_IDLE, os.sched_param(0))
+        except OSError:
+            log.info("the idle scheduling class was refused; the worker runs at nice %s", niceness)
+
+
+def main(argv: list[str] | None = None) -> None:
+    """``python -m actplanner.planning.worker``: run a worker on ``ACTPLANNER_DATABASE_URL``."""
+    parser = argparse.ArgumentParser(
+        prog="python -m actplanner.planning.worker", description=__doc__.splitlines()[0]
+    )
+    parser.add_argument("--once", action="store_true", help="run the queued jobs, then exit")
+    parser.add_argument("--poll", type=float, default=0.5, help="seconds between looks at an empty queue")
+    parser.add_argument("--parent-pid", type=int, help="exit when this process is gone")
+    parser.add_argument(
+        "--nice",
+        type=int,
+        default=SOLVE_NICENESS,
+        help="how much to lower this process's CPU priority (0: not at all)",
+    )
+    args = parser.parse_args(argv)
+    lower_priority(args.nice)
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    shutdown = threading.Event()
+    try:
+        with stop_on_signals(shutdown):
+            work_loop(poll_seconds=args.poll, once=args.once, shutdown=shutdown, parent_pid=args.parent_pid)
+    except KeyboardInterrupt:
+        raise SystemExit(130) from None
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,1 @@
+"""A team's staff, clients and policy: import, export, the team page and its forms."""

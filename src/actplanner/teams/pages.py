@@ -1,0 +1,776 @@
+"""Team setup for the team lead: import and export team files, edit staff, clients and policy in forms.
+
+Every form edit builds the whole team file with the change and checks it with
+``load_team``, so a change that breaks a rule elsewhere in the file (a shift
+ending before it starts, a client whose primary is no longer eligible) is
+refused with the file's own ``path: message`` errors, and nothing is saved.
+A valid change is written by re-importing the team file, in one transaction.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Annotated, Any
+from urllib.parse import urlencode
+
+from fastapi import APIRouter, File, HTTPException, Path, Query, Request, UploadFile
+from fastapi.responses import RedirectResponse, Response
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+from starlette.concurrency import run_in_threadpool
+from starlette.datastructures import FormData
+
+from actplanner.audit.service import audit
+from actplanner.db import Team, User
+from actplanner.domain.formats import DISCIPLINES, ROLES, WEEKDAYS, FormatError, dump_team, load_team
+from actplanner.planning.api import MAX_TEAM_FILE_BYTES
+from actplanner.teams.service import export_team, get_team, import_team, team_file
+from actplanner.web.deps import LeadDep, SessionDep, require_team
+from actplanner.web.schemas import TEAM_ID_PATTERN
+from actplanner.web.templating import is_fragment_request, render
+
+router = APIRouter(tags=["pages"])
+
+TeamQuery = Annotated[
+    str | None, Query(pattern=TEAM_ID_PATTERN, max_length=100, description="Team of a lead with no team.")
+]
+EntryId = Annotated[str, Path(pattern=TEAM_ID_PATTERN, max_length=100)]
+
+
+# ---------------------------------------------------------------------------------------------
+# Errors of a form, by field
+
+
+@dataclass
+class FormErrors:
+    """``path: message`` lines of a form, findable by the field they name (``fte``, ``shifts.mon``)."""
+
+    prefix: str
+    messages: list[str] = field(default_factory=list)
+
+    def __call__(self, key: str) -> list[str]:
+        """The messages about field ``key`` or anything inside it."""
+        return [m for m in self.messages if _matches(self._relative(m), key)]
+
+    def __bool__(self) -> bool:
+        return bool(self.messages)
+
+    def _relative(self, message: str) -> str | None:
+        path = message.split(": ", 1)[0]
+        if not path.startswith(self.prefix):
+            return None
+        return re.split(r"\[", path[len(self.prefix) :].lstrip("."), maxsplit=1)[0]
+
+
+def _matches(relative: str | None, key: str) -> bool:
+    return relative is not None and (relative == key or relative.startswith(key + "."))
+
+
+# ---------------------------------------------------------------------------------------------
+# Form values to team-file values
+
+
+def _text(form: FormData, name: str) -> str:
+    value = form.get(name)
+    return value.strip() if isinstance(value, str) else ""
+
+
+def _number(text: str) -> Any:
+    """A form field as a JSON number; unreadable text stays text, so ``load_team`` names the field.
+
+    Whole numbers stay whole and "2.5" stays 2.5, so the file check says "expected a
+    whole number, got 2.5" where an integer is needed.
+    """
+    if re.fullmatch(r"[+-]?\d+", text):
+        return int(text)
+    try:
+        return float(text)
+    except ValueError:
+        return text
+
+
+def _optional_number(text: str) -> Any:
+    return None if text == "" else _number(text)
+
+
+def _words(text: str) -> list[str]:
+    """A comma-separated list (languages, skills, staff ids)."""
+    return [word.strip() for word in text.split(",") if word.strip()]
+
+
+def _set(entry: dict[str, Any], key: str, value: Any) -> None:
+    """Set a required key, keeping the file's own spelling when the value did not change (1 stays 1.0)."""
+    if key not in entry or entry[key] != value:
+        entry[key] = value
+
+
+def _set_optional(entry: dict[str, Any], key: str, value: Any, default: Any) -> None:
+    """Set an optional key; a default value leaves the key as the file had it (absent or given)."""
+    if value == default and entry.get(key, default) == default:
+        return
+    _set(entry, key, value)
+
+
+def _set_json(entry: dict[str, Any], key: str, text: str, absent: Any, path: str, errors: list[str]) -> None:
+    """A JSON textarea: blank is the key's default (``absent``); unreadable JSON is an error at ``path``."""
+    if text == "":
+        if absent is None:
+            if entry.get(key) is not None:
+                del entry[key]
+        else:
+            _set_optional(entry, key, absent, absent)
+        return
+    try:
+        value = json.loads(text)
+    except json.JSONDecodeError as err:
+        errors.append(f"{path}: invalid JSON at line {err.lineno}, column {err.colno}: {err.msg}")
+        return
+    _set(entry, key, value)
+
+
+def _set_location(entry: dict[str, Any], key: str, form: FormData, path: str, errors: list[str]) -> None:
+    lat, lon, label = _text(form, f"{key}_lat"), _text(form, f"{key}_lon"), _text(form, f"{key}_label")
+    if lat == "" and lon == "" and label == "":
+        if entry.get(key) is not None:
+            del entry[key]
+        return
+    if lat == "" or lon == "":
+        errors.append(f"{path}.{'lat' if lat == '' else 'lon'}: give both a latitude and a longitude")
+        return
+    place: dict[str, Any] = dict(entry.get(key) or {})
+    _set(place, "lat", _number(lat))
+    _set(place, "lon", _number(lon))
+    _set_optional(place, "label", label or None, None)
+    entry[key] = place
+
+
+def _span(form: FormData, name: str, path: str, errors: list[str]) -> list[str] | None:
+    start, end = _text(form, f"{name}_start"), _text(form, f"{name}_end")
+    if start == "" and end == "":
+        return None
+    if start == "" or end == "":
+        errors.append(f"{path}: give both a start and an end (HH:MM), or neither")
+        return None
+    return [start, end]
+
+
+def staff_entry(current: dict[str, Any], form: FormData, path: str, errors: list[str]) -> dict[str, Any]:
+    """The team-file entry of a staff member as edited in the form; problems of the form go to ``errors``."""
+    entry = json.loads(json.dumps(current))
+    if "id" not in current:
+        entry["id"] = _text(form, "id")
+    _set(entry, "name", _text(form, "name"))
+    _set(entry, "discipline", _text(form, "discipline"))
+    _set(entry, "fte", _number(_text(form, "fte")))
+    _set_optional(entry, "phone", _text(form, "phone") or None, None)
+    _set_optional(entry, "languages", _words(_text(form, "languages")), [])
+    _set_optional(entry, "skills", _words(_text(form, "skills")), [])
+    _set_location(entry, "start", form, f"{path}.start", errors)
+    shifts = {}
+    for day in WEEKDAYS:
+        span = _span(form, f"shift_{day}", f"{path}.shifts.{day}", errors)
+        if span is not None:
+            shifts[day] = span
+    if shifts != current.get("shifts", {}):
+        _set_optional(entry, "shifts", shifts, {})
+    _set_optional(entry, "max_visits_per_day", _optional_number(_text(form, "max_visits_per_day")), None)
+    roles = [r for r in ROLES if r in form.getlist("on_call_roles")]
+    if set(roles) != set(current.get("on_call_roles", [])):
+        _set_optional(entry, "on_call_roles", roles, [])
+    removed = set(form.getlist("leave_remove"))
+    leave = [period for j, period in enumerate(current.get("leave", [])) if str(j) not in removed]
+    new_leave = _span(form, "leave", f"{path}.leave[{len(leave)}]", errors)
+    if new_leave is not None:
+        leave.append({"start": new_leave[0], "end": new_leave[1]})
+    _set_optional(entry, "leave", leave, [])
+    return entry
+
+
+def client_entry(current: dict[str, Any], form: FormData, path: str, errors: list[str]) -> dict[str, Any]:
+    """The team-file entry of a client as edited in the form; problems of the form go to ``errors``."""
+    entry = json.loads(json.dumps(current))
+    if "id" not in current:
+        entry["id"] = _text(form, "id")
+    _set(entry, "code", _text(form, "code"))
+    _set_optional(entry, "name", _text(form, "name") or None, None)
+    if _text(form, "home_lat") == "" and _text(form, "home_lon") == "":
+        errors.append(f"{path}.home: a client needs a home location (latitude and longitude)")
+    else:
+        _set_location(entry, "home", form, f"{path}.home", errors)
+    _set(entry, "acuity", _text(form, "acuity"))
+    _set_optional(entry, "visits_per_week", _optional_number(_text(form, "visits_per_week")), None)
+    _set_optional(entry, "visit_minutes", _optional_number(_text(form, "visit_minutes")), None)
+    _set_json(entry, "availability", _text(form, "availability"), None, f"{path}.availability", errors)
+    _set_optional(entry, "language", _text(form, "language") or None, None)
+    _set_optional(entry, "primary", _text(form, "primary") or None, None)
+    itt = _words(_text(form, "itt"))
+    if itt:
+        _set(entry, "itt", itt)
+    elif entry.get("itt") is not None:
+        del entry["itt"]
+    _set_optional(entry, "excluded_staff", _words(_text(form, "excluded_staff")), [])
+    _set_optional(entry, "paired", form.get("paired") == "on", False)
+    _set_json(entry, "requirements", _text(form, "requirements"), [], f"{path}.requirements", errors)
+    return entry
+
+
+def policy_block(current: dict[str, Any], form: FormData, errors: list[str]) -> dict[str, Any]:
+    """The team file's ``policy`` as edited in the form; problems of the form go to ``errors``."""
+    policy = json.loads(json.dumps(current))
+    _set(policy, "caseload_max_per_staff", _number(_text(form, "caseload_max_per_staff")))
+    _set(policy, "team_approach_min_staff", _number(_text(form, "team_approach_min_staff")))
+    acuity: dict[str, Any] = {}
+    rows = _number(_text(form, "acuity_rows"))
+    for row in range(rows if isinstance(rows, int) and 0 <= rows <= 50 else 0):
+        name = _text(form, f"acuity-{row}-name")
+        values = {
+            k: _text(form, f"acuity-{row}-{k}") for k in ("visits_per_week", "visit_minutes", "min_gap_days")
+        }
+        if name == "":
+            if any(values.values()):
+                errors.append(f"policy.acuity: level {row + 1} of the table needs a name")
+            continue
+        if name in acuity:
+            errors.append(f"policy.acuity.{name}: the level {name!r} is listed twice")
+            continue
+        level = dict(current["acuity"].get(name, {}))
+        _set(level, "visits_per_week", _number(values["visits_per_week"]))
+        _set(level, "visit_minutes", _number(values["visit_minutes"]))
+        gap = _optional_number(values["min_gap_days"])
+        _set_optional(level, "min_gap_days", 1 if gap is None else gap, 1)
+        acuity[name] = level
+    if acuity != current["acuity"]:
+        policy["acuity"] = acuity
+    on_call = policy["on_call"]
+    _set(on_call, "handoff", _text(form, "handoff"))
+    _set(on_call, "max_consecutive", _number(_text(form, "max_consecutive")))
+    _set_optional(on_call, "rest_next_day_start", _text(form, "rest_next_day_start") or None, None)
+    return policy
+
+
+# ---------------------------------------------------------------------------------------------
+# What the pages show
+
+
+@dataclass(frozen=True)
+class StaffRow:
+    index: int
+    entry: dict[str, Any]
+    shifts: str
+
+
+@dataclass(frozen=True)
+class ClientRow:
+    index: int
+    entry: dict[str, Any]
+
+
+def shifts_summary(shifts: dict[str, list[str]]) -> str:
+    """``Mon–Fri 08:30–17:00, Sat 10:00–14:00``: runs of weekdays with the same shift."""
+    parts: list[str] = []
+    run: list[str] = []
+    for day in [*WEEKDAYS, None]:
+        span = shifts.get(day) if day else None
+        if run and (
+            span is None or span != shifts[run[0]] or WEEKDAYS.index(day) != WEEKDAYS.index(run[-1]) + 1
+        ):
+            days = run[0].title() if len(run) == 1 else f"{run[0].title()}–{run[-1].title()}"
+            start, end = shifts[run[0]]
+            parts.append(f"{days} {start}–{end}")
+            run = []
+        if span is not None and day is not None:
+            run.append(day)
+    return ", ".join(parts) or "no shifts"
+
+
+def staff_form_values(entry: dict[str, Any]) -> dict[str, Any]:
+    """The form fields of a staff member's entry."""
+    values: dict[str, Any] = {
+        "id": entry.get("id", ""),
+        "name": entry.get("name", ""),
+        "discipline": entry.get("discipline", ""),
+        "fte": _show(entry.get("fte")),
+        "phone": entry.get("phone") or "",
+        "languages": ", ".join(str(w) for w in entry.get("languages") or []),
+        "skills": ", ".join(str(w) for w in entry.get("skills") or []),
+        "max_visits_per_day": _show(entry.get("max_visits_per_day")),
+        "on_call_roles": list(entry.get("on_call_roles") or []),
+        "leave": list(entry.get("leave") or []),
+        "leave_remove": [],
+        "leave_start": "",
+        "leave_end": "",
+    }
+    values.update(_location_values("start", entry.get("start")))
+    for day in WEEKDAYS:
+        span = (entry.get("shifts") or {}).get(day)
+        values[f"shift_{day}_start"], values[f"shift_{day}_end"] = _span_values(span)
+    return values
+
+
+def client_form_values(entry: dict[str, Any]) -> dict[str, Any]:
+    """The form fields of a client's entry (``name`` and ``home`` are PHI)."""
+    values: dict[str, Any] = {
+        "id": entry.get("id", ""),
+        "code": entry.get("code", ""),
+        "name": entry.get("name") or "",
+        "acuity": entry.get("acuity", ""),
+        "visits_per_week": _show(entry.get("visits_per_week")),
+        "visit_minutes": _show(entry.get("visit_minutes")),
+        "availability": _json_text(entry.get("availability")),
+        "language": entry.get("language") or "",
+        "primary": entry.get("primary") or "",
+        "itt": ", ".join(str(w) for w in entry.get("itt") or []),
+        "excluded_staff": ", ".join(str(w) for w in entry.get("excluded_staff") or []),
+        "paired": entry.get("paired") is True,
+        "requirements": _json_text(entry.get("requirements") or None),
+    }
+    values.update(_location_values("home", entry.get("home")))
+    return values
+
+
+def policy_form_values(policy: dict[str, Any]) -> dict[str, Any]:
+    """The form fields of the policy; the acuity table gets one empty row for a new level."""
+    on_call = policy.get("on_call", {})
+    acuity = [
+        {
+            "name": name,
+            "visits_per_week": _show(level.get("visits_per_week")),
+            "visit_minutes": _show(level.get("visit_minutes")),
+            "min_gap_days": _show(level.get("min_gap_days")),
+        }
+        for name, level in policy.get("acuity", {}).items()
+    ]
+    acuity.append({"name": "", "visits_per_week": "", "visit_minutes": "", "min_gap_days": ""})
+    return {
+        "caseload_max_per_staff": _show(policy.get("caseload_max_per_staff")),
+        "team_approach_min_staff": _show(policy.get("team_approach_min_staff")),
+        "acuity": acuity,
+        "handoff": on_call.get("handoff", ""),
+        "max_consecutive": _show(on_call.get("max_consecutive")),
+        "rest_next_day_start": on_call.get("rest_next_day_start") or "",
+    }
+
+
+def _submitted(form: FormData, names: list[str]) -> dict[str, Any]:
+    """What was typed into a form, to show it again beside its errors."""
+    return {name: _text(form, name) for name in names}
+
+
+def _show(value: Any) -> str:
+    return "" if value is None else str(value)
+
+
+def _json_text(value: Any) -> str:
+    return "" if value is None else json.dumps(value, ensure_ascii=False)
+
+
+def _span_values(span: Any) -> tuple[str, str]:
+    return (str(span[0]), str(span[1])) if isinstance(span, list) and len(span) == 2 else ("", "")
+
+
+def _location_values(key: str, place: Any) -> dict[str, str]:
+    place = place or {}
+    return {
+        f"{key}_lat": _show(place.get("lat")),
+        f"{key}_lon": _show(place.get("lon")),
+        f"{key}_label": place.get("label") or "",
+    }
+
+
+# ---------------------------------------------------------------------------------------------
+# Routes
+
+
+def _team(session: Session, user: User, team: str | None) -> Team | None:
+    """The team the lead works on: their own, or for a lead with no team the one asked for."""
+    team_id = team or user.team_id
+    if team_id is None:
+        return None
+    require_team(user, team_id)
+    return get_team(session=session, team_id=team_id)
+
+
+def _page_context(session: Session, team: Team | None, **extra: Any) -> dict[str, Any]:
+    context: dict[str, Any] = {
+        "team": team,
+        "teams": [],
+        "import_result": None,
+        "import_errors": [],
+        "saved": None,
+        "added": False,
+        "row_saved": None,
+        "editing": None,
+        "form": None,
+        "errors": FormErrors(""),
+        "policy_form": None,
+        "policy_errors": FormErrors("policy"),
+        "policy_saved": False,
+    }
+    if team is None:
+        context["teams"] = list(session.scalars(select(Team).order_by(Team.id)))
+    else:
+        doc = team_file(session=session, team_id=team.id)
+        file = dump_team(doc)
+        context["doc"] = file
+        context["staff_rows"] = [
+            StaffRow(i, s, shifts_summary(s.get("shifts", {}))) for i, s in enumerate(file["staff"])
+        ]
+        context["client_rows"] = [ClientRow(i, c) for i, c in enumerate(file["clients"])]
+        context["policy_form"] = policy_form_values(file["policy"])
+    context.update(_choices(context.get("doc")))
+    context.update(extra)
+    return context
+
+
+def _choices(doc: dict[str, Any] | None) -> dict[str, Any]:
+    if doc is None:
+        return {"disciplines": DISCIPLINES, "roles": [], "acuity_choices": [], "staff_options": []}
+    on_call_roles = doc["policy"]["on_call"]["roles"]
+    return {
+        "disciplines": DISCIPLINES,
+        "roles": [r for r in ROLES if on_call_roles.get(r) is not None],
+        "acuity_choices": [(name, name) for name in doc["policy"]["acuity"]],
+        "staff_options": [
+            (s["id"], f"{s['name']} ({s['discipline'].replace('_', ' ')})") for s in doc["staff"]
+        ],
+    }
+
+
+def _query(team: Team, user: User) -> str:
+    """The query string that keeps a lead with no team of their own on this team."""
+    return "" if user.team_id == team.id else f"?team={team.id}"
+
+
+@router.get("/team", name="team")
+def team_page(
+    request: Request,
+    session: SessionDep,
+    user: LeadDep,
+    team: TeamQuery = None,
+    saved: Annotated[str | None, Query(max_length=200)] = None,
+) -> Response:
+    """The team's staff, clients and policy, with forms to edit them and to import or export the team file."""
+    found = _team(session, user, team)
+    query = "" if found is None else _query(found, user)
+    return render(request, "teams/team.html", _page_context(session, found, saved=saved, query=query))
+
+
+@router.post("/team/import", name="team_import")
+async def import_file(
+    request: Request,
+    session: SessionDep,
+    user: LeadDep,
+    file: Annotated[UploadFile | None, File()] = None,
+) -> Response:
+    """Import a team file; a broken file shows every problem and changes nothing."""
+    data = b"" if file is None else await file.read(MAX_TEAM_FILE_BYTES + 1)
+    return await run_in_threadpool(_import, request=request, session=session, user=user, data=data)
+
+
+def _import(*, request: Request, session: Session, user: User, data: bytes) -> Response:
+    errors: list[str] = []
+    result = None
+    if not data:
+        errors = ["(file): choose a team file (JSON) to import"]
+    elif len(data) > MAX_TEAM_FILE_BYTES:
+        errors = [f"(file): a team file may have at most {MAX_TEAM_FILE_BYTES} bytes"]
+    else:
+        try:
+            loaded = load_team(data)
+        except FormatError as err:
+            errors = err.messages
+        else:
+            require_team(user, loaded.team.id)
+            imported = import_team(session=session, data=dump_team(loaded), user_id=user.id)
+            result = {"team": imported.id, "staff": len(imported.staff), "clients": len(imported.clients)}
+    team_id = result["team"] if result else user.team_id
+    team = None if team_id is None else get_team(session=session, team_id=team_id)
+    query = "" if team is None else _query(team, user)
+    context = _page_context(session, team, import_result=result, import_errors=errors, query=query)
+    return render(request, "teams/team.html", context, status_code=422 if errors else 200)
+
+
+@router.get("/team/export", name="team_export")
+def export_file(session: SessionDep, user: LeadDep, team: TeamQuery = None) -> Response:
+    """The team file as a download, as imported with any edits since; recorded in the audit trail."""
+    found = _team(session, user, team)
+    if found is None:
+        raise HTTPException(status_code=404, detail="Choose a team to export.")
+    doc = export_team(session=session, team_id=found.id, user_id=user.id)
+    return Response(
+        json.dumps(doc, indent=2, ensure_ascii=False) + "\n",
+        media_type="application/json",
+        headers={"Content-Disposition": 'attachment; filename="team.json"'},
+    )
+
+
+@dataclass(frozen=True)
+class _Kind:
+    """Staff or clients: where they sit in the team file and how their form reads and shows."""
+
+    name: str
+    key: str
+    form_template: str
+    row_template: str
+    values: Callable[[dict[str, Any]], dict[str, Any]]
+
+
+STAFF = _Kind("staff", "staff", "teams/_staff_form.html", "teams/_team_staff_row.html", staff_form_values)
+CLIENTS = _Kind(
+    "client", "clients", "teams/_client_form.html", "teams/_team_client_row.html", client_form_values
+)
+
+
+def _find(doc: dict[str, Any], kind: _Kind, entry_id: str | None) -> tuple[int, dict[str, Any]]:
+    """Where the entry sits in the team file, and the entry; a new one goes at the end."""
+    if entry_id is None:
+        return len(doc[kind.key]), {}
+    for i, entry in enumerate(doc[kind.key]):
+        if entry["id"] == entry_id:
+            return i, entry
+    raise HTTPException(status_code=404, detail=f"No {kind.name} {entry_id!r} in this team.")
+
+
+def _audit_client_view(session: Session, user: User, team: Team, client_id: str) -> None:
+    # The form shows the client's name and home address: protected health information.
+    audit(
+        session=session,
+        user_id=user.id,
+        action="view_phi",
+        target=f"client:{client_id}",
+        detail={"team": team.id, "fields": ["name", "home"]},
+    )
+
+
+def _edit_form(
+    request: Request,
+    session: Session,
+    user: User,
+    kind: _Kind,
+    entry_id: str | None,
+    team_query: str | None,
+) -> Response:
+    team = _team(session, user, team_query)
+    if team is None:
+        raise HTTPException(status_code=404, detail="Choose a team first.")
+    doc = dump_team(team_file(session=session, team_id=team.id))
+    index, entry = _find(doc, kind, entry_id)
+    if kind is CLIENTS and entry:
+        _audit_client_view(session, user, team, entry_id)
+    editing = {
+        "kind": kind.name,
+        "id": entry_id,
+        "index": index,
+        "is_new": entry_id is None,
+        "fields": kind.values(entry),
+        "entry": entry,
+    }
+    return _form_response(
+        request, session, user, team, kind, editing, FormErrors(f"{kind.key}[{index}]"), 200
+    )
+
+
+def _form_response(
+    request: Request,
+    session: Session,
+    user: User,
+    team: Team,
+    kind: _Kind,
+    editing: dict[str, Any],
+    errors: FormErrors,
+    status_code: int,
+) -> Response:
+    context = _page_context(session, team, editing=editing, errors=errors, query=_query(team, user))
+    if is_fragment_request(request):
+        return render(request, kind.form_template, context, status_code=status_code)
+    return render(request, "teams/team.html", context, status_code=status_code)
+
+
+@router.get("/team/staff/new", name="team_staff_new")
+def new_staff(request: Request, session: SessionDep, user: LeadDep, team: TeamQuery = None) -> Response:
+    """An empty staff form, in place of the table's last row."""
+    return _edit_form(request, session, user, STAFF, None, team)
+
+
+@router.get("/team/staff/{staff_id}/edit", name="team_staff_edit")
+def edit_staff(
+    request: Request, session: SessionDep, user: LeadDep, staff_id: EntryId, team: TeamQuery = None
+) -> Response:
+    """The form of one staff member, in place of their row."""
+    return _edit_form(request, session, user, STAFF, staff_id, team)
+
+
+@router.get("/team/clients/new", name="team_client_new")
+def new_client(request: Request, session: SessionDep, user: LeadDep, team: TeamQuery = None) -> Response:
+    """An empty client form, in place of the table's last row."""
+    return _edit_form(request, session, user, CLIENTS, None, team)
+
+
+@router.get("/team/clients/{client_id}/edit", name="team_client_edit")
+def edit_client(
+    request: Request, session: SessionDep, user: LeadDep, client_id: EntryId, team: TeamQuery = None
+) -> Response:
+    """The form of one client; it shows their name and home, so it is audited."""
+    return _edit_form(request, session, user, CLIENTS, client_id, team)
+
+
+@router.post("/team/staff", name="team_staff_create")
+async def create_staff(
+    request: Request, session: SessionDep, user: LeadDep, team: TeamQuery = None
+) -> Response:
+    """Add a staff member from the form; an error anywhere in the resulting team file saves nothing."""
+    form = await request.form()
+    return await run_in_threadpool(_save, request, session, user, STAFF, None, team, form)
+
+
+@router.post("/team/staff/{staff_id}", name="team_staff_save")
+async def save_staff(
+    request: Request, session: SessionDep, user: LeadDep, staff_id: EntryId, team: TeamQuery = None
+) -> Response:
+    """Save a staff member's form; an error anywhere in the resulting team file saves nothing."""
+    form = await request.form()
+    return await run_in_threadpool(_save, request, session, user, STAFF, staff_id, team, form)
+
+
+@router.post("/team/clients", name="team_client_create")
+async def create_client(
+    request: Request, session: SessionDep, user: LeadDep, team: TeamQuery = None
+) -> Response:
+    """Add a client from the form; an error anywhere in the resulting team file saves nothing."""
+    form = await request.form()
+    return await run_in_threadpool(_save, request, session, user, CLIENTS, None, team, form)
+
+
+@router.post("/team/clients/{client_id}", name="team_client_save")
+async def save_client(
+    request: Request, session: SessionDep, user: LeadDep, client_id: EntryId, team: TeamQuery = None
+) -> Response:
+    """Save a client's form; an error anywhere in the resulting team file saves nothing."""
+    form = await request.form()
+    return await run_in_threadpool(_save, request, session, user, CLIENTS, client_id, team, form)
+
+
+def _save(
+    request: Request,
+    session: Session,
+    user: User,
+    kind: _Kind,
+    entry_id: str | None,
+    team_query: str | None,
+    form: FormData,
+) -> Response:
+    team = _team(session, user, team_query)
+    if team is None:
+        raise HTTPException(status_code=404, detail="Choose a team first.")
+    doc = dump_team(team_file(session=session, team_id=team.id))
+    index, current = _find(doc, kind, entry_id)
+    path = f"{kind.key}[{index}]"
+    problems: list[str] = []
+    if kind is STAFF:
+        entry = staff_entry(current, form, path, problems)
+    else:
+        entry = client_entry(current, form, path, problems)
+    if entry_id is None:
+        doc[kind.key].append(entry)
+    else:
+        doc[kind.key][index] = entry
+    problems += _check(doc)
+    if problems:
+        if kind is CLIENTS and current:
+            _audit_client_view(session, user, team, entry_id)
+        fields = list(kind.values({}))
+        values = {**kind.values(entry), **_submitted(form, [f for f in fields if f not in _LISTS])}
+        if kind is STAFF:
+            # Leave periods are ticked for removal by their place in the saved list.
+            values["leave"] = list(current.get("leave", []))
+            values["leave_remove"] = form.getlist("leave_remove")
+        editing = {
+            "kind": kind.name,
+            "id": entry_id,
+            "index": index,
+            "is_new": entry_id is None,
+            "fields": values,
+            "entry": current,
+        }
+        return _form_response(request, session, user, team, kind, editing, FormErrors(path, problems), 422)
+    import_team(session=session, data=doc, user_id=user.id)
+    label = entry.get("name") if kind is STAFF else entry.get("code")
+    saved = f"Saved {kind.name} {label}."
+    if is_fragment_request(request):
+        context = _page_context(session, team, saved=saved, query=_query(team, user))
+        row = next(
+            r
+            for r in context["staff_rows" if kind is STAFF else "client_rows"]
+            if r.entry["id"] == entry["id"]
+        )
+        context.update(row=row, row_saved=saved, added=entry_id is None)
+        return render(request, kind.row_template, context)
+    return _back_to_page(request, team, user, saved, f"{kind.key}-{entry['id']}")
+
+
+def _back_to_page(request: Request, team: Team, user: User, saved: str, anchor: str) -> Response:
+    """After a plain form post: the team page, saying what was saved (post/redirect/get)."""
+    params = {"saved": saved} if user.team_id == team.id else {"team": team.id, "saved": saved}
+    return RedirectResponse(
+        f"{request.app.url_path_for('team')}?{urlencode(params)}#{anchor}", status_code=303
+    )
+
+
+#: Form values that are lists or flags, shown from the entry rather than as typed.
+_LISTS = {"on_call_roles", "leave", "leave_remove", "paired"}
+
+
+def _check(doc: dict[str, Any]) -> list[str]:
+    try:
+        load_team(doc)
+    except FormatError as err:
+        return err.messages
+    return []
+
+
+@router.post("/team/policy", name="team_policy_save")
+async def save_policy(
+    request: Request, session: SessionDep, user: LeadDep, team: TeamQuery = None
+) -> Response:
+    """Save the policy form; an error anywhere in the resulting team file saves nothing."""
+    form = await request.form()
+    return await run_in_threadpool(_save_policy, request, session, user, team, form)
+
+
+def _save_policy(
+    request: Request, session: Session, user: User, team_query: str | None, form: FormData
+) -> Response:
+    team = _team(session, user, team_query)
+    if team is None:
+        raise HTTPException(status_code=404, detail="Choose a team first.")
+    doc = dump_team(team_file(session=session, team_id=team.id))
+    problems: list[str] = []
+    doc["policy"] = policy_block(doc["policy"], form, problems)
+    problems += _check(doc)
+    query = _query(team, user)
+    if problems:
+        values = policy_form_values(doc["policy"])
+        values.update(_submitted(form, ["caseload_max_per_staff", "team_approach_min_staff", "handoff"]))
+        values.update(_submitted(form, ["max_consecutive", "rest_next_day_start"]))
+        rows = _number(_text(form, "acuity_rows"))
+        values["acuity"] = [
+            {
+                k: _text(form, f"acuity-{row}-{k}")
+                for k in ("name", "visits_per_week", "visit_minutes", "min_gap_days")
+            }
+            for row in range(rows if isinstance(rows, int) and 0 <= rows <= 50 else 0)
+        ]
+        context = _page_context(
+            session, team, policy_form=values, policy_errors=FormErrors("policy", problems), query=query
+        )
+        template = "teams/_policy_form.html" if is_fragment_request(request) else "teams/team.html"
+        return render(request, template, context, status_code=422)
+    import_team(session=session, data=doc, user_id=user.id)
+    if is_fragment_request(request):
+        return render(
+            request, "teams/_policy_form.html", _page_context(session, team, policy_saved=True, query=query)
+        )
+    return _back_to_page(request, team, user, "Saved the policy.", "policy")

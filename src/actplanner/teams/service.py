@@ -1,0 +1,181 @@
+"""Teams in and out of the database as team files (FORMATS.md)."""
+
+from __future__ import annotations
+
+import copy
+from typing import Any
+
+from sqlalchemy import update
+from sqlalchemy.orm import Session
+
+from actplanner.audit.service import audit
+from actplanner.db import Client, Staff, Team, User, utcnow
+from actplanner.db.fields import put, put_location, take, take_location
+from actplanner.domain.errors import NotFound
+from actplanner.domain.formats import TEAM_FORMAT, TeamFile, dump_team, load_team
+
+
+def get_team(*, session: Session, team_id: str) -> Team:
+    """The team with this id; NotFound when there is none."""
+    team = session.get(Team, team_id)
+    if team is None:
+        raise NotFound(f"No team {team_id!r}.")
+    return team
+
+
+def import_team(*, session: Session, data: bytes | str | dict[str, Any], user_id: int | None = None) -> Team:
+    """Create or replace a team from its team file; a FormatError leaves the database untouched.
+
+    Staff and clients are matched by id: kept rows are updated in place (so logins
+    linked to them stay linked), new ones added, missing ones deleted (a login
+    linked to a deleted staff member loses the link, not the login).
+    """
+    doc = dump_team(load_team(data))
+    with session.begin_nested():
+        team = session.get(Team, doc["team"]["id"])
+        if team is None:
+            team = Team(id=doc["team"]["id"])
+            session.add(team)
+        _set_team(team, doc)
+        kept_staff = {member.id: member for member in team.staff}
+        staff = [
+            _set_staff(kept_staff.pop(entry["id"], None), entry, i) for i, entry in enumerate(doc["staff"])
+        ]
+        if kept_staff:
+            session.execute(
+                update(User)
+                .where(User.team_id == team.id, User.staff_id.in_(kept_staff))
+                .values(staff_id=None)
+                .execution_options(synchronize_session="fetch")
+            )
+        kept_clients = {client.id: client for client in team.clients}
+        clients = [
+            _set_client(kept_clients.pop(entry["id"], None), entry, i)
+            for i, entry in enumerate(doc["clients"])
+        ]
+        team.staff = staff
+        team.clients = clients
+        # Always, even when only a staff row changed: the on-call lookup's cache keys on it.
+        team.updated_at = utcnow()
+        session.flush()
+        audit(
+            session=session,
+            user_id=user_id,
+            action="import",
+            target=f"team:{team.id}",
+            detail={"staff": len(staff), "clients": len(clients)},
+        )
+        # Client codes and purpose categories come from the team file: calendars follow.
+        from actplanner.feeds.service import sync_feeds
+
+        sync_feeds(session=session, team_id=team.id)
+    return team
+
+
+def export_team(*, session: Session, team_id: str, user_id: int | None = None) -> dict[str, Any]:
+    """The team file of a team, as it was imported (edits included); recorded in the audit trail."""
+    doc = _team_doc(get_team(session=session, team_id=team_id))
+    with session.begin_nested():
+        audit(session=session, user_id=user_id, action="export", target=f"team:{team_id}")
+    return doc
+
+
+def team_file(*, session: Session, team_id: str) -> TeamFile:
+    """The team as a loaded team file, for ``adapter.to_problem`` (not audited: no one sees it)."""
+    return load_team(_team_doc(get_team(session=session, team_id=team_id)))
+
+
+def _set_team(team: Team, doc: dict[str, Any]) -> None:
+    given: list[str] = []
+    block = doc["team"]
+    team.name = block["name"]
+    team.timezone = block["timezone"]
+    team.office_lat, team.office_lon, team.office_label = take_location(block, "office", given)
+    team.policy = doc["policy"]
+    team.given_defaults = given
+
+
+def _set_staff(row: Staff | None, entry: dict[str, Any], position: int) -> Staff:
+    row = row or Staff(id=entry["id"])
+    given: list[str] = []
+    row.position = position
+    row.name = entry["name"]
+    row.discipline = entry["discipline"]
+    row.fte = entry["fte"]
+    row.phone = take(entry, "phone", None, given)
+    row.languages = take(entry, "languages", [], given)
+    row.skills = take(entry, "skills", [], given)
+    row.start_lat, row.start_lon, row.start_label = take_location(entry, "start", given)
+    row.shifts = take(entry, "shifts", {}, given)
+    row.max_visits_per_day = take(entry, "max_visits_per_day", None, given)
+    row.on_call_roles = take(entry, "on_call_roles", [], given)
+    row.leave = take(entry, "leave", [], given)
+    row.given_defaults = given
+    return row
+
+
+def _set_client(row: Client | None, entry: dict[str, Any], position: int) -> Client:
+    row = row or Client(id=entry["id"])
+    given: list[str] = []
+    row.position = position
+    row.code = entry["code"]
+    row.name = take(entry, "name", None, given)
+    row.home_lat, row.home_lon, row.home_label = take_location(entry, "home", given)
+    row.acuity = entry["acuity"]
+    row.visits_per_week = take(entry, "visits_per_week", None, given)
+    row.visit_minutes = take(entry, "visit_minutes", None, given)
+    row.availability = take(entry, "availability", None, given)
+    row.language = take(entry, "language", None, given)
+    row.primary = take(entry, "primary", None, given)
+    row.itt = take(entry, "itt", None, given)
+    row.excluded_staff = take(entry, "excluded_staff", [], given)
+    row.paired = take(entry, "paired", False, given)
+    row.requirements = take(entry, "requirements", [], given)
+    row.given_defaults = given
+    return row
+
+
+def _team_doc(team: Team) -> dict[str, Any]:
+    block: dict[str, Any] = {"id": team.id, "name": team.name, "timezone": team.timezone}
+    put_location(block, "office", team.office_lat, team.office_lon, team.office_label, team.given_defaults)
+    doc = {
+        "format": TEAM_FORMAT,
+        "team": block,
+        "policy": team.policy,
+        "staff": [_staff_entry(member) for member in team.staff],
+        "clients": [_client_entry(client) for client in team.clients],
+    }
+    # The rows' JSON values must not change when a caller edits the document.
+    return copy.deepcopy(doc)
+
+
+def _staff_entry(row: Staff) -> dict[str, Any]:
+    given = row.given_defaults
+    entry: dict[str, Any] = {"id": row.id, "name": row.name, "discipline": row.discipline, "fte": row.fte}
+    put(entry, "phone", row.phone, None, given)
+    put(entry, "languages", row.languages, [], given)
+    put(entry, "skills", row.skills, [], given)
+    put_location(entry, "start", row.start_lat, row.start_lon, row.start_label, given)
+    put(entry, "shifts", row.shifts, {}, given)
+    put(entry, "max_visits_per_day", row.max_visits_per_day, None, given)
+    put(entry, "on_call_roles", row.on_call_roles, [], given)
+    put(entry, "leave", row.leave, [], given)
+    return entry
+
+
+def _client_entry(row: Client) -> dict[str, Any]:
+    given = row.given_defaults
+    entry: dict[str, Any] = {"id": row.id, "code": row.code}
+    put(entry, "name", row.name, None, given)
+    put_location(entry, "home", row.home_lat, row.home_lon, row.home_label, given)
+    entry["acuity"] = row.acuity
+    put(entry, "visits_per_week", row.visits_per_week, None, given)
+    put(entry, "visit_minutes", row.visit_minutes, None, given)
+    put(entry, "availability", row.availability, None, given)
+    put(entry, "language", row.language, None, given)
+    put(entry, "primary", row.primary, None, given)
+    put(entry, "itt", row.itt, None, given)
+    put(entry, "excluded_staff", row.excluded_staff, [], given)
+    put(entry, "paired", row.paired, False, given)
+    put(entry, "requirements", row.requirements, [], given)
+    return entry

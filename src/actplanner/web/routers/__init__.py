@@ -1,1 +1,0 @@
-"""One router per feature: sign-in, home, audit trail, JSON API."""

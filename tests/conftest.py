@@ -1,0 +1,12 @@
+"""Fixtures every test folder may use, kept in ``tests/support`` beside the factories.
+
+``db_fixtures``: an engine per database (SQLite and PostgreSQL) and a session
+rolled back after each test; ``web_fixtures``: a seeded app and its test
+client; ``worker_fixtures``: a migrated database URL for worker processes.
+"""
+
+pytest_plugins = [
+    "tests.support.db_fixtures",
+    "tests.support.web_fixtures",
+    "tests.support.worker_fixtures",
+]

@@ -1,0 +1,202 @@
+"""On-call lookup and the lead's overrides on SQLite and PostgreSQL: published plans only, audited."""
+
+from __future__ import annotations
+
+from datetime import date, datetime, timedelta
+from typing import Any
+from zoneinfo import ZoneInfo
+
+import pytest
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from actplanner.db import AuditEvent, OnCallOverride, Team
+from actplanner.on_call.service import (
+    cancel_override,
+    coverage_gaps,
+    list_overrides,
+    on_call_now,
+    record_override,
+)
+from actplanner.planning.plans import publish_plan
+from actplanner.teams.service import import_team
+from tests.support.db_factories import create_plan, create_team, create_user, plan_doc, team_doc
+
+CHICAGO = ZoneInfo("America/Chicago")
+WEDNESDAY_NOON = datetime(2026, 12, 2, 12, 0, tzinfo=CHICAGO)
+
+
+def shifted(doc: dict[str, Any], weeks: int) -> dict[str, Any]:
+    """A plan file moved ``weeks`` weeks later: the same rota and visits, another week."""
+    days = timedelta(weeks=weeks)
+
+    def move(text: str) -> str:
+        return (date.fromisoformat(text[:10]) + days).isoformat() + text[10:]
+
+    doc["week_start"] = move(doc["week_start"])
+    for visit in doc["visits"]:
+        visit["date"] = move(visit["date"])
+    for period in doc["on_call"]:
+        period["start"], period["end"] = move(period["start"]), move(period["end"])
+    return doc
+
+
+def publish(session: Session, team: Team, doc: dict[str, Any] | None = None) -> None:
+    plan = create_plan(session, team, doc)
+    publish_plan(session=session, plan_id=plan.id, user_id=None)
+
+
+def holder(session: Session, team: Team, at: datetime, role: str = "primary") -> str | None:
+    answer = on_call_now(session=session, team_id=team.id, at=at)
+    found = next(r for r in answer.roles if r.role == role).holder
+    return found.id if found else None
+
+
+def planned(role: str, start: str) -> str:
+    return next(p["staff"] for p in plan_doc()["on_call"] if p["role"] == role and p["start"] == start)
+
+
+def other_primary(session: Session, team: Team, than: str) -> str:
+    """A staff member, other than ``than``, who may be primary and is not on leave that week."""
+    for member in team.staff:
+        if member.id != than and "primary" in member.on_call_roles and not member.leave:
+            return member.id
+    raise AssertionError("the fixture has nobody else for primary")
+
+
+def test_the_answer_comes_from_the_published_plan_only(session: Session) -> None:
+    team = create_team(session)
+    assert holder(session, team, WEDNESDAY_NOON) is None
+    create_plan(session, team)
+    assert holder(session, team, WEDNESDAY_NOON) is None, "a draft is not on call"
+    publish(session, team)
+    assert holder(session, team, WEDNESDAY_NOON) == planned("primary", "2026-12-02T08:30")
+    answer = on_call_now(session=session, team_id=team.id, at=WEDNESDAY_NOON)
+    assert [r.role for r in answer.roles] == ["primary", "backup", "prescriber"]
+    assert [s.role for s in answer.escalation] == ["primary", "backup", "prescriber", "team_leader"]
+    assert (
+        answer.escalation[-1].person is not None and answer.escalation[-1].person.discipline == "team_leader"
+    )
+    assert answer.at.utcoffset() == timedelta(hours=-6)
+
+
+def test_a_cover_takes_effect_at_once_and_is_audited(session: Session) -> None:
+    team = create_team(session)
+    publish(session, team)
+    lead = create_user(session, team_id=team.id)
+    before = planned("primary", "2026-12-02T08:30")
+    cover = other_primary(session, team, before)
+    record_override(
+        session=session,
+        team_id=team.id,
+        role="primary",
+        staff_id=cover,
+        start="2026-12-02T11:00",
+        end="2026-12-02T13:00",
+        note="dentist",
+        user_id=lead.id,
+    )
+    assert holder(session, team, WEDNESDAY_NOON) == cover
+    assert holder(session, team, WEDNESDAY_NOON - timedelta(hours=1, minutes=1)) == before
+    assert holder(session, team, WEDNESDAY_NOON + timedelta(hours=1)) == before
+    answer = on_call_now(session=session, team_id=team.id, at=WEDNESDAY_NOON)
+    primary = answer.roles[0]
+    assert primary.until == datetime(2026, 12, 2, 13, 0, tzinfo=CHICAGO)
+    assert primary.next is not None and primary.next.id == before
+    event = session.scalars(select(AuditEvent).where(AuditEvent.action == "on_call_override")).one()
+    assert event.user_id == lead.id and event.detail["replaces"] == [before]
+
+
+def test_cancelling_an_override_restores_the_plan(session: Session) -> None:
+    team = create_team(session)
+    publish(session, team)
+    before = planned("primary", "2026-12-02T08:30")
+    override = record_override(
+        session=session,
+        team_id=team.id,
+        role="primary",
+        staff_id=other_primary(session, team, before),
+        start="2026-12-02T08:30",
+        end="2026-12-03T08:30",
+        user_id=None,
+    )
+    cancel_override(session=session, override_id=override.id, user_id=None)
+    cancel_override(session=session, override_id=override.id, user_id=None)
+    assert holder(session, team, WEDNESDAY_NOON) == before
+    assert list_overrides(session=session, team_id=team.id) == []
+    actions = session.scalars(select(AuditEvent.action).where(AuditEvent.action.like("%override%"))).all()
+    assert actions == ["on_call_override", "cancel_on_call_override"]
+
+
+@pytest.mark.parametrize(
+    ("change", "field"),
+    [
+        ({"role": "janitor"}, "role"),
+        ({"staff_id": "s-nobody"}, "staff"),
+        ({"start": "tomorrow"}, "start"),
+        ({"end": "2026-12-02T10:00"}, "end"),
+        ({"end": "2027-01-20T10:00"}, "end"),
+        ({"start": "2026-12-02T11:00+00:00"}, "start"),
+    ],
+)
+def test_a_bad_override_names_its_field_and_saves_nothing(
+    session: Session, change: dict[str, str], field: str
+) -> None:
+    team = create_team(session)
+    publish(session, team)
+    fields = {"role": "primary", "staff_id": "s-rn1", "start": "2026-12-02T11:00", "end": "2026-12-02T13:00"}
+    fields.update(change)
+    with pytest.raises((ValueError, LookupError), match=f"^{field}:"):
+        record_override(session=session, team_id=team.id, user_id=None, **fields)
+    assert session.scalar(select(func.count()).select_from(OnCallOverride)) == 0
+    assert session.scalar(select(func.count()).where(AuditEvent.action == "on_call_override")) == 0
+
+
+def test_an_override_respects_the_holders_roles_and_leave(session: Session) -> None:
+    team = create_team(session)
+    prescriber = next(m for m in team.staff if m.discipline == "psychiatrist")
+    with pytest.raises(ValueError, match="^staff: .* does not take the primary role"):
+        record_override(
+            session=session,
+            team_id=team.id,
+            role="primary",
+            staff_id=prescriber.id,
+            start="2026-12-02T11:00",
+            end="2026-12-02T13:00",
+            user_id=None,
+        )
+    nurse = next(m for m in team.staff if "primary" in m.on_call_roles)
+    doc = team_doc()
+    member = next(m for m in doc["staff"] if m["id"] == nurse.id)
+    member["leave"] = [{"start": "2026-12-02T00:00", "end": "2026-12-03T00:00"}]
+    import_team(session=session, data=doc)
+    with pytest.raises(ValueError, match="^staff: .* is on leave"):
+        record_override(
+            session=session,
+            team_id=team.id,
+            role="primary",
+            staff_id=nurse.id,
+            start="2026-12-02T20:00",
+            end="2026-12-03T08:30",
+            user_id=None,
+        )
+
+
+def test_coverage_gaps_show_unpublished_weeks_and_holes_left_by_overrides(session: Session) -> None:
+    team = create_team(session)
+    monday_nine = datetime(2026, 11, 30, 9, 0, tzinfo=CHICAGO)
+    assert coverage_gaps(session=session, team_id=team.id, now=monday_nine) == [
+        (monday_nine, monday_nine + timedelta(days=14))
+    ]
+    for weeks in range(3):
+        publish(session, team, shifted(plan_doc(), weeks))
+    assert coverage_gaps(session=session, team_id=team.id, now=monday_nine) == []
+    # Republishing the second week without Wednesday's primary leaves exactly that day uncovered.
+    holed = shifted(plan_doc(), 1)
+    holed["on_call"] = [
+        p for p in holed["on_call"] if not (p["role"] == "primary" and p["start"] == "2026-12-09T08:30")
+    ]
+    publish(session, team, holed)
+    assert coverage_gaps(session=session, team_id=team.id, now=monday_nine) == [
+        (datetime(2026, 12, 9, 8, 30, tzinfo=CHICAGO), datetime(2026, 12, 10, 8, 30, tzinfo=CHICAGO))
+    ]

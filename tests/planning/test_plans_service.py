@@ -1,0 +1,140 @@
+"""Plans are stored by version, published in turn, and keep their calendar UIDs across versions."""
+
+from __future__ import annotations
+
+import uuid
+
+import pytest
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from actplanner.db import AuditEvent, OnCallPeriod, Plan, Visit
+from actplanner.domain.formats import FormatError, dump_plan, load_plan
+from actplanner.planning.plans import plan_diff, plan_file, publish_plan, published_plan, save_plan
+from tests.support.db_factories import WEEK, create_plan, create_team, create_user, plan_doc
+
+
+def _uids(plan: Plan) -> dict[str, str]:
+    return {v.id: v.uid for v in plan.visits}
+
+
+def test_plan_file_comes_back_exactly_as_saved(session: Session) -> None:
+    """A saved solver plan reads back as the identical plan file."""
+    team = create_team(session)
+    doc = plan_doc()
+    plan = create_plan(session, team, doc)
+    session.expire_all()
+    assert plan_file(session=session, plan_id=plan.id) == dump_plan(load_plan(doc))
+    assert plan.status == "draft" and plan.version is None
+
+
+def test_keys_given_with_default_values_come_back(session: Session) -> None:
+    """A plan file's explicit defaults (null purpose, pinned false, no solver block) survive the trip."""
+    team = create_team(session)
+    doc = plan_doc()
+    doc["visits"][0].update(purpose=None, pinned=False)
+    doc["visits"][1]["pinned"] = True
+    doc["visits"][2].pop("purpose")
+    doc["solver"] = None
+    del doc["metrics"]
+    plan = create_plan(session, team, doc)
+    session.expire_all()
+    assert plan_file(session=session, plan_id=plan.id) == dump_plan(load_plan(doc))
+
+
+def test_broken_plan_file_changes_nothing(session: Session) -> None:
+    """A plan file with an error, or for another team, raises and stores nothing."""
+    team = create_team(session)
+    broken = plan_doc()
+    broken["visits"][0]["start"] = "9:00"
+    with pytest.raises(FormatError, match=r"visits\[0\]\.start"):
+        create_plan(session, team, broken)
+    with pytest.raises(ValueError, match="not 'elsewhere'"):
+        save_plan(session=session, team_id="elsewhere", plan_file=plan_doc(), source="solve")
+    for model in (Plan, Visit, OnCallPeriod):
+        assert session.scalar(select(func.count()).select_from(model)) == 0
+
+
+def test_publishing_numbers_versions_and_supersedes_the_last(session: Session) -> None:
+    """Publishing drafts of one week makes versions 1 and 2; version 1 becomes superseded."""
+    team = create_team(session)
+    lead = create_user(session, team_id=team.id)
+    first = publish_plan(session=session, plan_id=create_plan(session, team).id, user_id=lead.id)
+    assert (first.status, first.version, first.published_by) == ("published", 1, lead.id)
+    second = publish_plan(session=session, plan_id=create_plan(session, team).id, user_id=lead.id)
+    assert (first.status, second.status, second.version) == ("superseded", "published", 2)
+    assert published_plan(session=session, team_id=team.id, week_start=WEEK) is second
+    actions = session.scalars(select(AuditEvent.action).where(AuditEvent.action == "publish")).all()
+    assert len(actions) == 2
+
+
+def test_only_a_draft_can_be_published(session: Session) -> None:
+    """Publishing a plan that is already published is refused with a plain message."""
+    team = create_team(session)
+    plan = publish_plan(session=session, plan_id=create_plan(session, team).id, user_id=None)
+    with pytest.raises(ValueError, match="only a draft"):
+        publish_plan(session=session, plan_id=plan.id, user_id=None)
+
+
+def test_uids_are_carried_forward_for_kept_visits_and_fresh_for_new_ones(session: Session) -> None:
+    """A re-plan keeps the UID of the baseline visit it pairs with, moved or not; a move bumps SEQUENCE."""
+    team = create_team(session)
+    baseline = create_plan(session, team)
+    doc = plan_doc()
+    doc["visits"][0]["start"], doc["visits"][0]["end"] = "13:00", "13:45"
+    # A new id on a day its client had no visit: a new visit (a new id alone pairs by client and day).
+    renamed = doc["visits"][1]
+    taken = {v["date"] for v in doc["visits"] if v["client"] == renamed["client"]}
+    renamed["id"] = "v-new1"
+    renamed["date"] = next(d for d in (f"2026-12-0{n}" for n in range(1, 7)) if d not in taken)
+    dropped = doc["visits"].pop()
+    replan = create_plan(session, team, doc, source="replan", baseline_plan_id=baseline.id)
+    old, new = _uids(baseline), _uids(replan)
+    assert all(new[i] == old[i] for i in new if i != "v-new1")
+    assert new["v-new1"] not in old.values()
+    assert dropped["id"] not in new
+    sequences = {v.id: v.sequence for v in replan.visits}
+    assert sequences[doc["visits"][0]["id"]] == 1 and sequences[doc["visits"][2]["id"]] == 0
+    assert [p.uid for p in replan.on_call] == [p.uid for p in baseline.on_call]
+
+
+def test_uids_are_random_not_derived_from_ids(session: Session) -> None:
+    """Two saves of the same plan (nothing published) share no UID, and every UID is a random uuid4."""
+    team = create_team(session)
+    one, two = create_plan(session, team), create_plan(session, team)
+    assert not set(_uids(one).values()) & set(_uids(two).values())
+    assert all(uuid.UUID(hex=uid).version == 4 for uid in _uids(one).values())
+    assert len(set(_uids(one).values())) == len(one.visits)
+
+
+def test_diff_lists_added_moved_and_cancelled_visits(session: Session) -> None:
+    """A diff names each added, moved and cancelled visit, matching by id, then by client and date."""
+    team = create_team(session)
+    old_doc = plan_doc()
+    old = create_plan(session, team, old_doc)
+    doc = plan_doc()
+    moved = doc["visits"][0]
+    moved["start"], moved["end"] = "13:00", "13:45"
+    renamed = doc["visits"][1]
+    renamed["id"] = "v-renamed"
+    cancelled = doc["visits"].pop(2)
+    added = {**doc["visits"][3], "id": "v-extra", "date": "2026-12-06"}
+    doc["visits"].append(added)
+    new = create_plan(session, team, doc, source="edit", baseline_plan_id=old.id)
+    diff = plan_diff(session=session, old_plan_id=old.id, new_plan_id=new.id)
+    assert [v["id"] for v in diff["added"]] == ["v-extra"]
+    assert [v["id"] for v in diff["cancelled"]] == [cancelled["id"]]
+    assert [(m["before"]["start"], m["after"]["start"]) for m in diff["moved"]] == [
+        (old_doc["visits"][0]["start"], "13:00")
+    ]
+    assert diff["moved"][0]["before"]["uid"] == diff["moved"][0]["after"]["uid"]
+
+
+def test_a_fresh_solve_keeps_the_uids_of_the_published_week(session: Session) -> None:
+    """A draft saved without a baseline pairs with the published version, so calendars do not churn."""
+    team = create_team(session)
+    published = create_plan(session, team)
+    publish_plan(session=session, plan_id=published.id, user_id=None)
+    fresh = create_plan(session, team)
+    assert _uids(fresh) == _uids(published)
+    assert all(v.sequence == 0 for v in fresh.visits)

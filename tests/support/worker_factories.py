@@ -1,0 +1,49 @@
+"""Factories for the worker tests: plain functions that make one thing with sensible defaults."""
+
+from __future__ import annotations
+
+import json
+import os
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy.orm import Session, sessionmaker
+
+from actplanner.db import Team
+from actplanner.planning.jobs import claim_next_job, enqueue_solve
+from actplanner.teams.service import import_team
+
+FIXTURES = Path(__file__).resolve().parents[2] / "fixtures"
+WEEK = date(2026, 11, 30)
+
+
+def team_doc(name: str = "small") -> dict[str, Any]:
+    """A fresh copy of a fixture team file."""
+    return json.loads((FIXTURES / f"{name}.json").read_text())
+
+
+def import_small(factory: sessionmaker[Session]) -> str:
+    """The small fixture team's id, imported when missing."""
+    team_id = team_doc()["team"]["id"]
+    with factory.begin() as session:
+        if session.get(Team, team_id) is None:
+            import_team(session=session, data=team_doc())
+    return team_id
+
+
+def queue_job(
+    factory: sessionmaker[Session], *, time_limit: float = 2.0, claim: bool = True, **kw: Any
+) -> int:
+    """The id of a solve of the small fixture's week (imported when missing), claimed unless told not."""
+    import_small(factory)
+    with factory.begin() as session:
+        job = enqueue_solve(
+            session=session, team_id=team_doc()["team"]["id"], week_start=WEEK, time_limit=time_limit, **kw
+        )
+        job_id = job.id
+    if claim:
+        with factory.begin() as session:
+            claimed = claim_next_job(session=session, worker_pid=os.getpid())
+            assert claimed is not None and claimed.id == job_id
+    return job_id

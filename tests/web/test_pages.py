@@ -1,0 +1,111 @@
+"""The layout, the home and audit pages, static files, and that no page loads anything from elsewhere."""
+
+from __future__ import annotations
+
+import re
+
+from fastapi import FastAPI
+from fastapi.testclient import TestClient
+
+from actplanner.audit.pages import PAGE_SIZE
+from actplanner.audit.service import audit
+from tests.support.web_factories import World, db, sign_in
+
+EXTERNAL_URL = re.compile(r"(?:https?:)?//[^\s\"'<>]+", re.IGNORECASE)
+
+
+def test_htmx_is_served_from_the_installed_package_as_javascript(client: TestClient) -> None:
+    """``/static/htmx.min.js`` is htmx itself, with a JavaScript content type."""
+    response = client.get("/static/htmx.min.js")
+    assert response.status_code == 200
+    assert response.headers["content-type"].startswith("text/javascript")
+    assert "htmx" in response.text[:200]
+
+
+def test_stylesheet_is_served(client: TestClient) -> None:
+    """The layout's stylesheet is a local static file."""
+    response = client.get("/static/app.css")
+    assert response.status_code == 200
+    assert response.headers["content-type"].startswith("text/css")
+
+
+def test_layout_boosts_links_and_carries_the_csrf_header(client: TestClient, world: World) -> None:
+    """Pages use hx-boost, load htmx from here, and give htmx requests the session's CSRF token."""
+    page = sign_in(client, "lead").text
+    assert '<body hx-boost="true">' in page
+    assert '<script src="/static/htmx.min.js" defer></script>' in page
+    token = re.search(r'name="csrf_token" value="([^"]+)"', page).group(1)
+    assert f'hx-headers=\'{{"X-CSRF-Token": "{token}"}}\'' in page
+
+
+def test_lead_and_staff_see_the_navigation_of_their_role(client: TestClient, world: World) -> None:
+    """The lead's navigation links the audit trail; a staff member's does not."""
+    assert 'href="/audit"' in sign_in(client, "lead").text
+    client.post("/logout", headers={"X-CSRF-Token": _token(client)})
+    staff_home = sign_in(client, "nurse").text
+    assert "Hello, nurse" in staff_home
+    assert 'href="/audit"' not in staff_home
+
+
+def _token(client: TestClient) -> str:
+    return re.search(r'name="csrf_token" value="([^"]+)"', client.get("/").text).group(1)
+
+
+def test_audit_page_lists_newest_first_a_page_at_a_time(
+    app: FastAPI, client: TestClient, world: World
+) -> None:
+    """The audit page shows the newest events first and links to older ones; htmx gets the rows alone."""
+    with db(app) as session:
+        for i in range(PAGE_SIZE + 5):
+            audit(session=session, user_id=world.lead_id, action="export", target=f"team:t{i}")
+        session.commit()
+    sign_in(client, "lead")
+    page = client.get("/audit").text
+    targets = re.findall(r"<td>team:t(\d+)</td>", page)
+    assert len(targets) == PAGE_SIZE - 1  # the newest row is this sign-in
+    assert targets[0] == str(PAGE_SIZE + 4)
+    assert targets == sorted(targets, key=int, reverse=True)
+    older = re.search(r'hx-get="(/audit\?before=\d+)"', page).group(1)
+    fragment = client.get(older, headers={"HX-Request": "true"})
+    assert fragment.status_code == 200
+    assert "<html" not in fragment.text
+    assert re.findall(r"<td>team:t(\d+)</td>", fragment.text) == ["5", "4", "3", "2", "1", "0"]
+    assert "Older events" not in fragment.text
+    whole = client.get(older)
+    assert "<html" in whole.text
+    assert "team:t0" in whole.text
+
+
+def test_audit_page_with_an_impossible_cursor_is_a_clear_422(client: TestClient, world: World) -> None:
+    """A negative page cursor gets an error page naming the field, not a crash."""
+    sign_in(client, "lead")
+    response = client.get("/audit?before=-4")
+    assert response.status_code == 422
+    assert "before" in response.text
+
+
+def test_unknown_page_is_a_404_page(client: TestClient) -> None:
+    """A page that does not exist gets an HTML 404 in the layout."""
+    response = client.get("/no-such-page")
+    assert response.status_code == 404
+    assert "Not found" in response.text
+
+
+def test_no_page_references_an_external_url(client: TestClient, world: World) -> None:
+    """No rendered page names another host: no CDN, no fonts, no trackers (and no absolute self-links)."""
+    pages = [client.get("/login").text, client.get("/no-such-page").text]
+    pages += [sign_in(client, "lead").text, client.get("/audit").text]
+    client.post("/logout", headers={"X-CSRF-Token": _token(client)})
+    pages += [sign_in(client, "nurse").text, client.get("/audit").text]
+    for page in pages:
+        assert "<html" in page
+        assert EXTERNAL_URL.findall(page) == []
+
+
+def test_pages_forbid_external_resources_and_framing(client: TestClient) -> None:
+    """Every page is sent with a same-origin content security policy and is not cached."""
+    response = client.get("/login")
+    assert "default-src 'self'" in response.headers["content-security-policy"]
+    assert "frame-ancestors 'none'" in response.headers["content-security-policy"]
+    assert response.headers["cache-control"] == "no-store"
+    assert response.headers["x-content-type-options"] == "nosniff"
