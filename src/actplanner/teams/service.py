@@ -5,7 +5,7 @@ from __future__ import annotations
 import copy
 from typing import Any
 
-from sqlalchemy import update
+from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from actplanner.audit.service import audit
@@ -21,6 +21,22 @@ def get_team(*, session: Session, team_id: str) -> Team:
     if team is None:
         raise NotFound(f"No team {team_id!r}.")
     return team
+
+
+def list_teams(*, session: Session) -> list[Team]:
+    """Every team, by id."""
+    return list(session.scalars(select(Team).order_by(Team.id)))
+
+
+def only_team(*, session: Session) -> Team | None:
+    """The team when there is exactly one; None when there are none or several to choose from."""
+    teams = session.scalars(select(Team).order_by(Team.id).limit(2)).all()
+    return teams[0] if len(teams) == 1 else None
+
+
+def get_staff(*, session: Session, team_id: str, staff_id: str) -> Staff | None:
+    """The staff member of a team with this id, if there is one."""
+    return session.get(Staff, (team_id, staff_id))
 
 
 def import_team(*, session: Session, data: bytes | str | dict[str, Any], user_id: int | None = None) -> Team:

@@ -10,12 +10,14 @@ from __future__ import annotations
 
 import logging
 import math
+import re
 import time
 from collections.abc import Iterator
 from dataclasses import dataclass
+from datetime import date
 from typing import Annotated
 
-from fastapi import Depends, HTTPException, Request
+from fastapi import Depends, HTTPException, Query, Request
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session
@@ -27,9 +29,12 @@ from actplanner.accounts.service import (
     use_is_stale,
     user_for_token,
 )
-from actplanner.db import ApiToken, User
+from actplanner.db import ApiToken, Team, User
+from actplanner.domain.week import WeekError, monday_of, parse_week, team_today
 from actplanner.settings import Settings
-from actplanner.web.security import sign_out, signed_in_user_id
+from actplanner.teams.service import get_team, only_team
+from actplanner.web.schemas import TEAM_ID_PATTERN
+from actplanner.web.security import FORM_TYPES, sign_out, signed_in_user_id
 
 log = logging.getLogger(__name__)
 
@@ -217,3 +222,72 @@ def require_team(user: User, team_id: str) -> None:
     """403 unless ``user`` may see team ``team_id``."""
     if not can_see_team(user, team_id):
         raise HTTPException(status_code=403, detail=f"You have no access to team {team_id!r}.")
+
+
+# ---------------------------------------------------------------------------------------------
+# Which team, which week, which day
+
+
+#: The ``team`` query value of a page, for a route that reads it itself (``TeamDep`` reads it for the rest).
+TeamQuery = Annotated[
+    str | None, Query(pattern=TEAM_ID_PATTERN, max_length=100, description="Team of a lead with no team.")
+]
+_TEAM_ID = re.compile(TEAM_ID_PATTERN)
+
+
+async def asked_team(request: Request) -> str | None:
+    """The ``team`` a page was asked for: in the query, else in a posted form; None when neither names one."""
+    value = request.query_params.get("team")
+    if value is None and request.headers.get("content-type", "").startswith(FORM_TYPES):
+        field = (await request.form()).get("team")
+        value = field if isinstance(field, str) else None
+    if not value:
+        return None
+    if len(value) > 100 or not _TEAM_ID.match(value):
+        raise HTTPException(status_code=422, detail=f"team: {value[:100]!r} is not a team id.")
+    return value
+
+
+def resolve_team(*, session: Session, user: User, asked: str | None) -> Team | None:
+    """The team a page works on: the one asked for, else the user's own, else the only team there is.
+
+    None when a lead of no team has several teams to choose from; 403 when the
+    user may not see the team, 404 when there is no such team.
+    """
+    team_id = asked or user.team_id
+    if team_id is None:
+        return only_team(session=session) if user.role == "lead" else None
+    require_team(user, team_id)
+    return get_team(session=session, team_id=team_id)
+
+
+def current_team(
+    session: SessionDep, user: CurrentUserDep, asked: Annotated[str | None, Depends(asked_team)]
+) -> Team | None:
+    """The team of this request (see ``resolve_team``)."""
+    return resolve_team(session=session, user=user, asked=asked)
+
+
+TeamDep = Annotated[Team | None, Depends(current_team)]
+
+
+def team_date(team: TeamDep) -> date:
+    """Today in the team's time zone; the server's date when no team is chosen yet."""
+    return date.today() if team is None else team_today(team.timezone)
+
+
+TodayDep = Annotated[date, Depends(team_date)]
+
+
+def week_asked(today: TodayDep, week: Annotated[str | None, Query(max_length=40)] = None) -> date:
+    """The ``week`` query value, a Monday; by default the current week in the team's zone.
+
+    A value that is not a Monday is a 422 whose message names ``week``.
+    """
+    try:
+        return parse_week(week, default=monday_of(today))
+    except WeekError as err:
+        raise HTTPException(status_code=422, detail=str(err)) from None
+
+
+WeekDep = Annotated[date, Depends(week_asked)]

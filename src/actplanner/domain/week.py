@@ -1,0 +1,57 @@
+"""Weeks and days as a team sees them: a week is named by its Monday, "today" is the team's date.
+
+One Monday check for every page, form and API body, and one "today in the team's
+zone": a lead working late in another time zone plans the same week as the team.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime, timedelta
+from zoneinfo import ZoneInfo
+
+DAYS_IN_WEEK = 7
+
+
+class WeekError(ValueError):
+    """A week that is not a Monday as YYYY-MM-DD; the message names the field and says what is wrong."""
+
+
+def parse_week(text: str | None, *, default: date, field: str = "week") -> date:
+    """The Monday named by ``text`` (YYYY-MM-DD); ``default`` when nothing is given.
+
+    WeekError names ``field``: "week: 2026-12-02 is a Wednesday; a week starts on a Monday."
+    """
+    if text is None or not text.strip():
+        return default
+    try:
+        day = date.fromisoformat(text.strip())
+    except ValueError:
+        raise WeekError(f"{field}: {text!r} is not a date (YYYY-MM-DD).") from None
+    return require_monday(day, field=field)
+
+
+def require_monday(day: date, *, field: str = "week") -> date:
+    """``day`` when it is a Monday; WeekError naming ``field`` otherwise."""
+    if day.weekday() != 0:
+        raise WeekError(f"{field}: {day} is a {day:%A}; a week starts on a Monday.")
+    return day
+
+
+def monday_of(day: date) -> date:
+    """The Monday of the week ``day`` is in."""
+    return day - timedelta(days=day.weekday())
+
+
+def next_monday(day: date) -> date:
+    """The Monday after ``day`` (a week ahead when ``day`` is a Monday): the week a lead plans next."""
+    return monday_of(day) + timedelta(days=DAYS_IN_WEEK)
+
+
+def week_dates(monday: date) -> list[date]:
+    """The seven dates of the week starting ``monday``."""
+    return [monday + timedelta(days=i) for i in range(DAYS_IN_WEEK)]
+
+
+def team_today(timezone: str, now: datetime | None = None) -> date:
+    """Today's date in the team's time zone (``now``: an aware moment, default the present)."""
+    return (now or datetime.now(UTC)).astimezone(ZoneInfo(timezone)).date()
