@@ -21,10 +21,9 @@ from pathlib import Path
 from actplanner.checker import check
 from actplanner.domain.adapter import to_plan_file, to_problem
 from actplanner.domain.formats import dump_plan, load_plan, load_team
+from actplanner.resources import fixture_file
 
-ROOT = Path(__file__).resolve().parents[3]
-FIXTURES = ROOT / "fixtures"
-SOLOMON = ROOT.parent / "shared" / "benchmarks" / "solomon"
+SOLOMON = Path(__file__).resolve().parents[4] / "shared" / "benchmarks" / "solomon"
 WEEK = date(2026, 11, 30)
 
 
@@ -113,7 +112,7 @@ def measure(name: str, team_doc: dict, limit: float, greedy: bool, **kw) -> Run:
 def scaling_team(clients: int) -> dict:
     """The first ``clients`` clients of the large agency fixture, area by area, with the
     staff of the areas they come from: real geography at every size."""
-    large = json.loads((FIXTURES / "large.json").read_text())
+    large = json.loads(fixture_file("large").read_text())
     areas: list[str] = []
     for c in large["clients"]:
         area = c["id"].split("-")[1]
@@ -188,7 +187,7 @@ def run_all(
     limits = [5.0] if quick else limits
     runs: list[Run] = []
     for name in teams:
-        doc = json.loads((FIXTURES / f"{name}.json").read_text())
+        doc = json.loads(fixture_file(name).read_text())
         echo(f"{name}: greedy")
         runs.append(measure(name, doc, 5.0, greedy=True))
         for limit in limits:
@@ -207,7 +206,7 @@ def run_all(
 
     echo("re-plan after a sick call")
     std = "small" if quick else "standard"
-    doc = json.loads((FIXTURES / f"{std}.json").read_text())
+    doc = json.loads(fixture_file(std).read_text())
     base_doc, _, _ = plan_team(doc, 5.0 if quick else 30.0, greedy=False)
     sick_doc, sick, wednesday = sick_call(doc, base_doc)
     remaining = sum(1 for v in base_doc["visits"] if v["date"] >= wednesday.isoformat())

@@ -1,4 +1,4 @@
-"""Jinja2 templates from the repository's ``templates/``, with what every page needs in its context.
+"""Jinja2 templates (``actplanner.resources.templates_dir()``), with what every page needs in its context.
 
 Pages extend ``base.html``; a fragment (``_name.html``) sits beside its page and
 is returned alone when htmx asks for it (``is_fragment_request``).
@@ -7,7 +7,6 @@ is returned alone when htmx asks for it (``is_fragment_request``).
 from __future__ import annotations
 
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Any
 
 import jinja2
@@ -16,10 +15,8 @@ from fastapi.templating import Jinja2Templates
 from starlette.responses import Response
 from starlette.routing import NoMatchFound
 
-import actplanner
+from actplanner.resources import templates_dir
 from actplanner.web.security import csrf_token
-
-TEMPLATES_DIR = Path(actplanner.__file__).resolve().parents[2] / "templates"
 
 # The main navigation by role, as (label, route name). A link shows once a router
 # registers a route of that name, so pages written later appear without editing this.
@@ -80,10 +77,11 @@ def _url_path(context: Any, name: str, /, **params: Any) -> str:
     return path
 
 
-def make_templates(directory: Path = TEMPLATES_DIR) -> Jinja2Templates:
+def make_templates() -> Jinja2Templates:
     """The template set for one app."""
+    directory = templates_dir()
     if not (directory / "base.html").is_file():
-        raise RuntimeError(f"No templates at {directory}; run actplanner from its source checkout.")
+        raise RuntimeError(f"No templates at {directory}.")
     templates = Jinja2Templates(directory=directory, context_processors=[_page_context])
     templates.env.globals["url_path"] = _url_path
     templates.env.undefined = jinja2.StrictUndefined
