@@ -14,6 +14,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
 from pathlib import Path
+from typing import Any
 
 from solver.problem import PRIMARY_DISCIPLINES
 
@@ -30,7 +31,8 @@ PRESCRIBERS = ("psychiatrist", "nurse_practitioner")
 REFUSABLE = ("case_manager", "social_worker", "substance_use_specialist")
 CASELOAD_MAX = 10
 
-POLICY = {
+# A JSON document (the team file's policy), so its values are of mixed types.
+POLICY: dict[str, Any] = {
     "caseload_max_per_staff": CASELOAD_MAX,
     "acuity": {
         "high": {"visits_per_week": 5, "visit_minutes": 45, "min_gap_days": 1},
