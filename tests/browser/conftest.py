@@ -16,7 +16,6 @@ environment variable CI is set: then they must run, and fail if they cannot.
 
 from __future__ import annotations
 
-import json
 import os
 import signal
 import socket
@@ -35,9 +34,9 @@ import pytest
 from actplanner.accounts.service import create_user
 from actplanner.db import make_engine, make_sessionmaker, migrate
 from actplanner.teams.service import import_team
+from tests.support.team_files import team_file
 
 REPO = Path(__file__).resolve().parents[2]
-FIXTURES = REPO / "fixtures"
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_ARGS = [
     "--headless",
@@ -94,7 +93,7 @@ def _seed(url: str) -> None:
     migrate(url=url)
     engine = make_engine(url)
     with make_sessionmaker(engine)() as session:
-        import_team(session=session, data=json.loads((FIXTURES / "small.json").read_text()))
+        import_team(session=session, data=team_file())
         create_user(session=session, username=LEAD, password=PASSWORD, role="lead", team_id=TEAM)
         create_user(
             session=session, username=STAFF, password=PASSWORD, role="staff", team_id=TEAM, staff_id=STAFF_ID

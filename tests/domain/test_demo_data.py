@@ -2,21 +2,17 @@
 
 from __future__ import annotations
 
-import json
 import math
 from collections import Counter
-from pathlib import Path
 
 import pytest
 
+from actplanner.domain import formats
 from actplanner.domain.demo_data import SIZES, generate_team, team_json
+from actplanner.resources import fixture_file
+from tests.support.team_files import team_file
 
-FIXTURES = Path(__file__).resolve().parents[2] / "fixtures"
 ADVERTISED = {"small": (20, 6), "standard": (100, 13), "large": (380, 46)}
-
-
-def _load(size: str) -> dict:
-    return json.loads((FIXTURES / f"{size}.json").read_text(encoding="utf-8"))
 
 
 def _minutes(hhmm: str) -> int:
@@ -27,7 +23,7 @@ def _minutes(hhmm: str) -> int:
 @pytest.mark.parametrize("size", SIZES)
 def test_regenerating_gives_the_committed_file_byte_for_byte(size: str) -> None:
     """Regenerating a fixture with the default seed reproduces the committed file exactly."""
-    committed = (FIXTURES / f"{size}.json").read_text(encoding="utf-8")
+    committed = fixture_file(size).read_text(encoding="utf-8")
     assert team_json(generate_team(size)) == committed
 
 
@@ -46,7 +42,7 @@ def test_unknown_size_is_rejected() -> None:
 @pytest.mark.parametrize("size", SIZES)
 def test_fixture_has_the_advertised_size(size: str) -> None:
     """Each fixture has the number of clients and staff the README advertises."""
-    team = _load(size)
+    team = team_file(size)
     assert (len(team["clients"]), len(team["staff"])) == ADVERTISED[size]
     assert team["format"] == "actplanner/team@1"
 
@@ -54,7 +50,7 @@ def test_fixture_has_the_advertised_size(size: str) -> None:
 @pytest.mark.parametrize("size", SIZES)
 def test_ids_and_codes_are_unique(size: str) -> None:
     """Staff ids, client ids and client codes are unique across the whole file."""
-    team = _load(size)
+    team = team_file(size)
     ids = [s["id"] for s in team["staff"]] + [c["id"] for c in team["clients"]]
     codes = [c["code"] for c in team["clients"]]
     assert len(set(ids)) == len(ids)
@@ -65,7 +61,7 @@ def test_ids_and_codes_are_unique(size: str) -> None:
 @pytest.mark.parametrize("size", SIZES)
 def test_given_caseloads_respect_h11(size: str) -> None:
     """Given ITTs have 3-5 distinct known staff incl. the primary, within caseload limits."""
-    team = _load(size)
+    team = team_file(size)
     staff = {s["id"]: s for s in team["staff"]}
     limit = team["policy"]["caseload_max_per_staff"]
     primaries = Counter(c["primary"] for c in team["clients"] if "primary" in c)
@@ -83,7 +79,7 @@ def test_given_caseloads_respect_h11(size: str) -> None:
 @pytest.mark.parametrize("size", SIZES)
 def test_week_is_mostly_servable(size: str) -> None:
     """Visit minutes plus 25 minutes of travel per visit stay under 75% of working minutes."""
-    team = _load(size)
+    team = team_file(size)
     levels = team["policy"]["acuity"]
     needed = 0
     for client in team["clients"]:
@@ -99,7 +95,7 @@ def test_week_is_mostly_servable(size: str) -> None:
 
 def test_standard_team_has_a_realistic_act_mix() -> None:
     """The standard team has the disciplines, languages and special cases of a real ACT team."""
-    team = _load("standard")
+    team = team_file("standard")
     disciplines = Counter(s["discipline"] for s in team["staff"])
     clients = team["clients"]
     assert disciplines["psychiatrist"] == 1 and disciplines["nurse"] >= 2
@@ -118,5 +114,4 @@ def test_standard_team_has_a_realistic_act_mix() -> None:
 @pytest.mark.parametrize("size", SIZES)
 def test_fixture_loads_with_the_team_file_loader(size: str) -> None:
     """The committed fixtures pass the FORMATS.md loader."""
-    formats = pytest.importorskip("actplanner.domain.formats")
-    formats.load_team((FIXTURES / f"{size}.json").read_bytes())
+    formats.load_team(fixture_file(size).read_bytes())

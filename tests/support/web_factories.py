@@ -8,7 +8,6 @@ import re
 from dataclasses import dataclass
 from datetime import date
 from functools import cache
-from pathlib import Path
 from typing import Any
 
 from fastapi import FastAPI
@@ -17,26 +16,23 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from actplanner.db import AuditEvent
+from tests.support.team_files import team_file
 
-FIXTURES = Path(__file__).resolve().parents[2] / "fixtures"
 WEEK = date(2026, 11, 30)
 TEAM = "west-town-small"
 OTHER_TEAM = "other-team"
 PASSWORD = "correct horse"
 
 
-def team_doc(**team_overrides: Any) -> dict[str, Any]:
-    """A fresh copy of the small fixture team file, its ``team`` block overridden."""
-    doc = json.loads((FIXTURES / "small.json").read_text())
-    doc["team"].update(team_overrides)
-    return doc
+# The page tests of the features import the builder from here under this name.
+team_doc = team_file
 
 
 @cache
 def _greedy_plan() -> str:
     from actplanner.bench.teams import plan_team
 
-    return json.dumps(plan_team(team_doc(), 2.0, greedy=True)[0])
+    return json.dumps(plan_team(team_file(), 2.0, greedy=True)[0])
 
 
 def plan_doc() -> dict[str, Any]:

@@ -19,7 +19,8 @@ from actplanner.db import make_engine, make_sessionmaker, migrate
 from actplanner.settings import Settings
 from actplanner.teams.service import import_team
 from actplanner.web.app import create_app
-from tests.support.web_factories import OTHER_TEAM, PASSWORD, TEAM, World, team_doc
+from tests.support.team_files import team_file
+from tests.support.web_factories import OTHER_TEAM, PASSWORD, TEAM, World
 
 
 @pytest.fixture(scope="session")
@@ -33,8 +34,8 @@ def seeded_db(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, World]:
     migrate(url=url)
     engine = make_engine(url)
     with make_sessionmaker(engine)() as session:
-        import_team(session=session, data=team_doc())
-        import_team(session=session, data=team_doc(id=OTHER_TEAM))
+        import_team(session=session, data=team_file())
+        import_team(session=session, data=team_file(id=OTHER_TEAM))
         lead = create_user(session=session, username="lead", password=PASSWORD, role="lead", team_id=TEAM)
         staff = create_user(
             session=session, username="nurse", password=PASSWORD, role="staff", team_id=TEAM, staff_id="s-rn1"
