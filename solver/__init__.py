@@ -4,6 +4,7 @@ It imports nothing from the application, FastAPI or SQLAlchemy.
 """
 
 from solver.engine import solve
+from solver.goals import GOALS, Goal
 from solver.plan import Caseload, OnCallPeriod, Penalty, Plan, Unmet, Visit
 from solver.problem import (
     Baseline,
@@ -23,7 +24,9 @@ __all__ = [
     "Baseline",
     "Caseload",
     "Client",
+    "GOALS",
     "DisciplineRequirement",
+    "Goal",
     "OnCallPeriod",
     "OnCallRole",
     "Penalty",

@@ -11,21 +11,15 @@ because the engine cannot synchronise two routes.
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import TYPE_CHECKING
+from dataclasses import dataclass
 
+from solver.clock import Clock
 from solver.greedy import requirement_tags
-from solver.problem import DAYS, WEIGHTS, Client, Problem
+from solver.pricing import reassignment_cost, route_cost
+from solver.problem import DAYS, Client
 from solver.routing import Route as EngineRoute
-from solver.routing import RouteStop, RoutingInstance, Stop, Vehicle, solve_routing
+from solver.routing import RouteStop, RoutingInstance, RoutingResult, Stop, Vehicle, solve_routing
 from solver.schedule import Route, Schedule, Slot, tags_met_by
-
-if TYPE_CHECKING:
-    from solver.engine import Clock
-
-#: Cost of handing a visit to another staff member on the same day: small, so it
-#: happens for real travel savings, not for noise, and weekly balance holds.
-HANDOVER = 15
-
 
 #: PyVRP iterations per second on a day of n stops is about this over sqrt(n) on
 #: one core of the benchmark machine (measured 2,800/s at 60 stops, 1,500/s at
@@ -87,135 +81,150 @@ def _protected_tags(schedule: Schedule, client: Client, day: int) -> frozenset[s
     return frozenset(tags)
 
 
-def _day_cost(schedule: Schedule, routes: list[Route]) -> int:
-    cost = 0
-    for route in routes:
-        cost += schedule.route_travel(route) * WEIGHTS.travel_minute
-        cost += sum(
-            WEIGHTS.non_itt_visit for s in route.slots if not schedule.in_itt(route.staff.id, s.client)
-        )
-    return cost
+@dataclass(frozen=True)
+class DayInstance:
+    """One day as a routing problem: vehicle ``i`` is ``routes[i]``, stop ``j`` visits ``owners[j]``."""
+
+    day: int
+    routes: tuple[Route, ...]
+    owners: tuple[str, ...]
+    instance: RoutingInstance
+    #: Today's routes as the engine's starting solution.
+    warm: tuple[EngineRoute, ...]
 
 
 def route_day(
     schedule: Schedule, day: int, time_limit: float, seed: int, iterations: int | None = None
 ) -> bool:
     """Solve one day's routing; apply it when it is feasible and cheaper. True if applied."""
-    problem: Problem = schedule.problem
-    clients = schedule.clients
-    routes = [r for (_, d), r in sorted(schedule.routes.items()) if d == day]
-    index = {r.staff.id: i for i, r in enumerate(routes)}
-    vehicles = tuple(
-        Vehicle(
-            depot=r.staff.location,
-            tw_early=r.earliest_visit if r.earliest_visit > r.window.start else r.window.start,
-            tw_late=r.window.end,
-            capacity=r.staff.max_visits_per_day,
-        )
-        for r in routes
+    built = build_day(schedule, day)
+    if built is None or time_limit <= 0:
+        return False
+    result = solve_routing(
+        built.instance, time_limit=time_limit, seed=seed, initial=built.warm, max_iterations=iterations
     )
+    if not result.feasible or result.dropped:
+        return False
+    return apply_day(schedule, built, result)
+
+
+def build_day(schedule: Schedule, day: int) -> DayInstance | None:
+    """The day's routing instance, or None when nobody has a visit that day."""
+    routes = tuple(r for (_, d), r in sorted(schedule.routes.items()) if d == day)
+    index = {r.staff.id: i for i, r in enumerate(routes)}
     stops: list[Stop] = []
-    owners: list[tuple[str, tuple[str, ...]]] = []  # (client, fixed staff or ())
+    owners: list[str] = []
     initial: dict[int, list[RouteStop]] = {i: [] for i in range(len(routes))}
-    others_seen: dict[str, set[str]] = {}
     for cid, by_day in sorted(schedule.visits.items()):
         if day not in by_day:
             continue
         staff, start, _, _ = by_day[day]
-        client = clients[cid]
-        fixed = client.paired or (cid, day) in schedule.pinned or any(s not in index for s in staff)
-        if fixed:
+        client = schedule.clients[cid]
+        if client.paired or (cid, day) in schedule.pinned or any(s not in index for s in staff):
             for sid in staff:
-                if sid not in index:
-                    continue
-                stops.append(
-                    Stop(
-                        location=client.location,
-                        service=client.visit_minutes,
-                        windows=((start, start),),
-                        allowed=frozenset({index[sid]}),
-                    )
-                )
-                owners.append((cid, (sid,)))
-                initial[index[sid]].append(RouteStop(len(stops) - 1, start))
+                if sid in index:
+                    stops.append(_fixed_stop(client, start, index[sid]))
+                    owners.append(cid)
+                    initial[index[sid]].append(RouteStop(len(stops) - 1, start))
             continue
-        tags = _protected_tags(schedule, client, day)
-        seen = {s for d, v in by_day.items() if d != day for s in v[0]}
-        others_seen[cid] = seen
-        allowed = frozenset(
-            i
-            for i, r in enumerate(routes)
-            if schedule.can_serve(r.staff, client, day) and tags_met_by([r.staff], tags)
-        )
-        want = problem.policy.team_approach_min_staff
-        extra = []
-        for i in sorted(allowed):
-            sid = routes[i].staff.id
-            cost = 0 if sid == staff[0] else HANDOVER
-            if not schedule.in_itt(sid, cid):
-                cost += WEIGHTS.non_itt_visit
-            if len(seen | {sid}) < min(want, len(by_day)):
-                cost += WEIGHTS.team_approach_missing
-            if cost:
-                extra.append((i, cost))
-        windows = tuple(
-            (w.start, w.end - client.visit_minutes)
-            for w in client.availability.get(day, ())
-            if w.end - w.start >= client.visit_minutes
-        )
-        stops.append(
-            Stop(
-                location=client.location,
-                service=client.visit_minutes,
-                windows=windows,
-                allowed=allowed,
-                extra_cost=tuple(extra),
-            )
-        )
-        owners.append((cid, ()))
+        stops.append(_free_stop(schedule, client, day, routes))
+        owners.append(cid)
         initial[index[staff[0]]].append(RouteStop(len(stops) - 1, start))
     if not stops:
-        return False
+        return None
+    problem = schedule.problem
     instance = RoutingInstance(
         distance=problem.travel,
         duration=problem.travel,
         stops=tuple(stops),
-        vehicles=vehicles,
+        vehicles=tuple(_vehicle(r) for r in routes),
     )
     warm = tuple(
         EngineRoute(vehicle=v, stops=tuple(sorted(rs, key=lambda s: s.start)))
         for v, rs in initial.items()
         if rs
     )
-    if time_limit <= 0:
-        return False
-    result = solve_routing(
-        instance, time_limit=time_limit, seed=seed, initial=warm, max_iterations=iterations
+    return DayInstance(day, routes, tuple(owners), instance, warm)
+
+
+def _vehicle(route: Route) -> Vehicle:
+    """A staff member's day: from their start location, within their shift (later after on call)."""
+    return Vehicle(
+        depot=route.staff.location,
+        tw_early=route.earliest_visit if route.earliest_visit > route.window.start else route.window.start,
+        tw_late=route.window.end,
+        capacity=route.staff.max_visits_per_day,
     )
-    if not result.feasible or result.dropped:
-        return False
+
+
+def _fixed_stop(client: Client, start: int, vehicle: int) -> Stop:
+    """A paired or pinned visit (or one whose staff does not work today): kept as it is."""
+    return Stop(
+        location=client.location,
+        service=client.visit_minutes,
+        windows=((start, start),),
+        allowed=frozenset({vehicle}),
+    )
+
+
+def _free_stop(schedule: Schedule, client: Client, day: int, routes: tuple[Route, ...]) -> Stop:
+    """A visit any staff member working today may take who may see the client and brings
+    the requirement tags only this visit provides, priced per staff member."""
+    by_day = schedule.visits[client.id]
+    planned = by_day[day][0][0]
+    tags = _protected_tags(schedule, client, day)
+    seen = {s for d, v in by_day.items() if d != day for s in v[0]}
+    allowed = frozenset(
+        i
+        for i, r in enumerate(routes)
+        if schedule.can_serve(r.staff, client, day) and tags_met_by([r.staff], tags)
+    )
+    extra = []
+    for i in sorted(allowed):
+        cost = reassignment_cost(schedule, client.id, routes[i].staff.id, planned, seen, len(by_day))
+        if cost:
+            extra.append((i, cost))
+    windows = tuple(
+        (w.start, w.end - client.visit_minutes)
+        for w in client.availability.get(day, ())
+        if w.end - w.start >= client.visit_minutes
+    )
+    return Stop(
+        location=client.location,
+        service=client.visit_minutes,
+        windows=windows,
+        allowed=allowed,
+        extra_cost=tuple(extra),
+    )
+
+
+def apply_day(schedule: Schedule, built: DayInstance, result: RoutingResult) -> bool:
+    """Write the engine's routes into the schedule if they cost less than today's. True if applied."""
+    routes, clients = built.routes, schedule.clients
     before = _day_cost(schedule, routes)
     new_slots: dict[int, list[Slot]] = {i: [] for i in range(len(routes))}
     assigned: dict[str, list[tuple[str, int]]] = {}
     for route in result.routes:
         for rs in route.stops:
-            cid, _ = owners[rs.stop]
-            client = clients[cid]
+            client = clients[built.owners[rs.stop]]
             new_slots[route.vehicle].append(
-                Slot(cid, client.location, rs.start, rs.start + client.visit_minutes)
+                Slot(client.id, client.location, rs.start, rs.start + client.visit_minutes)
             )
-            assigned.setdefault(cid, []).append((routes[route.vehicle].staff.id, rs.start))
+            assigned.setdefault(client.id, []).append((routes[route.vehicle].staff.id, rs.start))
     old = {i: r.slots for i, r in enumerate(routes)}
     for i, r in enumerate(routes):
         r.slots = sorted(new_slots[i], key=lambda s: s.start)
-    after = _day_cost(schedule, routes)
-    if after >= before:
+    if _day_cost(schedule, routes) >= before:
         for i, r in enumerate(routes):
             r.slots = old[i]
         return False
     for cid, placed in assigned.items():
         staff_ids = tuple(sorted(s for s, _ in placed))
-        _, _, _, purpose = schedule.visits[cid][day]
+        _, _, _, purpose = schedule.visits[cid][built.day]
         start = placed[0][1]
-        schedule.visits[cid][day] = (staff_ids, start, start + clients[cid].visit_minutes, purpose)
+        schedule.visits[cid][built.day] = (staff_ids, start, start + clients[cid].visit_minutes, purpose)
     return True
+
+
+def _day_cost(schedule: Schedule, routes: tuple[Route, ...]) -> int:
+    return sum(route_cost(schedule, route) for route in routes)

@@ -1,29 +1,28 @@
 """``solve``: the decomposition that turns a Problem into a Plan.
 
-caseload (H11) → on-call rota (H9, H10) → visits by cheapest insertion (a valid
-plan within a second or two) → while time remains, each day's routes are
-re-optimised as a whole by the routing engine, which may hand a visit to
-another eligible staff member that day (H3–H8 kept). A re-plan instead keeps
-the baseline's visits where they still hold and repairs only what broke.
+caseload (H11) → on-call rota (H9, H10) → the week's visits by cheapest insertion
+(a valid plan within a second or two) → ruin and recreate over the week → each
+day's routes re-optimised as a whole by the routing engine, which may hand a
+visit to another eligible staff member that day (H3–H8 kept). A re-plan instead
+keeps the baseline's visits where they still hold and runs only a short repair
+loop for what broke. Each step is one function below, in that order.
 """
 
 from __future__ import annotations
 
-import time
-from collections.abc import Callable
+from dataclasses import dataclass
 
 from solver import dayroute
 from solver.caseload import assign_caseload
+from solver.clock import Clock, ProgressCallback
 from solver.evaluate import metrics, objective, penalties, visits_of
 from solver.greedy import fill
 from solver.lns import Search
 from solver.oncall import build_on_call, primary_by_day
-from solver.plan import Penalty, Plan, Unmet
-from solver.problem import DAYS, Problem, Progress, SolveParams
+from solver.plan import Caseload, OnCallPeriod, Penalty, Plan, Unmet
+from solver.problem import DAYS, Baseline, Problem, SolveParams
 from solver.replan import apply_baseline, count_moved, restorer
 from solver.schedule import Schedule
-
-ProgressCallback = Callable[[Progress], bool | None]
 
 #: Share of the time left after the first plan given to the weekly search; the
 #: rest goes to re-routing each day as a whole.
@@ -40,49 +39,6 @@ WORK_PER_SECOND = 200_000
 REPAIR_SECONDS = 2.0
 
 
-class Clock:
-    """Time budget and progress reports; a callback returning True asks to stop."""
-
-    def __init__(self, params: SolveParams, on_progress: ProgressCallback | None) -> None:
-        self.params = params
-        self.on_progress = on_progress
-        self.started = time.monotonic()
-        self.stopped = False
-
-    @property
-    def elapsed(self) -> float:
-        return time.monotonic() - self.started
-
-    @property
-    def remaining(self) -> float:
-        return max(0.0, self.params.time_limit - self.elapsed)
-
-    def report(
-        self,
-        phase: str,
-        *,
-        best_objective: float | None = None,
-        unmet: int | None = None,
-        message: str = "",
-    ) -> None:
-        if self.on_progress is None:
-            return
-        progress = Progress(
-            phase=phase,
-            elapsed=round(self.elapsed, 3),
-            time_limit=self.params.time_limit,
-            best_objective=best_objective,
-            unmet=unmet,
-            message=message,
-        )
-        if self.on_progress(progress):
-            self.stopped = True
-
-    @property
-    def done(self) -> bool:
-        return self.stopped or self.remaining <= 0
-
-
 def solve(
     problem: Problem,
     params: SolveParams | None = None,
@@ -91,90 +47,157 @@ def solve(
     """Plan the week: always returns a plan, with whatever could not be met in ``unmet``."""
     params = params or SolveParams()
     clock = Clock(params, on_progress)
-    # A fixed deterministic budget: the caseload and rota, and so the first plan, are
-    # the same whatever the time limit, and a longer limit only adds search.
-    small = min(1.0, params.time_limit / 4)
+    caseload, caseload_unmet = _caseload(problem, params, clock)
+    on_call, on_call_unmet, on_call_terms = _on_call(problem, params, clock)
+    week = _assign_visits(problem, caseload, on_call, on_call_terms, [*caseload_unmet, *on_call_unmet], clock)
+    first = week.plan("feasible", clock)
+    clock.report("first plan", best_objective=first.objective, unmet=len(first.unmet))
+    if params.greedy_only or clock.done:
+        return _final(first, clock)
+    if problem.baseline is not None:
+        _repair(week, problem.baseline, params, clock)
+        return _final(week.plan("feasible", clock), clock)
+    _week_search(week, params, clock)
+    return _final(_day_routes(week, params, clock), clock)
 
+
+def _small_budget(params: SolveParams) -> float:
+    """A fixed deterministic budget: the caseload and rota, and so the first plan, are
+    the same whatever the time limit, and a longer limit only adds search."""
+    return min(1.0, params.time_limit / 4)
+
+
+def _caseload(problem: Problem, params: SolveParams, clock: Clock) -> tuple[dict[str, Caseload], list[Unmet]]:
+    """Step 1 (H11): primaries and ITTs where the team file leaves them out."""
     clock.report("caseload", message="assigning primaries and ITTs")
-    caseload, unmet = assign_caseload(problem, seed=params.seed, time_limit=small)
-    unmet = list(unmet)
+    caseload, unmet = assign_caseload(problem, seed=params.seed, time_limit=_small_budget(params))
+    return caseload, list(unmet)
 
+
+def _on_call(
+    problem: Problem, params: SolveParams, clock: Clock
+) -> tuple[tuple[OnCallPeriod, ...], list[Unmet], list[Penalty]]:
+    """Step 2 (H9, H10): the rota, kept close to the baseline's in a re-plan."""
     clock.report("on-call", message="building the on-call rota")
     baseline = problem.baseline
-    on_call, on_call_unmet, on_call_terms = build_on_call(
+    on_call, unmet, terms = build_on_call(
         problem,
         seed=params.seed,
-        time_limit=small,
+        time_limit=_small_budget(params),
         baseline=baseline.on_call if baseline else (),
     )
-    unmet.extend(on_call_unmet)
+    return on_call, list(unmet), terms
 
-    schedule = Schedule(problem, caseload, primary_by_day(on_call))
-    days = range(DAYS)
-    if baseline is not None:
-        unmet.extend(apply_baseline(schedule, baseline))
-        days = range(min(baseline.from_day, DAYS), DAYS)
-    clock.report("visits", message="placing visits")
-    visit_unmet: dict[str, list[Unmet]] = {c.id: [] for c in problem.clients}
-    for item in fill(schedule, problem.clients, days):
-        visit_unmet[item.client or ""].append(item)
 
-    def all_unmet() -> list[Unmet]:
-        return _dedupe(unmet + [u for c in problem.clients for u in visit_unmet[c.id]])
+@dataclass
+class _Week:
+    """The solve's working state: the decisions taken so far and what is still unmet."""
 
-    def cost() -> int:
-        return objective(penalties(schedule, on_call_terms, 0), all_unmet(), problem, schedule)
+    problem: Problem
+    caseload: dict[str, Caseload]
+    on_call: tuple[OnCallPeriod, ...]
+    on_call_terms: list[Penalty]
+    schedule: Schedule
+    #: The days the search may change (a re-plan leaves the days before ``from_day``).
+    days: range
+    #: Caseload, rota and kept baseline visits: fixed once the visits are placed.
+    fixed_unmet: list[Unmet]
+    #: Per client, the visits and requirements it still lacks; the searches update it.
+    visit_unmet: dict[str, list[Unmet]]
 
-    def finish(status: str, bound: float | None = None) -> Plan:
-        moved = count_moved(schedule, baseline) if baseline is not None else None
-        terms = penalties(schedule, on_call_terms, moved or 0)
-        found = all_unmet()
-        figures = metrics(schedule, on_call, moved)
+    def unmet(self) -> list[Unmet]:
+        return _dedupe(self.fixed_unmet + [u for c in self.problem.clients for u in self.visit_unmet[c.id]])
+
+    def moved(self) -> int | None:
+        baseline = self.problem.baseline
+        return count_moved(self.schedule, baseline) if baseline is not None else None
+
+    def cost(self) -> int:
+        """The objective, not counting moved visits."""
+        return objective(
+            penalties(self.schedule, self.on_call_terms, 0), self.unmet(), self.problem, self.schedule
+        )
+
+    def cost_with_moves(self) -> int:
+        terms = penalties(self.schedule, self.on_call_terms, self.moved() or 0)
+        return objective(terms, self.unmet(), self.problem, self.schedule)
+
+    def plan(self, status: str, clock: Clock, bound: float | None = None) -> Plan:
+        moved = self.moved()
+        terms = penalties(self.schedule, self.on_call_terms, moved or 0)
+        found = self.unmet()
+        figures = metrics(self.schedule, self.on_call, moved)
         by_goal: dict[str, float] = {}
         for term in terms:
             by_goal[term.goal] = by_goal.get(term.goal, 0) + term.cost
         figures["objective_by_goal"] = dict(sorted(by_goal.items()))
         return Plan(
-            visits=tuple(visits_of(schedule)),
-            on_call=on_call,
-            caseload=caseload,
+            visits=tuple(visits_of(self.schedule)),
+            on_call=self.on_call,
+            caseload=self.caseload,
             unmet=tuple(found),
             metrics=figures,
             status=status,
             seconds=round(clock.elapsed, 3),
-            objective=objective(terms, found, problem, schedule),
+            objective=objective(terms, found, self.problem, self.schedule),
             bound=bound,
             moved=moved,
             penalties=tuple(terms),
         )
 
-    best = finish("feasible")
-    clock.report("first plan", best_objective=best.objective, unmet=len(best.unmet))
-    if params.greedy_only or clock.done:
-        return _final(best, clock)
+
+def _assign_visits(
+    problem: Problem,
+    caseload: dict[str, Caseload],
+    on_call: tuple[OnCallPeriod, ...],
+    on_call_terms: list[Penalty],
+    unmet: list[Unmet],
+    clock: Clock,
+) -> _Week:
+    """Step 3 (H1–H8, H10 rest): the baseline's visits where they still hold, then
+    every missing visit by cheapest insertion."""
+    schedule = Schedule(problem, caseload, primary_by_day(on_call))
+    days = range(DAYS)
+    baseline = problem.baseline
     if baseline is not None:
-        # A re-plan keeps the baseline's routes; it only searches for room for
-        # visits still missing, paying for every visit it moves.
-        def cost_with_moves() -> int:
-            terms = penalties(schedule, on_call_terms, count_moved(schedule, baseline))
-            return objective(terms, all_unmet(), problem, schedule)
+        unmet = unmet + apply_baseline(schedule, baseline)
+        days = range(min(baseline.from_day, DAYS), DAYS)
+    clock.report("visits", message="placing visits")
+    visit_unmet: dict[str, list[Unmet]] = {c.id: [] for c in problem.clients}
+    for item in fill(schedule, problem.clients, days):
+        visit_unmet[item.client or ""].append(item)
+    return _Week(problem, caseload, on_call, on_call_terms, schedule, days, unmet, visit_unmet)
 
-        repair = Search(
-            schedule, visit_unmet, cost_with_moves, days, params.seed, restore=restorer(schedule, baseline)
-        )
-        budget = min(params.time_limit, REPAIR_SECONDS) * WORK_PER_SECOND
-        start_work = schedule.work
-        while not clock.done and schedule.work - start_work < budget and repair.short():
-            if repair.step():
-                clock.report("repair", best_objective=repair.best, unmet=len(all_unmet()))
-        repair.finish()
-        return _final(finish("feasible"), clock)
 
-    # Weekly improvement: ruin and recreate. Its budget is counted in work
-    # units, not seconds, so a seed and a time limit give the same plan on a
-    # busy machine too; the wall clock only caps it (a machine more than about
-    # twice as slow as the benchmark one would cut it short).
-    search = Search(schedule, visit_unmet, cost, days, params.seed)
+def _repair(week: _Week, baseline: Baseline, params: SolveParams, clock: Clock) -> None:
+    """Re-plan only: keep the baseline's routes and search briefly for room for the
+    visits still missing, paying for every visit moved."""
+    schedule = week.schedule
+    repair = Search(
+        schedule,
+        week.visit_unmet,
+        week.cost_with_moves,
+        week.days,
+        params.seed,
+        restore=restorer(schedule, baseline),
+    )
+    budget = min(params.time_limit, REPAIR_SECONDS) * WORK_PER_SECOND
+    start_work = schedule.work
+    while not clock.done and schedule.work - start_work < budget and repair.short():
+        if repair.step():
+            clock.report("repair", best_objective=repair.best, unmet=len(week.unmet()))
+    repair.finish()
+
+
+def _week_search(week: _Week, params: SolveParams, clock: Clock) -> None:
+    """Step 4: ruin and recreate over the week.
+
+    Its budget is counted in work units, not seconds, so a seed and a time limit
+    give the same plan on a busy machine too; the wall clock only caps it (a
+    machine more than about twice as slow as the benchmark one would cut it short).
+    """
+    schedule = week.schedule
+    search = Search(schedule, week.visit_unmet, week.cost, week.days, params.seed)
     budget = params.time_limit * LNS_SHARE * WORK_PER_SECOND
     start_work = schedule.work
     last_report = clock.elapsed
@@ -186,24 +209,27 @@ def solve(
             clock.report(
                 "week",
                 best_objective=search.best,
-                unmet=len(all_unmet()),
+                unmet=len(week.unmet()),
                 message="ruin and recreate",
             )
     search.finish()
-    best = finish("feasible")
 
-    # Route improvement: re-route each day as a whole while time remains.
+
+def _day_routes(week: _Week, params: SolveParams, clock: Clock) -> Plan:
+    """Step 5: re-route each day as a whole while time remains; the best plan seen."""
+    best = week.plan("feasible", clock)
+
     def after_day(applied: bool, message: str) -> None:
         nonlocal best
         if applied:
-            candidate = finish("feasible")
+            candidate = week.plan("feasible", clock)
             if candidate.objective is not None and best.objective is not None:
                 if candidate.objective <= best.objective:
                     best = candidate
         clock.report("routes", best_objective=best.objective, unmet=len(best.unmet), message=message)
 
-    dayroute.improve(schedule, params.time_limit * (1 - LNS_SHARE), params.seed, clock, after_day)
-    return _final(best, clock)
+    dayroute.improve(week.schedule, params.time_limit * (1 - LNS_SHARE), params.seed, clock, after_day)
+    return best
 
 
 def _final(plan: Plan, clock: Clock) -> Plan:

@@ -9,17 +9,11 @@ from __future__ import annotations
 import statistics
 from collections import defaultdict
 
+from solver import goals
 from solver.plan import OnCallPeriod, Penalty, Unmet, Visit
+from solver.pricing import balance_cost, continuity_cost, moved_cost, team_approach_cost, travel_cost
 from solver.problem import DAY, DAYS, WEIGHTS, Problem
 from solver.schedule import Schedule
-
-GOAL_CONTINUITY = "1 ITT continuity"
-GOAL_TEAM = "2 team approach"
-GOAL_TRAVEL = "3 travel"
-GOAL_BALANCE = "4 balanced work"
-GOAL_ON_CALL = "5 fair on-call"
-GOAL_STABILITY = "stability (re-plan)"
-GOAL_UNMET = "unmet hard rules"
 
 #: Disciplines who see clients in the field and so share the visit workload.
 NON_FIELD = frozenset({"psychiatrist", "nurse_practitioner"})
@@ -52,12 +46,11 @@ def penalties(schedule: Schedule, on_call_penalties: list[Penalty], moved: int) 
         for day, (staff, *_) in sorted(by_day.items()):
             for sid in staff:
                 staff_seen[cid].add(sid)
-                if not schedule.in_itt(sid, cid):
+                cost = continuity_cost(schedule, cid, (sid,))
+                if cost:
                     terms.append(
                         Penalty(
-                            f"non-ITT visit (client={cid}, day={day}, staff={sid})",
-                            GOAL_CONTINUITY,
-                            WEIGHTS.non_itt_visit,
+                            f"non-ITT visit (client={cid}, day={day}, staff={sid})", goals.CONTINUITY, cost
                         )
                     )
     want = problem.policy.team_approach_min_staff
@@ -68,23 +61,23 @@ def penalties(schedule: Schedule, on_call_penalties: list[Penalty], moved: int) 
                 terms.append(
                     Penalty(
                         f"team approach (client={client.id}): sees {want - short} staff, want {want}",
-                        GOAL_TEAM,
-                        short * WEIGHTS.team_approach_missing,
+                        goals.TEAM_APPROACH,
+                        team_approach_cost(short),
                     )
                 )
     for (sid, day), route in sorted(schedule.routes.items()):
         minutes = schedule.route_travel(route)
         if minutes:
-            terms.append(
-                Penalty(f"travel (staff={sid}, day={day})", GOAL_TRAVEL, minutes * WEIGHTS.travel_minute)
-            )
+            terms.append(Penalty(f"travel (staff={sid}, day={day})", goals.TRAVEL, travel_cost(minutes)))
     loads = workload_per_fte(schedule)
     if len(loads) >= 2:
         spread = int(max(loads.values()) - min(loads.values()))
-        terms.append(Penalty("workload spread (visit+travel minutes per FTE)", GOAL_BALANCE, spread))
+        terms.append(
+            Penalty("workload spread (visit+travel minutes per FTE)", goals.BALANCE, balance_cost(spread))
+        )
     terms.extend(on_call_penalties)
     if moved:
-        terms.append(Penalty(f"moved visits ({moved})", GOAL_STABILITY, moved * WEIGHTS.moved_visit))
+        terms.append(Penalty(f"moved visits ({moved})", goals.STABILITY, moved_cost(moved)))
     return terms
 
 

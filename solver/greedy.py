@@ -14,7 +14,8 @@ from collections.abc import Iterable
 from itertools import combinations
 
 from solver.plan import Unmet
-from solver.problem import DAYS, WEIGHTS, Client
+from solver.pricing import insertion_cost
+from solver.problem import DAYS, Client
 from solver.schedule import Insertion, Route, Schedule, tags_met_by
 
 DAY_NAMES = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
@@ -42,19 +43,6 @@ def purpose_of(tags: frozenset[str]) -> str:
     return "home visit"
 
 
-def _placement_cost(
-    schedule: Schedule, client: Client, route: Route, ins: Insertion, tags: frozenset[str]
-) -> int:
-    cost = schedule.visit_cost(client, [route.staff.id], ins.travel_delta)
-    cost += schedule.reserve_cost(route.staff, tags)
-    # Soft goal 2: a client should meet more than one staff member in the week.
-    seen = {sid for staff, *_ in schedule.visits[client.id].values() for sid in staff}
-    if route.staff.id in seen and len(seen) < schedule.problem.policy.team_approach_min_staff:
-        cost += WEIGHTS.team_approach_missing // 2
-    # Soft goal 4, lightly: spread visits over staff-days rather than filling one.
-    return cost + 3 * len(route.slots)
-
-
 def best_placement(
     schedule: Schedule,
     client: Client,
@@ -73,7 +61,7 @@ def best_placement(
             ins = schedule.best_insertion(route, client)
             if ins is None:
                 continue
-            cost = _placement_cost(schedule, client, route, ins, tags)
+            cost = insertion_cost(schedule, client, route, ins.travel_delta, tags)
             if best is None or cost < best[0]:
                 best = (cost, [(route, ins)])
         return best
@@ -98,8 +86,8 @@ def _best_pair(
                     continue
                 xa = min(ia, key=lambda x: x.travel_delta)
                 xb = min(ib, key=lambda x: x.travel_delta)
-                cost = _placement_cost(schedule, client, a, xa, tags) + _placement_cost(
-                    schedule, client, b, xb, tags
+                cost = insertion_cost(schedule, client, a, xa.travel_delta, tags) + insertion_cost(
+                    schedule, client, b, xb.travel_delta, tags
                 )
                 if best is None or cost < best[0]:
                     best = (cost, [(a, xa), (b, xb)])

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 
 from ortools.sat.python import cp_model
 
+from solver import goals
 from solver.cpsat import deterministic_solver
 from solver.plan import OnCallPeriod, Penalty, Unmet
 from solver.problem import DAY, DAYS, WEIGHTS, OnCallRole, Policy, Problem, Staff, Window
@@ -25,10 +26,6 @@ PRESCRIBER = "prescriber"
 DAY_NAMES = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
 #: Periods starting on these days are weekend periods (FORMATS.md soft goal 5).
 WEEKEND = frozenset({5, 6})
-
-# Goal names as in solver.evaluate, so the plan's penalties group together.
-GOAL_ON_CALL = "5 fair on-call"
-GOAL_STABILITY = "stability (re-plan)"
 
 #: An uncovered crisis line is worse than anything else the rota could do.
 UNCOVERED = 10 * WEIGHTS.unmet_visit
@@ -214,7 +211,7 @@ def _spread(
             off = model.new_int_var(0, DAYS, label)
             model.add(off >= count - high)
             model.add(off >= low - count)
-            terms.append(_Term(label, GOAL_ON_CALL, WEIGHTS.on_call_spread, off))
+            terms.append(_Term(label, goals.ON_CALL, WEIGHTS.on_call_spread, off))
     return terms
 
 
@@ -228,7 +225,7 @@ def _primary_not_prescriber(model: cp_model.CpModel, holds: dict[Key, cp_model.I
         label = f"same person primary and prescriber (staff={sid}, day={DAY_NAMES[day]})"
         both = model.new_bool_var(label)
         model.add(both >= var + other - 1)
-        terms.append(_Term(label, GOAL_ON_CALL, SAME_PRIMARY_AND_PRESCRIBER, both))
+        terms.append(_Term(label, goals.ON_CALL, SAME_PRIMARY_AND_PRESCRIBER, both))
     return terms
 
 
@@ -250,7 +247,7 @@ def _changes(
         terms.append(
             _Term(
                 f"changed on-call period ({p.role}, {DAY_NAMES[day]}, was {p.staff})",
-                GOAL_STABILITY,
+                goals.STABILITY,
                 CHANGED_PAST_PERIOD if day < from_day else CHANGED_PERIOD,
                 1 - kept,
             )

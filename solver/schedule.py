@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from typing import NamedTuple
 
 from solver.plan import Caseload
-from solver.problem import DAY, DAYS, WEIGHTS, Client, Problem, Staff, Window
+from solver.problem import DAY, DAYS, Client, Problem, Staff, Window
 
 INF = 10**9
 
@@ -212,24 +212,6 @@ class Schedule:
             if route is not None and route.slots:
                 total += sum(s.end - s.start for s in route.slots) + self.route_travel(route)
         return total
-
-    def visit_cost(self, client: Client, staff_ids: list[str], travel_delta: int) -> int:
-        """Soft cost of one visit: travel plus a penalty per non-ITT staff member (goal 1)."""
-        non_itt = sum(not self.in_itt(sid, client.id) for sid in staff_ids)
-        return travel_delta * WEIGHTS.travel_minute + non_itt * WEIGHTS.non_itt_visit
-
-    def reserve_cost(self, staff: Staff, tags: frozenset[str]) -> int:
-        """What a routine visit costs when it uses up a scarce discipline or skill.
-
-        A psychiatrist's home visit that serves no psychiatrist requirement takes a
-        slot some other client's requirement may need; the cost grows with how much
-        of that staff's capacity the team's requirements claim.
-        """
-        ratio = max(
-            (r for tag, r in self.scarcity.items() if tag not in tags and _tags_met(staff, frozenset({tag}))),
-            default=0.0,
-        )
-        return int(WEIGHTS.non_itt_visit * min(1.0, ratio))
 
 
 def _scarcity(problem: Problem) -> dict[str, float]:
