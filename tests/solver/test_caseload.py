@@ -7,7 +7,14 @@ from collections import Counter
 from solver.caseload import assign_caseload, capacity
 from solver.plan import Caseload
 from solver.problem import PRIMARY_DISCIPLINES, DisciplineRequirement, Problem, SkillRequirement
-from tests.support.solver_factories import make_client, make_policy, make_problem, make_staff
+from tests.support.solver_factories import (
+    make_client,
+    make_policy,
+    make_problem,
+    make_staff,
+    rules_team_doc,
+    solve_checked,
+)
 
 TIME_LIMIT = 0.5
 
@@ -227,3 +234,19 @@ def test_same_seed_same_caseload() -> None:
     problem = small_team(clients=12)
     first = assign_caseload(problem, seed=5, time_limit=TIME_LIMIT)
     assert assign_caseload(problem, seed=5, time_limit=TIME_LIMIT) == first
+
+
+def test_h11_holds_given_itt_kept_and_missing_ones_assigned(good):
+    """Hard H11: the given ITT is kept; every other client gets a primary and 3–5 ITT members."""
+    doc, _ = good
+    assert doc["caseload"]["c-6"] == {"primary": "s-cm1", "itt": ["s-cm1", "s-rn1", "s-tl1"]}
+    for load in doc["caseload"].values():
+        assert 3 <= len(set(load["itt"])) <= 5 and load["primary"] in load["itt"]
+
+
+def test_h11_broken_caseload_cap_too_small():
+    """With a cap of one client per staff member, six clients overflow it: reported as H11."""
+    doc = rules_team_doc()
+    doc["policy"]["caseload_max_per_staff"] = 1
+    out, _ = solve_checked(doc, greedy=True)
+    assert any(u["rule"] == "H11" for u in out["unmet"])

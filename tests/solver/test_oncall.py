@@ -7,7 +7,14 @@ from collections import Counter
 from solver.oncall import build_on_call, period, primary_by_day
 from solver.plan import OnCallPeriod
 from solver.problem import DAY, DAYS, OnCallRole, Problem, Window
-from tests.support.solver_factories import make_policy, make_problem, make_staff
+from tests.support.solver_factories import (
+    make_policy,
+    make_problem,
+    make_staff,
+    rules_team_doc,
+    solve_checked,
+    unmet_rules,
+)
 
 TIME_LIMIT = 0.5
 PRIMARY_ONLY = (OnCallRole("primary", frozenset({"nurse", "social_worker", "case_manager", "team_leader"})),)
@@ -231,3 +238,46 @@ def test_primary_by_day_maps_period_start_to_holder() -> None:
     by_day = primary_by_day(periods)
     assert by_day == holders(periods, "primary")
     assert set(by_day) == set(range(DAYS))
+
+
+def test_h9_holds_every_period_has_each_role(good):
+    """Hard H9: seven periods, each with one primary, backup and prescriber; primary ≠ backup."""
+    doc, _ = good
+    for role in ("primary", "backup", "prescriber"):
+        assert len([p for p in doc["on_call"] if p["role"] == role]) == 7
+    by_start: dict[str, dict[str, str]] = {}
+    for p in doc["on_call"]:
+        by_start.setdefault(p["start"], {})[p["role"]] = p["staff"]
+    assert all(roles["primary"] != roles["backup"] for roles in by_start.values())
+
+
+def test_h9_broken_prescriber_on_leave():
+    """With the only prescriber on leave on Wednesday, the uncovered period is named in unmet."""
+    doc = rules_team_doc()
+    doc["staff"][4]["leave"] = [{"start": "2026-12-02T00:00", "end": "2026-12-03T00:00"}]
+    out, _ = solve_checked(doc)
+    assert "H9" in unmet_rules(out)
+
+
+def test_h10_holds_rest_after_a_night_on_call(good):
+    """Hard H10: whoever was primary overnight starts no visit before 10:00 the next day."""
+    doc, _ = good
+    for p in doc["on_call"]:
+        if p["role"] != "primary":
+            continue
+        next_day = p["end"][:10]
+        early = [
+            v
+            for v in doc["visits"]
+            if p["staff"] in v["staff"] and v["date"] == next_day and v["start"] < "10:00"
+        ]
+        assert early == []
+
+
+def test_h10_broken_a_single_primary():
+    """With one primary-eligible staff member, the consecutive limit is reported, not hidden."""
+    doc = rules_team_doc()
+    for member in doc["staff"][1:3]:
+        member["on_call_roles"] = []
+    out, _ = solve_checked(doc)
+    assert "H10" in unmet_rules(out)

@@ -35,3 +35,16 @@ def test_forbidden_import_would_be_caught(tmp_path):
     bad = tmp_path / "bad.py"
     bad.write_text("from actplanner.domain.formats import load_team\nimport sqlalchemy.orm\n")
     assert {"actplanner.domain.formats", "sqlalchemy.orm"} <= imported_modules(bad)
+
+
+def test_solver_neither_prints_nor_reads_files():
+    """Output and benchmark files belong to the application: no print(), open() or read_text() in solver/."""
+    offenders = set()
+    for path in SOLVER.rglob("*.py"):
+        for node in ast.walk(ast.parse(path.read_text(), filename=str(path))):
+            if isinstance(node, ast.Call):
+                func = node.func
+                name = func.id if isinstance(func, ast.Name) else getattr(func, "attr", "")
+                if name in {"print", "open", "read_text", "read_bytes"}:
+                    offenders.add(f"{path.name}:{node.lineno} {name}")
+    assert offenders == set()

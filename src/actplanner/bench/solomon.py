@@ -12,10 +12,28 @@ from __future__ import annotations
 
 import csv
 import math
+import os
 from dataclasses import dataclass
 from pathlib import Path
 
 from solver.routing import RoutingInstance, Stop, Vehicle
+
+#: Overrides where the instances are read from.
+DIR_VARIABLE = "ACTPLANNER_SOLOMON_DIR"
+
+
+def instances_dir() -> Path:
+    """The folder of the 56 ``.vrptw`` files and ``best_known.csv``.
+
+    They are public research data the project does not ship (the shared
+    benchmarks folder asks not to copy them in): by default the shared folder
+    beside the checkout, ``../shared/benchmarks/solomon``, or ``$ACTPLANNER_SOLOMON_DIR``.
+    """
+    override = os.environ.get(DIR_VARIABLE)
+    if override:
+        return Path(override)
+    return Path(__file__).resolve().parents[4] / "shared" / "benchmarks" / "solomon"
+
 
 _SECTIONS = frozenset({"NODE_COORD_SECTION", "DEMAND_SECTION", "TIME_WINDOW_SECTION", "DEPOT_SECTION"})
 

@@ -18,12 +18,13 @@ from datetime import date, timedelta
 from importlib import metadata
 from pathlib import Path
 
+from actplanner.bench.solomon import instances_dir
 from actplanner.checker import check
 from actplanner.domain.adapter import to_plan_file, to_problem
 from actplanner.domain.formats import dump_plan, load_plan, load_team
 from actplanner.resources import fixture_file
 
-SOLOMON = Path(__file__).resolve().parents[4] / "shared" / "benchmarks" / "solomon"
+SOLOMON = instances_dir()
 WEEK = date(2026, 11, 30)
 
 
