@@ -11,7 +11,7 @@ from playwright.sync_api import Page, expect
 
 import solver
 from actplanner.domain.adapter import to_plan_file, to_problem
-from actplanner.planning.plans import plan_file, publish_plan, save_plan
+from actplanner.planning.plans import publish_plan, save_plan, stored_plan_doc
 from actplanner.teams.service import export_team, team_file
 from tests.browser.conftest import REPO, LiveServer
 
@@ -29,7 +29,7 @@ def publish_week(live_server: LiveServer, week: date) -> dict:
         saved = save_plan(session=session, team_id=team.team.id, plan_file=doc, source="solve")
         publish_plan(session=session, plan_id=saved.id, user_id=None)
         session.commit()
-        return plan_file(session=session, plan_id=saved.id)
+        return stored_plan_doc(session=session, plan_id=saved.id)
 
 
 def test_lead_imports_a_team_file_and_sees_the_counts(

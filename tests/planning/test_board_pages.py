@@ -17,7 +17,8 @@ from sqlalchemy import select
 from actplanner.accounts.service import create_user
 from actplanner.checker import metrics
 from actplanner.db import Plan, SolveJob
-from actplanner.planning.board import next_monday, parse_time_limit, parse_week
+from actplanner.domain.week import WeekError, next_monday, parse_week
+from actplanner.planning.board import parse_time_limit
 from actplanner.planning.jobs import claim_next_job, enqueue_solve, finish_job, record_progress
 from actplanner.planning.plans import get_plan, publish_plan, save_plan
 from actplanner.planning.worker import run_job
@@ -92,12 +93,28 @@ def test_next_monday_is_the_monday_after_today() -> None:
 
 @pytest.mark.parametrize(
     ("text", "message"),
-    [("", "Choose the Monday"), ("2026-12-01", "is a Tuesday"), ("next week", "not a date")],
+    [("2026-12-01", "week: 2026-12-01 is a Tuesday"), ("next week", "week: 'next week' is not a date")],
 )
 def test_week_that_is_not_a_monday_is_refused_in_words(text: str, message: str) -> None:
-    """A missing, malformed or non-Monday week gets a sentence, no date."""
-    day, error = parse_week(text)
-    assert day is None and error is not None and message in error
+    """A malformed or non-Monday week gets a sentence naming the field, no date."""
+    with pytest.raises(WeekError) as caught:
+        parse_week(text, default=WEEK)
+    assert message in str(caught.value)
+
+
+def test_missing_week_is_the_default_and_a_monday_is_itself() -> None:
+    """No week given is the page's default; a Monday is read as that Monday."""
+    assert parse_week(None, default=WEEK) == parse_week("", default=WEEK) == WEEK
+    assert parse_week(" 2026-12-07 ", default=WEEK) == date(2026, 12, 7)
+
+
+def test_generate_without_a_week_asks_for_the_monday(app: FastAPI, client: TestClient, world: World) -> None:
+    """Generate needs a week: an empty one is an inline error and queues nothing."""
+    sign_in(client, "lead")
+    response = generate(client, week="")
+    assert response.status_code == 422
+    assert "Choose the Monday of the week to plan." in response.text
+    assert jobs(app) == []
 
 
 @pytest.mark.parametrize("text", ["0", "-3", "0.5", "abc", "nan", "inf", "21601", ""])

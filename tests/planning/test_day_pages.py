@@ -13,9 +13,9 @@ from fastapi.testclient import TestClient
 from sqlalchemy import func, select
 
 from actplanner.db import Plan, SolveJob
-from actplanner.planning.day import FLAG_PREFIX
+from actplanner.planning.edits import FLAG_PREFIX
 from actplanner.planning.jobs import enqueue_solve
-from actplanner.planning.plans import plan_diff, plan_file, publish_plan, save_plan
+from actplanner.planning.plans import plan_diff, publish_plan, save_plan, stored_plan_doc
 from actplanner.planning.route_map import MapPoint, route_map_svg
 from actplanner.planning.worker import work_loop
 from actplanner.teams.service import team_file
@@ -56,7 +56,7 @@ def plan_count(app: FastAPI) -> int:
 
 def visit_of(app: FastAPI, plan_id: int, visit_id: str) -> dict[str, Any]:
     with db(app) as session:
-        doc = plan_file(session=session, plan_id=plan_id)
+        doc = stored_plan_doc(session=session, plan_id=plan_id)
     return next(v for v in doc["visits"] if v["id"] == visit_id)
 
 
@@ -258,7 +258,7 @@ def test_harmless_move_is_saved_as_a_new_draft(app: FastAPI, lead: TestClient, d
     moved = visit_of(app, saved.id, "v-0010")
     assert (moved["start"], moved["end"]) == ("11:00", "11:45")
     with db(app) as session:
-        assert plan_file(session=session, plan_id=saved.id)["unmet"] == plan_doc()["unmet"]
+        assert stored_plan_doc(session=session, plan_id=saved.id)["unmet"] == plan_doc()["unmet"]
 
 
 def test_move_to_another_day_and_staff_member_links_to_their_route(
@@ -287,7 +287,7 @@ def test_flagged_move_is_saved_and_keeps_the_violation_listed(
     saved = newest_plan(app)
     assert visit_of(app, saved.id, "v-0002")["start"] == "14:00"
     with db(app) as session:
-        unmet = plan_file(session=session, plan_id=saved.id)["unmet"]
+        unmet = stored_plan_doc(session=session, plan_id=saved.id)["unmet"]
     flagged = [u for u in unmet if u["detail"].startswith(FLAG_PREFIX)]
     assert [(u["rule"], u["client"]) for u in flagged] == [("H6", "c-012")]
     day = lead.get(day_url(saved.id, "s-cm1", MONDAY)).text
@@ -343,7 +343,7 @@ def test_resolve_keeps_the_pinned_visit_and_goes_to_the_board(
         job = session.scalars(select(SolveJob)).one()
         assert job.status == "done", job.error
         kept = next(
-            v for v in plan_file(session=session, plan_id=job.plan_id)["visits"] if v["id"] == "v-0009"
+            v for v in stored_plan_doc(session=session, plan_id=job.plan_id)["visits"] if v["id"] == "v-0009"
         )
     assert kept == visit_of(app, pinned.id, "v-0009")
 
@@ -405,7 +405,7 @@ def test_sick_call_adds_leave_and_replans_from_the_first_sick_day(
     with db(app) as session:
         job = session.scalars(select(SolveJob)).one()
         assert job.status == "done", job.error
-        replan = plan_file(session=session, plan_id=job.plan_id)
+        replan = stored_plan_doc(session=session, plan_id=job.plan_id)
         diff = plan_diff(session=session, old_plan_id=draft, new_plan_id=job.plan_id)
     sick_days = {TUESDAY, WEDNESDAY}
     assert not [v for v in replan["visits"] if "s-rn1" in v["staff"] and v["date"] in sick_days]

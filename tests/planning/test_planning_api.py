@@ -10,7 +10,7 @@ from fastapi.testclient import TestClient
 from sqlalchemy import func, select
 
 from actplanner.db import SolveJob, Team
-from actplanner.planning.plans import plan_file, save_plan
+from actplanner.planning.plans import save_plan, stored_plan_doc
 from tests.support.web_factories import (
     OTHER_TEAM,
     TEAM,
@@ -215,7 +215,7 @@ def test_publish_then_read_the_plan(app: FastAPI, client: TestClient, world: Wor
     """A published plan reads back as the saved plan file; its week finds it; the read is audited."""
     plan_id = _draft(app)
     with db(app) as session:
-        saved = plan_file(session=session, plan_id=plan_id)
+        saved = stored_plan_doc(session=session, plan_id=plan_id)
     published = client.post(f"/api/v1/plans/{plan_id}/publish", headers=bearer(world.lead_token))
     assert published.status_code == 200
     assert published.json()["version"] == 1

@@ -10,7 +10,7 @@ from sqlalchemy.orm import Session
 
 from actplanner.db import AuditEvent, OnCallPeriod, Plan, Visit
 from actplanner.domain.formats import FormatError, dump_plan, load_plan
-from actplanner.planning.plans import plan_diff, plan_file, publish_plan, published_plan, save_plan
+from actplanner.planning.plans import plan_diff, publish_plan, published_plan, save_plan, stored_plan_doc
 from tests.support.db_factories import WEEK, create_plan, create_team, create_user, plan_doc
 
 
@@ -24,7 +24,7 @@ def test_plan_file_comes_back_exactly_as_saved(session: Session) -> None:
     doc = plan_doc()
     plan = create_plan(session, team, doc)
     session.expire_all()
-    assert plan_file(session=session, plan_id=plan.id) == dump_plan(load_plan(doc))
+    assert stored_plan_doc(session=session, plan_id=plan.id) == dump_plan(load_plan(doc))
     assert plan.status == "draft" and plan.version is None
 
 
@@ -39,7 +39,7 @@ def test_keys_given_with_default_values_come_back(session: Session) -> None:
     del doc["metrics"]
     plan = create_plan(session, team, doc)
     session.expire_all()
-    assert plan_file(session=session, plan_id=plan.id) == dump_plan(load_plan(doc))
+    assert stored_plan_doc(session=session, plan_id=plan.id) == dump_plan(load_plan(doc))
 
 
 def test_broken_plan_file_changes_nothing(session: Session) -> None:

@@ -9,19 +9,20 @@ import sys
 import threading
 import time
 from datetime import timedelta
+from typing import Any
 
 import pytest
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session, sessionmaker
 
-import actplanner.planning.worker
 import solver
 from actplanner.checker import check
 from actplanner.db import Plan, SolveJob, utcnow
 from actplanner.domain.adapter import to_plan_file, to_problem
 from actplanner.domain.formats import load_team
-from actplanner.planning.jobs import finish_job, get_job, record_progress, request_stop
-from actplanner.planning.plans import get_plan, plan_file, publish_plan, published_plan, save_plan
+from actplanner.planning.jobs import finish_job, get_job, request_stop
+from actplanner.planning.plans import get_plan, publish_plan, published_plan, save_plan, stored_plan_doc
+from actplanner.planning.queue import DatabaseQueue
 from actplanner.planning.worker import INTERRUPTED_MESSAGE, SHUTDOWN_MESSAGE, run_job, work_loop
 from tests.support.worker_factories import WEEK, import_small, queue_job, team_doc
 
@@ -39,27 +40,36 @@ def published_greedy_plan(factory: sessionmaker[Session]) -> int:
         return plan.id
 
 
-def test_queued_job_runs_to_done_with_progress_and_a_valid_draft(
-    factory: sessionmaker[Session], monkeypatch: pytest.MonkeyPatch
-) -> None:
-    """A job runs to done, reporting its phases as it goes, and saves a draft the checker accepts."""
-    reported: list[str] = []
-    record = record_progress
+class SpyQueue(DatabaseQueue):
+    """The database queue, noting each phase a heartbeat reports and how each job finished."""
 
-    def spy(**kw: object) -> bool:
-        reported.append(kw["progress"]["phase"])  # type: ignore[index]
-        return record(**kw)  # type: ignore[arg-type]
+    def __init__(self) -> None:
+        self.reported: list[str] = []
+        self.finished: list[str] = []
 
-    monkeypatch.setattr(actplanner.planning.worker, "record_progress", spy)
+    def heartbeat(self, *, session: Session, job_id: int, progress: dict[str, Any]) -> bool:
+        self.reported.append(progress["phase"])
+        return super().heartbeat(session=session, job_id=job_id, progress=progress)
+
+    def finish(self, *, session: Session, job_id: int, status: str, **kw: Any) -> SolveJob:
+        self.finished.append(status)
+        return super().finish(session=session, job_id=job_id, status=status, **kw)
+
+
+def test_queued_job_runs_to_done_with_progress_and_a_valid_draft(factory: sessionmaker[Session]) -> None:
+    """A job runs to done, reporting its phases through the queue it was given, and saves a valid draft."""
+    queue = SpyQueue()
     job_id = queue_job(factory, time_limit=2)
-    job = run_job(sessionmaker=factory, job_id=job_id)
+    job = run_job(sessionmaker=factory, job_id=job_id, queue=queue)
+    reported = queue.reported
+    assert queue.finished == ["done"]
     assert (job.status, job.active, job.error) == ("done", None, None)
     assert {"first plan", "done"} <= set(reported) and reported[-1] == "done"
     assert job.progress is not None and job.progress["best_objective"] is not None
     with factory() as session:
         plan = get_plan(session=session, plan_id=job.plan_id)
         assert (plan.status, plan.source, plan.week_start) == ("draft", "solve", WEEK)
-        doc = plan_file(session=session, plan_id=plan.id)
+        doc = stored_plan_doc(session=session, plan_id=plan.id)
     report = check(team_doc(), doc, week_start=WEEK.isoformat())
     assert report.unexcused == []
 
@@ -125,7 +135,7 @@ def test_replan_saves_a_draft_against_its_baseline_and_leaves_the_published_plan
     """A re-plan from the published plan saves a new ``replan`` draft; the published plan stays as it was."""
     published = published_greedy_plan(factory)
     with factory() as session:
-        before = plan_file(session=session, plan_id=published)
+        before = stored_plan_doc(session=session, plan_id=published)
     job_id = queue_job(factory, baseline_plan_id=published, from_date=WEEK + timedelta(days=2))
     job = run_job(sessionmaker=factory, job_id=job_id)
     assert job.status == "done"
@@ -134,7 +144,7 @@ def test_replan_saves_a_draft_against_its_baseline_and_leaves_the_published_plan
         assert (draft.status, draft.source, draft.baseline_plan_id) == ("draft", "replan", published)
         current = published_plan(session=session, team_id=draft.team_id, week_start=WEEK)
         assert current is not None and current.id == published
-        assert plan_file(session=session, plan_id=published) == before
+        assert stored_plan_doc(session=session, plan_id=published) == before
 
 
 def test_stale_running_job_is_failed_when_a_worker_starts(url: str, factory: sessionmaker[Session]) -> None:

@@ -13,28 +13,28 @@ from __future__ import annotations
 import math
 from collections import defaultdict
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import date, timedelta
 from itertools import pairwise
 from typing import Annotated, Any
 from urllib.parse import urlencode
-from zoneinfo import ZoneInfo
 
 from fastapi import APIRouter, Form, HTTPException, Path, Query, Request
 from fastapi.responses import RedirectResponse, Response
-from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from actplanner.checker.context import Context
+from actplanner.checker.report import RULE_TITLES
 from actplanner.checker.route_rules import staff_days
 from actplanner.db import Plan, SolveJob, Team, User
 from actplanner.domain.errors import JobConflict
 from actplanner.domain.formats import ROLES, dump_team
+from actplanner.domain.week import DAYS_IN_WEEK, WeekError, next_monday, parse_week, week_dates
 from actplanner.on_call.service import coverage_gaps
-from actplanner.planning.jobs import active_job, enqueue_solve, get_job, request_stop
-from actplanner.planning.plans import get_plan, plan_diff, plan_file, publish_plan
-from actplanner.teams.service import get_team, team_file
-from actplanner.web.deps import LeadDep, SessionDep, require_team
-from actplanner.web.schemas import MAX_ID, MAX_TIME_LIMIT, TEAM_ID_PATTERN
+from actplanner.planning.jobs import get_job, latest_job
+from actplanner.planning.plans import get_plan, plan_diff, publish_plan, stored_plan_doc, week_plans
+from actplanner.teams.service import get_team, list_teams, team_file
+from actplanner.web.deps import LeadDep, QueueDep, SessionDep, TeamDep, TodayDep, require_team
+from actplanner.web.schemas import MAX_ID, MAX_TIME_LIMIT
 from actplanner.web.templating import is_fragment_request, render
 
 router = APIRouter(tags=["pages"])
@@ -42,29 +42,8 @@ router = APIRouter(tags=["pages"])
 #: Seconds a solve gets unless the lead says otherwise: enough for a good plan of a usual team.
 DEFAULT_TIME_LIMIT = 30
 MIN_TIME_LIMIT = 1
-DAYS = 7
 
-TeamQuery = Annotated[
-    str | None, Query(pattern=TEAM_ID_PATTERN, max_length=100, description="Team of a lead with no team.")
-]
 Id = Annotated[int, Path(ge=1, le=MAX_ID)]
-
-#: The hard rules of FORMATS.md in words, for the unmet list.
-RULE_NAMES = {
-    "H1": "visit count",
-    "H2": "spacing between visits",
-    "H3": "staff eligibility",
-    "H4": "client requirements",
-    "H5": "paired visits",
-    "H6": "time windows",
-    "H7": "routes and travel",
-    "H8": "daily visit limit",
-    "H9": "on-call coverage",
-    "H10": "on-call limits",
-    "H11": "caseload",
-    "H12": "plan integrity",
-}
-
 
 # ---------------------------------------------------------------------------------------------
 # What the board shows
@@ -138,22 +117,14 @@ class Version:
     current: bool
 
 
-def next_monday(today: date) -> date:
-    """The Monday after ``today`` (a week ahead when today is a Monday): the week a lead plans next."""
-    return today + timedelta(days=DAYS - today.weekday())
-
-
-def parse_week(text: str | None) -> tuple[date | None, str | None]:
-    """The Monday named by ``text`` (YYYY-MM-DD), or an error saying what is wrong with it."""
-    if not text:
+def _planned_week(text: str) -> tuple[date | None, str | None]:
+    """The week a Generate form names (it must name one), or an error saying what is wrong with it."""
+    if not text.strip():
         return None, "Choose the Monday of the week to plan."
     try:
-        day = date.fromisoformat(text.strip())
-    except ValueError:
-        return None, f"{text!r} is not a date (YYYY-MM-DD)."
-    if day.weekday() != 0:
-        return None, f"{day} is a {day:%A}; a week starts on a Monday."
-    return day, None
+        return parse_week(text, default=date.min), None
+    except WeekError as err:
+        return None, str(err)
 
 
 def parse_time_limit(text: str | None) -> tuple[float | None, str | None]:
@@ -307,7 +278,7 @@ def unmet_rows(plan: Plan, codes: dict[str, str]) -> list[UnmetRow]:
             UnmetRow(
                 client=codes.get(client, client) if client else "—",
                 rule=rule,
-                rule_name=RULE_NAMES.get(rule, "rule"),
+                rule_name=RULE_TITLES.get(rule, "rule"),
                 detail=str(entry.get("detail", "")),
                 date=entry.get("date"),
             )
@@ -344,15 +315,6 @@ def changes(diff: dict[str, list[Any]], codes: dict[str, str], names: dict[str, 
 # Reading the week
 
 
-def _team(session: Session, user: User, team: str | None) -> Team | None:
-    """The team the lead plans: their own, or for a lead with no team the one asked for."""
-    team_id = team or user.team_id
-    if team_id is None:
-        return None
-    require_team(user, team_id)
-    return get_team(session=session, team_id=team_id)
-
-
 def board_href(team: Team, user: User, week: date, **extra: Any) -> str:
     """The board of a week, keeping a lead with no team of their own on this team."""
     query: dict[str, Any] = {"week": week.isoformat()}
@@ -360,28 +322,6 @@ def board_href(team: Team, user: User, week: date, **extra: Any) -> str:
         query["team"] = team.id
     query.update({k: v for k, v in extra.items() if v is not None})
     return "/board?" + urlencode(query)
-
-
-def week_plans(session: Session, team_id: str, week: date) -> list[Plan]:
-    """Every plan of a team's week, newest first."""
-    return list(
-        session.scalars(
-            select(Plan).where(Plan.team_id == team_id, Plan.week_start == week).order_by(Plan.id.desc())
-        )
-    )
-
-
-def latest_job(session: Session, team_id: str, week: date) -> SolveJob | None:
-    """The week's active job, else its most recent one."""
-    active = active_job(session=session, team_id=team_id, week_start=week)
-    if active is not None:
-        return active
-    return session.scalars(
-        select(SolveJob)
-        .where(SolveJob.team_id == team_id, SolveJob.week_start == week)
-        .order_by(SolveJob.id.desc())
-        .limit(1)
-    ).one_or_none()
 
 
 def _shown_plan(plans: list[Plan], wanted: int | None) -> Plan | None:
@@ -455,20 +395,20 @@ def board_context(
         "coverage_gaps": [],
     }
     if team is None:
-        context["teams"] = list(session.scalars(select(Team).order_by(Team.id)))
+        context["teams"] = list_teams(session=session)
         return context
     context["coverage_gaps"] = coverage_gaps(session=session, team_id=team.id)
     if week is None:
         return context
-    days = [week + timedelta(days=i) for i in range(DAYS)]
+    days = week_dates(week)
     context["days"] = days
-    context["previous_week"] = board_href(team, user, week - timedelta(days=DAYS))
-    context["next_week"] = board_href(team, user, week + timedelta(days=DAYS))
-    job = latest_job(session, team.id, week)
+    context["previous_week"] = board_href(team, user, week - timedelta(days=DAYS_IN_WEEK))
+    context["next_week"] = board_href(team, user, week + timedelta(days=DAYS_IN_WEEK))
+    job = latest_job(session=session, team_id=team.id, week_start=week)
     if job is not None:
         context["job"] = job
         context.update(progress_context(job, team, user))
-    plans = week_plans(session, team.id, week)
+    plans = week_plans(session=session, team_id=team.id, week_start=week)
     context["versions"] = [
         Version(p, p.status == "published")
         for p in sorted(plans, key=lambda p: -(p.version or 0))
@@ -482,7 +422,7 @@ def board_context(
     team_doc = dump_team(team_file(session=session, team_id=team.id))
     codes = {c["id"]: c["code"] for c in team_doc["clients"]}
     names = {s["id"]: s["name"] for s in team_doc["staff"]}
-    plan_doc = plan_file(session=session, plan_id=plan.id)
+    plan_doc = stored_plan_doc(session=session, plan_id=plan.id)
     roles = [r for r in ROLES if team_doc["policy"]["on_call"]["roles"].get(r) is not None]
     compared = _compared_plan(plans, plan)
     diff = (
@@ -502,15 +442,13 @@ def board_context(
     return context
 
 
-def _week_of(team: Team | None, week: str | None) -> tuple[date | None, str, dict[str, str]]:
+def _week_of(today: date, week: str | None) -> tuple[date | None, str, dict[str, str]]:
     """The week asked for (default: the team's next one), as text for the picker, and any error about it."""
-    if week is None:
-        # "Next week" is the team's: a lead working late in another time zone plans the same week.
-        today = date.today() if team is None else datetime.now(ZoneInfo(team.timezone)).date()
-        monday = next_monday(today)
-        return monday, monday.isoformat(), {}
-    day, error = parse_week(week)
-    return day, week, ({"week": error} if error else {})
+    try:
+        monday = parse_week(week, default=next_monday(today))
+    except WeekError as err:
+        return None, week or "", {"week": str(err)}
+    return monday, week or monday.isoformat(), {}
 
 
 # ---------------------------------------------------------------------------------------------
@@ -522,14 +460,14 @@ def board(
     request: Request,
     session: SessionDep,
     user: LeadDep,
+    team: TeamDep,
+    today: TodayDep,
     week: Annotated[str | None, Query(max_length=40)] = None,
-    team: TeamQuery = None,
     plan: Annotated[int | None, Query(ge=1, le=MAX_ID)] = None,
 ) -> Response:
     """A team's week: solve progress, the plan as a staff × day grid, unmet rules, fidelity and versions."""
-    found = _team(session, user, team)
-    day, week_text, errors = _week_of(found, week)
-    context = board_context(session, user, found, day, week_text=week_text, plan_id=plan, errors=errors)
+    day, week_text, errors = _week_of(today, week)
+    context = board_context(session, user, team, day, week_text=week_text, plan_id=plan, errors=errors)
     return render(request, "planning/board.html", context, status_code=422 if errors else 200)
 
 
@@ -538,20 +476,21 @@ def generate(
     request: Request,
     session: SessionDep,
     user: LeadDep,
+    team: TeamDep,
+    queue: QueueDep,
     week: Annotated[str, Form(max_length=40)] = "",
     time_limit: Annotated[str, Form(max_length=40)] = "",
     fresh: Annotated[str | None, Form(max_length=10)] = None,
-    team: Annotated[str | None, Form(pattern=TEAM_ID_PATTERN, max_length=100)] = None,
 ) -> Response:
     """Queue a solve of the week for a worker and go back to the board, which shows its progress.
 
     The solve starts from the plan the board shows (keeping its pinned visits)
     unless the lead asks for a fresh start.
     """
-    found = _team(session, user, team)
-    if found is None:
+    if team is None:
         raise HTTPException(status_code=422, detail="Choose the team to plan.")
-    day, week_error = parse_week(week)
+    found = team
+    day, week_error = _planned_week(week)
     seconds, limit_error = parse_time_limit(time_limit)
     errors = {k: v for k, v in (("week", week_error), ("time_limit", limit_error)) if v}
     if day is None or seconds is None:
@@ -559,9 +498,10 @@ def generate(
             session, user, found, day, week_text=week, errors=errors, time_limit=time_limit
         )
         return render(request, "planning/board.html", context, status_code=422)
-    baseline = None if fresh else _shown_plan(week_plans(session, found.id, day), None)
+    plans = week_plans(session=session, team_id=found.id, week_start=day)
+    baseline = None if fresh else _shown_plan(plans, None)
     try:
-        enqueue_solve(
+        queue.enqueue(
             session=session,
             team_id=found.id,
             week_start=day,
@@ -594,11 +534,11 @@ def progress(request: Request, session: SessionDep, user: LeadDep, job_id: Id) -
 
 
 @router.post("/board/jobs/{job_id}/stop", name="board_stop")
-def stop(request: Request, session: SessionDep, user: LeadDep, job_id: Id) -> Response:
+def stop(request: Request, session: SessionDep, user: LeadDep, queue: QueueDep, job_id: Id) -> Response:
     """Stop a solve, keeping its best plan so far."""
     job, team = _job(session, user, job_id)
     if job.active:
-        job = request_stop(session=session, job_id=job.id)
+        job = queue.stop(session=session, job_id=job.id)
     if not is_fragment_request(request):
         return RedirectResponse(board_href(team, user, job.week_start), status_code=303)
     return render(request, "planning/_progress.html", progress_context(job, team, user))

@@ -1,54 +1,46 @@
-"""The team lead's adjustments of a week's plan: a staff member's day, pins, moves, re-solves and sick calls.
+"""The team lead's adjustments of a week's plan: a staff member's day, pins, moves, re-plans and sick calls.
 
-Every adjustment saves a new draft (``source="edit"``, its baseline the plan it
-was made on) or queues a re-plan; the plan it started from is never changed.
-Pages show client codes only: a day's route is read on phones in cars.
+The pages parse the form, call one verb of ``planning.edits`` and show what it
+did. Pages show client codes only: a day's route is read on phones in cars.
 """
 
 from __future__ import annotations
 
-import copy
 import datetime as dt
-import re
-from collections import Counter
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from functools import partial
 from typing import Annotated, Any
-from zoneinfo import ZoneInfo
 
-from fastapi import APIRouter, Form, HTTPException, Path, Query, Request
+from fastapi import APIRouter, Form, HTTPException, Path, Request
 from fastapi.responses import RedirectResponse, Response
-from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from actplanner.audit import service as audit_log
 from actplanner.checker import Violation, check
 from actplanner.checker.report import RULE_TITLES
 from actplanner.db import Plan, SolveJob, Team, User
 from actplanner.domain import errors
 from actplanner.domain.adapter import travel_matrix
-from actplanner.domain.formats import WEEKDAYS, FormatError, TeamFile, dump_team, minutes
-from actplanner.planning import jobs, plans
+from actplanner.domain.formats import WEEKDAYS, FormatError, TeamFile, dump_team
+from actplanner.domain.week import week_dates
+from actplanner.planning import edits, jobs, plans
+from actplanner.planning.edits import FLAG_PREFIX, BadEdit, MoveRefused, PlanSuperseded, staff_name
 from actplanner.planning.route_map import MapPoint, route_map_svg
 from actplanner.teams import service as teams
-from actplanner.web.deps import LeadDep, SessionDep, require_team
+from actplanner.web.deps import LeadDep, QueueDep, SessionDep, TeamDep, TodayDep, WeekDep, require_team
 from actplanner.web.schemas import MAX_ID
 from actplanner.web.templating import is_fragment_request, render, url_path
 
 router = APIRouter(tags=["pages"])
 
-#: Seconds a re-solve or a sick-call re-plan may search: an answer within the morning meeting.
+#: Seconds a re-plan (from the day view or a sick call) may search: an answer within the morning meeting.
 REPLAN_SECONDS = 30.0
 #: Longest search a page may ask for.
 MAX_REPLAN_SECONDS = 600.0
-#: A sick call longer than this is not a sick call; the team file is the place for it.
-MAX_SICK_DAYS = 366
-#: How a violation the lead accepted by hand is named in the plan's ``unmet`` list.
-FLAG_PREFIX = "Moved by hand against the checker: "
 
 RowId = Annotated[int, Path(ge=1, le=MAX_ID)]
 ItemId = Annotated[str, Path(pattern=r"^[A-Za-z0-9_-]+$", max_length=100)]
-CLOCK = re.compile(r"^(?:[01]\d|2[0-3]):[0-5]\d$")
 
 
 @dataclass(frozen=True)
@@ -91,10 +83,6 @@ class Outcome:
     link_text: str = ""
 
 
-class BadForm(ValueError):
-    """A form whose values cannot be acted on (an unknown staff member, a date outside the week, …)."""
-
-
 # ---------------------------------------------------------------------------
 # The day view
 
@@ -120,14 +108,11 @@ def pin_visit(
     visit_id: ItemId,
 ) -> Response:
     """Pin a visit (a re-plan keeps it exactly) or unpin it, in a new draft."""
-    plan = _editable(_plan(session, user, plan_id))
-    doc = plans.plan_file(session=session, plan_id=plan.id)
-    entry = _entry(doc, visit_id, staff_id)
-    if entry.get("pinned", False):
-        entry.pop("pinned")
-    else:
-        entry["pinned"] = True
-    saved = _save_edit(session, user, plan, doc, "pin" if entry.get("pinned") else "unpin", visit_id)
+    plan = _plan(session, user, plan_id)
+    with _edit_errors():
+        saved, entry = edits.toggle_pin(
+            session=session, plan_id=plan.id, staff_id=staff_id, visit_id=visit_id, user_id=user.id
+        )
     team = teams.team_file(session=session, team_id=plan.team_id)
     what = "Pinned" if entry.get("pinned") else "Unpinned"
     code = _code(team, entry["client"])
@@ -149,74 +134,64 @@ def move_visit(
     to_start: Annotated[str, Form(max_length=8)] = "",
     flag: Annotated[str, Form(max_length=10)] = "",
 ) -> Response:
-    """Move a visit to another staff member, date or time; refused when the checker objects, unless flagged.
-
-    A move that breaks a hard rule the plan did not already break is refused and
-    nothing is saved; with ``flag`` it is saved and each broken rule goes into
-    the plan's ``unmet`` list, where the board and the plan file keep showing it.
-    """
-    plan = _editable(_plan(session, user, plan_id))
+    """Move a visit to another staff member, date or time; refused when it breaks a rule, unless flagged."""
+    plan = _plan(session, user, plan_id)
+    with _edit_errors():
+        edits.editable_plan(session=session, plan_id=plan.id)
     team = teams.team_file(session=session, team_id=plan.team_id)
-    doc = plans.plan_file(session=session, plan_id=plan.id)
-    entry = _entry(doc, visit_id, staff_id)
+    entry = edits.visit_entry_of(plans.stored_plan_doc(session=session, plan_id=plan.id), visit_id, staff_id)
     code = _code(team, entry["client"])
     try:
-        candidate = _moved(doc, team, plan.week_start, visit_id, staff_id, to_staff, to_date, to_start)
-    except BadForm as err:
+        day = _form_date(to_date, f"{to_date.strip()!r} is not a date (YYYY-MM-DD).")
+        with _edit_errors():
+            moved = edits.move_visit(
+                session=session,
+                plan_id=plan.id,
+                visit_id=visit_id,
+                from_staff=staff_id,
+                to_staff=to_staff,
+                to_date=day,
+                to_start=to_start,
+                flag=bool(flag),
+                user_id=user.id,
+            )
+    except BadEdit as err:
         outcome = Outcome("error", f"Visit {code} was not moved: {err}")
         return _render_day(request, session, plan, team, staff_id, date, outcome, status_code=422)
-    team_doc = dump_team(team)
-    week = plan.week_start.isoformat()
-    broken = _new_violations(
-        check(team_doc, doc, week_start=week), check(team_doc, candidate, week_start=week)
-    )
-    target = _entry(candidate, visit_id)
-    where = _where(team, target)
-    if broken and not flag:
+    except MoveRefused as refused:
+        where = _where(team, refused.entry)
         outcome = Outcome(
             "refused",
             f"Moving visit {code} to {where} was refused: it would break "
-            f"{_count(len(broken), 'hard rule')}. Nothing was saved.",
-            broken,
+            f"{_count(len(refused.broken), 'hard rule')}. Nothing was saved.",
+            refused.broken,
         )
         return _render_day(request, session, plan, team, staff_id, date, outcome, status_code=409)
-    candidate.setdefault("unmet", []).extend(
-        {**({"client": v.client} if v.client else {}), "rule": v.rule, "detail": FLAG_PREFIX + v.message}
-        for v in broken
-    )
-    saved = _save_edit(session, user, plan, candidate, "move-flagged" if broken else "move", visit_id)
-    message = f"Moved visit {code} to {where}; saved as draft plan {saved.id}."
-    if broken:
+    saved, target = moved.plan, moved.entry
+    message = f"Moved visit {code} to {_where(team, target)}; saved as draft plan {saved.id}."
+    if moved.broken:
         message += " It breaks these rules, now listed in the plan's unmet list:"
-    outcome = Outcome("flagged" if broken else "saved", message, broken)
+    outcome = Outcome("flagged" if moved.broken else "saved", message, moved.broken)
     new_staff, new_day = target["staff"][0], dt.date.fromisoformat(target["date"])
     if staff_id not in target["staff"] or new_day != date:
         outcome.link = _day_url(request, saved.id, new_staff, new_day)
-        outcome.link_text = f"Open the route of {_staff_name(team, new_staff)} on {new_day:%a %-d %b}"
+        outcome.link_text = f"Open the route of {staff_name(team, new_staff)} on {new_day:%a %-d %b}"
     return _after_edit(request, session, saved, team, staff_id, date, outcome)
 
 
-@router.post("/board/plans/{plan_id}/resolve", name="resolve_plan")
-def resolve_plan(
+@router.post("/board/plans/{plan_id}/resolve", name="replan")
+def replan(
     request: Request,
     session: SessionDep,
     user: LeadDep,
+    queue: QueueDep,
     plan_id: RowId,
     time_limit: Annotated[float, Form(gt=0, le=MAX_REPLAN_SECONDS)] = REPLAN_SECONDS,
 ) -> Response:
-    """Queue a re-solve of the plan's week that keeps its pinned visits and changes little else."""
-    plan = _editable(_plan(session, user, plan_id))
-    try:
-        jobs.enqueue_solve(
-            session=session,
-            team_id=plan.team_id,
-            week_start=plan.week_start,
-            time_limit=time_limit,
-            baseline_plan_id=plan.id,
-            user_id=user.id,
-        )
-    except errors.JobConflict as err:
-        raise HTTPException(status_code=409, detail=str(err)) from None
+    """Queue a re-plan of the plan's week that keeps its pinned visits and changes little else."""
+    plan = _plan(session, user, plan_id)
+    with _edit_errors():
+        edits.replan(session=session, queue=queue, plan_id=plan.id, time_limit=time_limit, user_id=user.id)
     return RedirectResponse(_board_url(request, plan.week_start), status_code=303)
 
 
@@ -226,19 +201,13 @@ def resolve_plan(
 
 @router.get("/board/sick-call", name="sick_call")
 def sick_call_form(
-    request: Request,
-    session: SessionDep,
-    user: LeadDep,
-    week: Annotated[str | None, Query(max_length=10)] = None,
-    team: Annotated[str | None, Query(max_length=100)] = None,
+    request: Request, session: SessionDep, user: LeadDep, team: TeamDep, week: WeekDep, today: TodayDep
 ) -> Response:
     """The form of a sick call: who is off, from which date to which."""
-    team_id = _team_id(session, user, team)
-    team_file = teams.team_file(session=session, team_id=team_id)
-    monday = _week(week, team_file)
-    first = min(max(_today(team_file), monday), monday + dt.timedelta(days=6))
+    team_file = teams.team_file(session=session, team_id=_chosen(team))
+    first = min(max(today, week), week + dt.timedelta(days=6))
     form = {"staff": "", "first": first.isoformat(), "last": first.isoformat()}
-    return _render_sick_call(request, session, team_file, monday, form)
+    return _render_sick_call(request, session, team_file, week, form)
 
 
 @router.post("/board/sick-call", name="record_sick_call")
@@ -246,8 +215,9 @@ def record_sick_call(
     request: Request,
     session: SessionDep,
     user: LeadDep,
-    week: Annotated[str | None, Query(max_length=10)] = None,
-    team: Annotated[str | None, Query(max_length=100)] = None,
+    team: TeamDep,
+    week: WeekDep,
+    queue: QueueDep,
     staff: Annotated[str, Form(max_length=100)] = "",
     first: Annotated[str, Form(max_length=10)] = "",
     last: Annotated[str, Form(max_length=10)] = "",
@@ -257,47 +227,30 @@ def record_sick_call(
 
     The leave and the queued job are one change: when either fails, neither is kept.
     """
-    team_id = _team_id(session, user, team)
-    team_file = teams.team_file(session=session, team_id=team_id)
-    monday = _week(week, team_file)
+    team_file = teams.team_file(session=session, team_id=_chosen(team))
     form = {"staff": staff, "first": first, "last": last}
     try:
-        first_day, last_day = _sick_days(team_file, monday, staff, first, last)
-        published = plans.published_plan(session=session, team_id=team_id, week_start=monday)
-        if published is None:
-            raise BadForm(
-                f"The week of {monday:%-d %B %Y} has no published plan to re-plan from. "
-                "Publish a plan first, or solve the week afresh on the board."
-            )
-        with session.begin_nested():
-            doc = teams.export_team(session=session, team_id=team_id, user_id=user.id)
-            member = next(m for m in doc["staff"] if m["id"] == staff)
-            member.setdefault("leave", []).append(
-                {"start": f"{first_day}T00:00", "end": f"{last_day + dt.timedelta(days=1)}T00:00"}
-            )
-            teams.import_team(session=session, data=doc, user_id=user.id)
-            job = jobs.enqueue_solve(
-                session=session,
-                team_id=team_id,
-                week_start=monday,
-                time_limit=time_limit,
-                baseline_plan_id=published.id,
-                from_date=max(first_day, monday),
-                user_id=user.id,
-            )
-            audit_log.audit(
-                session=session,
-                user_id=user.id,
-                action="sick-call",
-                target=f"staff:{team_id}/{staff}",
-                detail={"first": first_day.isoformat(), "last": last_day.isoformat(), "job": job.id},
-            )
+        first_day = _form_date(first, f"The first day off, {first.strip()!r}, is not a date (YYYY-MM-DD).")
+        last_day = _form_date(last, f"The last day off, {last.strip()!r}, is not a date (YYYY-MM-DD).")
+        if first_day is None or last_day is None:
+            raise BadEdit("Give the first and the last day off (YYYY-MM-DD).")
+        job = edits.record_sick_call(
+            session=session,
+            queue=queue,
+            team_id=team_file.team.id,
+            staff_id=staff,
+            first=first_day,
+            last=last_day,
+            week_start=week,
+            time_limit=time_limit,
+            user_id=user.id,
+        )
     except FormatError as err:
-        return _render_sick_call(request, session, team_file, monday, form, "; ".join(err.messages), 422)
+        return _render_sick_call(request, session, team_file, week, form, "; ".join(err.messages), 422)
     except errors.JobConflict as err:
-        return _render_sick_call(request, session, team_file, monday, form, str(err), 409)
-    except BadForm as err:
-        return _render_sick_call(request, session, team_file, monday, form, str(err), 422)
+        return _render_sick_call(request, session, team_file, week, form, str(err), 409)
+    except BadEdit as err:
+        return _render_sick_call(request, session, team_file, week, form, str(err), 422)
     return RedirectResponse(request.app.url_path_for("replan_progress", job_id=job.id), status_code=303)
 
 
@@ -334,99 +287,25 @@ def _plan(session: Session, user: User, plan_id: int) -> Plan:
     return plan
 
 
-def _editable(plan: Plan) -> Plan:
-    if plan.status == "superseded":
-        raise HTTPException(
-            status_code=409,
-            detail=f"Plan {plan.id} has been superseded by a newer published version; adjust that one.",
-        )
-    return plan
-
-
-def _entry(doc: dict[str, Any], visit_id: str, staff_id: str | None = None) -> dict[str, Any]:
-    for entry in doc["visits"]:
-        if entry["id"] == visit_id:
-            if staff_id is not None and staff_id not in entry["staff"]:
-                raise HTTPException(status_code=404, detail=f"Visit {visit_id} is not on {staff_id}'s route.")
-            return entry
-    raise HTTPException(status_code=404, detail=f"Plan has no visit {visit_id}.")
-
-
-def _save_edit(
-    session: Session, user: User, plan: Plan, doc: dict[str, Any], action: str, visit_id: str
-) -> Plan:
+@contextmanager
+def _edit_errors() -> Iterator[None]:
+    """An edit of a superseded plan or during a solve is a 409; a plan file it would break, a 422."""
     try:
-        saved = plans.save_plan(
-            session=session, team_id=plan.team_id, plan_file=doc, source="edit", baseline_plan_id=plan.id
-        )
+        yield
+    except (PlanSuperseded, errors.JobConflict) as err:
+        raise HTTPException(status_code=409, detail=str(err)) from None
     except FormatError as err:
         raise HTTPException(status_code=422, detail="; ".join(err.messages)) from None
-    audit_log.audit(
-        session=session,
-        user_id=user.id,
-        action=action,
-        target=f"plan:{saved.id}",
-        detail={"visit": visit_id, "baseline": plan.id},
-    )
-    return saved
 
 
-def _moved(
-    doc: dict[str, Any],
-    team: TeamFile,
-    week_start: dt.date,
-    visit_id: str,
-    from_staff: str,
-    to_staff: str,
-    to_date: str,
-    to_start: str,
-) -> dict[str, Any]:
-    """A copy of the plan file with one visit moved; BadForm says what of the form makes no sense."""
-    candidate = copy.deepcopy(doc)
-    entry = _entry(candidate, visit_id, from_staff)
-    before = (list(entry["staff"]), entry["date"], entry["start"])
-    to_staff, to_date, to_start = to_staff.strip(), to_date.strip(), to_start.strip()[:5]
-    if to_staff and to_staff != from_staff:
-        if to_staff not in {m.id for m in team.staff}:
-            raise BadForm(f"the team has no staff member {to_staff!r}.")
-        if to_staff in entry["staff"]:
-            raise BadForm(f"{_staff_name(team, to_staff)} is already on this visit.")
-        entry["staff"] = [to_staff if s == from_staff else s for s in entry["staff"]]
-    if to_date:
-        try:
-            day = dt.date.fromisoformat(to_date)
-        except ValueError:
-            raise BadForm(f"{to_date!r} is not a date (YYYY-MM-DD).") from None
-        if not week_start <= day <= week_start + dt.timedelta(days=6):
-            raise BadForm(f"{day} is not in the week of {week_start}.")
-        entry["date"] = day.isoformat()
-    if to_start:
-        if not CLOCK.match(to_start):
-            raise BadForm(f"{to_start!r} is not a time of day (HH:MM).")
-        length = minutes(entry["end"]) - minutes(entry["start"])
-        end = minutes(to_start) + length
-        if end > 24 * 60:
-            raise BadForm(f"a {length}-minute visit starting at {to_start} would end after midnight.")
-        entry["start"], entry["end"] = to_start, f"{end // 60:02d}:{end % 60:02d}"
-    if (entry["staff"], entry["date"], entry["start"]) == before:
-        raise BadForm("choose another staff member, date or start time.")
-    return candidate
-
-
-def _new_violations(before: Any, after: Any) -> list[Violation]:
-    """Unexcused violations of ``after`` that ``before`` does not have (counting repeats)."""
-    known = Counter(_key(v) for v in before.unexcused)
-    new = []
-    for violation in after.unexcused:
-        if known[_key(violation)]:
-            known[_key(violation)] -= 1
-        else:
-            new.append(violation)
-    return new
-
-
-def _key(v: Violation) -> tuple[str, str, str | None, str | None, str | None]:
-    return (v.rule, v.message, v.client, v.staff, v.date)
+def _form_date(text: str, message: str) -> dt.date | None:
+    """A date field of a form (None when blank); BadEdit with ``message`` when it is not a date."""
+    if not text.strip():
+        return None
+    try:
+        return dt.date.fromisoformat(text.strip())
+    except ValueError:
+        raise BadEdit(message) from None
 
 
 def _after_edit(
@@ -479,7 +358,7 @@ def _day_context(
     member = staff.get(staff_id)
     if member is None:
         raise HTTPException(status_code=404, detail=f"Team {team.team.id} has no staff member {staff_id!r}.")
-    week = [plan.week_start + dt.timedelta(days=d) for d in range(7)]
+    week = week_dates(plan.week_start)
     if day not in week:
         raise HTTPException(status_code=404, detail=f"{day} is not in the week of {plan.week_start}.")
     route = _route(team, plan, staff_id, day)
@@ -490,7 +369,7 @@ def _day_context(
         for period in member.leave
         if period.start < f"{day + dt.timedelta(days=1)}T00:00" and period.end > f"{day}T00:00"
     ]
-    report = check(dump_team(team), plans.plan_file(session=session, plan_id=plan.id))
+    report = check(dump_team(team), plans.stored_plan_doc(session=session, plan_id=plan.id))
     clients = set(_day_clients(plan, staff_id, day))
     findings = [
         v
@@ -521,7 +400,7 @@ def _day_context(
             for m in team.staff
             if m.id != staff_id
         ],
-        "resolve_url": url_path(request, "resolve_plan", plan_id=plan.id),
+        "replan_url": url_path(request, "replan", plan_id=plan.id),
         "changes_url": url_path(request, "plan_changes", plan_id=plan.id),
         "sick_call_url": _sick_call_url(request, plan.week_start),
     }
@@ -581,12 +460,8 @@ def _code(team: TeamFile, client_id: str) -> str:
     return next((c.code for c in team.clients if c.id == client_id), client_id)
 
 
-def _staff_name(team: TeamFile, staff_id: str) -> str:
-    return next((m.name for m in team.staff if m.id == staff_id), staff_id)
-
-
 def _where(team: TeamFile, entry: dict[str, Any]) -> str:
-    who = " and ".join(_staff_name(team, s) for s in entry["staff"])
+    who = " and ".join(staff_name(team, s) for s in entry["staff"])
     day = dt.date.fromisoformat(entry["date"])
     return f"{who}, {day:%a %-d %b} {entry['start']}–{entry['end']}"
 
@@ -612,60 +487,11 @@ def _sick_call_url(request: Request, week: dt.date) -> str:
 # Helpers: sick calls and changes
 
 
-def _team_id(session: Session, user: User, team: str | None) -> str:
-    """The lead's own team; a lead of no team in particular names one, or there is only one."""
-    chosen = user.team_id or team
-    if chosen is None:
-        ids = session.scalars(select(Team.id).order_by(Team.id).limit(2)).all()
-        if len(ids) != 1:
-            raise HTTPException(status_code=400, detail="Say which team: add ?team=<team id> to the address.")
-        chosen = ids[0]
-    require_team(user, chosen)
-    return chosen
-
-
-def _today(team: TeamFile) -> dt.date:
-    return dt.datetime.now(ZoneInfo(team.team.timezone)).date()
-
-
-def _week(week: str | None, team: TeamFile) -> dt.date:
-    if not week:
-        today = _today(team)
-        return today - dt.timedelta(days=today.weekday())
-    try:
-        monday = dt.date.fromisoformat(week)
-    except ValueError:
-        raise HTTPException(status_code=422, detail=f"week: {week!r} is not a date (YYYY-MM-DD).") from None
-    if monday.weekday() != 0:
-        raise HTTPException(
-            status_code=422, detail=f"week: {monday} is a {monday:%A}; a week starts on a Monday."
-        )
-    return monday
-
-
-def _sick_days(team: TeamFile, monday: dt.date, staff: str, first: str, last: str) -> tuple[dt.date, dt.date]:
-    """The first and last day of a sick call, checked; BadForm says what is wrong with them."""
-    if staff not in {m.id for m in team.staff}:
-        raise BadForm("Choose the staff member who is off sick.")
-    days = []
-    for label, text in (("first", first), ("last", last)):
-        try:
-            days.append(dt.date.fromisoformat(text.strip()))
-        except ValueError:
-            raise BadForm(f"The {label} day off, {text!r}, is not a date (YYYY-MM-DD).") from None
-    first_day, last_day = days
-    if last_day < first_day:
-        raise BadForm(f"The last day off ({last_day}) is before the first ({first_day}).")
-    if (last_day - first_day).days >= MAX_SICK_DAYS:
-        raise BadForm(
-            f"A sick call covers at most {MAX_SICK_DAYS} days; record longer leave in the team file."
-        )
-    sunday = monday + dt.timedelta(days=6)
-    if last_day < monday or first_day > sunday:
-        raise BadForm(
-            f"{first_day} to {last_day} is not in the week of {monday} to {sunday}: nothing to re-plan."
-        )
-    return first_day, last_day
+def _chosen(team: Team | None) -> str:
+    """The id of the page's team; 400 for a lead of no team who has not said which of several."""
+    if team is None:
+        raise HTTPException(status_code=400, detail="Say which team: add ?team=<team id> to the address.")
+    return team.id
 
 
 def _render_sick_call(
@@ -681,7 +507,7 @@ def _render_sick_call(
     context = {
         "mode": "form",
         "week": monday,
-        "week_dates": [monday + dt.timedelta(days=d) for d in range(7)],
+        "week_dates": week_dates(monday),
         "team_staff": team.staff,
         "form": form,
         "error": error,
@@ -729,7 +555,7 @@ def _changes_context(request: Request, session: Session, team: TeamFile, plan: P
             "added": [ChangeRow(code(v["client"]), None, where(v)) for v in diff["added"]],
             "cancelled": [ChangeRow(code(v["client"]), where(v), None) for v in diff["cancelled"]],
         }
-    report = check(dump_team(team), plans.plan_file(session=session, plan_id=plan.id))
+    report = check(dump_team(team), plans.stored_plan_doc(session=session, plan_id=plan.id))
     return {
         "plan": plan,
         "published": published,

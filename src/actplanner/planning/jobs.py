@@ -40,6 +40,19 @@ def active_job(*, session: Session, team_id: str, week_start: date) -> SolveJob 
     ).one_or_none()
 
 
+def latest_job(*, session: Session, team_id: str, week_start: date) -> SolveJob | None:
+    """The week's active job, else its most recent one."""
+    active = active_job(session=session, team_id=team_id, week_start=week_start)
+    if active is not None:
+        return active
+    return session.scalars(
+        select(SolveJob)
+        .where(SolveJob.team_id == team_id, SolveJob.week_start == week_start)
+        .order_by(SolveJob.id.desc())
+        .limit(1)
+    ).one_or_none()
+
+
 def enqueue_solve(
     *,
     session: Session,

@@ -12,7 +12,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Annotated, Any
-from zoneinfo import ZoneInfo
 
 from fastapi import APIRouter, HTTPException, Query, Request
 from fastapi.responses import Response
@@ -20,9 +19,10 @@ from sqlalchemy.orm import Session
 
 from actplanner.audit.service import audit
 from actplanner.db import Client, OnCallPeriod, Plan, Staff, Team, User, Visit
+from actplanner.domain.week import monday_of, team_today
 from actplanner.planning.plans import published_plan
-from actplanner.teams.service import get_team
-from actplanner.web.deps import CurrentUserDep, SessionDep, require_team
+from actplanner.teams.service import get_staff, get_team
+from actplanner.web.deps import CurrentUserDep, SessionDep, TeamQuery, resolve_team
 from actplanner.web.schemas import TEAM_ID_PATTERN
 from actplanner.web.templating import render
 
@@ -30,9 +30,6 @@ router = APIRouter(tags=["pages"])
 
 StaffQuery = Annotated[
     str | None, Query(pattern=TEAM_ID_PATTERN, max_length=100, description="Whose week (the lead only).")
-]
-TeamQuery = Annotated[
-    str | None, Query(pattern=TEAM_ID_PATTERN, max_length=100, description="Team of a lead with no team.")
 ]
 ROLE_NAMES = {"primary": "Primary on call", "backup": "Backup on call", "prescriber": "Prescriber on call"}
 
@@ -86,27 +83,17 @@ def _whose(session: Session, user: User, staff: str | None, team: str | None) ->
         if (staff is not None and staff != user.staff_id) or (team is not None and team != user.team_id):
             raise Denied("You can see only your own week.", f"staff:{team or user.team_id}/{staff}")
         found = get_team(session=session, team_id=user.team_id)
-        return found, session.get(Staff, (user.team_id, user.staff_id))
-    team_id = team or user.team_id
-    if team_id is None:
+        return found, get_staff(session=session, team_id=user.team_id, staff_id=user.staff_id)
+    found = resolve_team(session=session, user=user, asked=team)
+    if found is None:
         raise HTTPException(status_code=404, detail="Choose a team first (open My week from the team page).")
-    require_team(user, team_id)
-    found = get_team(session=session, team_id=team_id)
-    staff_id = staff or (user.staff_id if user.team_id == team_id else None)
+    staff_id = staff or (user.staff_id if user.team_id == found.id else None)
     if staff_id is None:
         return found, None
-    member = session.get(Staff, (team_id, staff_id))
+    member = get_staff(session=session, team_id=found.id, staff_id=staff_id)
     if member is None:
-        raise HTTPException(status_code=404, detail=f"No staff member {staff_id!r} in team {team_id!r}.")
+        raise HTTPException(status_code=404, detail=f"No staff member {staff_id!r} in team {found.id!r}.")
     return found, member
-
-
-def _monday(day: date) -> date:
-    return day - timedelta(days=day.weekday())
-
-
-def _today(team: Team) -> date:
-    return datetime.now(ZoneInfo(team.timezone)).date()
 
 
 def _address(client: Client | None) -> str:
@@ -202,7 +189,7 @@ def my_week(
         found, member = _whose(session, user, staff, team)
     except Denied as denied:
         return _denied(request, session, user, denied)
-    monday = _monday(week or _today(found))
+    monday = monday_of(week or team_today(found.timezone))
     context: dict[str, Any] = {
         "team": found,
         "member": member,
@@ -256,7 +243,7 @@ def day_sheet(
         return _denied(request, session, user, denied)
     if member is None:
         raise HTTPException(status_code=404, detail="Choose a staff member (?staff=ID) to print their day.")
-    monday = _monday(day)
+    monday = monday_of(day)
     plan = published_plan(session=session, team_id=found.id, week_start=monday)
     context: dict[str, Any] = {
         "team": found,

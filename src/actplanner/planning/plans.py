@@ -11,8 +11,9 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from actplanner.audit.service import audit
-from actplanner.db import PLAN_SOURCES, OnCallPeriod, Plan, Team, Visit, utcnow
+from actplanner.db import PLAN_SOURCES, OnCallPeriod, Plan, Visit, utcnow
 from actplanner.db.fields import put, take
+from actplanner.db.unit_of_work import changing_team
 from actplanner.domain.errors import NotFound
 from actplanner.domain.formats import PLAN_FORMAT, PlanFile, dump_plan, load_plan
 from actplanner.teams.service import get_team
@@ -88,8 +89,11 @@ def save_plan(
     return plan
 
 
-def plan_file(*, session: Session, plan_id: int) -> dict[str, Any]:
-    """The plan file (FORMATS.md) of a stored plan, exactly as it was saved."""
+def stored_plan_doc(*, session: Session, plan_id: int) -> dict[str, Any]:
+    """The plan file (FORMATS.md) of a stored plan as a JSON document, exactly as it was saved.
+
+    A document, not a ``PlanFile`` model: the checker and edits read and change it as JSON.
+    """
     plan = get_plan(session=session, plan_id=plan_id)
     given = plan.given_defaults
     doc: dict[str, Any] = {
@@ -115,6 +119,14 @@ def plan_file(*, session: Session, plan_id: int) -> dict[str, Any]:
     return copy.deepcopy(doc)
 
 
+def read_plan_doc(*, session: Session, plan_id: int, user_id: int | None) -> dict[str, Any]:
+    """The plan file of a stored plan for someone to read; recorded in the audit trail."""
+    doc = stored_plan_doc(session=session, plan_id=plan_id)
+    # Plans name clients only by id, but who read which client's visits is still worth a record.
+    audit(session=session, user_id=user_id, action="view_phi", target=f"plan:{plan_id}")
+    return doc
+
+
 def visit_entry(visit: Visit) -> dict[str, Any]:
     """A visit as a plan file lists it."""
     entry: dict[str, Any] = {
@@ -135,9 +147,10 @@ def publish_plan(*, session: Session, plan_id: int, user_id: int | None) -> Plan
     plan = get_plan(session=session, plan_id=plan_id)
     if plan.status != "draft":
         raise ValueError(f"Plan {plan_id} is {plan.status}; only a draft can be published.")
-    with session.begin_nested():
-        # Locking the team row makes concurrent publishes of its weeks take turns (PostgreSQL).
-        session.get(Team, plan.team_id, with_for_update=True)
+    # Locking the team row makes concurrent publishes of its weeks take turns (PostgreSQL); the
+    # unit of work brings the feeds in step in the same transaction, so they never show a
+    # version that failed to publish.
+    with session.begin_nested(), changing_team(session, plan.team_id, lock=True):
         current = published_plan(session=session, team_id=plan.team_id, week_start=plan.week_start)
         if current is not None:
             current.status = "superseded"
@@ -158,10 +171,6 @@ def publish_plan(*, session: Session, plan_id: int, user_id: int | None) -> Plan
             target=f"plan:{plan.id}",
             detail={"team": plan.team_id, "week_start": plan.week_start.isoformat(), "version": plan.version},
         )
-        # In the same transaction: feeds never show a version that failed to publish.
-        from actplanner.feeds.service import sync_feeds
-
-        sync_feeds(session=session, team_id=plan.team_id)
     return plan
 
 
@@ -170,6 +179,17 @@ def published_plan(*, session: Session, team_id: str, week_start: date) -> Plan 
     return session.scalars(
         select(Plan).where(Plan.team_id == team_id, Plan.week_start == week_start, Plan.status == "published")
     ).one_or_none()
+
+
+def week_plans(*, session: Session, team_id: str, week_start: date) -> list[Plan]:
+    """Every plan of a team's week, newest first."""
+    return list(
+        session.scalars(
+            select(Plan)
+            .where(Plan.team_id == team_id, Plan.week_start == week_start)
+            .order_by(Plan.id.desc())
+        )
+    )
 
 
 def plan_diff(*, session: Session, old_plan_id: int, new_plan_id: int) -> dict[str, list[Any]]:

@@ -30,10 +30,12 @@ from sqlalchemy.orm import Session, sessionmaker
 
 import solver
 from actplanner.db import SolveJob, make_engine, make_sessionmaker
+from actplanner.db.unit_of_work import unit_of_work
 from actplanner.domain.adapter import to_plan_file, to_problem
 from actplanner.domain.formats import FormatError, PlanFile, load_plan
-from actplanner.planning.jobs import claim_next_job, fail_stale_jobs, finish_job, get_job, record_progress
-from actplanner.planning.plans import plan_file, save_plan
+from actplanner.planning.jobs import get_job
+from actplanner.planning.plans import save_plan, stored_plan_doc
+from actplanner.planning.queue import DatabaseQueue, SolveQueue
 from actplanner.settings import get_settings
 from actplanner.teams.service import team_file
 
@@ -57,6 +59,7 @@ def run_job(
     stop_check_interval: float = 0.5,
     shutdown: threading.Event | None = None,
     heartbeat_seconds: float = HEARTBEAT_SECONDS,
+    queue: SolveQueue | None = None,
 ) -> SolveJob:
     """Run one claimed (running) job to its end: ``done``, ``stopped`` or ``failed``; return the job.
 
@@ -67,7 +70,8 @@ def run_job(
     message and saves no plan. A job that is not running is refused (ValueError).
     """
     shutdown = shutdown or threading.Event()
-    reporter = _Reporter(sessionmaker, job_id, stop_check_interval, shutdown)
+    queue = queue or DatabaseQueue()
+    reporter = _Reporter(sessionmaker, queue, job_id, stop_check_interval, shutdown)
     with sessionmaker() as session:
         status = get_job(session=session, job_id=job_id).status
     if status != "running":
@@ -77,7 +81,7 @@ def run_job(
             job = get_job(session=session, job_id=job_id)
             team = team_file(session=session, team_id=job.team_id)
             baseline = (
-                load_plan(plan_file(session=session, plan_id=job.baseline_plan_id))
+                load_plan(stored_plan_doc(session=session, plan_id=job.baseline_plan_id))
                 if job.baseline_plan_id is not None
                 else None
             )
@@ -88,13 +92,15 @@ def run_job(
             result = solver.solve(problem, params, reporter.on_progress)
         plan = to_plan_file(result, team, week_start)
         source = "replan" if baseline is not None else "solve"
-        return _finish(sessionmaker, job_id, plan, source, reporter, stopped=result.status == "stopped")
+        return _finish(
+            sessionmaker, queue, job_id, plan, source, reporter, stopped=result.status == "stopped"
+        )
     except Exception as err:
         log.exception("job %s failed", job_id)
-        return _fail(sessionmaker, job_id, one_line(err))
+        return _fail(sessionmaker, queue, job_id, one_line(err))
     except BaseException:
         # KeyboardInterrupt or SystemExit: say so on the job before the process goes.
-        _fail(sessionmaker, job_id, INTERRUPTED_MESSAGE)
+        _fail(sessionmaker, queue, job_id, INTERRUPTED_MESSAGE)
         raise
 
 
@@ -105,6 +111,7 @@ def work_loop(
     once: bool = False,
     shutdown: threading.Event | None = None,
     parent_pid: int | None = None,
+    queue: SolveQueue | None = None,
 ) -> int:
     """Claim and run queued jobs until shut down; with ``once``, until the queue is empty. Returns jobs run.
 
@@ -113,31 +120,33 @@ def work_loop(
     when that process (``actplanner serve``) is gone.
     """
     shutdown = shutdown or threading.Event()
+    queue = queue or DatabaseQueue()
     engine = make_engine(url or get_settings().database_url, pool_pre_ping=True)
     factory = make_sessionmaker(engine)
     pid = os.getpid()
     ran = 0
     try:
-        _sweep(factory)
+        _sweep(factory, queue)
         last_sweep = time.monotonic()
         log.info("worker %s waiting for solve jobs", pid)
         while not shutdown.is_set():
             if parent_pid is not None and os.getppid() != parent_pid:
                 log.info("worker %s: parent %s is gone, stopping", pid, parent_pid)
                 break
-            with factory.begin() as session:
-                job = claim_next_job(session=session, worker_pid=pid)
+            with unit_of_work(factory) as work:
+                session = work.session
+                job = queue.claim(session=session, worker_pid=pid)
                 job_id = job.id if job is not None else None
             if job_id is not None:
                 log.info("worker %s: job %s started", pid, job_id)
-                finished = run_job(sessionmaker=factory, job_id=job_id, shutdown=shutdown)
+                finished = run_job(sessionmaker=factory, job_id=job_id, shutdown=shutdown, queue=queue)
                 ran += 1
                 log.info("worker %s: job %s %s", pid, job_id, finished.status)
                 continue
             if once:
                 break
             if time.monotonic() - last_sweep > STALE_SECONDS:
-                _sweep(factory)
+                _sweep(factory, queue)
                 last_sweep = time.monotonic()
             shutdown.wait(poll_seconds)
     finally:
@@ -160,9 +169,15 @@ class _Reporter:
     """Writes a job's progress to the database, throttled, and knows whether the search should stop."""
 
     def __init__(
-        self, factory: sessionmaker[Session], job_id: int, interval: float, shutdown: threading.Event
+        self,
+        factory: sessionmaker[Session],
+        queue: SolveQueue,
+        job_id: int,
+        interval: float,
+        shutdown: threading.Event,
     ) -> None:
-        self.factory, self.job_id, self.interval, self.shutdown = factory, job_id, interval, shutdown
+        self.factory, self.queue, self.job_id = factory, queue, job_id
+        self.interval, self.shutdown = interval, shutdown
         self.stop = False
         self.asked_to_stop = False
         self.last: dict[str, Any] = {"phase": "starting"}
@@ -192,8 +207,9 @@ class _Reporter:
 
     def write(self) -> None:
         """Store the last report (refreshing the heartbeat) and learn whether a stop was requested."""
-        with self.lock, self.factory.begin() as session:
-            self.stop = record_progress(session=session, job_id=self.job_id, progress=self.last)
+        with self.lock, unit_of_work(self.factory) as work:
+            session = work.session
+            self.stop = self.queue.heartbeat(session=session, job_id=self.job_id, progress=self.last)
             self.last_write = time.monotonic()
 
 
@@ -220,6 +236,7 @@ def _heartbeat(reporter: _Reporter, seconds: float) -> Iterator[None]:
 
 def _finish(
     factory: sessionmaker[Session],
+    queue: SolveQueue,
     job_id: int,
     plan: PlanFile,
     source: str,
@@ -227,7 +244,8 @@ def _finish(
     *,
     stopped: bool,
 ) -> SolveJob:
-    with factory.begin() as session:
+    with unit_of_work(factory) as work:
+        session = work.session
         job = get_job(session=session, job_id=job_id)
         if job.status != "running":
             # A sweep gave up on this job meanwhile; its verdict stands and the plan is dropped.
@@ -242,7 +260,7 @@ def _finish(
         )
         stopped = stopped or reporter.asked_to_stop
         error = SHUTDOWN_MESSAGE if stopped and reporter.shutdown.is_set() and not reporter.stop else None
-        return finish_job(
+        return queue.finish(
             session=session,
             job_id=job_id,
             status="stopped" if stopped else "done",
@@ -251,17 +269,19 @@ def _finish(
         )
 
 
-def _fail(factory: sessionmaker[Session], job_id: int, message: str) -> SolveJob:
-    with factory.begin() as session:
+def _fail(factory: sessionmaker[Session], queue: SolveQueue, job_id: int, message: str) -> SolveJob:
+    with unit_of_work(factory) as work:
+        session = work.session
         job = get_job(session=session, job_id=job_id)
         if not job.active:
             return job
-        return finish_job(session=session, job_id=job_id, status="failed", error=message)
+        return queue.finish(session=session, job_id=job_id, status="failed", error=message)
 
 
-def _sweep(factory: sessionmaker[Session]) -> None:
-    with factory.begin() as session:
-        for job in fail_stale_jobs(session=session, older_than_seconds=STALE_SECONDS):
+def _sweep(factory: sessionmaker[Session], queue: SolveQueue) -> None:
+    with unit_of_work(factory) as work:
+        session = work.session
+        for job in queue.sweep(session=session, older_than_seconds=STALE_SECONDS):
             log.warning("job %s failed: %s", job.id, job.error)
 
 

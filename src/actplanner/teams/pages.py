@@ -18,7 +18,6 @@ from urllib.parse import urlencode
 
 from fastapi import APIRouter, File, HTTPException, Path, Query, Request, UploadFile
 from fastapi.responses import RedirectResponse, Response
-from sqlalchemy import select
 from sqlalchemy.orm import Session
 from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import FormData
@@ -26,17 +25,14 @@ from starlette.datastructures import FormData
 from actplanner.audit.service import audit
 from actplanner.db import Team, User
 from actplanner.domain.formats import DISCIPLINES, ROLES, WEEKDAYS, FormatError, dump_team, load_team
-from actplanner.planning.api import MAX_TEAM_FILE_BYTES
-from actplanner.teams.service import export_team, get_team, import_team, team_file
-from actplanner.web.deps import LeadDep, SessionDep, require_team
+from actplanner.teams.api import MAX_TEAM_FILE_BYTES
+from actplanner.teams.service import export_team, get_team, import_team, list_teams, team_file
+from actplanner.web.deps import LeadDep, SessionDep, TeamDep, require_team
 from actplanner.web.schemas import TEAM_ID_PATTERN
 from actplanner.web.templating import is_fragment_request, render
 
 router = APIRouter(tags=["pages"])
 
-TeamQuery = Annotated[
-    str | None, Query(pattern=TEAM_ID_PATTERN, max_length=100, description="Team of a lead with no team.")
-]
 EntryId = Annotated[str, Path(pattern=TEAM_ID_PATTERN, max_length=100)]
 
 
@@ -384,15 +380,6 @@ def _location_values(key: str, place: Any) -> dict[str, str]:
 # Routes
 
 
-def _team(session: Session, user: User, team: str | None) -> Team | None:
-    """The team the lead works on: their own, or for a lead with no team the one asked for."""
-    team_id = team or user.team_id
-    if team_id is None:
-        return None
-    require_team(user, team_id)
-    return get_team(session=session, team_id=team_id)
-
-
 def _page_context(session: Session, team: Team | None, **extra: Any) -> dict[str, Any]:
     context: dict[str, Any] = {
         "team": team,
@@ -410,7 +397,7 @@ def _page_context(session: Session, team: Team | None, **extra: Any) -> dict[str
         "policy_saved": False,
     }
     if team is None:
-        context["teams"] = list(session.scalars(select(Team).order_by(Team.id)))
+        context["teams"] = list_teams(session=session)
     else:
         doc = team_file(session=session, team_id=team.id)
         file = dump_team(doc)
@@ -449,13 +436,12 @@ def team_page(
     request: Request,
     session: SessionDep,
     user: LeadDep,
-    team: TeamQuery = None,
+    team: TeamDep,
     saved: Annotated[str | None, Query(max_length=200)] = None,
 ) -> Response:
     """The team's staff, clients and policy, with forms to edit them and to import or export the team file."""
-    found = _team(session, user, team)
-    query = "" if found is None else _query(found, user)
-    return render(request, "teams/team.html", _page_context(session, found, saved=saved, query=query))
+    query = "" if team is None else _query(team, user)
+    return render(request, "teams/team.html", _page_context(session, team, saved=saved, query=query))
 
 
 @router.post("/team/import", name="team_import")
@@ -494,12 +480,11 @@ def _import(*, request: Request, session: Session, user: User, data: bytes) -> R
 
 
 @router.get("/team/export", name="team_export")
-def export_file(session: SessionDep, user: LeadDep, team: TeamQuery = None) -> Response:
+def export_file(session: SessionDep, user: LeadDep, team: TeamDep) -> Response:
     """The team file as a download, as imported with any edits since; recorded in the audit trail."""
-    found = _team(session, user, team)
-    if found is None:
+    if team is None:
         raise HTTPException(status_code=404, detail="Choose a team to export.")
-    doc = export_team(session=session, team_id=found.id, user_id=user.id)
+    doc = export_team(session=session, team_id=team.id, user_id=user.id)
     return Response(
         json.dumps(doc, indent=2, ensure_ascii=False) + "\n",
         media_type="application/json",
@@ -551,9 +536,8 @@ def _edit_form(
     user: User,
     kind: _Kind,
     entry_id: str | None,
-    team_query: str | None,
+    team: Team | None,
 ) -> Response:
-    team = _team(session, user, team_query)
     if team is None:
         raise HTTPException(status_code=404, detail="Choose a team first.")
     doc = dump_team(team_file(session=session, team_id=team.id))
@@ -590,37 +574,35 @@ def _form_response(
 
 
 @router.get("/team/staff/new", name="team_staff_new")
-def new_staff(request: Request, session: SessionDep, user: LeadDep, team: TeamQuery = None) -> Response:
+def new_staff(request: Request, session: SessionDep, user: LeadDep, team: TeamDep) -> Response:
     """An empty staff form, in place of the table's last row."""
     return _edit_form(request, session, user, STAFF, None, team)
 
 
 @router.get("/team/staff/{staff_id}/edit", name="team_staff_edit")
 def edit_staff(
-    request: Request, session: SessionDep, user: LeadDep, staff_id: EntryId, team: TeamQuery = None
+    request: Request, session: SessionDep, user: LeadDep, staff_id: EntryId, team: TeamDep
 ) -> Response:
     """The form of one staff member, in place of their row."""
     return _edit_form(request, session, user, STAFF, staff_id, team)
 
 
 @router.get("/team/clients/new", name="team_client_new")
-def new_client(request: Request, session: SessionDep, user: LeadDep, team: TeamQuery = None) -> Response:
+def new_client(request: Request, session: SessionDep, user: LeadDep, team: TeamDep) -> Response:
     """An empty client form, in place of the table's last row."""
     return _edit_form(request, session, user, CLIENTS, None, team)
 
 
 @router.get("/team/clients/{client_id}/edit", name="team_client_edit")
 def edit_client(
-    request: Request, session: SessionDep, user: LeadDep, client_id: EntryId, team: TeamQuery = None
+    request: Request, session: SessionDep, user: LeadDep, client_id: EntryId, team: TeamDep
 ) -> Response:
     """The form of one client; it shows their name and home, so it is audited."""
     return _edit_form(request, session, user, CLIENTS, client_id, team)
 
 
 @router.post("/team/staff", name="team_staff_create")
-async def create_staff(
-    request: Request, session: SessionDep, user: LeadDep, team: TeamQuery = None
-) -> Response:
+async def create_staff(request: Request, session: SessionDep, user: LeadDep, team: TeamDep) -> Response:
     """Add a staff member from the form; an error anywhere in the resulting team file saves nothing."""
     form = await request.form()
     return await run_in_threadpool(_save, request, session, user, STAFF, None, team, form)
@@ -628,7 +610,7 @@ async def create_staff(
 
 @router.post("/team/staff/{staff_id}", name="team_staff_save")
 async def save_staff(
-    request: Request, session: SessionDep, user: LeadDep, staff_id: EntryId, team: TeamQuery = None
+    request: Request, session: SessionDep, user: LeadDep, staff_id: EntryId, team: TeamDep
 ) -> Response:
     """Save a staff member's form; an error anywhere in the resulting team file saves nothing."""
     form = await request.form()
@@ -636,9 +618,7 @@ async def save_staff(
 
 
 @router.post("/team/clients", name="team_client_create")
-async def create_client(
-    request: Request, session: SessionDep, user: LeadDep, team: TeamQuery = None
-) -> Response:
+async def create_client(request: Request, session: SessionDep, user: LeadDep, team: TeamDep) -> Response:
     """Add a client from the form; an error anywhere in the resulting team file saves nothing."""
     form = await request.form()
     return await run_in_threadpool(_save, request, session, user, CLIENTS, None, team, form)
@@ -646,7 +626,7 @@ async def create_client(
 
 @router.post("/team/clients/{client_id}", name="team_client_save")
 async def save_client(
-    request: Request, session: SessionDep, user: LeadDep, client_id: EntryId, team: TeamQuery = None
+    request: Request, session: SessionDep, user: LeadDep, client_id: EntryId, team: TeamDep
 ) -> Response:
     """Save a client's form; an error anywhere in the resulting team file saves nothing."""
     form = await request.form()
@@ -659,10 +639,9 @@ def _save(
     user: User,
     kind: _Kind,
     entry_id: str | None,
-    team_query: str | None,
+    team: Team | None,
     form: FormData,
 ) -> Response:
-    team = _team(session, user, team_query)
     if team is None:
         raise HTTPException(status_code=404, detail="Choose a team first.")
     doc = dump_team(team_file(session=session, team_id=team.id))
@@ -732,18 +711,15 @@ def _check(doc: dict[str, Any]) -> list[str]:
 
 
 @router.post("/team/policy", name="team_policy_save")
-async def save_policy(
-    request: Request, session: SessionDep, user: LeadDep, team: TeamQuery = None
-) -> Response:
+async def save_policy(request: Request, session: SessionDep, user: LeadDep, team: TeamDep) -> Response:
     """Save the policy form; an error anywhere in the resulting team file saves nothing."""
     form = await request.form()
     return await run_in_threadpool(_save_policy, request, session, user, team, form)
 
 
 def _save_policy(
-    request: Request, session: Session, user: User, team_query: str | None, form: FormData
+    request: Request, session: Session, user: User, team: Team | None, form: FormData
 ) -> Response:
-    team = _team(session, user, team_query)
     if team is None:
         raise HTTPException(status_code=404, detail="Choose a team first.")
     doc = dump_team(team_file(session=session, team_id=team.id))

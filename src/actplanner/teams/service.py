@@ -11,6 +11,7 @@ from sqlalchemy.orm import Session
 from actplanner.audit.service import audit
 from actplanner.db import Client, Staff, Team, User, utcnow
 from actplanner.db.fields import put, put_location, take, take_location
+from actplanner.db.unit_of_work import changing_team
 from actplanner.domain.errors import NotFound
 from actplanner.domain.formats import TEAM_FORMAT, TeamFile, dump_team, load_team
 
@@ -47,7 +48,8 @@ def import_team(*, session: Session, data: bytes | str | dict[str, Any], user_id
     linked to a deleted staff member loses the link, not the login).
     """
     doc = dump_team(load_team(data))
-    with session.begin_nested():
+    # Client codes and purpose categories come from the team file: calendars follow.
+    with session.begin_nested(), changing_team(session, doc["team"]["id"]):
         team = session.get(Team, doc["team"]["id"])
         if team is None:
             team = Team(id=doc["team"]["id"])
@@ -81,10 +83,6 @@ def import_team(*, session: Session, data: bytes | str | dict[str, Any], user_id
             target=f"team:{team.id}",
             detail={"staff": len(staff), "clients": len(clients)},
         )
-        # Client codes and purpose categories come from the team file: calendars follow.
-        from actplanner.feeds.service import sync_feeds
-
-        sync_feeds(session=session, team_id=team.id)
     return team
 
 
@@ -94,6 +92,21 @@ def export_team(*, session: Session, team_id: str, user_id: int | None = None) -
     with session.begin_nested():
         audit(session=session, user_id=user_id, action="export", target=f"team:{team_id}")
     return doc
+
+
+def add_leave(
+    *, session: Session, team_id: str, staff_id: str, start: str, end: str, user_id: int | None
+) -> Team:
+    """Add a leave period (local ``YYYY-MM-DDTHH:MM``) to a staff member, re-importing the team file.
+
+    NotFound for an unknown staff member; FormatError when the team file would break.
+    """
+    doc = _team_doc(get_team(session=session, team_id=team_id))
+    member = next((m for m in doc["staff"] if m["id"] == staff_id), None)
+    if member is None:
+        raise NotFound(f"No staff member {staff_id!r} in team {team_id!r}.")
+    member.setdefault("leave", []).append({"start": start, "end": end})
+    return import_team(session=session, data=doc, user_id=user_id)
 
 
 def team_file(*, session: Session, team_id: str) -> TeamFile:

@@ -32,7 +32,9 @@ from actplanner.on_call import api as on_call_api
 from actplanner.on_call import pages as on_call
 from actplanner.planning import api, board, my_week
 from actplanner.planning import day as visits
+from actplanner.planning.queue import DatabaseQueue
 from actplanner.settings import Settings, get_settings
+from actplanner.teams import api as teams_api
 from actplanner.teams import pages as team
 from actplanner.web import home, log_redaction
 from actplanner.web.deps import LoginRequired
@@ -86,6 +88,7 @@ def create_app(settings: Settings | None = None, *, migrate_database: bool = Tru
     lookup_engine = make_engine(settings.database_url, **_small_pool(settings.database_url))
     app.state.lookup_sessionmaker = make_sessionmaker(lookup_engine, read_only=True)
     app.state.token_uses_noted = {}
+    app.state.solve_queue = DatabaseQueue()
     app.state.templates = make_templates()
 
     @app.get("/static/htmx.min.js", name="htmx", include_in_schema=False)
@@ -107,6 +110,7 @@ def create_app(settings: Settings | None = None, *, migrate_database: bool = Tru
     app.include_router(team.router, include_in_schema=False)
     app.include_router(my_week.router, include_in_schema=False)
     app.include_router(feeds.router, include_in_schema=False)
+    app.include_router(teams_api.router)
     app.include_router(api.router)
     _add_error_handlers(app)
     return app

@@ -1,7 +1,8 @@
 """Dependencies of the routes, as ``Annotated`` aliases: the request's database session and who is asking.
 
-One database session per request: committed once when the route returns,
-rolled back when it raises (services never commit; see ``actplanner.db``).
+One database session per request, a unit of work (``actplanner.db.unit_of_work``):
+committed once when the route returns, after bringing what follows the changed
+teams in step, and rolled back when it raises (services never commit).
 The commit happens before the response is sent, so a response never reports a
 change that then failed to commit.
 """
@@ -30,7 +31,9 @@ from actplanner.accounts.service import (
     user_for_token,
 )
 from actplanner.db import ApiToken, Team, User
+from actplanner.db.unit_of_work import unit_of_work
 from actplanner.domain.week import WeekError, monday_of, parse_week, team_today
+from actplanner.planning.queue import SolveQueue
 from actplanner.settings import Settings
 from actplanner.teams.service import get_team, only_team
 from actplanner.web.schemas import TEAM_ID_PATTERN
@@ -60,14 +63,9 @@ def get_settings(request: Request) -> Settings:
 
 
 def get_session(request: Request) -> Iterator[Session]:
-    """A database session for this request, committed at its end or rolled back on an error."""
-    with request.app.state.sessionmaker() as session:
-        try:
-            yield session
-        except BaseException:
-            session.rollback()
-            raise
-        session.commit()
+    """This request's session, as a unit of work: committed at its end, rolled back on an error."""
+    with unit_of_work(request.app.state.sessionmaker) as work:
+        yield work.session
 
 
 def get_read_session(request: Request) -> Iterator[Session]:
@@ -83,7 +81,13 @@ def get_read_session(request: Request) -> Iterator[Session]:
             session.rollback()
 
 
+def solve_queue(request: Request) -> SolveQueue:
+    """The queue the app's solves wait in for a worker."""
+    return request.app.state.solve_queue
+
+
 SettingsDep = Annotated[Settings, Depends(get_settings)]
+QueueDep = Annotated[SolveQueue, Depends(solve_queue)]
 SessionDep = Annotated[Session, Depends(get_session, scope="function")]
 ReadSessionDep = Annotated[Session, Depends(get_read_session, scope="function")]
 

@@ -5,7 +5,10 @@ from __future__ import annotations
 from datetime import date, datetime, timedelta
 from typing import Annotated, Any, Literal
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field, model_validator
+from fastapi import Path
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, ValidationInfo, model_validator
+
+from actplanner.domain.week import require_monday
 
 #: Ids are database integers; bounding them keeps absurd numbers a 422, not a database error.
 MAX_ID = 2**31 - 1
@@ -15,19 +18,23 @@ TEAM_ID_PATTERN = r"^[A-Za-z0-9_-]+$"
 MAX_TIME_LIMIT = 6 * 60 * 60
 
 
-def _monday(day: date) -> date:
-    if day.weekday() != 0:
-        raise ValueError(f"{day} is a {day:%A}; a week starts on a Monday")
-    return day
+def _monday(day: date, info: ValidationInfo) -> date:
+    return require_monday(day, field=info.field_name or "week_start")
 
 
 Monday = Annotated[date, AfterValidator(_monday)]
+TeamIdPath = Annotated[str, Path(pattern=TEAM_ID_PATTERN, max_length=100, description="A team id.")]
 
 
 class ErrorRead(BaseModel):
     """An error: what went wrong, as a sentence or (for a bad team file) a list of ``path: message`` lines."""
 
     detail: str | list[Any]
+
+
+def error_responses(*codes: int) -> dict[int | str, dict[str, Any]]:
+    """The OpenAPI ``responses`` of a route that answers 401 and ``codes`` with an ``ErrorRead``."""
+    return {code: {"model": ErrorRead} for code in (401, *codes)}
 
 
 class TeamImported(BaseModel):
