@@ -22,6 +22,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from actplanner.db import Client, FeedEvent, Plan, Staff, Team, Visit, utcnow
+from actplanner.db.unit_of_work import register_reconciler
 from actplanner.domain.rota import local_to_utc, utc_to_local
 from actplanner.on_call.service import MAX_OVERRIDE, team_rota
 from actplanner.planning.plans import new_uid
@@ -217,3 +218,8 @@ def feed_view(
             moments.append(row.updated_at)
     shown.sort(key=lambda r: (r.start, r.end, r.kind, r.uid))
     return FeedView(events=shown, last_modified=max(moments) if moments else None)
+
+
+# Every write that changes a team's published state marks the team in its unit of work;
+# the ledger follows before that unit commits.
+register_reconciler(sync_feeds)
