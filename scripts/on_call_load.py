@@ -39,7 +39,7 @@ from pathlib import Path
 import httpx
 
 from actplanner.bench.teams import WEEK, plan_team
-from actplanner.cli.main import _demo_team, demo_setup
+from actplanner.cli.server import demo_setup, demo_team
 from actplanner.db import make_engine, make_sessionmaker
 from actplanner.planning.plans import publish_plan, save_plan
 
@@ -115,7 +115,7 @@ def free_port() -> int:
 
 def publish_week(url: str, team: str) -> None:
     """A greedy plan of the standard team for the benchmark week, published."""
-    doc, _first, _plan = plan_team(_demo_team(), 5.0, greedy=True)
+    doc, _first, _plan = plan_team(demo_team(), 5.0, greedy=True)
     engine = make_engine(url)
     try:
         with make_sessionmaker(engine).begin() as session:

@@ -30,7 +30,7 @@ from pathlib import Path
 
 import httpx
 
-from actplanner.cli.main import demo_setup
+from actplanner.cli.server import demo_setup
 
 WEEK = "2026-11-30"
 

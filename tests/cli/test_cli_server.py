@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import os
 import re
 import signal
+import subprocess
+import sys
 import time
 from pathlib import Path
 
@@ -13,11 +16,13 @@ from sqlalchemy.orm import Session, sessionmaker
 from typer.testing import CliRunner
 
 from actplanner.accounts.service import user_for_token, verify_password
-from actplanner.cli import main as cli
-from actplanner.cli.main import app, demo_setup, start_workers, stop_workers
-from actplanner.db import Team, User, make_engine, make_sessionmaker
+from actplanner.cli import server
+from actplanner.cli.main import app
+from actplanner.cli.server import demo_setup, start_workers, stop_workers
+from actplanner.db import AuditEvent, FeedEvent, Team, User, make_engine, make_sessionmaker
 from actplanner.planning.jobs import get_job
 from actplanner.planning.plans import published_plan
+from actplanner.planning.worker import SOLVE_NICENESS
 from actplanner.teams.service import get_team
 from tests.support.worker_factories import import_small, queue_job
 
@@ -95,7 +100,17 @@ def test_token_create_for_a_user_and_for_nobody(url: str, factory: sessionmaker[
     assert missing.exit_code == 2 and "no user 'nobody'" in missing.output
 
 
-def test_worker_once_processes_the_queued_job(url: str, factory: sessionmaker[Session]) -> None:
+@pytest.fixture
+def niceness(monkeypatch: pytest.MonkeyPatch) -> list[int]:
+    """What the worker command asks ``lower_priority`` for; this test process keeps its own priority."""
+    asked: list[int] = []
+    monkeypatch.setattr(server, "lower_priority", asked.append)
+    return asked
+
+
+def test_worker_once_processes_the_queued_job(
+    url: str, factory: sessionmaker[Session], niceness: list[int]
+) -> None:
     """``actplanner worker --once`` runs the queued solve to done and exits."""
     job_id = queue_job(factory, time_limit=1, claim=False)
     result = runner.invoke(app, ["worker", "--once"])
@@ -103,6 +118,56 @@ def test_worker_once_processes_the_queued_job(url: str, factory: sessionmaker[Se
     with factory() as session:
         job = get_job(session=session, job_id=job_id)
         assert job.status == "done" and job.plan_id is not None
+
+
+def test_worker_command_lowers_its_priority_as_the_served_workers_do(url: str, niceness: list[int]) -> None:
+    """``actplanner worker`` asks for the niceness of the workers ``serve`` starts; ``--nice 0`` for none."""
+    assert runner.invoke(app, ["worker", "--once"]).exit_code == 0
+    assert runner.invoke(app, ["worker", "--once", "--nice", "0"]).exit_code == 0
+    assert niceness == [SOLVE_NICENESS, 0]
+
+
+def priority(pid: int) -> tuple[int, int | None]:
+    """A process's niceness and, where there are scheduling classes, its class."""
+    policy = os.sched_getscheduler(pid) if hasattr(os, "sched_getscheduler") else None
+    return os.getpriority(os.PRIO_PROCESS, pid), policy
+
+
+def settled_priority(proc: subprocess.Popen) -> tuple[int, int | None]:
+    """The priority a worker process runs at once it has lowered it (or after 60 s, whatever it is)."""
+    start = priority(os.getpid())
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline and proc.poll() is None and priority(proc.pid)[0] == start[0]:
+        time.sleep(0.1)
+    # The scheduling class is set right after the niceness.
+    time.sleep(0.5)
+    return priority(proc.pid)
+
+
+def test_worker_command_runs_at_the_priority_of_the_worker_module(url: str) -> None:
+    """``actplanner worker`` runs as low as ``python -m actplanner.planning.worker`` (what serve starts)."""
+    seen = []
+    for command in (["actplanner.cli.main", "worker"], ["actplanner.planning.worker"]):
+        proc = subprocess.Popen([sys.executable, "-m", *command, "--poll", "0.2"])
+        try:
+            seen.append(settled_priority(proc))
+        finally:
+            proc.terminate()
+            proc.wait(timeout=30)
+    own_nice, own_policy = priority(os.getpid())
+    assert seen[0] == seen[1]
+    assert seen[0][0] == min(own_nice + SOLVE_NICENESS, 19)
+    if own_policy is not None:
+        assert seen[0][1] in (os.SCHED_IDLE, own_policy)
+
+
+def test_user_create_is_audited_once(url: str, factory: sessionmaker[Session]) -> None:
+    """Making a login and its token on the command line is one ``create_user`` event, by the system."""
+    assert runner.invoke(app, ["user", "create", "maria", "--role", "lead"]).exit_code == 0
+    assert runner.invoke(app, ["token", "create", "maria"]).exit_code == 0
+    with factory() as session:
+        events = [(e.user_id, e.action) for e in session.scalars(select(AuditEvent).order_by(AuditEvent.id))]
+    assert events == [(None, "create_user"), (None, "create_token")]
 
 
 def test_demo_setup_creates_the_team_and_two_logins_once(tmp_path: Path) -> None:
@@ -126,6 +191,7 @@ def test_demo_setup_creates_the_team_and_two_logins_once(tmp_path: Path) -> None
             )
         week = published_plan(session=session, team_id=first["team"], week_start=first["published_week"])
         assert week is not None and week.visits, "the demo's week is published, so On call shows someone"
+        assert session.scalar(select(func.count()).select_from(FeedEvent)) > 0, "and Feeds shows it"
         staff = session.scalars(select(User).where(User.role == "staff")).one()
         member = get_team(session=session, team_id=first["team"]).staff
         assert staff.staff_id in {m.id for m in member if m.discipline == "nurse"}
@@ -135,7 +201,7 @@ def test_demo_setup_creates_the_team_and_two_logins_once(tmp_path: Path) -> None
 def test_demo_prints_logins_and_the_url_then_serves(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """``actplanner demo`` prints each new login once and the URL, then serves the database it made."""
     served: list[tuple[str, int]] = []
-    monkeypatch.setattr(cli, "_serve", lambda url, *, port, **_kw: served.append((url, port)))
+    monkeypatch.setattr(server, "_serve", lambda url, *, port, **_kw: served.append((url, port)))
     db = tmp_path / "demo.sqlite3"
     first = runner.invoke(app, ["demo", "--db", str(db), "--port", "8123"])
     assert first.exit_code == 0, first.output

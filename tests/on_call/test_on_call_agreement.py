@@ -27,7 +27,7 @@ from fastapi import FastAPI
 from fastapi.testclient import TestClient
 from typer.testing import CliRunner
 
-import actplanner.cli.main
+import actplanner.cli.database
 from actplanner.cli.main import app as cli
 from actplanner.db import OnCallOverride
 from actplanner.on_call import pages as on_call_router
@@ -183,7 +183,7 @@ def cli_on_test_database(
     """``actplanner on-call --json --at …`` on the test database, as a function of the local minute.
 
     Two costs that do not touch the answer are paid once rather than per call: typer
-    building its command tree and the CLI migrating the (already migrated) database.
+    building its command tree and the CLI opening the database (and checking its schema).
     """
     monkeypatch.setenv("ACTPLANNER_DATABASE_URL", settings.database_url)
     get_settings.cache_clear()
@@ -194,7 +194,7 @@ def cli_on_test_database(
             """The test's engine outlives each command."""
 
     kept = (app.state.sessionmaker, _KeptEngine())
-    monkeypatch.setattr(actplanner.cli.main, "_database", lambda url=None: kept)
+    monkeypatch.setattr(actplanner.cli.database, "open_database", lambda url=None, **_options: kept)
     runner = CliRunner()
 
     def run(minute: str) -> dict[str, Any]:

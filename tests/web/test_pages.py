@@ -7,7 +7,7 @@ import re
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
 
-from actplanner.audit.pages import PAGE_SIZE
+from actplanner.audit.service import PAGE_SIZE
 from actplanner.audit.service import audit
 from tests.support.web_factories import World, db, sign_in
 

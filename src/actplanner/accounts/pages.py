@@ -7,18 +7,12 @@ from typing import Annotated
 from fastapi import APIRouter, Form, Query, Request
 from fastapi.responses import RedirectResponse, Response
 
-from actplanner.accounts.service import verify_password
-from actplanner.audit.service import audit
-from actplanner.db import User
+from actplanner.accounts.service import MAX_USERNAME, log_in, log_out
 from actplanner.web.deps import OptionalUserDep, SessionDep
 from actplanner.web.security import sign_in, sign_out
 from actplanner.web.templating import render
 
 router = APIRouter(tags=["pages"])
-
-# Longer input than this is no username or password of ours; refusing it spares argon2 the work.
-MAX_USERNAME = 150
-MAX_PASSWORD = 1024
 
 
 def safe_next(target: str | None) -> str:
@@ -49,16 +43,8 @@ def login(
 ) -> Response:
     """Sign in; a wrong username or password gets the form back with one message for both."""
     username = username.strip()
-    user: User | None = None
-    if username and password and len(username) <= MAX_USERNAME and len(password) <= MAX_PASSWORD:
-        user = verify_password(session=session, username=username, password=password)
+    user = log_in(session=session, username=username, password=password)
     if user is None:
-        audit(
-            session=session,
-            user_id=None,
-            action="login_failed",
-            target=f"username:{username[:MAX_USERNAME]}",
-        )
         error = (
             "Enter your username and password."
             if not username or not password
@@ -67,7 +53,6 @@ def login(
         context = {"next": safe_next(next_page), "error": error, "username": username[:MAX_USERNAME]}
         return render(request, "accounts/login.html", context, status_code=400)
     sign_in(request, user)
-    audit(session=session, user_id=user.id, action="login", target=f"user:{user.id}")
     return RedirectResponse(safe_next(next_page), status_code=303)
 
 
@@ -75,6 +60,6 @@ def login(
 def logout(request: Request, session: SessionDep, user: OptionalUserDep) -> Response:
     """Sign out and go back to the sign-in form."""
     if user is not None:
-        audit(session=session, user_id=user.id, action="logout", target=f"user:{user.id}")
+        log_out(session=session, user_id=user.id)
     sign_out(request)
     return RedirectResponse(request.app.url_path_for("login"), status_code=303)

@@ -14,6 +14,7 @@ import hmac
 import secrets
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from functools import cache
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
@@ -26,6 +27,9 @@ from actplanner.domain.errors import NotFound
 from actplanner.teams.service import get_team
 
 MIN_PASSWORD_LENGTH = 8
+# Longer input than this is no username or password of ours; refusing it spares argon2 the work.
+MAX_USERNAME = 150
+MAX_PASSWORD = 1024
 #: Token kinds of which a user keeps one live token per team (issuing a new one rotates).
 ROTATING_KINDS = ("feed", "rota_feed")
 #: How stale ``last_used_at`` may get: writing it on every request would make each
@@ -33,8 +37,15 @@ ROTATING_KINDS = ("feed", "rota_feed")
 LAST_USED_PRECISION = timedelta(seconds=60)
 
 _hasher = PasswordHasher()
-# Checked against when a username is unknown, so a wrong name takes as long as a wrong password.
-_DUMMY_HASH = _hasher.hash("not a password of anyone")
+
+
+@cache
+def _dummy_hash() -> str:
+    """Checked against when a username is unknown, so a wrong name takes as long as a wrong password.
+
+    Made on first use rather than at import: hashing is slow on purpose, and every CLI command imports this.
+    """
+    return _hasher.hash("not a password of anyone")
 
 
 def create_user(
@@ -78,11 +89,63 @@ def create_user(
     return user
 
 
+def create_login(
+    *,
+    session: Session,
+    username: str,
+    password: str,
+    role: str,
+    staff_id: str | None = None,
+    team_id: str | None = None,
+    by: int | None,
+) -> tuple[User, str]:
+    """A new login (see ``create_user``) with a personal API token, shown here once; audited once."""
+    with session.begin_nested():
+        user = create_user(
+            session=session,
+            username=username,
+            password=password,
+            role=role,
+            staff_id=staff_id,
+            team_id=team_id,
+        )
+        token = create_token(session=session, user_id=user.id, name="personal")
+        audit(session=session, user_id=by, action="create_user", target=f"user:{user.id}")
+    return user, token
+
+
+def user_named(*, session: Session, username: str) -> User | None:
+    """The login called ``username`` (spaces around it ignored), or None."""
+    return session.scalars(select(User).where(User.username == username.strip())).one_or_none()
+
+
+def log_in(*, session: Session, username: str, password: str) -> User | None:
+    """The active user with this username and password, or None; audited as ``login`` or ``login_failed``.
+
+    Input too long to be anyone's spares argon2 the work and fails like a wrong password.
+    """
+    username = username.strip()
+    user: User | None = None
+    if username and password and len(username) <= MAX_USERNAME and len(password) <= MAX_PASSWORD:
+        user = verify_password(session=session, username=username, password=password)
+    if user is None:
+        target = f"username:{username[:MAX_USERNAME]}"
+        audit(session=session, user_id=None, action="login_failed", target=target)
+        return None
+    audit(session=session, user_id=user.id, action="login", target=f"user:{user.id}")
+    return user
+
+
+def log_out(*, session: Session, user_id: int) -> None:
+    """Record that ``user_id`` signed out (the cookie itself is the web layer's)."""
+    audit(session=session, user_id=user_id, action="logout", target=f"user:{user_id}")
+
+
 def verify_password(*, session: Session, username: str, password: str) -> User | None:
     """The active user with this username and password, or None (same work either way)."""
     user = session.scalars(select(User).where(User.username == username.strip())).one_or_none()
     try:
-        _hasher.verify(user.password_hash if user else _DUMMY_HASH, password)
+        _hasher.verify(user.password_hash if user else _dummy_hash(), password)
     except (VerificationError, InvalidHashError):
         return None
     if user is None or not user.active:
@@ -101,7 +164,22 @@ def token_hash(token: str) -> str:
 def create_token(
     *, session: Session, user_id: int, name: str, kind: str = "api", team_id: str | None = None
 ) -> str:
-    """A new token for ``user_id``; the plain token is returned here once and never stored.
+    """A new token for ``user_id`` (see ``issue_token``); the plain token is returned here once."""
+    return issue_token(session=session, user_id=user_id, name=name, kind=kind, team_id=team_id)[1]
+
+
+def create_api_token(*, session: Session, user_id: int, name: str, by: int | None) -> str:
+    """Another personal API token for a login, returned here once; audited."""
+    with session.begin_nested():
+        token = create_token(session=session, user_id=user_id, name=name)
+        audit(session=session, user_id=by, action="create_token", target=f"user:{user_id}")
+    return token
+
+
+def issue_token(
+    *, session: Session, user_id: int, name: str, kind: str = "api", team_id: str | None = None
+) -> tuple[ApiToken, str]:
+    """A new token for ``user_id``: its row and the plain token, returned here once and never stored.
 
     A ``feed`` or ``rota_feed`` token replaces (revokes) the user's live one of that
     kind and team. ``rota_feed`` and ``on_call_link`` show a team, so they need ``team_id``.
@@ -130,11 +208,10 @@ def create_token(
         if kind in ROTATING_KINDS:
             for old in live_tokens(session=session, user_id=user_id, kind=kind, team_id=team_id):
                 old.revoked_at = utcnow()
-        session.add(
-            ApiToken(user_id=user_id, token_hash=token_hash(token), name=name, kind=kind, team_id=team_id)
-        )
+        row = ApiToken(user_id=user_id, token_hash=token_hash(token), name=name, kind=kind, team_id=team_id)
+        session.add(row)
         session.flush()
-    return token
+    return row, token
 
 
 def live_tokens(

@@ -20,21 +20,26 @@ from zoneinfo import ZoneInfo
 
 from fastapi import APIRouter, Form, HTTPException, Request
 from fastapi.responses import RedirectResponse, Response
-from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
-from actplanner.accounts.service import create_token, live_tokens, revoke_token, token_hash, token_row
-from actplanner.audit.service import audit
-from actplanner.db import ApiToken, Staff, User
+from actplanner.accounts.service import live_tokens, token_row
+from actplanner.db import ApiToken, User
 from actplanner.feeds.ical import FeedLinks, render_calendar
-from actplanner.feeds.service import feed_view
+from actplanner.feeds.service import (
+    FEED_KINDS,
+    feed_kinds,
+    feed_view,
+    issue_feed_token,
+    owner_names,
+    revoke_feed_token,
+    team_feed_tokens,
+)
 from actplanner.teams.service import get_team
 from actplanner.web.deps import CurrentUserDep, ReadSessionDep, SessionDep, can_see_team, note_use
 from actplanner.web.templating import render, url_path
 
 router = APIRouter(tags=["pages"])
 
-FEED_KINDS = ("feed", "rota_feed")
 FeedKind = Literal["feed", "rota_feed"]
 TITLES = {"feed": "My calendar", "rota_feed": "Team on-call rota"}
 #: The same feeds as a lead's table of other people's links names them.
@@ -181,64 +186,23 @@ def create_feed(
     request: Request, session: SessionDep, user: CurrentUserDep, kind: Annotated[FeedKind, Form()]
 ) -> Response:
     """Make a new feed link (rotating any live one of that kind) and show it, this once."""
-    if kind not in _kinds_for(user):
-        raise HTTPException(status_code=403, detail=f"You cannot have a {TITLES[kind].lower()} feed.")
-    team_id = user.team_id
-    replaced = [t.id for t in live_tokens(session=session, user_id=user.id, kind=kind, team_id=team_id)]
-    token = create_token(session=session, user_id=user.id, name=TITLES[kind], kind=kind, team_id=team_id)
-    row = session.scalars(select(ApiToken).where(ApiToken.token_hash == token_hash(token))).one()
-    audit(
-        session=session,
-        user_id=user.id,
-        action="rotate_feed_token" if replaced else "create_feed_token",
-        target=f"token:{row.id}",
-        detail={"kind": kind, "team": team_id, "replaced": replaced},
-    )
+    try:
+        token = issue_feed_token(session=session, user=user, kind=kind, name=TITLES[kind])
+    except PermissionError as err:
+        raise HTTPException(status_code=403, detail=str(err)) from None
     return _page(request, session, user, new=(kind, _subscribe_links(request, token)))
 
 
 @router.post("/feeds/{token_id}/revoke", name="feeds_revoke")
 def revoke_feed(request: Request, session: SessionDep, user: CurrentUserDep, token_id: int) -> Response:
     """Revoke a feed link: one's own, or as a lead any of the team's."""
-    row = session.get(ApiToken, token_id)
-    if row is None or row.kind not in FEED_KINDS:
-        raise HTTPException(status_code=404, detail="No such calendar feed link.")
-    if not _may_revoke(user, row):
+    try:
+        revoke_feed_token(session=session, token_id=token_id, user=user)
+    except PermissionError as err:
         # Rendered rather than raised, so the session commits and the refused attempt stays on record.
-        audit(session=session, user_id=user.id, action="denied", target=f"token:{row.id}")
-        context = {
-            "title": "Not allowed",
-            "message": "You can revoke only your own feed links.",
-            "status_code": 403,
-        }
+        context = {"title": "Not allowed", "message": str(err), "status_code": 403}
         return render(request, "error.html", context, status_code=403)
-    was_live = row.revoked_at is None
-    revoke_token(session=session, token_id=row.id)
-    if was_live:
-        audit(
-            session=session,
-            user_id=user.id,
-            action="revoke_feed_token",
-            target=f"token:{row.id}",
-            detail={"kind": row.kind, "team": row.team_id, "owner": row.user_id},
-        )
     return RedirectResponse(request.app.url_path_for("feeds"), status_code=303)
-
-
-def _kinds_for(user: User) -> list[str]:
-    """The feeds a user may have: their own if linked to a staff member, the rota if a lead of a team."""
-    kinds = []
-    if user.staff_id is not None and user.team_id is not None:
-        kinds.append("feed")
-    if user.role == "lead" and user.team_id is not None:
-        kinds.append("rota_feed")
-    return kinds
-
-
-def _may_revoke(user: User, row: ApiToken) -> bool:
-    if row.user_id == user.id:
-        return True
-    return user.role == "lead" and user.team_id is not None and row.team_id == user.team_id
 
 
 def _subscribe_links(request: Request, token: str) -> SubscribeLinks:
@@ -253,9 +217,9 @@ def _page(
     request: Request, session: Session, user: User, new: tuple[str, SubscribeLinks] | None = None
 ) -> Response:
     tz = ZoneInfo(get_team(session=session, team_id=user.team_id).timezone) if user.team_id else UTC
-    names = _owner_names(session, user.team_id)
+    names = owner_names(session=session, team_id=user.team_id) if user.team_id else {}
     cards = []
-    for kind in _kinds_for(user):
+    for kind in feed_kinds(user):
         # A link made while in another team opens nothing now (see _feed_target): not shown.
         live = [
             t for t in live_tokens(session=session, user_id=user.id, kind=kind) if t.team_id == user.team_id
@@ -282,27 +246,8 @@ def _team_tokens(session: Session, user: User, names: dict[int, str], tz: tzinfo
     """For a lead: the live feed links of everyone else in the team, so a lost phone's feed can be cut off."""
     if user.role != "lead" or user.team_id is None:
         return []
-    rows = session.scalars(
-        select(ApiToken)
-        .join(User, User.id == ApiToken.user_id)
-        .where(
-            ApiToken.kind.in_(FEED_KINDS),
-            ApiToken.revoked_at.is_(None),
-            ApiToken.user_id != user.id,
-            or_(ApiToken.team_id == user.team_id, User.team_id == user.team_id),
-        )
-        .order_by(User.username, ApiToken.kind, ApiToken.id)
-    )
+    rows = team_feed_tokens(session=session, team_id=user.team_id, except_user_id=user.id)
     return [_line(row, names, tz) for row in rows]
-
-
-def _owner_names(session: Session, team_id: str | None) -> dict[int, str]:
-    """Each login of the team as "Staff Name (username)", or the username alone."""
-    if team_id is None:
-        return {}
-    staff = {s.id: s.name for s in session.scalars(select(Staff).where(Staff.team_id == team_id))}
-    users = session.scalars(select(User).where(User.team_id == team_id))
-    return {u.id: f"{staff[u.staff_id]} ({u.username})" if u.staff_id in staff else u.username for u in users}
 
 
 def _line(row: ApiToken, names: dict[int, str], tz: tzinfo) -> TokenLine:

@@ -1,12 +1,15 @@
 """The calendar feeds' ledger: every published visit and on-call stretch, per staff member, with its history.
 
 ``sync_feeds`` reconciles the ledger (``FeedEvent``) with the team's published
-plans and live overrides; publishing and recording an override call it in their
-own transaction. Because the ledger only changes when what a calendar shows
+plans and live overrides; the unit of work (``actplanner.db.unit_of_work``) runs it
+for every team a write changed, in that write's transaction. Because the ledger only changes when what a calendar shows
 changes, an unchanged feed renders byte for byte the same, and a changed event
 keeps its UID with its SEQUENCE raised. An event that disappears (a visit moved to
 someone else, a period swapped away) stays in the feed as cancelled for
 ``CANCELLED_KEPT`` so calendars remove it, then drops out.
+
+The feed links themselves are tokens (``actplanner.accounts``) of the kinds
+``FEED_KINDS``; making, rotating and revoking them are verbs here, audited once.
 
 Nothing here holds PHI: a visit is the client's opaque code and the visit's
 purpose category; free-text purposes outside the team's vocabulary become "visit".
@@ -18,11 +21,14 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import select
+from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
-from actplanner.db import Client, FeedEvent, Plan, Staff, Team, Visit, utcnow
+from actplanner.accounts.service import issue_token, live_tokens, revoke_token
+from actplanner.audit.service import audit
+from actplanner.db import ApiToken, Client, FeedEvent, Plan, Staff, Team, User, Visit, utcnow
 from actplanner.db.unit_of_work import register_reconciler
+from actplanner.domain.errors import NotFound
 from actplanner.domain.rota import local_to_utc, utc_to_local
 from actplanner.on_call.service import MAX_OVERRIDE, team_rota
 from actplanner.planning.plans import new_uid
@@ -38,6 +44,8 @@ SYNC_WEEKS_BACK = 8
 GENERIC_PURPOSES = ("home visit",)
 #: What a calendar shows of an event: a change to any of these raises its SEQUENCE.
 _SHOWN = ("kind", "start", "end", "role", "client_code", "purpose")
+#: Token kinds of feed links: a staff member's own calendar, a team's on-call rota.
+FEED_KINDS = ("feed", "rota_feed")
 
 
 @dataclass(frozen=True)
@@ -218,6 +226,95 @@ def feed_view(
             moments.append(row.updated_at)
     shown.sort(key=lambda r: (r.start, r.end, r.kind, r.uid))
     return FeedView(events=shown, last_modified=max(moments) if moments else None)
+
+
+# Feed links
+
+
+def feed_kinds(user: User) -> list[str]:
+    """The feeds a user may have: their own if linked to a staff member, the rota if a lead of a team."""
+    kinds = []
+    if user.staff_id is not None and user.team_id is not None:
+        kinds.append("feed")
+    if user.role == "lead" and user.team_id is not None:
+        kinds.append("rota_feed")
+    return kinds
+
+
+def issue_feed_token(*, session: Session, user: User, kind: str, name: str) -> str:
+    """A new feed link of ``kind`` for ``user``'s team, rotating any live one; the token, shown once. Audited.
+
+    PermissionError when the user may not have that feed (``feed_kinds``).
+    """
+    if kind not in feed_kinds(user):
+        raise PermissionError(f"You cannot have a {name.lower()} feed.")
+    team_id = user.team_id
+    with session.begin_nested():
+        replaced = [t.id for t in live_tokens(session=session, user_id=user.id, kind=kind, team_id=team_id)]
+        row, token = issue_token(session=session, user_id=user.id, name=name, kind=kind, team_id=team_id)
+        audit(
+            session=session,
+            user_id=user.id,
+            action="rotate_feed_token" if replaced else "create_feed_token",
+            target=f"token:{row.id}",
+            detail={"kind": kind, "team": team_id, "replaced": replaced},
+        )
+    return token
+
+
+def revoke_feed_token(*, session: Session, token_id: int, user: User) -> ApiToken:
+    """Revoke a feed link: one's own, or as a lead any of the team's. Audited; twice is a no-op.
+
+    NotFound when there is no such feed link. PermissionError when ``user`` may not
+    revoke it; the refusal is audited (``denied``) first, so the caller should commit it.
+    """
+    row = session.get(ApiToken, token_id)
+    if row is None or row.kind not in FEED_KINDS:
+        raise NotFound("No such calendar feed link.")
+    if not _may_revoke(user, row):
+        audit(session=session, user_id=user.id, action="denied", target=f"token:{row.id}")
+        raise PermissionError("You can revoke only your own feed links.")
+    if row.revoked_at is None:
+        with session.begin_nested():
+            revoke_token(session=session, token_id=row.id)
+            audit(
+                session=session,
+                user_id=user.id,
+                action="revoke_feed_token",
+                target=f"token:{row.id}",
+                detail={"kind": row.kind, "team": row.team_id, "owner": row.user_id},
+            )
+    return row
+
+
+def _may_revoke(user: User, row: ApiToken) -> bool:
+    if row.user_id == user.id:
+        return True
+    return user.role == "lead" and user.team_id is not None and row.team_id == user.team_id
+
+
+def team_feed_tokens(*, session: Session, team_id: str, except_user_id: int) -> list[ApiToken]:
+    """The team's live feed links but one user's, by owner: a lead's view, to cut off a lost phone's feed."""
+    return list(
+        session.scalars(
+            select(ApiToken)
+            .join(User, User.id == ApiToken.user_id)
+            .where(
+                ApiToken.kind.in_(FEED_KINDS),
+                ApiToken.revoked_at.is_(None),
+                ApiToken.user_id != except_user_id,
+                or_(ApiToken.team_id == team_id, User.team_id == team_id),
+            )
+            .order_by(User.username, ApiToken.kind, ApiToken.id)
+        )
+    )
+
+
+def owner_names(*, session: Session, team_id: str) -> dict[int, str]:
+    """Each login of the team as "Staff Name (username)", or the username alone."""
+    staff = {s.id: s.name for s in session.scalars(select(Staff).where(Staff.team_id == team_id))}
+    users = session.scalars(select(User).where(User.team_id == team_id))
+    return {u.id: f"{staff[u.staff_id]} ({u.username})" if u.staff_id in staff else u.username for u in users}
 
 
 # Every write that changes a team's published state marks the team in its unit of work;

@@ -17,42 +17,48 @@ from zoneinfo import ZoneInfo
 
 from fastapi import APIRouter, Form, HTTPException, Path, Query, Request
 from fastapi.responses import RedirectResponse, Response
-from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from actplanner.accounts.service import create_token, revoke_token, token_grant, token_hash
-from actplanner.audit.service import audit
-from actplanner.db import ApiToken, OnCallOverride, Team, User, utcnow
+from actplanner.accounts.service import token_grant
+from actplanner.db import Team, User, utcnow
 from actplanner.domain.errors import NotFound
 from actplanner.domain.rota import COVERAGE_HORIZON, ESCALATION_ROLES, Holding, gaps, runs, utc_to_local
 from actplanner.on_call.document import parse_at
+from actplanner.on_call.links import (
+    create_on_call_link,
+    get_on_call_link,
+    on_call_links,
+    revoke_on_call_link,
+)
 from actplanner.on_call.service import (
+    Stretch,
     cancel_override,
     coverage_gaps,
+    get_override,
     list_overrides,
     on_call_now,
     record_override,
+    swap_stretches,
     team_rota,
 )
-from actplanner.teams.service import get_team
+from actplanner.teams.service import get_team, list_teams
 from actplanner.web.deps import (
     CurrentReaderDep,
     LeadDep,
     ReadSessionDep,
     SessionDep,
+    TeamDep,
+    TeamQuery,
     link_still_valid,
     note_use,
     require_team,
+    resolve_team,
 )
-from actplanner.web.schemas import MAX_ID, TEAM_ID_PATTERN
+from actplanner.web.schemas import MAX_ID
 from actplanner.web.templating import render
 
 router = APIRouter(tags=["pages"])
 
-TeamQuery = Annotated[
-    str | None, Query(pattern=TEAM_ID_PATTERN, max_length=100, description="Team of a lead with no team.")
-]
-TeamForm = Annotated[str | None, Form(pattern=TEAM_ID_PATTERN, max_length=100)]
 AtQuery = Annotated[str | None, Query(max_length=64, description="Another moment (ISO 8601); default now.")]
 Text = Annotated[str, Form(max_length=200)]
 Id = Annotated[int, Path(ge=1, le=MAX_ID)]
@@ -75,17 +81,9 @@ LINK_HEADERS = {"Referrer-Policy": "no-referrer", "Cache-Control": "no-store"}
 
 def _lookup_team(session: Session, user: User, team: str | None) -> Team | None:
     """The team whose on-call ``user`` looks up; None when a lead with no team has not chosen one."""
-    if user.role != "lead":
-        if user.team_id is None:
-            raise HTTPException(status_code=403, detail="Your login is not linked to a team.")
-        if team is not None and team != user.team_id:
-            raise HTTPException(status_code=403, detail="You can see only your own team's on-call rota.")
-        return get_team(session=session, team_id=user.team_id)
-    team_id = team or user.team_id
-    if team_id is None:
-        return None
-    require_team(user, team_id)
-    return get_team(session=session, team_id=team_id)
+    if user.role != "lead" and user.team_id is None:
+        raise HTTPException(status_code=403, detail="Your login is not linked to a team.")
+    return resolve_team(session=session, user=user, asked=team)
 
 
 def _moment(team: Team, at: str | None) -> tuple[datetime | None, str | None]:
@@ -133,7 +131,7 @@ def on_call(
         "team_field": None if found is None or user.team_id == found.id else found.id,
     }
     if found is None:
-        context["teams"] = list(session.scalars(select(Team).order_by(Team.id)))
+        context["teams"] = list_teams(session=session)
         return render(request, "on_call/on_call.html", context)
     context.update(_answer_context(session, found, at))
     return render(request, "on_call/on_call.html", context, status_code=422 if context["at_error"] else 200)
@@ -184,24 +182,11 @@ class RotaDay:
 
 
 @dataclass(frozen=True)
-class SwapPeriod:
+class SwapPeriod(Stretch):
     """An upcoming stretch of one holder in one role, as the swap form offers it."""
 
     value: str
     label: str
-    role: str
-    staff_id: str
-    start: str
-    end: str
-
-
-@dataclass(frozen=True)
-class LinkRow:
-    id: int
-    name: str
-    created_by: str
-    created_at: datetime
-    last_used_at: datetime | None
 
 
 def _roles(team: Team) -> list[str]:
@@ -257,18 +242,8 @@ def swap_periods(
                 f"{ROLE_NAMES.get(role, role)}: {names.get(h.staff_id, h.staff_id)}, "
                 f"{h.start.astimezone(tz):%a %-d %b %H:%M} – {h.end.astimezone(tz):%a %-d %b %H:%M}"
             )
-            periods.append(SwapPeriod(f"{role}|{start}|{end}", label, role, h.staff_id, start, end))
+            periods.append(SwapPeriod(role, h.staff_id, start, end, f"{role}|{start}|{end}", label))
     return periods
-
-
-def _links(session: Session, team: Team) -> list[LinkRow]:
-    rows = session.execute(
-        select(ApiToken.id, ApiToken.name, User.username, ApiToken.created_at, ApiToken.last_used_at)
-        .join(User, User.id == ApiToken.user_id)
-        .where(ApiToken.team_id == team.id, ApiToken.kind == "on_call_link", ApiToken.revoked_at.is_(None))
-        .order_by(ApiToken.id)
-    ).all()
-    return [LinkRow(*row) for row in rows]
 
 
 def manage_context(
@@ -302,7 +277,7 @@ def manage_context(
         "periods": swap_periods(holdings, roles, names, now, tz),
         "overrides": list_overrides(session=session, team_id=team.id, ending_after=utc_to_local(now, tz)),
         "coverage_gaps": coverage_gaps(session=session, team_id=team.id, now=now),
-        "links": _links(session, team),
+        "links": on_call_links(session=session, team_id=team.id),
         "cover": cover
         or {
             "role": roles[0] if roles else "",
@@ -319,19 +294,11 @@ def manage_context(
     }
 
 
-def _manage_team(session: Session, user: User, team: str | None) -> Team | None:
-    team_id = team or user.team_id
-    if team_id is None:
-        return None
-    require_team(user, team_id)
-    return get_team(session=session, team_id=team_id)
-
-
-def _chosen_team(session: Session, user: User, team: str | None) -> Team:
-    found = _manage_team(session, user, team)
-    if found is None:
+def _chosen(team: Team | None) -> Team:
+    """The team a form changes; a lead with no team must have chosen one on the page."""
+    if team is None:
         raise HTTPException(status_code=422, detail="Choose the team first.")
-    return found
+    return team
 
 
 def manage_href(request: Request, team: Team, user: User, anchor: str = "") -> str:
@@ -346,11 +313,11 @@ def _field_error(message: str, fields: tuple[str, ...], default: str) -> dict[st
 
 
 @router.get("/on-call/manage", name="on_call_manage")
-def manage(request: Request, session: SessionDep, user: LeadDep, team: TeamQuery = None) -> Response:
+def manage(request: Request, session: SessionDep, user: LeadDep, team: TeamDep) -> Response:
     """The lead's on-call page: the coming two weeks, live overrides, cover and swap forms, links."""
-    found = _manage_team(session, user, team)
+    found = team
     if found is None:
-        context = {"team": None, "teams": list(session.scalars(select(Team).order_by(Team.id)))}
+        context = {"team": None, "teams": list_teams(session=session)}
         return render(request, "on_call/on_call_manage.html", context)
     return render(request, "on_call/on_call_manage.html", manage_context(session, user, found))
 
@@ -360,15 +327,15 @@ def cover(
     request: Request,
     session: SessionDep,
     user: LeadDep,
+    team: TeamDep,
     role: Text = "",
     staff: Text = "",
     start: Text = "",
     end: Text = "",
     note: Annotated[str, Form(max_length=500)] = "",
-    team: TeamForm = None,
 ) -> Response:
     """Record that a staff member holds a role over a stretch of local time (a cover); audited."""
-    found = _chosen_team(session, user, team)
+    found = _chosen(team)
     values = {"role": role, "staff": staff, "start": start, "end": end, "note": note}
     try:
         record_override(
@@ -393,54 +360,35 @@ def swap(
     request: Request,
     session: SessionDep,
     user: LeadDep,
+    team: TeamDep,
     first: Text = "",
     second: Text = "",
     note: Annotated[str, Form(max_length=500)] = "",
-    team: TeamForm = None,
 ) -> Response:
     """Swap the holders of two upcoming periods of one role: two overrides, both recorded or neither."""
-    found = _chosen_team(session, user, team)
-    context = manage_context(session, user, found, swap={"first": first, "second": second, "note": note})
-    offered = {p.value: p for p in context["periods"]}
+    found = _chosen(team)
+    values = {"first": first, "second": second, "note": note}
+    offered = {p.value: p for p in manage_context(session, user, found, swap=values)["periods"]}
     errors: dict[str, str] = {}
-    one, other = offered.get(first), offered.get(second)
-    for field, value, period in (("first", first, one), ("second", second, other)):
-        if period is None:
+    for field, value in (("first", first), ("second", second)):
+        if value not in offered:
             errors[field] = (
                 "choose a period." if not value else "that period is no longer in the rota; choose again."
             )
-    if one is not None and other is not None and not errors:
-        if one.value == other.value:
-            errors["second"] = "choose a period other than the first."
-        elif one.role != other.role:
-            errors["second"] = f"choose a period of the same role as the first ({one.role})."
-        elif one.staff_id == other.staff_id:
-            errors["second"] = (
-                f"both periods are held by {context['names'].get(one.staff_id)}: nothing to swap."
-            )
-    if not errors and one is not None and other is not None:
-        names = context["names"]
-        why = f"Swap: {names.get(one.staff_id)} ⇄ {names.get(other.staff_id)}. {note.strip()}".strip()
+    if not errors:
         try:
-            # One savepoint around both: if the second override is refused, the first goes too.
-            with session.begin_nested():
-                for period, holder in ((one, other.staff_id), (other, one.staff_id)):
-                    record_override(
-                        session=session,
-                        team_id=found.id,
-                        role=period.role,
-                        staff_id=holder,
-                        start=period.start,
-                        end=period.end,
-                        note=why,
-                        user_id=user.id,
-                    )
+            swap_stretches(
+                session=session,
+                team_id=found.id,
+                first=offered[first],
+                second=offered[second],
+                note=note,
+                user_id=user.id,
+            )
         except (ValueError, NotFound) as err:
-            errors["form"] = str(err)
+            errors = _field_error(str(err), ("second",), "form")
     if errors:
-        context = manage_context(
-            session, user, found, swap={"first": first, "second": second, "note": note}, swap_errors=errors
-        )
+        context = manage_context(session, user, found, swap=values, swap_errors=errors)
         return render(request, "on_call/on_call_manage.html", context, status_code=422)
     return RedirectResponse(manage_href(request, found, user, "#overrides"), status_code=303)
 
@@ -448,9 +396,7 @@ def swap(
 @router.post("/on-call/manage/overrides/{override_id}/cancel", name="on_call_cancel")
 def cancel(request: Request, session: SessionDep, user: LeadDep, override_id: Id) -> Response:
     """Cancel an override: the plan (or an earlier override) holds again; audited."""
-    override = session.get(OnCallOverride, override_id)
-    if override is None:
-        raise HTTPException(status_code=404, detail=f"No on-call override {override_id}.")
+    override = get_override(session=session, override_id=override_id)
     require_team(user, override.team_id)
     cancel_override(session=session, override_id=override.id, user_id=user.id)
     found = get_team(session=session, team_id=override.team_id)
@@ -462,48 +408,28 @@ def create_link(
     request: Request,
     session: SessionDep,
     user: LeadDep,
+    team: TeamDep,
     name: Annotated[str, Form(max_length=100)] = "",
-    team: TeamForm = None,
 ) -> Response:
     """A new read-only on-call link for the team; its URL shows on this response only."""
-    found = _chosen_team(session, user, team)
-    if not name.strip():
-        context = manage_context(
-            session, user, found, link_errors={"name": "say who the link is for (e.g. answering service)."}
+    found = _chosen(team)
+    try:
+        link = create_on_call_link(
+            session=session, team_id=found.id, name=name, owner_id=user.id, user_id=user.id
         )
+    except ValueError as err:
+        context = manage_context(session, user, found, link_errors=_field_error(str(err), ("name",), "name"))
         return render(request, "on_call/on_call_manage.html", context, status_code=422)
-    token = create_token(
-        session=session, user_id=user.id, name=name.strip(), kind="on_call_link", team_id=found.id
-    )
-    token_id = session.scalar(select(ApiToken.id).where(ApiToken.token_hash == token_hash(token)))
-    # The token itself never goes into the audit trail: anyone reading it could open the link.
-    audit(
-        session=session,
-        user_id=user.id,
-        action="create_on_call_link",
-        target=f"token:{token_id}",
-        detail={"team": found.id, "name": name.strip()},
-    )
     # Absolute, to paste into an answering service's system; shown once, as only its hash is kept.
-    url = str(request.url_for("on_call_link", token=token))
+    url = str(request.url_for("on_call_link", token=link.token))
     return render(request, "on_call/on_call_manage.html", manage_context(session, user, found, new_link=url))
 
 
 @router.post("/on-call/manage/links/{token_id}/revoke", name="on_call_link_revoke")
 def revoke_link(request: Request, session: SessionDep, user: LeadDep, token_id: Id) -> Response:
     """Revoke a read-only link: it opens nothing from now on; audited."""
-    row = session.get(ApiToken, token_id)
-    if row is None or row.kind != "on_call_link" or row.team_id is None:
-        raise HTTPException(status_code=404, detail=f"No on-call link {token_id}.")
-    require_team(user, row.team_id)
-    if row.revoked_at is None:
-        revoke_token(session=session, token_id=row.id)
-        audit(
-            session=session,
-            user_id=user.id,
-            action="revoke_on_call_link",
-            target=f"token:{row.id}",
-            detail={"team": row.team_id, "name": row.name},
-        )
-    found = get_team(session=session, team_id=row.team_id)
+    link = get_on_call_link(session=session, link_id=token_id)
+    require_team(user, str(link.team_id))
+    revoke_on_call_link(session=session, link_id=link.id, user_id=user.id)
+    found = get_team(session=session, team_id=str(link.team_id))
     return RedirectResponse(manage_href(request, found, user, "#links"), status_code=303)

@@ -17,6 +17,7 @@ from sqlalchemy.orm import Session
 
 from actplanner.audit.service import audit
 from actplanner.db import OnCallOverride, Staff, Team, utcnow
+from actplanner.db.unit_of_work import changing_team
 from actplanner.domain.errors import NotFound
 from actplanner.domain.rota import (
     COVERAGE_HORIZON,
@@ -340,7 +341,8 @@ def record_override(
         session=session, team=team, start=local_to_utc(start_text, tz), end=local_to_utc(end_text, tz)
     )
     replaced = sorted({h.staff_id for h in covered if h.role == role and h.staff_id != staff_id})
-    with session.begin_nested():
+    # The unit of work brings the feeds in step with the new holder before it commits.
+    with session.begin_nested(), changing_team(session, team_id):
         override = OnCallOverride(
             team_id=team_id,
             role=role,
@@ -367,18 +369,65 @@ def record_override(
                 "replaces": replaced,
             },
         )
-        _sync(session, team_id)
+    return override
+
+
+@dataclass(frozen=True)
+class Stretch:
+    """One holder of one role from ``start`` to ``end`` (team-local ``YYYY-MM-DDTHH:MM``)."""
+
+    role: str
+    staff_id: str
+    start: str
+    end: str
+
+
+def swap_stretches(
+    *, session: Session, team_id: str, first: Stretch, second: Stretch, note: str, user_id: int | None
+) -> list[OnCallOverride]:
+    """Swap the holders of two stretches of one role: two overrides, both recorded or neither.
+
+    ValueError names ``second`` when the two cannot be swapped, or the field
+    ``record_override`` names when a holder may not take the other's stretch.
+    """
+    if first == second:
+        raise ValueError("second: choose a period other than the first.")
+    if first.role != second.role:
+        raise ValueError(f"second: choose a period of the same role as the first ({first.role}).")
+    names = {s.id: s.name for s in get_team(session=session, team_id=team_id).staff}
+    if first.staff_id == second.staff_id:
+        raise ValueError(f"second: both periods are held by {names.get(first.staff_id)}: nothing to swap.")
+    why = f"Swap: {names.get(first.staff_id)} ⇄ {names.get(second.staff_id)}. {note.strip()}".strip()
+    with session.begin_nested():
+        return [
+            record_override(
+                session=session,
+                team_id=team_id,
+                role=stretch.role,
+                staff_id=holder,
+                start=stretch.start,
+                end=stretch.end,
+                note=why,
+                user_id=user_id,
+            )
+            for stretch, holder in ((first, second.staff_id), (second, first.staff_id))
+        ]
+
+
+def get_override(*, session: Session, override_id: int) -> OnCallOverride:
+    """The override ``override_id``, live or cancelled; NotFound when there is none."""
+    override = session.get(OnCallOverride, override_id)
+    if override is None:
+        raise NotFound(f"No on-call override {override_id}.")
     return override
 
 
 def cancel_override(*, session: Session, override_id: int, user_id: int | None) -> OnCallOverride:
     """Cancel an override: the plan (or an earlier override) holds again. Audited; twice is a no-op."""
-    override = session.get(OnCallOverride, override_id)
-    if override is None:
-        raise NotFound(f"No on-call override {override_id}.")
+    override = get_override(session=session, override_id=override_id)
     if override.cancelled_at is not None:
         return override
-    with session.begin_nested():
+    with session.begin_nested(), changing_team(session, override.team_id):
         override.cancelled_at = utcnow()
         override.cancelled_by = user_id
         session.flush()
@@ -389,7 +438,6 @@ def cancel_override(*, session: Session, override_id: int, user_id: int | None) 
             target=f"override:{override.id}",
             detail={"team": override.team_id, "role": override.role, "staff": override.staff_id},
         )
-        _sync(session, override.team_id)
     return override
 
 
@@ -403,13 +451,6 @@ def list_overrides(
     if ending_after is not None:
         query = query.where(OnCallOverride.end > ending_after)
     return list(session.scalars(query.order_by(OnCallOverride.id)))
-
-
-def _sync(session: Session, team_id: str) -> None:
-    # Imported here: the feed ledger reads the rota through this module.
-    from actplanner.feeds.service import sync_feeds
-
-    sync_feeds(session=session, team_id=team_id)
 
 
 def _people(session: Session, team_id: str) -> dict[str, Person]:

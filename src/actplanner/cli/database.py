@@ -1,0 +1,99 @@
+"""The database a command works on: ``ACTPLANNER_DATABASE_URL`` (``actplanner.settings``) unless given.
+
+Commands that write migrate it to the newest schema first, as the web app does on
+start, and write in a unit of work (``actplanner.db.unit_of_work``), so what they
+change in a team's published state reaches its calendar feeds in the same commit.
+Commands that only read (``on-call``) never change it: a lookup in a crisis must
+not run a migration, and a database without the schema gets a sentence, not a
+stack trace.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+from alembic.runtime.migration import MigrationContext
+from alembic.script import ScriptDirectory
+from sqlalchemy import Engine, make_url
+from sqlalchemy.orm import Session, sessionmaker
+
+from actplanner.cli.output import fail
+from actplanner.db import alembic_config, make_engine, make_sessionmaker, migrate
+from actplanner.db.unit_of_work import register_reconciler, unit_of_work
+from actplanner.feeds.service import sync_feeds
+from actplanner.settings import get_settings
+
+# The command line is a composition root like the web app: the feeds follow its writes too.
+register_reconciler(sync_feeds)
+
+SET_UP = "`actplanner serve` or `actplanner user create` sets it up"
+
+
+def open_database(
+    url: str | None = None, *, migrate_first: bool = True
+) -> tuple[sessionmaker[Session], Engine]:
+    """Sessions on the database, and its engine for the caller to dispose; migrated first by default.
+
+    Without ``migrate_first`` it must already have this version's schema, or the command fails saying so.
+    """
+    url = url or get_settings().database_url
+    if migrate_first:
+        migrate(url)
+    else:
+        _refuse_missing_file(url)
+    engine = make_engine(url)
+    if not migrate_first:
+        try:
+            _require_schema(engine, url)
+        except BaseException:
+            engine.dispose()
+            raise
+    return make_sessionmaker(engine), engine
+
+
+def migrate_database(url: str | None = None) -> None:
+    """Bring the database to the newest schema, for the processes a command is about to start."""
+    _factory, engine = open_database(url)
+    engine.dispose()
+
+
+@contextmanager
+def database_session(*, write: bool, url: str | None = None) -> Iterator[Session]:
+    """One session for a command: ``write`` migrates first and commits at the end; a read changes nothing."""
+    factory, engine = open_database(url, migrate_first=write)
+    try:
+        if write:
+            with unit_of_work(factory) as work:
+                yield work.session
+        else:
+            with factory() as session:
+                yield session
+    finally:
+        engine.dispose()
+
+
+def _refuse_missing_file(url: str) -> None:
+    # Connecting to a SQLite file that is not there would create an empty one.
+    parsed = make_url(url)
+    if parsed.get_backend_name() == "sqlite" and parsed.database not in (None, "", ":memory:"):
+        path = Path(parsed.database)
+        if not path.exists():
+            raise fail([f"no database at {path}: {SET_UP}"])
+
+
+def _require_schema(engine: Engine, url: str) -> None:
+    head = ScriptDirectory.from_config(alembic_config(url)).get_current_head()
+    with engine.connect() as connection:
+        current = MigrationContext.configure(connection).get_current_revision()
+    where = make_url(url).render_as_string(hide_password=True)
+    if current is None:
+        raise fail([f"the database {where} has no actplanner tables yet: {SET_UP}"])
+    if current != head:
+        raise fail(
+            [
+                f"the database {where} has the schema of another actplanner version "
+                f"(revision {current}, this one needs {head}): `actplanner serve` migrates it"
+            ]
+        )

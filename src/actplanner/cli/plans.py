@@ -1,0 +1,195 @@
+"""Plan and check weeks from files, and measure the planner: ``plan``, ``check``, ``bench``, ``bench vrptw``.
+
+These commands work on team and plan files alone; none opens the database.
+"""
+
+from __future__ import annotations
+
+import json
+import signal
+import sys
+from datetime import date, timedelta
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.table import Table
+
+from actplanner.bench import teams as bench_teams
+from actplanner.bench.vrptw import format_summary, read_best_known, run_instance, summarise
+from actplanner.checker import check as check_plan
+from actplanner.checker import format_report
+from actplanner.cli.output import console, fail
+from actplanner.domain.adapter import to_plan_file, to_problem
+from actplanner.domain.formats import FormatError, dump_plan, load_plan, load_team, parse_week_start
+from solver import SolveParams, solve
+
+bench_app = typer.Typer(help="Measure the planner (writes a results table).")
+
+
+def _read(path: Path, loader):  # noqa: ANN001, ANN202 - loader is load_team or load_plan
+    try:
+        return loader(path.read_bytes())
+    except FileNotFoundError as err:
+        raise fail([f"{path}: no such file"]) from err
+    except FormatError as err:
+        raise fail([f"{path}: {m}" for m in err.messages]) from err
+
+
+def plan(
+    team_file: Annotated[Path, typer.Argument(help="Team file (actplanner/team@1 JSON).")],
+    week: Annotated[str, typer.Option(help="Monday the week starts, YYYY-MM-DD.")],
+    out: Annotated[Path, typer.Option(help="Where to write the plan file.")] = Path("plan.json"),
+    time_limit: Annotated[float, typer.Option(help="Seconds to search.")] = 30.0,
+    seed: Annotated[int, typer.Option(help="Random seed; same seed and limit, same plan.")] = 0,
+    baseline: Annotated[
+        Path | None, typer.Option(help="Re-plan from this plan file, moving few visits.")
+    ] = None,
+    from_date: Annotated[
+        str | None,
+        typer.Option("--from", help="Keep the baseline's visits before this date exactly."),
+    ] = None,
+    greedy: Annotated[bool, typer.Option(help="Cheapest insertion only (the baseline).")] = False,
+) -> None:
+    """Plan one week for a team and write the plan file."""
+    team = _read(team_file, load_team)
+    try:
+        week_start = parse_week_start(week, field="--week")
+        start_from = _parse_date(from_date, "--from") if from_date else None
+    except ValueError as err:
+        raise fail([str(err)]) from err
+    if start_from is not None:
+        if baseline is None:
+            raise fail(["--from: only means something with --baseline (the plan to keep)"])
+        if not week_start <= start_from <= week_start + timedelta(days=6):
+            raise fail([f"--from: {start_from} is not in the week of {week_start}"])
+    old = _read(baseline, load_plan) if baseline else None
+    if old is not None and (old.team != team.team.id or old.week_start != week_start.isoformat()):
+        raise fail([f"{baseline}: team/week_start ({old.team}, {old.week_start}) do not match the request"])
+    problem = to_problem(team, week_start, baseline=old, from_date=start_from)
+    result = _solve_with_progress(problem, SolveParams(time_limit=time_limit, seed=seed, greedy_only=greedy))
+    plan_file = to_plan_file(result, team, week_start)
+    out.write_text(json.dumps(dump_plan(plan_file), indent=2) + "\n")
+    _summary(result, out)
+
+
+def _parse_date(text: str, field: str) -> date:
+    try:
+        return date.fromisoformat(text)
+    except ValueError as err:
+        raise ValueError(f'{field}: "{text}" is not a date (YYYY-MM-DD)') from err
+
+
+def _solve_with_progress(problem, params):  # noqa: ANN001, ANN202
+    """Run the solver with a progress bar; Ctrl-C stops it and keeps the best plan."""
+    stop = {"asked": False}
+
+    def interrupt(signum, frame):  # noqa: ANN001, ANN202, ARG001
+        stop["asked"] = True
+
+    previous = signal.signal(signal.SIGINT, interrupt)
+    columns = (
+        TextColumn("[bold]{task.description}"),
+        BarColumn(),
+        TimeElapsedColumn(),
+        TextColumn("{task.fields[status]}"),
+    )
+    try:
+        with Progress(*columns, console=console, transient=False) as bar:
+            task = bar.add_task("planning", total=params.time_limit, status="")
+
+            def on_progress(p) -> bool:  # noqa: ANN001
+                status = f"best {p.best_objective:,.0f}" if p.best_objective is not None else ""
+                if p.unmet is not None:
+                    status += f"  unmet {p.unmet}"
+                done = params.time_limit if p.phase == "done" else min(p.elapsed, params.time_limit)
+                bar.update(task, completed=done, description=p.phase, status=status)
+                return stop["asked"]
+
+            return solve(problem, params, on_progress)
+    finally:
+        signal.signal(signal.SIGINT, previous)
+
+
+def _summary(result, out: Path) -> None:  # noqa: ANN001
+    table = Table(title=f"Plan written to {out}", show_header=False)
+    table.add_row("status", result.status)
+    table.add_row("visits", str(len(result.visits)))
+    table.add_row("unmet", str(len(result.unmet)))
+    if result.moved is not None:
+        table.add_row("moved visits", str(result.moved))
+    for key in (
+        "itt_share",
+        "team_approach_share",
+        "travel_minutes_total",
+        "travel_minutes_per_visit",
+    ):
+        table.add_row(key, str(result.metrics.get(key)))
+    for goal, cost in result.metrics.get("objective_by_goal", {}).items():
+        table.add_row(f"objective: {goal}", f"{cost:,.0f}")
+    table.add_row("seconds", f"{result.seconds:.1f}")
+    console.print(table)
+    for item in result.unmet:
+        who = f"{item.client} " if item.client else ""
+        console.print(f"  unmet {item.rule} {who}{item.detail}", highlight=False)
+
+
+def check(
+    team_file: Annotated[Path, typer.Argument(help="Team file.")],
+    plan_file: Annotated[Path, typer.Argument(help="Plan file to check against it.")],
+    week: Annotated[str | None, typer.Option(help="Week the plan must be for.")] = None,
+) -> None:
+    """Check a plan against the hard rules H1–H12; exit 1 on any unexcused violation."""
+    docs = []
+    for path in (team_file, plan_file):
+        try:
+            docs.append(json.loads(path.read_bytes()))
+        except FileNotFoundError as err:
+            raise fail([f"{path}: no such file"]) from err
+        except json.JSONDecodeError as err:
+            raise fail([f"{path}: not JSON ({err.msg} at line {err.lineno})"]) from err
+    report = check_plan(docs[0], docs[1], week_start=week)
+    typer.echo(format_report(report))
+    raise typer.Exit(1 if report.unexcused else 0)
+
+
+@bench_app.callback(invoke_without_command=True)
+def bench(
+    ctx: typer.Context,
+    out: Annotated[Path, typer.Option(help="Markdown results table to write.")] = Path("docs/benchmarks.md"),
+    limits: Annotated[str, typer.Option(help="Comma-separated time limits (s).")] = "5,30,120",
+    quick: Annotated[bool, typer.Option(help="Small team and 5 s only: a smoke run.")] = False,
+) -> None:
+    """Fixture teams against the greedy baseline, a scaling curve and a re-plan."""
+    if ctx.invoked_subcommand is not None:
+        return
+    seconds = [float(x) for x in limits.split(",") if x.strip()]
+    text = bench_teams.run_all(limits=seconds, quick=quick, echo=lambda m: console.print(m))
+    out.parent.mkdir(parents=True, exist_ok=True)
+    out.write_text(text)
+    typer.echo(text)
+
+
+@bench_app.command("vrptw")
+def bench_vrptw(
+    files: Annotated[list[Path], typer.Argument(help="VRPTW instances (LKH-3 text format).")],
+    time_limit: Annotated[float, typer.Option(help="Seconds per instance.")] = 30.0,
+    seed: Annotated[int, typer.Option()] = 0,
+    fmt: Annotated[str, typer.Option("--format", help="json (one object per line) or table.")] = "json",
+    best_known: Annotated[
+        Path | None, typer.Option(help="best_known.csv (default: beside the files).")
+    ] = None,
+) -> None:
+    """The routing layer alone on VRPTW instances: distance, vehicles, gap to best known."""
+    rows = []
+    for path in files:
+        known = best_known or path.parent / "best_known.csv"
+        table = read_best_known(known) if known.exists() else {}
+        row = run_instance(path, time_limit, seed, best_known=table)
+        rows.append(row)
+        if fmt == "json":
+            typer.echo(json.dumps(row))
+            sys.stdout.flush()
+    if fmt != "json":
+        typer.echo(format_summary(summarise(rows)))

@@ -1,0 +1,239 @@
+"""The web app and its solve workers: ``serve`` (production), ``demo`` (try it out), ``worker``."""
+
+from __future__ import annotations
+
+import importlib.util
+import json
+import logging
+import os
+import secrets
+import subprocess
+import sys
+import threading
+import time
+from datetime import date
+from pathlib import Path
+from typing import Annotated
+
+import typer
+import uvicorn
+from sqlalchemy.orm import Session
+
+import solver
+from actplanner.accounts.service import create_token, create_user, user_named
+from actplanner.cli.database import migrate_database, open_database
+from actplanner.cli.output import console, fail, out
+from actplanner.cli.users import new_password
+from actplanner.db import get_engine
+from actplanner.db.unit_of_work import unit_of_work
+from actplanner.domain.adapter import to_plan_file, to_problem
+from actplanner.domain.errors import NotFound
+from actplanner.domain.week import monday_of, team_today
+from actplanner.planning.plans import publish_plan, save_plan
+from actplanner.planning.worker import SOLVE_NICENESS, lower_priority, stop_on_signals, work_loop
+from actplanner.resources import fixture_file
+from actplanner.settings import get_settings
+from actplanner.teams.service import get_team, import_team, team_file
+
+DEMO_DB = Path("actplanner-demo.sqlite3")
+DEMO_TEAM = "standard"
+#: Seconds a worker gets to save its best plan after SIGTERM before it is interrupted, then killed.
+WORKER_GRACE_SECONDS = 15.0
+INTERRUPT_SECONDS = 5.0
+WEB_APP = "actplanner.web.app:create_app"
+
+
+def worker_command(
+    once: Annotated[bool, typer.Option(help="Run the queued solve jobs, then exit.")] = False,
+    poll: Annotated[float, typer.Option(help="Seconds between looks at an empty queue.")] = 0.5,
+    nice: Annotated[
+        int, typer.Option(help="How much to lower this process's CPU priority (0: not at all).")
+    ] = SOLVE_NICENESS,
+) -> None:
+    """Run solve jobs queued by the web app; Ctrl-C stops the current one, keeping its best plan."""
+    if poll <= 0:
+        raise fail(["--poll: must be positive"])
+    migrate_database()
+    # As low as the workers ``serve`` starts: a solve must not slow an on-call lookup.
+    lower_priority(nice)
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    shutdown = threading.Event()
+    with stop_on_signals(shutdown):
+        ran = work_loop(poll_seconds=poll, once=once, shutdown=shutdown)
+    console.print(f"{ran} solve job(s) run.")
+
+
+def serve(
+    host: Annotated[str, typer.Option(help="Address to listen on.")] = "127.0.0.1",
+    port: Annotated[int, typer.Option(help="Port to listen on.")] = 8000,
+    workers: Annotated[int, typer.Option(help="Web server processes.")] = 1,
+    solve_workers: Annotated[int, typer.Option(help="Solve worker processes.")] = 1,
+) -> None:
+    """Run the web app and its solve workers on ACTPLANNER_DATABASE_URL (production)."""
+    _check_serve_options(port, workers, solve_workers)
+    url = get_settings().database_url
+    migrate_database(url)
+    _serve(url, host=host, port=port, workers=workers, solve_workers=solve_workers)
+
+
+def demo(
+    port: Annotated[int, typer.Option(help="Port to listen on (127.0.0.1 only).")] = 8000,
+    db: Annotated[Path, typer.Option(help="SQLite database file (made when missing).")] = DEMO_DB,
+    no_browser_hint: Annotated[bool, typer.Option(help="Print only the URL, no sign-in hint.")] = False,
+) -> None:
+    """Try it out: a SQLite database with the standard sample team, a lead and a staff login, the server."""
+    _check_serve_options(port, 1, 1)
+    if db.exists() and not db.is_file():
+        raise fail([f"--db: {db} is not a file"])
+    url = f"sqlite:///{db.resolve()}"
+    created = demo_setup(url)
+    if created["team_created"]:
+        console.print(f"Imported the sample team [bold]{created['team']}[/bold] into {db}.")
+        console.print(
+            f"Published a quick first plan for the week of {created['published_week']}: "
+            "see On call, Feeds and My week; Generate on the board plans properly."
+        )
+    for user in created["users"]:
+        out.print(
+            f"[bold]{user['role']}[/bold] login: username {user['username']}  password {user['password']}"
+            f"  API token {user['token']}",
+            highlight=False,
+        )
+    if created["users"]:
+        console.print("Passwords and tokens show once: only their hashes are stored.")
+    site = f"http://127.0.0.1:{port}/"
+    out.print(f"actplanner demo: {site}", highlight=False)
+    if not no_browser_hint:
+        console.print(f"Open {site} in a browser and sign in; Ctrl-C stops the demo.")
+    _serve(url, host="127.0.0.1", port=port, workers=1, solve_workers=1)
+
+
+def demo_setup(url: str) -> dict:
+    """Migrate ``url``, import the standard sample team when absent, create the missing demo logins.
+
+    Returns what it created: ``team``, ``team_created`` and ``users`` (each with
+    ``username``, ``role``, ``staff_id``, ``password`` and ``token``, plain, shown
+    once). A second call on the same database creates nothing.
+    """
+    factory, engine = open_database(url)
+    try:
+        with unit_of_work(factory) as work:
+            session = work.session
+            doc = demo_team()
+            team_id = doc["team"]["id"]
+            team_created = not _team_exists(session, team_id)
+            published_week = None
+            if team_created:
+                import_team(session=session, data=doc)
+                published_week = _publish_demo_week(session, team_id)
+            team = get_team(session=session, team_id=team_id)
+            # A nurse sees visits every day of the week: the fullest "my week" page.
+            member = next((s for s in team.staff if s.discipline == "nurse"), team.staff[0])
+            users = []
+            for username, role, staff_id in (("lead", "lead", None), ("staff", "staff", member.id)):
+                if user_named(session=session, username=username) is not None:
+                    continue
+                password = new_password()
+                user = create_user(
+                    session=session,
+                    username=username,
+                    password=password,
+                    role=role,
+                    staff_id=staff_id,
+                    team_id=team_id,
+                )
+                token = create_token(session=session, user_id=user.id, name="demo")
+                users.append(
+                    {
+                        "username": username,
+                        "role": role,
+                        "staff_id": staff_id,
+                        "password": password,
+                        "token": token,
+                    }
+                )
+    finally:
+        engine.dispose()
+    return {"team": team_id, "team_created": team_created, "users": users, "published_week": published_week}
+
+
+def _team_exists(session: Session, team_id: str) -> bool:
+    try:
+        get_team(session=session, team_id=team_id)
+    except NotFound:
+        return False
+    return True
+
+
+def _publish_demo_week(session: Session, team_id: str) -> date:
+    """Publish a quick (greedy) plan of this week, so On call, Feeds and My week show something at once."""
+    team = team_file(session=session, team_id=team_id)
+    week = monday_of(team_today(team.team.timezone))
+    plan = solver.solve(to_problem(team, week), solver.SolveParams(time_limit=10, greedy_only=True), None)
+    saved = save_plan(
+        session=session, team_id=team_id, plan_file=to_plan_file(plan, team, week), source="solve"
+    )
+    publish_plan(session=session, plan_id=saved.id, user_id=None)
+    return week
+
+
+def demo_team() -> dict:
+    """The standard sample team file the demo imports."""
+    return json.loads(fixture_file(DEMO_TEAM).read_text())
+
+
+def _check_serve_options(port: int, workers: int, solve_workers: int) -> None:
+    if not 0 < port < 65536:
+        raise fail([f"--port: {port} is not a TCP port (1–65535)"])
+    if workers < 1:
+        raise fail(["--workers: at least one web server process is needed"])
+    if solve_workers < 0:
+        raise fail(["--solve-workers: must not be negative"])
+
+
+def _serve(url: str, *, host: str, port: int, workers: int, solve_workers: int) -> None:
+    """Start the solve workers, run the web app until Ctrl-C, then stop the workers."""
+    if importlib.util.find_spec("actplanner.web.app") is None:
+        raise fail(["the web app (actplanner.web.app) is not installed"])
+    os.environ["ACTPLANNER_DATABASE_URL"] = url
+    if "ACTPLANNER_SECRET_KEY" not in os.environ:
+        # All web processes must sign with one key; a fresh one means sign-ins end with the server.
+        os.environ["ACTPLANNER_SECRET_KEY"] = secrets.token_urlsafe(32)
+        console.print(
+            "[yellow]note:[/yellow] ACTPLANNER_SECRET_KEY is not set; sign-ins end when the server stops."
+        )
+    get_settings.cache_clear()
+    get_engine.cache_clear()
+    procs = start_workers(solve_workers)
+    try:
+        uvicorn.run(WEB_APP, factory=True, host=host, port=port, workers=workers)
+    finally:
+        stop_workers(procs)
+
+
+def start_workers(count: int) -> list[subprocess.Popen]:
+    """``count`` solve worker processes on this process's environment; they exit when it is gone."""
+    command = [sys.executable, "-m", "actplanner.planning.worker", "--parent-pid", str(os.getpid())]
+    # A session of their own: Ctrl-C in the terminal reaches the server only, and
+    # stop_workers then asks each worker once to save its best plan and stop.
+    return [subprocess.Popen(command, start_new_session=True) for _ in range(count)]
+
+
+def stop_workers(procs: list[subprocess.Popen], grace: float = WORKER_GRACE_SECONDS) -> None:
+    """SIGTERM each worker (its solve keeps its best plan); interrupt the slow, then kill the stuck."""
+    for proc in procs:
+        if proc.poll() is None:
+            proc.terminate()
+    for last, seconds in ((False, grace), (True, INTERRUPT_SECONDS)):
+        deadline = time.monotonic() + seconds
+        for proc in procs:
+            try:
+                proc.wait(timeout=max(0.0, deadline - time.monotonic()))
+            except subprocess.TimeoutExpired:
+                if not last:
+                    # A second SIGTERM interrupts the solve; the worker marks its job failed.
+                    proc.terminate()
+                else:
+                    # Its job's heartbeat stops; the next worker to start marks it failed.
+                    proc.kill()
+                    proc.wait()
