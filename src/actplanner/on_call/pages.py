@@ -9,8 +9,7 @@ A read-only link shows staff names, roles and phone numbers, never client data.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from datetime import date, datetime, time, timedelta
+from datetime import datetime, timedelta
 from typing import Annotated, Any
 from urllib.parse import urlencode
 from zoneinfo import ZoneInfo
@@ -22,7 +21,7 @@ from sqlalchemy.orm import Session
 from actplanner.accounts.service import token_grant
 from actplanner.db import Team, User, utcnow
 from actplanner.domain.errors import NotFound
-from actplanner.domain.rota import COVERAGE_HORIZON, ESCALATION_ROLES, Holding, gaps, runs, utc_to_local
+from actplanner.domain.rota import COVERAGE_HORIZON, utc_to_local
 from actplanner.on_call.document import parse_at
 from actplanner.on_call.links import (
     create_on_call_link,
@@ -31,7 +30,6 @@ from actplanner.on_call.links import (
     revoke_on_call_link,
 )
 from actplanner.on_call.service import (
-    Stretch,
     cancel_override,
     coverage_gaps,
     get_override,
@@ -41,6 +39,7 @@ from actplanner.on_call.service import (
     swap_stretches,
     team_rota,
 )
+from actplanner.on_call.views import ROLE_NAMES, rota_days, swap_periods, team_roles
 from actplanner.teams.service import get_team, list_teams
 from actplanner.web.deps import (
     CurrentReaderDep,
@@ -63,12 +62,6 @@ AtQuery = Annotated[str | None, Query(max_length=64, description="Another moment
 Text = Annotated[str, Form(max_length=200)]
 Id = Annotated[int, Path(ge=1, le=MAX_ID)]
 
-ROLE_NAMES = {
-    "primary": "Primary on call",
-    "backup": "Backup on call",
-    "prescriber": "Prescriber on call",
-    "team_leader": "Team leader",
-}
 #: Fields of the cover form; a service error naming one of them is shown beside it.
 COVER_FIELDS = ("role", "staff", "start", "end", "note")
 #: A read-only link's path is a password: no Referer may carry it elsewhere, no cache may keep the page.
@@ -161,91 +154,6 @@ def on_call_link(
     )
 
 
-# ---------------------------------------------------------------------------------------------
-# The lead's page: the rota ahead, swaps and covers, read-only links
-
-
-@dataclass(frozen=True)
-class RotaEntry:
-    """A stretch of one day held by one person (None: nobody), as local clock times."""
-
-    name: str | None
-    start: str
-    end: str
-
-
-@dataclass(frozen=True)
-class RotaDay:
-    date: date
-    #: One list of entries per role, in the order of the page's roles.
-    cells: list[list[RotaEntry]]
-
-
-@dataclass(frozen=True)
-class SwapPeriod(Stretch):
-    """An upcoming stretch of one holder in one role, as the swap form offers it."""
-
-    value: str
-    label: str
-
-
-def _roles(team: Team) -> list[str]:
-    configured = (team.policy.get("on_call") or {}).get("roles") or {}
-    return [r for r in ESCALATION_ROLES if r in configured]
-
-
-def _clock(instant: datetime, day_end: datetime, tz: ZoneInfo) -> str:
-    return "24:00" if instant >= day_end else instant.astimezone(tz).strftime("%H:%M")
-
-
-def rota_days(
-    holdings: list[Holding], roles: list[str], names: dict[str, str], now: datetime, tz: ZoneInfo
-) -> list[RotaDay]:
-    """The two weeks from ``now`` day by day: per role who holds it when, gaps as entries with no name."""
-    days = []
-    first = now.astimezone(tz).date()
-    for offset in range((COVERAGE_HORIZON.days) + 1):
-        day = first + timedelta(days=offset)
-        low = max(now, datetime.combine(day, time(), tzinfo=tz))
-        high = min(now + COVERAGE_HORIZON, datetime.combine(day + timedelta(days=1), time(), tzinfo=tz))
-        if low >= high:
-            continue
-        cells = []
-        for role in roles:
-            held = [
-                (max(h.start, low), min(h.end, high), names.get(h.staff_id, h.staff_id))
-                for h in runs(holdings, role)
-                if h.start < high and h.end > low
-            ]
-            empty = [(start, end, None) for start, end in gaps(holdings, role, low, high)]
-            cells.append(
-                [
-                    RotaEntry(name, _clock(start, high, tz), _clock(end, high, tz))
-                    for start, end, name in sorted(held + empty, key=lambda e: e[0])
-                ]
-            )
-        days.append(RotaDay(day, cells))
-    return days
-
-
-def swap_periods(
-    holdings: list[Holding], roles: list[str], names: dict[str, str], now: datetime, tz: ZoneInfo
-) -> list[SwapPeriod]:
-    """Each holder's upcoming stretches (starting after ``now``), the ones a swap may exchange."""
-    periods = []
-    for role in roles:
-        for h in runs(holdings, role):
-            if h.start < now:
-                continue
-            start, end = utc_to_local(h.start, tz), utc_to_local(h.end, tz)
-            label = (
-                f"{ROLE_NAMES.get(role, role)}: {names.get(h.staff_id, h.staff_id)}, "
-                f"{h.start.astimezone(tz):%a %-d %b %H:%M} – {h.end.astimezone(tz):%a %-d %b %H:%M}"
-            )
-            periods.append(SwapPeriod(role, h.staff_id, start, end, f"{role}|{start}|{end}", label))
-    return periods
-
-
 def manage_context(
     session: Session,
     user: User,
@@ -262,7 +170,7 @@ def manage_context(
     tz = ZoneInfo(team.timezone)
     now = utcnow().astimezone(tz).replace(second=0, microsecond=0)
     holdings = team_rota(session=session, team=team, start=now, end=now + COVERAGE_HORIZON)
-    roles = _roles(team)
+    roles = team_roles(team)
     names = {s.id: s.name for s in team.staff}
     default_start = now + timedelta(hours=1)
     return {
