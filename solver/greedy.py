@@ -15,10 +15,8 @@ from itertools import combinations
 
 from solver.plan import Unmet
 from solver.pricing import insertion_cost
-from solver.problem import DAYS, Client
+from solver.problem import DAYS, WEEKDAY_KEYS, Client
 from solver.schedule import Insertion, Route, Schedule, tags_met_by
-
-DAY_NAMES = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 
 Placement = tuple[int, list[tuple[Route, Insertion]]]
 
@@ -236,9 +234,9 @@ def _shortfall_reason(client: Client, considered: list[int], candidates: list[in
     open_days = [d for d in range(DAYS) if client.availability.get(d)]
     head = f"{got} of {want} visits"
     if len(open_days) < want:
-        closed = [DAY_NAMES[d] for d in range(DAYS) if d not in open_days]
+        closed = [WEEKDAY_KEYS[d] for d in range(DAYS) if d not in open_days]
         return f"{head}: no availability on {', '.join(closed)}"
-    blocked = [DAY_NAMES[d] for d in open_days if d in considered and d not in candidates]
+    blocked = [WEEKDAY_KEYS[d] for d in open_days if d in considered and d not in candidates]
     if blocked:
         who = "pair of staff members" if client.paired else "eligible staff member"
         return f"{head}: no {who} free within the client's windows on {', '.join(blocked)}" + (

@@ -17,13 +17,12 @@ from ortools.sat.python import cp_model
 from solver import goals
 from solver.cpsat import deterministic_solver
 from solver.plan import OnCallPeriod, Penalty, Unmet
-from solver.problem import DAY, DAYS, WEIGHTS, OnCallRole, Policy, Problem, Staff, Window
+from solver.problem import DAY, DAYS, WEEKDAY_NAMES, WEIGHTS, OnCallRole, Policy, Problem, Staff, Window
 
 PRIMARY = "primary"
 BACKUP = "backup"
 PRESCRIBER = "prescriber"
 
-DAY_NAMES = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
 #: Periods starting on these days are weekend periods (FORMATS.md soft goal 5).
 WEEKEND = frozenset({5, 6})
 
@@ -145,7 +144,7 @@ def _coverage(
             continue
         uncovered = model.new_bool_var(f"uncovered(role={role}, day={day})")
         model.add(sum(holds[role, day, sid] for sid in ids) + uncovered == 1)
-        terms.append(_Term(f"{role} on call uncovered on {DAY_NAMES[day]}", None, UNCOVERED, uncovered))
+        terms.append(_Term(f"{role} on call uncovered on {WEEKDAY_NAMES[day]}", None, UNCOVERED, uncovered))
     return terms
 
 
@@ -173,7 +172,7 @@ def _consecutive_primary(
             model.add(sum(window) <= limit + over)
             terms.append(
                 _Term(
-                    f"{s.id} primary more than {limit} periods in a row from {DAY_NAMES[first]}",
+                    f"{s.id} primary more than {limit} periods in a row from {WEEKDAY_NAMES[first]}",
                     None,
                     OVER_CONSECUTIVE,
                     over,
@@ -222,7 +221,7 @@ def _primary_not_prescriber(model: cp_model.CpModel, holds: dict[Key, cp_model.I
         other = holds.get((PRESCRIBER, day, sid))
         if role != PRIMARY or other is None:
             continue
-        label = f"same person primary and prescriber (staff={sid}, day={DAY_NAMES[day]})"
+        label = f"same person primary and prescriber (staff={sid}, day={WEEKDAY_NAMES[day]})"
         both = model.new_bool_var(label)
         model.add(both >= var + other - 1)
         terms.append(_Term(label, goals.ON_CALL, SAME_PRIMARY_AND_PRESCRIBER, both))
@@ -246,7 +245,7 @@ def _changes(
         kept: cp_model.LinearExprT = 0 if var is None else var
         terms.append(
             _Term(
-                f"changed on-call period ({p.role}, {DAY_NAMES[day]}, was {p.staff})",
+                f"changed on-call period ({p.role}, {WEEKDAY_NAMES[day]}, was {p.staff})",
                 goals.STABILITY,
                 CHANGED_PAST_PERIOD if day < from_day else CHANGED_PERIOD,
                 1 - kept,
@@ -304,7 +303,7 @@ def _uncovered(
             if (role.name, day) in holders:
                 continue
             ids = eligible[role.name, day]
-            head = f"No one can be {role.name} on call on {DAY_NAMES[day]}"
+            head = f"No one can be {role.name} on call on {WEEKDAY_NAMES[day]}"
             if ids:
                 why = f"everyone eligible ({', '.join(ids)}) is already primary for that period"
             else:
@@ -332,7 +331,7 @@ def _over_consecutive(problem: Problem, holders: dict[tuple[str, int], str]) -> 
                 Unmet(
                     "H10",
                     f"{sid} is primary on call for {end - day} periods in a row, "
-                    f"{DAY_NAMES[day]} to {DAY_NAMES[end - 1]}, above the limit of {limit}.",
+                    f"{WEEKDAY_NAMES[day]} to {WEEKDAY_NAMES[end - 1]}, above the limit of {limit}.",
                 )
             )
         day = end

@@ -15,6 +15,9 @@ from solver.plan import OnCallPeriod, Visit
 
 DAY = 1440
 DAYS = 7
+# Weekdays by index (0 = Monday): as team files key them, and as sentences name them.
+WEEKDAY_KEYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
+WEEKDAY_NAMES = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
 
 #: Disciplines allowed to be a client's primary (FORMATS.md, H11).
 PRIMARY_DISCIPLINES = (

@@ -16,10 +16,10 @@ from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
 
+from actplanner.domain.formats import WEEKDAYS
 from solver.problem import PRIMARY_DISCIPLINES
 
 WEEK_START = date(2026, 11, 30)
-WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 MON_FRI = WEEKDAYS[:5]
 FULL_DAY = ("08:30", "17:00")
 WEEKEND_DAY = ("09:00", "17:00")
