@@ -15,6 +15,7 @@ from actplanner.cli.main import app
 from actplanner.domain.adapter import to_plan_file, to_problem
 from actplanner.domain.formats import dump_plan, load_plan, load_team
 from solver import SolveParams, solve
+from tests.support.team_files import team_file
 
 REPO = Path(__file__).resolve().parents[2]
 SMALL = REPO / "fixtures" / "small.json"
@@ -28,7 +29,7 @@ runner = CliRunner()
 
 
 def small_team() -> dict:
-    return json.loads(SMALL.read_text())
+    return team_file("small")
 
 
 def write(path: Path, doc: dict) -> Path:

@@ -6,7 +6,6 @@ import copy
 import json
 from datetime import date
 from functools import cache
-from pathlib import Path
 from typing import Any
 
 from sqlalchemy.orm import Session
@@ -15,19 +14,11 @@ from actplanner.accounts import service as accounts
 from actplanner.db import Plan, Team, User
 from actplanner.planning.plans import save_plan
 from actplanner.teams.service import import_team
+from tests.support.team_files import team_file
 
-FIXTURES = Path(__file__).resolve().parents[2] / "fixtures"
 WEEK = date(2026, 11, 30)
-
-
-@cache
-def _fixture(name: str) -> str:
-    return (FIXTURES / f"{name}.json").read_text()
-
-
-def team_doc(name: str = "small") -> dict[str, Any]:
-    """A fresh copy of a fixture team file."""
-    return json.loads(_fixture(name))
+# The one team-file builder, under the name these tests have always used.
+team_doc = team_file
 
 
 @cache

@@ -2,10 +2,8 @@
 
 from __future__ import annotations
 
-import json
 import os
 from datetime import date
-from pathlib import Path
 from typing import Any
 
 from sqlalchemy.orm import Session, sessionmaker
@@ -13,14 +11,11 @@ from sqlalchemy.orm import Session, sessionmaker
 from actplanner.db import Team
 from actplanner.planning.jobs import claim_next_job, enqueue_solve
 from actplanner.teams.service import import_team
+from tests.support.team_files import team_file
 
-FIXTURES = Path(__file__).resolve().parents[2] / "fixtures"
 WEEK = date(2026, 11, 30)
-
-
-def team_doc(name: str = "small") -> dict[str, Any]:
-    """A fresh copy of a fixture team file."""
-    return json.loads((FIXTURES / f"{name}.json").read_text())
+# The one team-file builder, under the name these tests have always used.
+team_doc = team_file
 
 
 def import_small(factory: sessionmaker[Session]) -> str:
