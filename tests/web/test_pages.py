@@ -7,8 +7,7 @@ import re
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
 
-from actplanner.audit.service import PAGE_SIZE
-from actplanner.audit.service import audit
+from actplanner.audit.service import PAGE_SIZE, audit
 from tests.support.web_factories import World, db, sign_in
 
 EXTERNAL_URL = re.compile(r"(?:https?:)?//[^\s\"'<>]+", re.IGNORECASE)

@@ -12,7 +12,7 @@ from __future__ import annotations
 import hashlib
 import re
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta, tzinfo
+from datetime import UTC, datetime, tzinfo
 from email.utils import format_datetime, parsedate_to_datetime
 from typing import Annotated, Any, Literal
 from urllib.parse import quote
@@ -24,11 +24,11 @@ from sqlalchemy.orm import Session
 
 from actplanner.accounts.service import live_tokens, token_row
 from actplanner.db import ApiToken, User
-from actplanner.feeds.ical import FeedLinks, render_calendar
+from actplanner.feeds.calendar import feed_calendar
+from actplanner.feeds.ical import FeedLinks
 from actplanner.feeds.service import (
     FEED_KINDS,
     feed_kinds,
-    feed_view,
     issue_feed_token,
     owner_names,
     revoke_feed_token,
@@ -62,7 +62,9 @@ def feed_ics(request: Request, session: ReadSessionDep, token: str) -> Response:
         return Response("No such calendar feed.", status_code=404, media_type="text/plain")
     # "Last fetched" on the Feeds page, written apart: the feed itself is read from a snapshot.
     note_use(request, row)
-    body, last_modified = found.render(session, _feed_links(request))
+    body, last_modified = feed_calendar(
+        session=session, team_id=found.team_id, staff_id=found.staff_id, links=_feed_links(request)
+    )
     headers = {"ETag": f'"{hashlib.sha256(body).hexdigest()}"', "Cache-Control": CACHE_CONTROL}
     if last_modified is not None:
         headers["Last-Modified"] = format_datetime(last_modified.astimezone(UTC), usegmt=True)
@@ -80,23 +82,6 @@ class _FeedTarget:
 
     team_id: str
     staff_id: str | None
-
-    def render(self, session: Session, links: FeedLinks) -> tuple[bytes, datetime | None]:
-        team = get_team(session=session, team_id=self.team_id)
-        names = {s.id: s.name for s in team.staff}
-        if self.staff_id is not None:
-            view = feed_view(session=session, team_id=team.id, staff_id=self.staff_id)
-            title, staff_names = f"{team.name}: {names.get(self.staff_id, self.staff_id)}", None
-        else:
-            view = feed_view(session=session, team_id=team.id, kind="on_call")
-            title, staff_names = f"{team.name}: on-call rota", names
-        body = render_calendar(view, name=title, tzid=team.timezone, links=links, staff_names=staff_names)
-        # Names and the zone come from the team too; an import changes them and stamps the team.
-        changed = max(filter(None, (view.last_modified, team.updated_at)))
-        # HTTP dates have whole seconds: rounding up keeps a change later in the same second visible.
-        if changed.microsecond:
-            changed = changed.replace(microsecond=0) + timedelta(seconds=1)
-        return body, changed
 
 
 def _feed_target(session: Session, row: ApiToken) -> _FeedTarget | None:

@@ -2,11 +2,11 @@
 
 ``sync_feeds`` reconciles the ledger (``FeedEvent``) with the team's published
 plans and live overrides; the unit of work (``actplanner.db.unit_of_work``) runs it
-for every team a write changed, in that write's transaction. Because the ledger only changes when what a calendar shows
-changes, an unchanged feed renders byte for byte the same, and a changed event
-keeps its UID with its SEQUENCE raised. An event that disappears (a visit moved to
-someone else, a period swapped away) stays in the feed as cancelled for
-``CANCELLED_KEPT`` so calendars remove it, then drops out.
+for every team a write changed, in that write's transaction. Because the ledger
+only changes when what a calendar shows changes, an unchanged feed renders byte
+for byte the same, and a changed event keeps its UID with its SEQUENCE raised. An
+event that disappears (a visit moved to someone else, a period swapped away) stays
+in the feed as cancelled for ``CANCELLED_KEPT`` so calendars remove it, then drops out.
 
 The feed links themselves are tokens (``actplanner.accounts``) of the kinds
 ``FEED_KINDS``; making, rotating and revoking them are verbs here, audited once.
