@@ -68,16 +68,16 @@ def rota_days(
             continue
         cells = []
         for role in roles:
-            held = [
+            entries: list[tuple[datetime, datetime, str | None]] = [
                 (max(h.start, low), min(h.end, high), names.get(h.staff_id, h.staff_id))
                 for h in runs(holdings, role)
                 if h.start < high and h.end > low
             ]
-            empty = [(start, end, None) for start, end in gaps(holdings, role, low, high)]
+            entries += [(start, end, None) for start, end in gaps(holdings, role, low, high)]
             cells.append(
                 [
                     RotaEntry(name, _clock(start, high, tz), _clock(end, high, tz))
-                    for start, end, name in sorted(held + empty, key=lambda e: e[0])
+                    for start, end, name in sorted(entries, key=lambda e: e[0])
                 ]
             )
         days.append(RotaDay(day, cells))
