@@ -21,12 +21,8 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from actplanner.cli.output import fail
 from actplanner.db import alembic_config, make_engine, make_sessionmaker, migrate
-from actplanner.db.unit_of_work import register_reconciler, unit_of_work
-from actplanner.feeds.service import sync_feeds
+from actplanner.db.unit_of_work import unit_of_work
 from actplanner.settings import get_settings
-
-# The command line is a composition root like the web app: the feeds follow its writes too.
-register_reconciler(sync_feeds)
 
 SET_UP = "`actplanner serve` or `actplanner user create` sets it up"
 

@@ -5,15 +5,20 @@ team's published plans, overrides and team file. Rather than each write verb
 remembering to bring it in step, every such verb marks its team with
 ``team_changed``, and the unit of work runs the registered reconcilers once per
 changed team, just before it commits, in the same transaction. The composition
-roots (the web app's session dependency, the CLI, the worker) open it; a
-reconciler registers itself from its feature (``register_reconciler``), so this
-layer knows nothing of feeds and no service imports them.
+roots (the web app's session dependency, the CLI, the worker) open it.
+
+The reconcilers are one table here (``RECONCILERS``), named by import path and
+loaded on first use: this layer imports no feature and no service imports feeds
+(no import cycle), yet no entry point can forget to register them, as it could
+if each feature registered itself when imported.
 """
 
 from __future__ import annotations
 
+import importlib
 from collections.abc import Iterator
 from contextlib import contextmanager
+from functools import cache
 from typing import Protocol
 
 from sqlalchemy.orm import Session, sessionmaker
@@ -30,19 +35,23 @@ class Reconciler(Protocol):
     def __call__(self, *, session: Session, team_id: str) -> object: ...
 
 
-_reconcilers: list[Reconciler] = []
+#: What every write keeps in step with a team's published state, as "module:function".
+RECONCILERS = ("actplanner.feeds.service:sync_feeds",)
 
 
-def register_reconciler(reconciler: Reconciler) -> Reconciler:
-    """Run ``reconciler`` for each changed team before a unit of work commits (registered once at most)."""
-    if reconciler not in _reconcilers:
-        _reconcilers.append(reconciler)
-    return reconciler
+@cache
+def reconcilers() -> tuple[Reconciler, ...]:
+    """The functions ``RECONCILERS`` names, imported once."""
+    loaded = []
+    for path in RECONCILERS:
+        module, name = path.split(":")
+        loaded.append(getattr(importlib.import_module(module), name))
+    return tuple(loaded)
 
 
 def _reconcile(session: Session, team_ids: set[str]) -> None:
     for team_id in sorted(team_ids):
-        for reconciler in _reconcilers:
+        for reconciler in reconcilers():
             reconciler(session=session, team_id=team_id)
 
 

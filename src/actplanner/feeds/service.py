@@ -27,7 +27,6 @@ from sqlalchemy.orm import Session
 from actplanner.accounts.service import issue_token, live_tokens, revoke_token
 from actplanner.audit.service import audit
 from actplanner.db import ApiToken, Client, FeedEvent, Plan, Staff, Team, User, Visit, utcnow
-from actplanner.db.unit_of_work import register_reconciler
 from actplanner.domain.errors import NotFound
 from actplanner.domain.rota import local_to_utc, utc_to_local
 from actplanner.on_call.service import MAX_OVERRIDE, team_rota
@@ -315,8 +314,3 @@ def owner_names(*, session: Session, team_id: str) -> dict[int, str]:
     staff = {s.id: s.name for s in session.scalars(select(Staff).where(Staff.team_id == team_id))}
     users = session.scalars(select(User).where(User.team_id == team_id))
     return {u.id: f"{staff[u.staff_id]} ({u.username})" if u.staff_id in staff else u.username for u in users}
-
-
-# Every write that changes a team's published state marks the team in its unit of work;
-# the ledger follows before that unit commits.
-register_reconciler(sync_feeds)
