@@ -114,6 +114,12 @@ def create_login(
     return user, token
 
 
+def active_user(*, session: Session, user_id: int) -> User | None:
+    """The login ``user_id`` while it is active; None when it was deleted or deactivated."""
+    user = session.get(User, user_id)
+    return user if user is not None and user.active else None
+
+
 def user_named(*, session: Session, username: str) -> User | None:
     """The login called ``username`` (spaces around it ignored), or None."""
     return session.scalars(select(User).where(User.username == username.strip())).one_or_none()

@@ -39,6 +39,14 @@ def take_location(
     return place["lat"], place["lon"], take(place, "label", None, given, f"{key}.label")
 
 
+def take_required_location(
+    doc: dict[str, Any], key: str, given: list[str]
+) -> tuple[float, float, str | None]:
+    """``(lat, lon, label)`` of a location the file must give (the office, a client's home)."""
+    place = doc[key]
+    return place["lat"], place["lon"], take(place, "label", None, given, f"{key}.label")
+
+
 def put_location(
     doc: dict[str, Any], key: str, lat: float | None, lon: float | None, label: str | None, given: list[str]
 ) -> None:

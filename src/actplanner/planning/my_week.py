@@ -82,8 +82,8 @@ def _whose(session: Session, user: User, staff: str | None, team: str | None) ->
             )
         if (staff is not None and staff != user.staff_id) or (team is not None and team != user.team_id):
             raise Denied("You can see only your own week.", f"staff:{team or user.team_id}/{staff}")
-        found = get_team(session=session, team_id=user.team_id)
-        return found, get_staff(session=session, team_id=user.team_id, staff_id=user.staff_id)
+        own = get_team(session=session, team_id=user.team_id)
+        return own, get_staff(session=session, team_id=user.team_id, staff_id=user.staff_id)
     found = resolve_team(session=session, user=user, asked=team)
     if found is None:
         raise HTTPException(status_code=404, detail="Choose a team first (open My week from the team page).")

@@ -458,7 +458,7 @@ async def import_file(
 
 def _import(*, request: Request, session: Session, user: User, data: bytes) -> Response:
     errors: list[str] = []
-    result = None
+    result: dict[str, Any] | None = None
     if not data:
         errors = ["(file): choose a team file (JSON) to import"]
     elif len(data) > MAX_TEAM_FILE_BYTES:
@@ -543,7 +543,7 @@ def _edit_form(
     doc = dump_team(team_file(session=session, team_id=team.id))
     index, entry = _find(doc, kind, entry_id)
     if kind is CLIENTS and entry:
-        _audit_client_view(session, user, team, entry_id)
+        _audit_client_view(session, user, team, entry["id"])
     editing = {
         "kind": kind.name,
         "id": entry_id,
@@ -659,7 +659,7 @@ def _save(
     problems += _check(doc)
     if problems:
         if kind is CLIENTS and current:
-            _audit_client_view(session, user, team, entry_id)
+            _audit_client_view(session, user, team, current["id"])
         fields = list(kind.values({}))
         values = {**kind.values(entry), **_submitted(form, [f for f in fields if f not in _LISTS])}
         if kind is STAFF:

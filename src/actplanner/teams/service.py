@@ -10,7 +10,7 @@ from sqlalchemy.orm import Session
 
 from actplanner.audit.service import audit
 from actplanner.db import Client, Staff, Team, User, utcnow
-from actplanner.db.fields import put, put_location, take, take_location
+from actplanner.db.fields import put, put_location, take, take_location, take_required_location
 from actplanner.db.unit_of_work import changing_team
 from actplanner.domain.errors import NotFound
 from actplanner.domain.formats import TEAM_FORMAT, TeamFile, dump_team, load_team
@@ -119,7 +119,7 @@ def _set_team(team: Team, doc: dict[str, Any]) -> None:
     block = doc["team"]
     team.name = block["name"]
     team.timezone = block["timezone"]
-    team.office_lat, team.office_lon, team.office_label = take_location(block, "office", given)
+    team.office_lat, team.office_lon, team.office_label = take_required_location(block, "office", given)
     team.policy = doc["policy"]
     team.given_defaults = given
 
@@ -149,7 +149,7 @@ def _set_client(row: Client | None, entry: dict[str, Any], position: int) -> Cli
     row.position = position
     row.code = entry["code"]
     row.name = take(entry, "name", None, given)
-    row.home_lat, row.home_lon, row.home_label = take_location(entry, "home", given)
+    row.home_lat, row.home_lon, row.home_label = take_required_location(entry, "home", given)
     row.acuity = entry["acuity"]
     row.visits_per_week = take(entry, "visits_per_week", None, given)
     row.visit_minutes = take(entry, "visit_minutes", None, given)

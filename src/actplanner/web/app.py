@@ -8,7 +8,7 @@ when it starts unless told not to.
 from __future__ import annotations
 
 import gc
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Mapping
 from contextlib import asynccontextmanager
 from importlib.resources import files
 from pathlib import Path
@@ -157,7 +157,7 @@ def _add_error_handlers(app: FastAPI) -> None:
 
 
 def _error_page(
-    request: Request, status_code: int, message: str, headers: dict[str, str] | None = None
+    request: Request, status_code: int, message: str, headers: Mapping[str, str] | None = None
 ) -> Response:
     titles = {400: "Bad request", 403: "Not allowed", 404: "Not found", 409: "Conflict", 422: "Not valid"}
     context = {"title": titles.get(status_code, "Error"), "message": message, "status_code": status_code}

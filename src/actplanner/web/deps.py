@@ -26,6 +26,7 @@ from sqlalchemy.orm import Session
 from actplanner.accounts.service import (
     LAST_USED_PRECISION,
     TokenGrant,
+    active_user,
     note_token_use,
     use_is_stale,
     user_for_token,
@@ -120,8 +121,8 @@ def _signed_in(request: Request, session: Session) -> User:
     user_id = signed_in_user_id(request)
     if user_id is None:
         raise LoginRequired
-    user = session.get(User, user_id)
-    if user is None or not user.active:
+    user = active_user(session=session, user_id=user_id)
+    if user is None:
         # A deleted or deactivated login loses its session at its next request.
         sign_out(request)
         raise LoginRequired

@@ -6,6 +6,7 @@ is returned alone when htmx asks for it (``is_fragment_request``).
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -99,7 +100,7 @@ def render(
     context: dict[str, Any] | None = None,
     *,
     status_code: int = 200,
-    headers: dict[str, str] | None = None,
+    headers: Mapping[str, str] | None = None,
 ) -> Response:
     """Render template ``name`` as the response."""
     templates: Jinja2Templates = request.app.state.templates

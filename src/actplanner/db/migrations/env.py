@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, Literal
 
 from alembic import context
 
@@ -15,7 +15,7 @@ config = context.config
 target_metadata = Base.metadata
 
 
-def render_item(kind: str, obj: Any, _context: Any) -> str | bool:
+def render_item(kind: str, obj: Any, _context: Any) -> str | Literal[False]:
     # Revisions stay plain SQLAlchemy, so later changes to the app's types cannot rewrite history.
     if kind == "type" and isinstance(obj, UtcDateTime):
         return "sa.DateTime(timezone=True)"
@@ -34,10 +34,8 @@ def run_migrations_offline() -> None:
 
 
 def run_migrations_online() -> None:
-    engine = config.attributes.get("engine")
-    owned = engine is None
-    if owned:
-        engine = make_engine(config.attributes.get("url") or get_settings().database_url)
+    given = config.attributes.get("engine")
+    engine = given or make_engine(config.attributes.get("url") or get_settings().database_url)
     try:
         with engine.connect() as connection:
             # Batch mode lets later revisions alter SQLite tables (copy and move).
@@ -50,7 +48,7 @@ def run_migrations_online() -> None:
             with context.begin_transaction():
                 context.run_migrations()
     finally:
-        if owned:
+        if given is None:
             engine.dispose()
 
 
