@@ -15,6 +15,7 @@ from typer.testing import CliRunner, Result
 from actplanner.checker import check as check_plan
 from actplanner.cli.main import app
 from actplanner.domain.formats import load_plan
+from tests.support.team_files import team_file
 
 REPO = Path(__file__).resolve().parents[2]
 SMALL = REPO / "fixtures" / "small.json"
@@ -26,7 +27,7 @@ runner = CliRunner()
 
 
 def small_team() -> dict:
-    return json.loads(SMALL.read_text())
+    return team_file("small")
 
 
 def text(result: Result) -> str:
