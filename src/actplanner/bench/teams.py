@@ -18,7 +18,7 @@ from datetime import date, timedelta
 from importlib import metadata
 from pathlib import Path
 
-from actplanner.bench.solomon import instances_dir
+from actplanner.bench.solomon import DIR_VARIABLE, instances_dir
 from actplanner.checker import check
 from actplanner.domain.adapter import to_plan_file, to_problem
 from actplanner.domain.formats import dump_plan, load_plan, load_team
@@ -255,6 +255,8 @@ def run_all(
     if solomon_limit and not quick and SOLOMON.exists():
         echo(f"Solomon VRPTW at {solomon_limit:g} s per instance")
         out.append(solomon_section(solomon_limit))
+    elif solomon_limit and not quick:
+        echo(f"Solomon VRPTW skipped: no instances at {SOLOMON} (set {DIR_VARIABLE} to their folder)")
     return "\n\n".join(part.rstrip("\n") for part in out) + "\n"
 
 
