@@ -2,14 +2,18 @@
 
 from __future__ import annotations
 
+import threading
+import time
 import uuid
 
 import pytest
 from sqlalchemy import func, select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, sessionmaker
 
-from actplanner.db import AuditEvent, OnCallPeriod, Plan, Visit
+from actplanner.db import AuditEvent, OnCallPeriod, Plan, Team, Visit
+from actplanner.db.unit_of_work import unit_of_work
 from actplanner.domain.formats import FormatError, dump_plan, load_plan
+from actplanner.planning import plans
 from actplanner.planning.plans import plan_diff, publish_plan, published_plan, save_plan, stored_plan_doc
 from tests.support.db_factories import WEEK, create_plan, create_team, create_user, plan_doc
 
@@ -138,3 +142,51 @@ def test_a_fresh_solve_keeps_the_uids_of_the_published_week(session: Session) ->
     fresh = create_plan(session, team)
     assert _uids(fresh) == _uids(published)
     assert all(v.sequence == 0 for v in fresh.visits)
+
+
+def test_publishing_one_draft_many_times_at_once_publishes_it_once(committed: sessionmaker[Session]) -> None:
+    """Ten publishes of one draft at once give one version 1, one audit event and nine refusals.
+
+    On PostgreSQL the team's row is held locked until every publish has read the
+    plan as a draft, so each of them then waits for the lock: the status must be
+    read again once it has it. SQLite's writers take turns from the start.
+    """
+    with committed.begin() as session:
+        team = create_team(session, id="publish-race")
+        plan_id = create_plan(session, team).id
+        postgres = session.get_bind().dialect.name == "postgresql"
+    racers = 10
+    have_read = threading.Barrier(racers + 1) if postgres else None
+    outcomes: list[str] = []
+
+    def publish() -> None:
+        try:
+            with unit_of_work(committed) as work:
+                plans.get_plan(session=work.session, plan_id=plan_id)
+                if have_read is not None:
+                    have_read.wait(timeout=30)
+                publish_plan(session=work.session, plan_id=plan_id, user_id=None)
+            outcomes.append("published")
+        except ValueError as err:
+            outcomes.append(str(err))
+        except BaseException as err:  # noqa: BLE001 - reported by the main thread
+            outcomes.append(repr(err))
+
+    threads = [threading.Thread(target=publish) for _ in range(racers)]
+    with committed.begin() as holder:
+        holder.get(Team, team.id, with_for_update=True)
+        for thread in threads:
+            thread.start()
+        if have_read is not None:
+            have_read.wait(timeout=30)
+            time.sleep(0.5)  # every racer now waits for the team's lock
+    for thread in threads:
+        thread.join(timeout=60)
+    refused = f"Plan {plan_id} is published; only a draft can be published."
+    assert sorted(outcomes, key=lambda o: o != "published") == ["published"] + [refused] * (racers - 1)
+    with committed() as session:
+        assert session.scalars(select(Plan.version).where(Plan.team_id == team.id)).all() == [1]
+        events = select(func.count()).where(
+            AuditEvent.action == "publish", AuditEvent.target == f"plan:{plan_id}"
+        )
+        assert session.scalar(events) == 1

@@ -145,12 +145,15 @@ def visit_entry(visit: Visit) -> dict[str, Any]:
 def publish_plan(*, session: Session, plan_id: int, user_id: int | None) -> Plan:
     """Publish a draft as the next version of its week; the version it replaces becomes superseded."""
     plan = get_plan(session=session, plan_id=plan_id)
-    if plan.status != "draft":
-        raise ValueError(f"Plan {plan_id} is {plan.status}; only a draft can be published.")
+    _require_draft(plan)
     # Locking the team row makes concurrent publishes of its weeks take turns (PostgreSQL); the
     # unit of work brings the feeds in step in the same transaction, so they never show a
     # version that failed to publish.
     with session.begin_nested(), changing_team(session, plan.team_id, lock=True):
+        # The status read above may be stale: another publish of this draft may have committed
+        # while this one waited for the lock. Read it again now that publishes take turns.
+        session.refresh(plan, with_for_update=True)
+        _require_draft(plan)
         current = published_plan(session=session, team_id=plan.team_id, week_start=plan.week_start)
         if current is not None:
             current.status = "superseded"
@@ -172,6 +175,11 @@ def publish_plan(*, session: Session, plan_id: int, user_id: int | None) -> Plan
             detail={"team": plan.team_id, "week_start": plan.week_start.isoformat(), "version": plan.version},
         )
     return plan
+
+
+def _require_draft(plan: Plan) -> None:
+    if plan.status != "draft":
+        raise ValueError(f"Plan {plan.id} is {plan.status}; only a draft can be published.")
 
 
 def published_plan(*, session: Session, team_id: str, week_start: date) -> Plan | None:
