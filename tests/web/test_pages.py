@@ -7,8 +7,11 @@ import re
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
 
+from actplanner.accounts.service import create_user
 from actplanner.audit.service import PAGE_SIZE, audit
-from tests.support.web_factories import World, db, sign_in
+from actplanner.db import Team
+from tests.support.db_factories import create_plan
+from tests.support.web_factories import OTHER_TEAM, PASSWORD, TEAM, World, db, sign_in
 
 EXTERNAL_URL = re.compile(r"(?:https?:)?//[^\s\"'<>]+", re.IGNORECASE)
 
@@ -81,6 +84,51 @@ def test_audit_page_with_an_impossible_cursor_is_a_clear_422(client: TestClient,
     response = client.get("/audit?before=-4")
     assert response.status_code == 422
     assert "before" in response.text
+
+
+def test_audit_page_shows_a_lead_only_the_events_of_their_team(
+    app: FastAPI, client: TestClient, world: World
+) -> None:
+    """Another team's sign-ins, failed sign-ins and PHI views stay off a team lead's audit page.
+
+    A lead of no team leads every team and sees them all, events of no team included.
+    """
+    with db(app) as session:
+        other_plan = create_plan(session, session.get_one(Team, OTHER_TEAM))
+        own_plan = create_plan(session, session.get_one(Team, TEAM))
+        session.commit()
+        other_id, own_id = other_plan.id, own_plan.id
+    sign_in(client, "other-nurse")
+    client.post("/logout", headers={"X-CSRF-Token": _token(client)})
+    sign_in(client, "other-nurse", "wrong password")
+    sign_in(client, "nobody-at-all", "wrong password")
+    with db(app) as session:
+        # Viewed by a lead of no team: the event is the plan's team's.
+        agency = create_user(session=session, username="agency", password=PASSWORD, role="lead")
+        audit(session=session, user_id=agency.id, action="view_phi", target=f"plan:{other_id}")
+        audit(session=session, user_id=agency.id, action="view_phi", target=f"plan:{own_id}")
+        session.commit()
+
+    sign_in(client, "lead")
+    page = client.get("/audit").text
+    assert "other-nurse" not in page
+    assert "nobody-at-all" not in page
+    assert f"plan:{other_id}" not in page
+    assert f"plan:{own_id}" in page
+    assert "of team west-town-small" in page
+    client.post("/logout", headers={"X-CSRF-Token": _token(client)})
+
+    sign_in(client, "agency")
+    page = client.get("/audit").text
+    for seen in (
+        "other-nurse",
+        "username:nobody-at-all",
+        f"plan:{other_id}",
+        f"plan:{own_id}",
+        f"user:{world.lead_id}",
+    ):
+        assert seen in page
+    assert "of every team" in page
 
 
 def test_unknown_page_is_a_404_page(client: TestClient) -> None:

@@ -22,9 +22,17 @@ def audit(
     user: LeadDep,
     before: Annotated[int | None, Query(ge=1, le=MAX_ID)] = None,
 ) -> Response:
-    """Sign-ins, imports, exports, publishing and PHI views: who, what, when."""
-    rows, next_before = audit_page(session=session, before=before)
-    context = {"rows": rows, "next_before": next_before, "first_page": before is None}
+    """Sign-ins, imports, exports, publishing and PHI views of the lead's team: who, what, when.
+
+    A lead of a team sees that team's events only; a lead of no team sees every team's.
+    """
+    rows, next_before = audit_page(session=session, team_id=user.team_id, before=before)
+    context = {
+        "rows": rows,
+        "next_before": next_before,
+        "first_page": before is None,
+        "team_id": user.team_id,
+    }
     if is_fragment_request(request):
         return render(request, "audit/_audit_rows.html", context)
     return render(request, "audit/audit.html", context)

@@ -185,6 +185,9 @@ class AuditEvent(Base):
     action: Mapped[str] = mapped_column(String(32))
     target: Mapped[str] = mapped_column(Text)
     detail: Mapped[dict[str, Any] | None]
+    # The team the event concerns, which scopes the audit page; None: no team's (a failed sign-in
+    # with an unknown name, the system). No foreign key: the trail outlives a deleted team.
+    team_id: Mapped[str | None] = mapped_column(ID, index=True)
 
 
 class Plan(Base):
