@@ -132,7 +132,10 @@ def test_an_override_reshapes_both_holders_feeds(session: Session) -> None:
     publish(session, team, doc)
     period = next(p for p in doc["on_call"] if p["role"] == "primary" and p["start"] == "2026-12-02T08:30")
     holder = period["staff"]
-    cover = next(m.id for m in team.staff if m.id != holder and "primary" in m.on_call_roles)
+    backup = next(
+        p["staff"] for p in doc["on_call"] if p["role"] == "backup" and p["start"] == period["start"]
+    )
+    cover = next(m.id for m in team.staff if m.id not in (holder, backup) and "primary" in m.on_call_roles)
     override = record_override(
         session=session,
         team_id=team.id,
@@ -233,7 +236,12 @@ def test_an_override_reaching_back_past_the_sync_floor_keeps_its_rows(session: S
     """
     team = create_team(session)
     publish(session, team)
-    eligible = [m.id for m in team.staff if "primary" in m.on_call_roles and not m.leave]
+    # Never backup, so never primary and backup at once (H9).
+    eligible = [
+        m.id
+        for m in team.staff
+        if "primary" in m.on_call_roles and "backup" not in m.on_call_roles and not m.leave
+    ]
     long_cover, short_cover = eligible[0], eligible[1]
     first = record_override(
         session=session,

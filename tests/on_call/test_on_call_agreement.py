@@ -225,8 +225,9 @@ def _record_overrides(app: FastAPI, client: TestClient, world: World, plan: dict
             return row.id
 
     # A partial cover in the middle of a period, then a later one inside it: the later wins.
-    cover("primary", "s-tl1", "2026-12-01T13:00", "2026-12-01T17:45")
-    live.append(("primary", "s-tl1", "2026-12-01T13:00", "2026-12-01T17:45"))
+    # (Not Tuesday's backup, s-tl1: one person is never primary and backup at once.)
+    cover("primary", "s-sw1", "2026-12-01T13:00", "2026-12-01T17:45")
+    live.append(("primary", "s-sw1", "2026-12-01T13:00", "2026-12-01T17:45"))
     cover("primary", "s-cm1", "2026-12-01T15:00", "2026-12-01T16:00")
     live.append(("primary", "s-cm1", "2026-12-01T15:00", "2026-12-01T16:00"))
     # A swap of Wednesday's and Friday's primary, as the lead makes it.
@@ -242,7 +243,10 @@ def _record_overrides(app: FastAPI, client: TestClient, world: World, plan: dict
     assert client.post("/on-call/manage/swap", data=form, follow_redirects=False).status_code == 303
     live.append(("primary", fri["staff"], wed["start"], wed["end"]))
     live.append(("primary", wed["staff"], fri["start"], fri["end"]))
-    # A cover across the 08:30 handoff, running into the cover's own next period.
+    # A cover across the 08:30 handoff, running into the cover's own next period; s-tl1 is
+    # Thursday's primary, so that evening's primary is covered first.
+    cover("primary", "s-cm1", "2026-12-03T20:00", "2026-12-04T08:30")
+    live.append(("primary", "s-cm1", "2026-12-03T20:00", "2026-12-04T08:30"))
     cover("backup", "s-tl1", "2026-12-03T20:00", "2026-12-04T11:00")
     live.append(("backup", "s-tl1", "2026-12-03T20:00", "2026-12-04T11:00"))
     # A cover recorded and then cancelled: it must leave no trace.

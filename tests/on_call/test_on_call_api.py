@@ -186,14 +186,14 @@ def test_an_override_shows_at_once(
             session=session,
             team_id=TEAM,
             role="primary",
-            staff_id="s-tl1",
+            staff_id="s-sw1",
             start="2026-12-01T11:00",
             end="2026-12-01T13:00",
             user_id=world.lead_id,
         )
         session.commit()
     answer = client.get(f"/api/v1/on-call?at={TUESDAY_NOON}", headers=bearer(world.staff_token)).json()
-    assert answer["on_call"][0]["staff"]["id"] == "s-tl1"
+    assert answer["on_call"][0]["staff"]["id"] == "s-sw1"
     assert answer["on_call"][0]["until"] == "2026-12-01T13:00:00-06:00"
 
 

@@ -310,7 +310,7 @@ def test_cover_is_recorded_shown_and_audited(
     sign_in(client, "lead")
     form = {
         "role": "primary",
-        "staff": "s-tl1",
+        "staff": "s-sw1",
         "start": "2026-12-01T11:00",
         "end": "2026-12-01T15:00",
         "note": "dentist",
@@ -319,9 +319,9 @@ def test_cover_is_recorded_shown_and_audited(
     answer = client.post("/on-call/manage/cover", data=form, follow_redirects=False)
     assert answer.status_code == 303
     assert [(o.role, o.staff_id, o.start, o.end, o.note) for o in overrides(app)] == [
-        ("primary", "s-tl1", "2026-12-01T11:00", "2026-12-01T15:00", "dentist")
+        ("primary", "s-sw1", "2026-12-01T11:00", "2026-12-01T15:00", "dentist")
     ]
-    assert page_roles(client.get(f"/on-call?at={TUESDAY_NOON}").text)["primary"] == "s-tl1"
+    assert page_roles(client.get(f"/on-call?at={TUESDAY_NOON}").text)["primary"] == "s-sw1"
     assert page_roles(client.get("/on-call?at=2026-12-01T15:00").text)["primary"] == holder(
         published, "primary", "2026-12-01T15:00"
     )
@@ -337,6 +337,13 @@ def test_cover_is_recorded_shown_and_audited(
         ({"staff": "s-cm2"}, "staff", "does not take the primary role"),
         ({"staff": "s-nobody"}, "staff", "no staff member"),
         ({"role": "janitor"}, "role", "is not an on-call role"),
+        # Tuesday's backup (s-rn1 is Tuesday's primary) cannot also be primary.
+        ({"staff": "s-tl1"}, "staff", "one person cannot be primary and backup at the same time"),
+        (
+            {"staff": "s-sw1", "start": "2027-03-14T02:30", "end": "2027-03-14T04:00"},
+            "start",
+            "2027-03-14 02:30 does not exist in America/Chicago",
+        ),
     ],
 )
 def test_bad_cover_names_the_field_and_saves_nothing(
@@ -371,24 +378,27 @@ def _period(page: str, role: str, staff_name: str, day: str) -> str:
 def test_swap_exchanges_two_periods_in_one_go(
     client: TestClient, app: FastAPI, world: World, published: dict[str, Any], frozen: datetime
 ) -> None:
-    """Swapping two primary periods makes two overrides; the lookup then shows each holder in the other's."""
+    """Swapping two primary periods makes two overrides; the lookup then shows each holder in the other's.
+
+    Tuesday's and Friday's: neither holder is the backup of the other's period.
+    """
     sign_in(client, "lead")
     page = manage(client)
     names = {s["id"]: s["name"] for s in team_doc()["staff"]}
-    tue, wed = holder(published, "primary", TUESDAY_NOON), holder(published, "primary", "2026-12-02T12:00")
-    assert tue != wed
+    tue, fri = holder(published, "primary", TUESDAY_NOON), holder(published, "primary", "2026-12-04T12:00")
+    assert tue != fri
     form = {
         "first": _period(page, "primary", names[tue], "Tue 1 Dec"),
-        "second": _period(page, "primary", names[wed], "Wed 2 Dec"),
+        "second": _period(page, "primary", names[fri], "Fri 4 Dec"),
         "csrf_token": form_token(page),
     }
     answer = client.post("/on-call/manage/swap", data=form, follow_redirects=False)
     assert answer.status_code == 303
     assert sorted((o.staff_id, o.start) for o in overrides(app)) == sorted(
-        [(wed, "2026-12-01T08:30"), (tue, "2026-12-02T08:30")]
+        [(fri, "2026-12-01T08:30"), (tue, "2026-12-04T08:30")]
     )
-    assert page_roles(client.get(f"/on-call?at={TUESDAY_NOON}").text)["primary"] == wed
-    assert page_roles(client.get("/on-call?at=2026-12-02T12:00").text)["primary"] == tue
+    assert page_roles(client.get(f"/on-call?at={TUESDAY_NOON}").text)["primary"] == fri
+    assert page_roles(client.get("/on-call?at=2026-12-04T12:00").text)["primary"] == tue
     assert [a for _, a, _ in audit_events(app)].count("on_call_override") == 2
 
 
@@ -443,7 +453,7 @@ def test_cancel_restores_the_plan_and_is_audited(
             session=session,
             team_id=TEAM,
             role="primary",
-            staff_id="s-tl1",
+            staff_id="s-sw1",
             start="2026-12-01T11:00",
             end="2026-12-01T15:00",
             user_id=world.lead_id,

@@ -57,9 +57,10 @@ def planned(role: str, start: str) -> str:
 
 
 def other_primary(session: Session, team: Team, than: str) -> str:
-    """A staff member, other than ``than``, who may be primary and is not on leave that week."""
+    """A staff member, other than ``than``, who may be primary, is not on leave that week nor backup then."""
+    backup = planned("backup", "2026-12-02T08:30")
     for member in team.staff:
-        if member.id != than and "primary" in member.on_call_roles and not member.leave:
+        if member.id not in (than, backup) and "primary" in member.on_call_roles and not member.leave:
             return member.id
     raise AssertionError("the fixture has nobody else for primary")
 
@@ -180,6 +181,92 @@ def test_an_override_respects_the_holders_roles_and_leave(session: Session) -> N
             end="2026-12-03T08:30",
             user_id=None,
         )
+
+
+def test_a_cover_never_makes_one_person_primary_and_backup_at_once(session: Session) -> None:
+    team = create_team(session)
+    publish(session, team)
+    backup = planned("backup", "2026-12-02T08:30")
+    primary = planned("primary", "2026-12-02T08:30")
+    clash = "^staff: .* is already backup from 2026-12-02 08:30 .* cannot be primary and backup"
+    with pytest.raises(ValueError, match=clash):
+        record_override(
+            session=session,
+            team_id=team.id,
+            role="primary",
+            staff_id=backup,
+            start="2026-12-02T11:00",
+            end="2026-12-02T13:00",
+            user_id=None,
+        )
+    # A cover of the backup role by the primary is the same clash the other way round.
+    doc = team_doc()
+    next(m for m in doc["staff"] if m["id"] == primary)["on_call_roles"] = ["primary", "backup"]
+    next(m for m in doc["staff"] if m["id"] == primary)["discipline"] = "nurse"
+    import_team(session=session, data=doc)
+    with pytest.raises(ValueError, match="^staff: .* is already primary from"):
+        record_override(
+            session=session,
+            team_id=team.id,
+            role="backup",
+            staff_id=primary,
+            start="2026-12-02T11:00",
+            end="2026-12-02T13:00",
+            user_id=None,
+        )
+    assert session.scalar(select(func.count()).select_from(OnCallOverride)) == 0
+    # Once someone else covers the backup role, the former backup may cover primary.
+    record_override(
+        session=session,
+        team_id=team.id,
+        role="backup",
+        staff_id="s-tl1",
+        start="2026-12-02T11:00",
+        end="2026-12-02T13:00",
+        user_id=None,
+    )
+    record_override(
+        session=session,
+        team_id=team.id,
+        role="primary",
+        staff_id=backup,
+        start="2026-12-02T11:00",
+        end="2026-12-02T13:00",
+        user_id=None,
+    )
+    assert holder(session, team, WEDNESDAY_NOON) == backup
+    assert holder(session, team, WEDNESDAY_NOON, "backup") == "s-tl1"
+
+
+@pytest.mark.parametrize("field", ["start", "end"])
+def test_a_cover_at_a_local_time_that_does_not_exist_is_refused(session: Session, field: str) -> None:
+    team = create_team(session)
+    times = {"start": "2027-03-14T01:00", "end": "2027-03-14T04:00", field: "2027-03-14T02:30"}
+    refused = f"^{field}: 2027-03-14 02:30 does not exist in America/Chicago.*03:30 CDT"
+    with pytest.raises(ValueError, match=refused):
+        record_override(
+            session=session, team_id=team.id, role="primary", staff_id="s-rn1", user_id=None, **times
+        )
+    assert session.scalar(select(func.count()).select_from(OnCallOverride)) == 0
+    # Either side of the gap, and the repeated hour of the autumn change, are real times.
+    record_override(
+        session=session,
+        team_id=team.id,
+        role="primary",
+        staff_id="s-rn1",
+        start="2027-03-14T01:59",
+        end="2027-03-14T03:00",
+        user_id=None,
+    )
+    record_override(
+        session=session,
+        team_id=team.id,
+        role="primary",
+        staff_id="s-rn1",
+        start="2026-11-01T01:30",
+        end="2026-11-01T03:00",
+        user_id=None,
+    )
 
 
 def test_coverage_gaps_show_unpublished_weeks_and_holes_left_by_overrides(session: Session) -> None:

@@ -333,13 +333,16 @@ def record_override(
             f"{member.name} is {member.discipline}."
         )
     start_text, end_text = start_at.strftime("%Y-%m-%dT%H:%M"), end_at.strftime("%Y-%m-%dT%H:%M")
+    tz = ZoneInfo(team.timezone)
+    for field, value in (("start", start_at), ("end", end_at)):
+        _require_existing_local_time(value, tz, field)
     for leave in member.leave:
         if leave["start"] < end_text and start_text < leave["end"]:
             raise ValueError(f"staff: {member.name} is on leave from {leave['start']} to {leave['end']}.")
-    tz = ZoneInfo(team.timezone)
     covered = team_rota(
         session=session, team=team, start=local_to_utc(start_text, tz), end=local_to_utc(end_text, tz)
     )
+    _require_distinct_holders(covered, role, member, tz)
     replaced = sorted({h.staff_id for h in covered if h.role == role and h.staff_id != staff_id})
     # The unit of work brings the feeds in step with the new holder before it commits.
     with session.begin_nested(), changing_team(session, team_id):
@@ -480,6 +483,36 @@ def _local_minute(text: str, field: str) -> datetime:
     if not EARLIEST.year < value.year < LATEST.year:
         raise ValueError(f"{field}: {text!r} is out of range; give a date from 1971 to 2199.")
     return value.replace(second=0, microsecond=0)
+
+
+#: Roles one person may not hold at the same moment (H9: primary and backup are different people).
+DISTINCT_ROLES = frozenset({"primary", "backup"})
+
+
+def _require_existing_local_time(value: datetime, tz: ZoneInfo, field: str) -> None:
+    """ValueError naming ``field`` when the clocks skip ``value`` (a spring-forward gap) in ``tz``."""
+    instant = value.replace(tzinfo=tz).astimezone(UTC)
+    after = instant.astimezone(tz)
+    if after.replace(tzinfo=None) != value:
+        raise ValueError(
+            f"{field}: {value:%Y-%m-%d %H:%M} does not exist in {tz.key}: the clocks skip it at the "
+            f"change of time that night; choose a time outside the gap, e.g. {after:%H:%M} {after.tzname()}."
+        )
+
+
+def _require_distinct_holders(covered: list[Holding], role: str, member: Staff, tz: ZoneInfo) -> None:
+    """ValueError naming ``staff`` when the cover would make one person primary and backup at once."""
+    if role not in DISTINCT_ROLES:
+        return
+    for other in sorted(DISTINCT_ROLES - {role}):
+        clash = next((h for h in covered if h.role == other and h.staff_id == member.id), None)
+        if clash is not None:
+            since, until = (utc_to_local(t, tz).replace("T", " ") for t in (clash.start, clash.end))
+            raise ValueError(
+                f"staff: {member.name} is already {other} from {since} "
+                f"to {until}, and one person cannot be primary and "
+                f"backup at the same time; cover the {other} role with someone else first."
+            )
 
 
 def _local_date(instant: datetime, tz: ZoneInfo) -> date:
