@@ -38,12 +38,23 @@ from actplanner.teams import api as teams_api
 from actplanner.teams import pages as team
 from actplanner.web import home, log_redaction
 from actplanner.web.deps import LoginRequired
-from actplanner.web.security import SecurityHeaders, csrf_protect, is_api_request, session_middleware
+from actplanner.web.security import (
+    SecurityHeaders,
+    body_limit_middleware,
+    csrf_protect,
+    is_api_request,
+    session_middleware,
+)
 from actplanner.web.templating import make_templates, render
 
 STATIC_DIR = Path(__file__).resolve().parent / "static"
 # htmx as its PyPI package ships it; served from here so no page loads anything from elsewhere.
 HTMX_JS = Path(str(files("js_lib_htmx") / "static" / "htmx" / "htmx.min.js"))
+#: The paths that take a team file, with its limit and room for the form around it.
+TEAM_FILE_PATHS = {
+    "/team/import": teams_api.MAX_TEAM_FILE_BYTES + 64 * 1024,
+    "/api/v1/teams": teams_api.MAX_TEAM_FILE_BYTES,
+}
 
 
 def create_app(settings: Settings | None = None, *, migrate_database: bool = True) -> FastAPI:
@@ -76,7 +87,8 @@ def create_app(settings: Settings | None = None, *, migrate_database: bool = Tru
         redoc_url=None,
         # Every form of every page is checked; the API is exempt (Bearer tokens, no cookies).
         dependencies=[Depends(csrf_protect)],
-        middleware=[session_middleware(settings)],
+        # The body limit sits inside the session (it knows who is signed in), before anything reads a body.
+        middleware=[session_middleware(settings), body_limit_middleware(TEAM_FILE_PATHS)],
     )
     app.add_middleware(SecurityHeaders, https=settings.https)
     app.state.settings = settings

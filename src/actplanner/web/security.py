@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import hmac
 import secrets
+from collections.abc import Mapping
 from typing import Any
 
 from fastapi import HTTPException, Request
@@ -77,27 +78,117 @@ def is_api_request(request: Request) -> bool:
     return path.startswith(API_PREFIX)
 
 
+def _token_matches(sent: Any, expected: str) -> bool:
+    return isinstance(sent, str) and hmac.compare_digest(sent.encode(), expected.encode())
+
+
 async def csrf_protect(request: Request) -> None:
     """Refuse a state-changing page request whose CSRF token is missing or not this session's.
 
     The token comes in the ``X-CSRF-Token`` header (htmx) or the ``csrf_token``
-    form field (plain forms); either matching is enough.
+    form field (plain forms); either matching is enough. The form is parsed only
+    when the session has a token and the header did not match: a request that
+    cannot pass is refused before its body is read.
     """
     if request.method not in UNSAFE_METHODS or is_api_request(request):
         return
     expected = request.session.get("csrf")
-    sent: list[Any] = [request.headers.get(CSRF_HEADER)]
-    if request.headers.get("content-type", "").startswith(FORM_TYPES):
-        sent.append((await request.form()).get(CSRF_FIELD))
-    if isinstance(expected, str) and any(
-        isinstance(token, str) and hmac.compare_digest(token.encode(), expected.encode()) for token in sent
-    ):
-        return
+    if isinstance(expected, str) and expected:
+        if _token_matches(request.headers.get(CSRF_HEADER), expected):
+            return
+        if request.headers.get("content-type", "").startswith(FORM_TYPES) and _token_matches(
+            (await request.form()).get(CSRF_FIELD), expected
+        ):
+            return
     raise HTTPException(
         status_code=403,
         detail="This form has expired or did not come from actplanner (its security token does not match). "
         "Nothing was changed; reload the page and try again.",
     )
+
+
+#: The largest request body of a visitor who is not signed in: the sign-in form and little more.
+ANONYMOUS_BODY_LIMIT = 64 * 1024
+#: The largest request body of a signed-in page or an API call, but for the paths given their own limit.
+BODY_LIMIT = 1024 * 1024
+
+
+class BodyLimit:
+    """Refuse a request body over its limit with a 413, before anything parses or stores it.
+
+    A declared ``Content-Length`` over the limit is refused at the first read, without
+    reading a byte; a body sent without one is counted and refused once it passes the
+    limit. Sits inside the session middleware: a visitor who is not signed in (no user
+    in the session cookie, no ``Authorization`` header) gets ``anonymous`` bytes at
+    most, a signed-in one ``default``, or the path's own limit in ``paths`` (a team
+    file upload).
+    """
+
+    def __init__(
+        self,
+        app: ASGIApp,
+        *,
+        default: int = BODY_LIMIT,
+        anonymous: int = ANONYMOUS_BODY_LIMIT,
+        paths: Mapping[str, int] | None = None,
+    ) -> None:
+        self.app = app
+        self.default = default
+        self.anonymous = anonymous
+        self.paths = dict(paths or {})
+
+    def limit(self, scope: Scope) -> int:
+        """The body limit of this request."""
+        session = scope.get("session") or {}
+        credentials = any(name == b"authorization" for name, _value in scope.get("headers", []))
+        if not credentials and not isinstance(session.get("user_id"), int):
+            return self.anonymous
+        path = scope["path"].removeprefix(scope.get("root_path", ""))
+        return self.paths.get(path, self.default)
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        limit = self.limit(scope)
+        declared = _content_length(scope)
+        received = 0
+
+        async def receive_capped() -> Message:
+            nonlocal received
+            if declared is not None and declared > limit:
+                raise _too_large(limit)
+            message = await receive()
+            if message["type"] == "http.request":
+                received += len(message.get("body", b""))
+                if received > limit:
+                    raise _too_large(limit)
+            return message
+
+        await self.app(scope, receive_capped, send)
+
+
+def _content_length(scope: Scope) -> int | None:
+    for name, value in scope.get("headers", []):
+        if name == b"content-length":
+            try:
+                return int(value)
+            except ValueError:
+                return None
+    return None
+
+
+def _too_large(limit: int) -> HTTPException:
+    size = f"{limit // (1024 * 1024)} MB" if limit >= 1024 * 1024 else f"{limit // 1024} kB"
+    return HTTPException(
+        status_code=413,
+        detail=f"The request is too large: at most {size} may be sent here. Nothing was read or changed.",
+    )
+
+
+def body_limit_middleware(paths: Mapping[str, int]) -> Middleware:
+    """The body limit (``BodyLimit``), with larger limits for the paths that take a file."""
+    return Middleware(BodyLimit, paths=paths)
 
 
 #: Paths whose next segment is a token.
