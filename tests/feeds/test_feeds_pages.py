@@ -14,10 +14,11 @@ from urllib.parse import quote
 import pytest
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
+from icalendar import Calendar
 from sqlalchemy import select, update
 
 from actplanner.accounts.service import create_token, create_user, deactivate_user, token_hash
-from actplanner.db import ApiToken, AuditEvent, FeedEvent, Team
+from actplanner.db import ApiToken, AuditEvent, FeedEvent, Staff, Team
 from actplanner.feeds import service as feeds_service
 from actplanner.planning.plans import publish_plan, save_plan
 from actplanner.teams.service import import_team, team_file
@@ -388,6 +389,51 @@ def test_the_rota_feed_names_who_is_on_call(
     assert text.count("BEGIN:VEVENT") == len(doc["on_call"])
     assert "SUMMARY:On call: primary — " in text
     assert "Visit " not in text
+
+
+#: Every property a feed writes: a line starting with anything else was injected.
+FEED_PROPERTIES = {
+    "BEGIN", "END", "PRODID", "VERSION", "CALSCALE", "METHOD", "NAME", "X-WR-CALNAME", "X-WR-TIMEZONE",
+    "REFRESH-INTERVAL", "X-PUBLISHED-TTL", "TZID", "TZNAME", "TZOFFSETFROM", "TZOFFSETTO", "DTSTART",
+    "RDATE", "RRULE", "X-LIC-LOCATION", "UID", "DTSTAMP", "DTEND", "SEQUENCE", "STATUS", "CATEGORIES",
+    "TRANSP", "SUMMARY", "URL", "DESCRIPTION", "COMMENT",
+}  # fmt: skip
+
+
+@pytest.mark.parametrize("kind", ["feed", "rota_feed"])
+def test_names_with_line_breaks_and_backslashes_are_escaped_as_text(
+    app: FastAPI, client: TestClient, world: World, plan: Any, kind: str
+) -> None:
+    """A newline or a lone CR in the team or staff name neither fails the feed nor starts a line of its own;
+    NAME and X-WR-CALNAME are TEXT, so a backslash, ``;`` and ``,`` survive."""
+    team_name, staff_name = "West\nTown; A,B\\C\rDTSTART:19700101T000000Z", "Sofia\r\nEND:VCALENDAR\x07"
+    with db(app) as session:
+        session.get(Team, TEAM).name = team_name
+        session.get(Staff, (TEAM, STAFF_ID)).name = staff_name
+        session.commit()
+    sign_in(client, "lead" if kind == "rota_feed" else "nurse")
+    _, token = create_link(client, kind)
+    response = client.get(f"/feeds/{token}.ics")
+    assert response.status_code == 200
+    unfolded = response.content.replace(b"\r\n ", b"")
+    assert unfolded.endswith(b"END:VCALENDAR\r\n")
+    lines = unfolded.split(b"\r\n")[:-1]
+    assert lines.count(b"END:VCALENDAR") == 1 and lines.count(b"BEGIN:VCALENDAR") == 1
+    assert all(b"\r" not in line and b"\n" not in line for line in lines)
+    assert {re.split(rb"[:;]", line)[0].decode() for line in lines} <= FEED_PROPERTIES
+    title = f"{team_name}: " + (staff_name if kind == "feed" else "on-call rota")
+    escaped = (
+        title.replace("\\", "\\\\").replace(";", "\\;").replace(",", "\\,")
+        .replace("\r\n", "\\n").replace("\r", "\\n").replace("\n", "\\n").replace("\x07", "")
+    )  # fmt: skip
+    assert f"NAME:{escaped}".encode() in lines and f"X-WR-CALNAME:{escaped}".encode() in lines
+    calendar = Calendar.from_ical(response.content)
+    read = title.replace("\r\n", "\n").replace("\r", "\n").replace("\x07", "")
+    raw = calendar["X-WR-CALNAME"].to_ical().decode()
+    assert re.sub(r"\\([\\;,nN])", lambda m: m.group(1).replace("n", "\n").replace("N", "\n"), raw) == read
+    if kind == "rota_feed":
+        held = [str(e["SUMMARY"]) for e in calendar.walk("VEVENT") if e["SUMMARY"].endswith("END:VCALENDAR")]
+        assert held and all(s.endswith("Sofia\nEND:VCALENDAR") for s in held)
 
 
 def _events(text: str) -> dict[str, str]:

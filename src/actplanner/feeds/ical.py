@@ -9,12 +9,13 @@ name, address, diagnosis or medication may reach them.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
-from icalendar import Calendar, Event, Timezone, vDuration
+from icalendar import Calendar, Event, Timezone, vDuration, vText
 
 from actplanner.db import FeedEvent
 from actplanner.feeds.service import FeedView
@@ -49,9 +50,10 @@ def render_calendar(
     calendar.add("version", "2.0")
     calendar.add("calscale", "GREGORIAN")
     calendar.add("method", "PUBLISH")
-    calendar.add("name", name)
-    calendar.add("x-wr-calname", name)
-    calendar.add("x-wr-timezone", tzid)
+    # NAME and the X- properties are TEXT too, but icalendar would write them unescaped.
+    calendar.add("name", _text(name))
+    calendar.add("x-wr-calname", _text(name))
+    calendar.add("x-wr-timezone", _text(tzid))
     calendar.add("refresh-interval", REFRESH, parameters={"VALUE": "DURATION"})
     calendar.add("x-published-ttl", vDuration(REFRESH))  # An X- property: typed by hand.
     # RFC 5545 wants at least one component; the zone is always there, spanning the events' years.
@@ -94,7 +96,23 @@ def _event(row: FeedEvent, tzid: str, links: FeedLinks, staff_names: Mapping[str
     if row.cancelled_at is not None:
         # Some calendars show a cancelled event instead of dropping it; its title then says so.
         summary = f"Cancelled: {summary}"
-    event.add("summary", summary)
+    event.add("summary", _text(summary))
     event.add("url", url)
-    event.add("description", f"Details in actplanner: {url}")
+    event.add("description", _text(f"Details in actplanner: {url}"))
     return event
+
+
+def _text(value: str) -> vText:
+    """``value`` as an RFC 5545 TEXT value: backslash, ``;`` and ``,`` escaped, every line break ``\\n``.
+
+    A name typed with a newline or a lone carriage return (which some readers take as
+    a line end) then stays inside its one content line instead of failing the feed or
+    starting a property of its own. Other control characters, which TEXT may not
+    carry at all, are dropped.
+    """
+    lines = value.replace("\r\n", "\n").replace("\r", "\n")
+    return vText(_CONTROLS.sub("", lines))
+
+
+#: C0 controls but tab and line feed, and DEL (RFC 5545 section 3.3.11 leaves them out of TEXT).
+_CONTROLS = re.compile("[\x00-\x08\x0b-\x1f\x7f]")
