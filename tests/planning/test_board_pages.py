@@ -18,6 +18,7 @@ from actplanner.accounts.service import create_user
 from actplanner.checker import metrics
 from actplanner.db import Plan, SolveJob
 from actplanner.domain.week import WeekError, next_monday, parse_week
+from actplanner.planning import edits
 from actplanner.planning.board import parse_time_limit
 from actplanner.planning.jobs import claim_next_job, enqueue_solve, finish_job, record_progress
 from actplanner.planning.plans import get_plan, publish_plan, save_plan
@@ -501,7 +502,11 @@ def test_publish_makes_version_1_then_a_resolve_shows_what_changed(
     assert '<span data-count="moved">1 moved</span>' in draft_page
     assert '<span data-count="cancelled">1 cancelled</span>' in draft_page
 
-    page = client.post(f"/board/plans/{second}/publish", data={"csrf_token": token}).text
+    # The hand-made draft breaks rules (a nurse's visit moved to a doctor, a Sunday visit): it is
+    # published only once the lead confirms the problems the board lists.
+    asked = client.post(f"/board/plans/{second}/publish", data={"csrf_token": token})
+    assert asked.status_code == 409 and "Publish anyway" in asked.text
+    page = client.post(f"/board/plans/{second}/publish", data={"csrf_token": token, "confirm": "1"}).text
     assert "Published version 2" in page
     assert "Changes against version 1" in page
     diff = re.search(r'<section id="diff".*?</section>', page, re.S).group(0)
@@ -528,6 +533,47 @@ def test_publishing_a_published_plan_again_is_refused(app: FastAPI, client: Test
     again = client.post(f"/board/plans/{plan_id}/publish", data={"csrf_token": token})
     assert again.status_code == 409
     assert "only a draft can be published" in again.text
+
+
+def test_publishing_a_plan_with_problems_lists_them_and_asks_again(
+    app: FastAPI, client: TestClient, world: World
+) -> None:
+    """A draft with a language break and a flagged move is not published by one click: the board lists both
+    in words and publishes only after "Publish anyway"."""
+    doc = plan_doc()
+    next(v for v in doc["visits"] if v["client"] == "c-005")["staff"] = ["s-cm1"]
+    broken = save_draft(app, doc)
+    with db(app) as session:
+        moved = edits.move_visit(
+            session=session,
+            plan_id=broken,
+            visit_id="v-0002",
+            from_staff="s-cm1",
+            to_staff="",
+            to_date=None,
+            to_start="14:00",
+            flag=True,
+            user_id=None,
+        )
+        session.commit()
+        plan_id = moved.plan.id
+    sign_in(client, "lead")
+    token = form_token(client.get(BOARD).text)
+    asked = client.post(f"/board/plans/{plan_id}/publish", data={"csrf_token": token})
+    assert asked.status_code == 409
+    box = re.search(r'<div class="confirm-publish".*?</div>', asked.text, re.S).group(0)
+    assert "has 3 problems" in box
+    assert "H3 staff eligibility: c-005 speaks &#39;es&#39; but s-cm1" in box
+    assert "H6 time windows: " + edits.FLAG_PREFIX in box
+    assert '<input type="hidden" name="confirm" value="1">' in box
+    assert "Publish anyway" in box
+    with db(app) as session:
+        assert get_plan(session=session, plan_id=plan_id).status == "draft"
+    done = client.post(f"/board/plans/{plan_id}/publish", data={"csrf_token": token, "confirm": "1"})
+    assert done.status_code == 200
+    assert "Published version 1" in done.text
+    with db(app) as session:
+        assert get_plan(session=session, plan_id=plan_id).status == "published"
 
 
 def test_plan_of_another_week_is_404(app: FastAPI, client: TestClient, world: World) -> None:

@@ -242,6 +242,30 @@ def test_publishing_twice_is_409(client: TestClient, app: FastAPI, world: World)
     assert "only a draft" in again.json()["detail"]
 
 
+def test_publishing_a_plan_that_breaks_rules_needs_confirm_true(
+    client: TestClient, app: FastAPI, world: World
+) -> None:
+    """A plan with an unexcused violation is a 409 that names it until the body says ``"confirm": true``."""
+    doc = plan_doc()
+    next(v for v in doc["visits"] if v["client"] == "c-005")["staff"] = ["s-cm1"]
+    with db(app) as session:
+        plan_id = save_plan(session=session, team_id=TEAM, plan_file=doc, source="solve").id
+        session.commit()
+    url = f"/api/v1/plans/{plan_id}/publish"
+    for body in (None, {"confirm": False}):
+        asked = client.post(url, json=body, headers=bearer(world.lead_token))
+        assert asked.status_code == 409
+        detail = asked.json()["detail"]
+        assert "c-005 speaks 'es' but s-cm1, who visits them on 2026-12-03, does not." in detail
+        assert 'Send {"confirm": true} to publish it anyway.' in detail
+    assert "publish" not in [action for _u, action, _t in audit_events(app)]
+    assert client.post(url, json={"confirm": "maybe"}, headers=bearer(world.lead_token)).status_code == 422
+    assert client.post(url, json={"confrim": True}, headers=bearer(world.lead_token)).status_code == 422
+    published = client.post(url, json={"confirm": True}, headers=bearer(world.lead_token))
+    assert published.status_code == 200
+    assert published.json()["version"] == 1
+
+
 def test_staff_read_only_published_plans_of_their_own_team(
     app: FastAPI, client: TestClient, world: World
 ) -> None:

@@ -13,7 +13,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from actplanner.db import AuditEvent, OnCallPeriod, Plan, Team, Visit
 from actplanner.db.unit_of_work import unit_of_work
 from actplanner.domain.formats import FormatError, dump_plan, load_plan
-from actplanner.planning import plans
+from actplanner.planning import edits, plans
 from actplanner.planning.plans import plan_diff, publish_plan, published_plan, save_plan, stored_plan_doc
 from tests.support.db_factories import WEEK, create_plan, create_team, create_user, plan_doc
 
@@ -190,3 +190,70 @@ def test_publishing_one_draft_many_times_at_once_publishes_it_once(committed: se
             AuditEvent.action == "publish", AuditEvent.target == f"plan:{plan_id}"
         )
         assert session.scalar(events) == 1
+
+
+def _broken_draft(session: Session, team: Team) -> Plan:
+    """A draft with a language break nobody excused (H3), then a move saved against the checker (H6)."""
+    doc = plan_doc()
+    next(v for v in doc["visits"] if v["client"] == "c-005")["staff"] = ["s-cm1"]
+    draft = create_plan(session, team, doc)
+    return edits.move_visit(
+        session=session,
+        plan_id=draft.id,
+        visit_id="v-0002",
+        from_staff="s-cm1",
+        to_staff="",
+        to_date=None,
+        to_start="14:00",
+        flag=True,
+        user_id=None,
+    ).plan
+
+
+def test_publishing_a_plan_with_broken_rules_asks_for_confirmation(session: Session) -> None:
+    """Unexcused violations and flagged moves are listed in words; publishing needs ``confirmed``."""
+    team = create_team(session)
+    plan = _broken_draft(session, team)
+    concerns = plans.publish_concerns(session=session, plan_id=plan.id)
+    assert (
+        "H3 staff eligibility: c-005 speaks 'es' but s-cm1, who visits them on 2026-12-03, does not."
+        in concerns
+    )
+    assert any(c.startswith("H6 time windows: " + edits.FLAG_PREFIX) for c in concerns)
+    with pytest.raises(plans.PublishUnconfirmed) as refused:
+        publish_plan(session=session, plan_id=plan.id, user_id=None)
+    assert refused.value.concerns == concerns
+    assert "c-005 speaks 'es'" in str(refused.value)
+    assert plan.status == "draft"
+    assert session.scalar(select(func.count()).where(AuditEvent.action == "publish")) == 0
+    publish_plan(session=session, plan_id=plan.id, user_id=None, confirmed=True)
+    assert (plan.status, plan.version) == ("published", 1)
+    event = session.scalars(select(AuditEvent).where(AuditEvent.action == "publish")).one()
+    assert event.detail["confirmed_problems"] == len(concerns)
+
+
+def test_a_plan_that_meets_every_rule_publishes_without_a_question(session: Session) -> None:
+    """The solver's own unmet (visits it could not place) needs no confirmation."""
+    team = create_team(session)
+    plan = create_plan(session, team)
+    assert plan.unmet and plans.publish_concerns(session=session, plan_id=plan.id) == []
+    assert publish_plan(session=session, plan_id=plan.id, user_id=None).status == "published"
+
+
+def test_a_pinned_visit_a_replan_kept_against_a_rule_is_asked_about(session: Session) -> None:
+    """A re-plan's unmet entry for a pinned visit it kept (excused for the checker) still needs a yes."""
+    team = create_team(session)
+    doc = plan_doc()
+    doc["unmet"].append(
+        {
+            "client": "c-013",
+            "rule": "H3",
+            "detail": "pinned visit on day 1 kept as it was, but s-rn1 is not available for it",
+        }
+    )
+    plan = create_plan(session, team, doc, source="replan")
+    assert plans.publish_concerns(session=session, plan_id=plan.id) == [
+        "H3 staff eligibility: pinned visit on day 1 kept as it was, but s-rn1 is not available for it"
+    ]
+    with pytest.raises(plans.PublishUnconfirmed):
+        publish_plan(session=session, plan_id=plan.id, user_id=None)

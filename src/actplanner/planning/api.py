@@ -20,6 +20,7 @@ from actplanner.web.schemas import (
     JobRead,
     Monday,
     PlanPublished,
+    PublishRequest,
     SolveCreate,
     TeamIdPath,
     error_responses,
@@ -107,12 +108,23 @@ def read_plan(plan_id: PlanId, session: SessionDep, user: TokenUserDep) -> dict[
     responses=error_responses(403, 404, 409),
     summary="Publish a plan",
 )
-def publish_plan(plan_id: PlanId, session: SessionDep, user: TokenLeadDep) -> PlanPublished:
-    """Publish a draft as the next version of its week; the version before it becomes superseded."""
+def publish_plan(
+    plan_id: PlanId, session: SessionDep, user: TokenLeadDep, body: PublishRequest | None = None
+) -> PlanPublished:
+    """Publish a draft as the next version of its week; the version before it becomes superseded.
+
+    A plan that breaks hard rules, or keeps moves flagged against the checker, gets a 409
+    listing them unless the body says ``{"confirm": true}``.
+    """
     plan = plans.get_plan(session=session, plan_id=plan_id)
     require_team(user, plan.team_id)
+    confirm = body is not None and body.confirm
     try:
-        plan = plans.publish_plan(session=session, plan_id=plan_id, user_id=user.id)
+        plan = plans.publish_plan(session=session, plan_id=plan_id, user_id=user.id, confirmed=confirm)
+    except plans.PublishUnconfirmed as err:
+        raise HTTPException(
+            status_code=409, detail=f'{err} Send {{"confirm": true}} to publish it anyway.'
+        ) from None
     except ValueError as err:
         raise HTTPException(status_code=409, detail=str(err)) from None
     return _published(plan)

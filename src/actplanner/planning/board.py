@@ -31,7 +31,14 @@ from actplanner.domain.formats import ROLES, dump_team
 from actplanner.domain.week import DAYS_IN_WEEK, WeekError, next_monday, parse_week, week_dates
 from actplanner.on_call.service import coverage_gaps
 from actplanner.planning.jobs import get_job, latest_job
-from actplanner.planning.plans import get_plan, plan_diff, publish_plan, stored_plan_doc, week_plans
+from actplanner.planning.plans import (
+    PublishUnconfirmed,
+    get_plan,
+    plan_diff,
+    publish_plan,
+    stored_plan_doc,
+    week_plans,
+)
 from actplanner.teams.service import get_team, list_teams, team_file
 from actplanner.web.deps import LeadDep, QueueDep, SessionDep, TeamDep, TodayDep, require_team
 from actplanner.web.schemas import MAX_ID, MAX_TIME_LIMIT
@@ -393,6 +400,7 @@ def board_context(
         "job": None,
         "plan": None,
         "coverage_gaps": [],
+        "publish_concerns": [],
     }
     if team is None:
         context["teams"] = list_teams(session=session)
@@ -545,13 +553,29 @@ def stop(request: Request, session: SessionDep, user: LeadDep, queue: QueueDep, 
 
 
 @router.post("/board/plans/{plan_id}/publish", name="board_publish")
-def publish(request: Request, session: SessionDep, user: LeadDep, plan_id: Id) -> Response:
-    """Publish a draft as the week's next version; the board then shows what changed against the last one."""
+def publish(
+    request: Request,
+    session: SessionDep,
+    user: LeadDep,
+    plan_id: Id,
+    confirm: Annotated[str | None, Form(max_length=10)] = None,
+) -> Response:
+    """Publish a draft as the week's next version; the board then shows what changed against the last one.
+
+    A draft that breaks hard rules or keeps flagged moves is published only once
+    the lead has seen them listed on the board and pressed "Publish anyway".
+    """
     plan = get_plan(session=session, plan_id=plan_id)
     require_team(user, plan.team_id)
     team = get_team(session=session, team_id=plan.team_id)
     try:
-        publish_plan(session=session, plan_id=plan.id, user_id=user.id)
+        publish_plan(session=session, plan_id=plan.id, user_id=user.id, confirmed=bool(confirm))
+    except PublishUnconfirmed as err:
+        context = board_context(
+            session, user, team, plan.week_start, week_text=plan.week_start.isoformat(), plan_id=plan.id
+        )
+        context["publish_concerns"] = err.concerns
+        return render(request, "planning/board.html", context, status_code=409)
     except ValueError as err:
         context = board_context(
             session,

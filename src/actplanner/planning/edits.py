@@ -27,7 +27,7 @@ from actplanner.planning.queue import SolveQueue
 from actplanner.teams import service as teams
 
 #: How a violation the lead accepted by hand is named in the plan's ``unmet`` list.
-FLAG_PREFIX = "Moved by hand against the checker: "
+FLAG_PREFIX = plans.FLAG_PREFIX
 #: A sick call longer than this is not a sick call; the team file is the place for it.
 MAX_SICK_DAYS = 366
 CLOCK = re.compile(r"^(?:[01]\d|2[0-3]):[0-5]\d$")

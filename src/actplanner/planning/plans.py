@@ -11,12 +11,36 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from actplanner.audit.service import audit
+from actplanner.checker import check
+from actplanner.checker.report import RULE_TITLES
 from actplanner.db import PLAN_SOURCES, OnCallPeriod, Plan, Visit, utcnow
 from actplanner.db.fields import put, take
 from actplanner.db.unit_of_work import changing_team
 from actplanner.domain.errors import NotFound
-from actplanner.domain.formats import PLAN_FORMAT, PlanFile, dump_plan, load_plan
-from actplanner.teams.service import get_team
+from actplanner.domain.formats import PLAN_FORMAT, PlanFile, dump_plan, dump_team, load_plan
+from actplanner.teams.service import get_team, team_file
+
+#: How a violation the lead accepted by hand is named in the plan's ``unmet`` list.
+FLAG_PREFIX = "Moved by hand against the checker: "
+#: How a re-plan names, in its ``unmet`` list, a pinned visit it kept although it breaks a rule.
+PINNED_PREFIX = "pinned visit"
+
+
+class PublishUnconfirmed(Exception):
+    """A draft that breaks hard rules (or keeps flagged moves) is published only when the lead confirms.
+
+    ``concerns`` says what the lead is asked to accept, one sentence each.
+    """
+
+    def __init__(self, plan_id: int, concerns: list[str]) -> None:
+        count = len(concerns)
+        super().__init__(
+            f"Plan {plan_id} has {count} problem{'' if count == 1 else 's'} to confirm before it is "
+            "published: " + " ".join(f"({n}) {c}" for n, c in enumerate(concerns, 1))
+        )
+        self.plan_id = plan_id
+        self.concerns = concerns
+
 
 # What a calendar shows of a visit: a change to any of these bumps its SEQUENCE.
 _VISIT_SHOWN = ("client_id", "staff", "date", "start", "end", "purpose")
@@ -142,10 +166,42 @@ def visit_entry(visit: Visit) -> dict[str, Any]:
     return entry
 
 
-def publish_plan(*, session: Session, plan_id: int, user_id: int | None) -> Plan:
-    """Publish a draft as the next version of its week; the version it replaces becomes superseded."""
+def publish_concerns(*, session: Session, plan_id: int) -> list[str]:
+    """What publishing the plan asks the lead to accept, one sentence each; empty when nothing.
+
+    The hard rules the checker finds broken and the plan's ``unmet`` does not
+    own up to, then the moves the lead saved against the checker and the pinned
+    visits a re-plan kept although they break a rule (both in ``unmet``, so the
+    checker counts them excused, yet someone chose them by hand).
+    """
+    plan = get_plan(session=session, plan_id=plan_id)
+    team_doc = dump_team(team_file(session=session, team_id=plan.team_id))
+    doc = stored_plan_doc(session=session, plan_id=plan.id)
+    report = check(team_doc, doc, week_start=plan.week_start.isoformat())
+    concerns = [f"{_rule(v.rule)}: {v.message}" for v in report.unexcused]
+    for entry in plan.unmet or []:
+        detail = str(entry.get("detail", ""))
+        if detail.startswith(FLAG_PREFIX) or detail.lower().startswith(PINNED_PREFIX):
+            concerns.append(f"{_rule(str(entry.get('rule', '')))}: {detail}")
+    return concerns
+
+
+def _rule(code: str) -> str:
+    title = RULE_TITLES.get(code)
+    return f"{code} {title}" if title else code or "A rule"
+
+
+def publish_plan(*, session: Session, plan_id: int, user_id: int | None, confirmed: bool = False) -> Plan:
+    """Publish a draft as the next version of its week; the version it replaces becomes superseded.
+
+    A draft with ``publish_concerns`` raises PublishUnconfirmed unless ``confirmed``
+    (the lead saw the list and publishes anyway); the audit event counts what was confirmed.
+    """
     plan = get_plan(session=session, plan_id=plan_id)
     _require_draft(plan)
+    concerns = publish_concerns(session=session, plan_id=plan.id)
+    if concerns and not confirmed:
+        raise PublishUnconfirmed(plan.id, concerns)
     # Locking the team row makes concurrent publishes of its weeks take turns (PostgreSQL); the
     # unit of work brings the feeds in step in the same transaction, so they never show a
     # version that failed to publish.
@@ -172,7 +228,12 @@ def publish_plan(*, session: Session, plan_id: int, user_id: int | None) -> Plan
             user_id=user_id,
             action="publish",
             target=f"plan:{plan.id}",
-            detail={"team": plan.team_id, "week_start": plan.week_start.isoformat(), "version": plan.version},
+            detail={
+                "team": plan.team_id,
+                "week_start": plan.week_start.isoformat(),
+                "version": plan.version,
+                **({"confirmed_problems": len(concerns)} if concerns else {}),
+            },
         )
     return plan
 

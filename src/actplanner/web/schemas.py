@@ -89,6 +89,18 @@ class JobRead(BaseModel):
     finished_at: datetime | None
 
 
+class PublishRequest(BaseModel):
+    """Publish a draft; ``confirm`` accepts the problems a 409 listed (broken rules, flagged moves)."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    confirm: bool = Field(
+        False,
+        description="Publish even though the plan breaks hard rules or keeps moves flagged against the "
+        "checker; without it such a plan gets a 409 that lists them.",
+    )
+
+
 class PlanPublished(BaseModel):
     """A published version of a team's week."""
 
