@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
+import logging
 import os
 import re
 import signal
 import subprocess
 import sys
 import time
+from collections.abc import Callable
+from datetime import timedelta
 from pathlib import Path
+from typing import Any
 
 import pytest
 from sqlalchemy import func, select
@@ -19,8 +23,8 @@ from actplanner.accounts.service import user_for_token, verify_password
 from actplanner.cli import server
 from actplanner.cli.main import app
 from actplanner.cli.server import demo_setup, start_workers, stop_workers
-from actplanner.db import AuditEvent, FeedEvent, Team, User, make_engine, make_sessionmaker
-from actplanner.planning.jobs import get_job
+from actplanner.db import AuditEvent, FeedEvent, SolveJob, Team, User, make_engine, make_sessionmaker, utcnow
+from actplanner.planning.jobs import STALE_SECONDS, get_job
 from actplanner.planning.plans import published_plan
 from actplanner.planning.worker import SOLVE_NICENESS
 from actplanner.teams.service import get_team
@@ -244,3 +248,106 @@ def job_status(factory: sessionmaker[Session], job_id: int) -> str:
     """The job's status as stored now."""
     with factory() as session:
         return get_job(session=session, job_id=job_id).status
+
+
+def wait_for(condition: Callable[[], bool], seconds: float = 30) -> bool:
+    """Whether ``condition()`` came true within ``seconds``."""
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        if condition():
+            return True
+        time.sleep(0.1)
+    return condition()
+
+
+def test_server_restarts_a_killed_worker_and_fails_its_job(
+    url: str, factory: sessionmaker[Session], caplog: pytest.LogCaptureFixture
+) -> None:
+    """``kill -9`` of a worker mid-solve: the server starts another, says so, and fails the dead one's job."""
+    job_id = queue_job(factory, time_limit=60, claim=False)
+    # A 3 s bound instead of 30 s, so the test need not wait half a minute for the sweep.
+    supervisor = server.WorkerSupervisor(url, 1, watch_seconds=0.1, sweep_seconds=0.2, stale_seconds=3)
+    with caplog.at_level(logging.WARNING, logger="actplanner.cli.server"):
+        supervisor.start()
+        try:
+            first = supervisor.procs[0]
+            assert wait_for(lambda: job_status(factory, job_id) == "running")
+            first.send_signal(signal.SIGKILL)
+            assert wait_for(lambda: supervisor.restarts == 1)
+            assert supervisor.procs[0].pid != first.pid and supervisor.procs[0].poll() is None
+            assert wait_for(lambda: job_status(factory, job_id) == "failed")
+            with factory() as session:
+                error = get_job(session=session, job_id=job_id).error or ""
+            assert error.startswith(f"The worker stopped unexpectedly: no word from process {first.pid}")
+            # The week is free again, and the new worker runs its next solve.
+            again = queue_job(factory, time_limit=1, claim=False)
+            assert wait_for(lambda: job_status(factory, again) == "done")
+        finally:
+            supervisor.stop(grace=20)
+    assert all(proc.poll() is not None for proc in supervisor.procs)
+    said = [record.getMessage() for record in caplog.records]
+    assert f"solve worker {first.pid} exited with code -9; starting another" in said
+
+
+def test_server_sweeps_with_no_worker_at_all(url: str, factory: sessionmaker[Session]) -> None:
+    """With no solve worker running, the server itself fails a job silent past the 30 s bound."""
+    job_id = queue_job(factory)
+    with factory.begin() as session:
+        session.get(SolveJob, job_id).heartbeat_at = utcnow() - timedelta(seconds=STALE_SECONDS + 1)
+    supervisor = server.WorkerSupervisor(url, 0, watch_seconds=0.05, sweep_seconds=0.1)
+    supervisor.start()
+    try:
+        assert wait_for(lambda: job_status(factory, job_id) == "failed", seconds=10)
+    finally:
+        supervisor.stop()
+
+
+def test_server_sweeps_often_enough_to_fail_a_dead_job_within_a_minute() -> None:
+    """The bound plus the time between sweeps stays under a minute."""
+    assert STALE_SECONDS + server.SWEEP_SECONDS + server.WATCH_SECONDS < 60
+
+
+class ExitedProc:
+    """A worker process that has already exited with code 1."""
+
+    pid = 99999
+
+    def poll(self) -> int:
+        return 1
+
+
+def test_a_worker_that_keeps_exiting_is_restarted_ever_more_slowly(
+    monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture, tmp_path: Path
+) -> None:
+    """A worker dying right after its start is restarted at once, then after 1 s, 2 s, ..., each logged."""
+    started: list[int] = []
+
+    def fake_start(count: int) -> list[Any]:
+        started.append(count)
+        return [ExitedProc() for _ in range(count)]
+
+    monkeypatch.setattr(server, "start_workers", fake_start)
+    supervisor = server.WorkerSupervisor(f"sqlite:///{tmp_path / 'x.sqlite3'}", 1)
+    with caplog.at_level(logging.WARNING, logger="actplanner.cli.server"):
+        supervisor.start()
+        supervisor._done.set()  # the test drives the checks itself
+        supervisor._thread.join()  # type: ignore[union-attr]
+        supervisor._done.clear()
+        supervisor.check_workers()  # the first exit: started again at once
+        assert supervisor.restarts == 1
+        supervisor.check_workers()  # it exited again at once: a wait
+        assert supervisor.restarts == 1
+        supervisor._next_start[0] = time.monotonic()  # the wait is over
+        supervisor.check_workers()
+        assert supervisor.restarts == 2
+        supervisor.check_workers()
+    said = [record.getMessage() for record in caplog.records]
+    assert said == [
+        "solve worker 99999 exited with code 1; starting another",
+        "solve worker 99999 started in place of 99999",
+        "solve worker 99999 exited with code 1; starting another in 1 s",
+        "solve worker 99999 started in place of 99999",
+        "solve worker 99999 exited with code 1; starting another in 2 s",
+    ]
+    supervisor._done.set()
+    supervisor._engine.dispose()

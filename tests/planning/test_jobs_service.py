@@ -13,6 +13,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from actplanner.db import SolveJob, utcnow
 from actplanner.domain.errors import JobConflict
 from actplanner.planning.jobs import (
+    STALE_SECONDS,
     claim_next_job,
     enqueue_solve,
     fail_stale_jobs,
@@ -142,3 +143,63 @@ def test_a_race_lost_at_the_database_is_a_conflict_and_undoes_only_that_call(
         enqueue_solve(session=session, team_id=team.id, week_start=WEEK, time_limit=10)
     assert session.scalars(select(SolveJob)).all() == [first]
     assert get_team(session=session, team_id=team.id) is team
+
+
+def _dead_worker_job(session: Session, team_id: str, week_offset: int = 0) -> SolveJob:
+    """A running job whose worker last beat ten minutes ago, as after ``kill -9``."""
+    job = enqueue_solve(
+        session=session, team_id=team_id, week_start=WEEK + timedelta(weeks=week_offset), time_limit=10
+    )
+    claimed = claim_next_job(session=session, worker_pid=4242)
+    assert claimed is not None and claimed.id == job.id
+    job.heartbeat_at = utcnow() - timedelta(minutes=10)
+    session.flush()
+    return job
+
+
+def test_a_dead_workers_job_does_not_block_its_week(session: Session) -> None:
+    """Queuing a solve of a week whose running job's worker went silent fails that job and queues anew."""
+    team = create_team(session)
+    dead = _dead_worker_job(session, team.id)
+    job = enqueue_solve(session=session, team_id=team.id, week_start=WEEK, time_limit=10)
+    assert job.status == "queued"
+    dead = get_job(session=session, job_id=dead.id)
+    assert (dead.status, dead.active) == ("failed", None)
+    assert (dead.error or "").startswith("The worker stopped unexpectedly: no word from process 4242")
+
+
+def test_a_live_workers_job_still_blocks_its_week(session: Session) -> None:
+    """A running job that beat within the bound is left alone and a second solve is still a conflict."""
+    team = create_team(session)
+    job = enqueue_solve(session=session, team_id=team.id, week_start=WEEK, time_limit=10)
+    claim_next_job(session=session, worker_pid=4242)
+    with pytest.raises(JobConflict, match="already queued or running"):
+        enqueue_solve(session=session, team_id=team.id, week_start=WEEK, time_limit=10)
+    assert get_job(session=session, job_id=job.id).status == "running"
+    assert request_stop(session=session, job_id=job.id).status == "running"
+
+
+def test_stopping_a_dead_workers_job_ends_it_at_once(session: Session) -> None:
+    """Stop on a running job whose worker is silent ends it failed at once, saying the worker stopped."""
+    team = create_team(session)
+    dead = _dead_worker_job(session, team.id)
+    other = _dead_worker_job(session, team.id, week_offset=1)
+    stopped = request_stop(session=session, job_id=dead.id)
+    assert (stopped.status, stopped.active) == ("failed", None)
+    assert "worker stopped unexpectedly" in (stopped.error or "")
+    # Only the job asked about: the other is left to a sweep.
+    assert get_job(session=session, job_id=other.id).status == "running"
+    again = enqueue_solve(session=session, team_id=team.id, week_start=WEEK, time_limit=10)
+    assert again.status == "queued"
+
+
+def test_sweep_default_bound_is_the_stale_limit(session: Session) -> None:
+    """With no bound given the sweep uses STALE_SECONDS: older fails, younger stays."""
+    team = create_team(session)
+    old = _dead_worker_job(session, team.id)
+    young = _dead_worker_job(session, team.id, week_offset=1)
+    old.heartbeat_at = utcnow() - timedelta(seconds=STALE_SECONDS + 5)
+    young.heartbeat_at = utcnow() - timedelta(seconds=STALE_SECONDS - 10)
+    session.flush()
+    assert [job.id for job in fail_stale_jobs(session=session)] == [old.id]
+    assert get_job(session=session, job_id=young.id).status == "running"

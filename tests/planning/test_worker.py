@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import logging
 import os
 import signal
+import sqlite3
 import subprocess
 import sys
 import threading
@@ -13,6 +15,7 @@ from typing import Any
 
 import pytest
 from sqlalchemy import func, select
+from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 
 import solver
@@ -20,6 +23,7 @@ from actplanner.checker import check
 from actplanner.db import Plan, SolveJob, utcnow
 from actplanner.domain.adapter import to_plan_file, to_problem
 from actplanner.domain.formats import load_team
+from actplanner.planning import worker
 from actplanner.planning.jobs import finish_job, get_job, request_stop
 from actplanner.planning.plans import get_plan, publish_plan, published_plan, save_plan, stored_plan_doc
 from actplanner.planning.queue import DatabaseQueue
@@ -256,3 +260,124 @@ def test_unclaimed_job_is_refused_and_left_queued(factory: sessionmaker[Session]
         run_job(sessionmaker=factory, job_id=job_id)
     with factory() as session:
         assert get_job(session=session, job_id=job_id).status == "queued"
+
+
+def locked() -> OperationalError:
+    """The error SQLAlchemy raises while another connection holds SQLite's write lock."""
+    return OperationalError("UPDATE solve_jobs ...", {}, sqlite3.OperationalError("database is locked"))
+
+
+class LockedQueue(DatabaseQueue):
+    """The database queue, whose first claims and sweeps fail as a locked database does."""
+
+    def __init__(self, claims: int, sweeps: int = 0) -> None:
+        self.claims, self.sweeps = claims, sweeps
+
+    def claim(self, *, session: Session, worker_pid: int) -> SolveJob | None:
+        if self.claims:
+            self.claims -= 1
+            raise locked()
+        return super().claim(session=session, worker_pid=worker_pid)
+
+    def sweep(self, *, session: Session, older_than_seconds: float) -> list[SolveJob]:
+        if self.sweeps:
+            self.sweeps -= 1
+            raise locked()
+        return super().sweep(session=session, older_than_seconds=older_than_seconds)
+
+
+@pytest.fixture
+def quick_retries(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Waits of milliseconds between tries, so a test does not sit out the real backoff."""
+    monkeypatch.setattr(worker, "RETRY_FIRST_SECONDS", 0.01)
+    monkeypatch.setattr(worker, "RETRY_MAX_SECONDS", 0.02)
+
+
+def test_worker_survives_a_locked_database_and_runs_the_job_after(
+    url: str, factory: sessionmaker[Session], quick_retries: None, caplog: pytest.LogCaptureFixture
+) -> None:
+    """ "database is locked" from claim (and from the sweep) is logged and retried; the job then runs."""
+    job_id = queue_job(factory, time_limit=1, claim=False)
+    queue = LockedQueue(claims=3, sweeps=1)
+    with caplog.at_level(logging.WARNING, logger="actplanner.planning.worker"):
+        assert work_loop(url=url, once=True, queue=queue) == 1
+    assert queue.claims == 0 and queue.sweeps == 0
+    with factory() as session:
+        assert get_job(session=session, job_id=job_id).status == "done"
+    retried = [r.getMessage() for r in caplog.records if "trying again" in r.getMessage()]
+    assert len(retried) == 4
+    assert "the database did not answer (database is locked)" in retried[0]
+    assert "UPDATE" not in retried[0]
+
+
+def test_worker_waits_longer_after_each_failed_claim(
+    url: str, factory: sessionmaker[Session], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The waits between tries double up to the most, and SIGTERM during one is not kept waiting."""
+    import_small(factory)
+    waits: list[float] = []
+    shutdown = threading.Event()
+
+    class Recording(threading.Event):
+        def wait(self, timeout: float | None = None) -> bool:
+            waits.append(timeout or 0.0)
+            if len(waits) == 6:
+                shutdown.set()
+            return shutdown.is_set()
+
+        def is_set(self) -> bool:
+            return shutdown.is_set()
+
+    monkeypatch.setattr(worker, "RETRY_MAX_SECONDS", 4.0)
+    assert work_loop(url=url, queue=LockedQueue(claims=100), shutdown=Recording()) == 0
+    assert waits == [0.5, 1.0, 2.0, 4.0, 4.0, 4.0]
+
+
+def test_other_errors_still_end_the_worker(url: str, factory: sessionmaker[Session]) -> None:
+    """A bug is not retried for ever: it ends the loop (and ``serve`` starts another worker)."""
+    import_small(factory)
+
+    class Broken(DatabaseQueue):
+        def claim(self, *, session: Session, worker_pid: int) -> SolveJob | None:
+            raise RuntimeError("a bug")
+
+    with pytest.raises(RuntimeError, match="a bug"):
+        work_loop(url=url, once=True, queue=Broken())
+
+
+def test_a_locked_database_when_saving_the_plan_is_retried(
+    factory: sessionmaker[Session], quick_retries: None
+) -> None:
+    """The finished solve's plan is saved once the lock passes; the job ends done, not failed."""
+
+    class LockedFinish(DatabaseQueue):
+        tries = 0
+
+        def finish(self, *, session: Session, job_id: int, status: str, **kw: Any) -> SolveJob:
+            LockedFinish.tries += 1
+            if LockedFinish.tries < 3:
+                raise locked()
+            return super().finish(session=session, job_id=job_id, status=status, **kw)
+
+    job_id = queue_job(factory, time_limit=1)
+    job = run_job(sessionmaker=factory, job_id=job_id, queue=LockedFinish())
+    assert (job.status, LockedFinish.tries) == ("done", 3)
+    with factory() as session:
+        assert session.scalar(select(func.count()).select_from(Plan)) == 1
+
+
+def test_a_database_that_stays_locked_fails_the_job_in_words(
+    factory: sessionmaker[Session], quick_retries: None
+) -> None:
+    """When saving never gets through, the job fails with a sentence about the database, not SQL."""
+
+    class AlwaysLocked(DatabaseQueue):
+        def finish(self, *, session: Session, job_id: int, status: str, **kw: Any) -> SolveJob:
+            if status == "done":
+                raise locked()
+            return super().finish(session=session, job_id=job_id, status=status, **kw)
+
+    job_id = queue_job(factory, time_limit=1)
+    job = run_job(sessionmaker=factory, job_id=job_id, queue=AlwaysLocked())
+    assert (job.status, job.plan_id) == ("failed", None)
+    assert job.error == "The solve failed: the database did not answer (database is locked)"

@@ -24,13 +24,20 @@ from actplanner.accounts.service import create_token, create_user, user_named
 from actplanner.cli.database import migrate_database, open_database
 from actplanner.cli.output import console, fail, out
 from actplanner.cli.users import new_password
-from actplanner.db import get_engine
+from actplanner.db import get_engine, make_engine, make_sessionmaker
 from actplanner.db.unit_of_work import unit_of_work
 from actplanner.domain.adapter import to_plan_file, to_problem
 from actplanner.domain.errors import NotFound
 from actplanner.domain.week import monday_of, team_today
 from actplanner.planning.plans import publish_plan, save_plan
-from actplanner.planning.worker import SOLVE_NICENESS, lower_priority, stop_on_signals, work_loop
+from actplanner.planning.queue import DatabaseQueue
+from actplanner.planning.worker import (
+    SOLVE_NICENESS,
+    lower_priority,
+    stop_on_signals,
+    sweep_stale_jobs,
+    work_loop,
+)
 from actplanner.resources import fixture_file
 from actplanner.settings import get_settings
 from actplanner.teams.service import get_team, import_team, team_file
@@ -41,6 +48,16 @@ DEMO_TEAM = "standard"
 WORKER_GRACE_SECONDS = 15.0
 INTERRUPT_SECONDS = 5.0
 WEB_APP = "actplanner.web.app:create_app"
+#: Seconds between the server's looks at its solve workers (restarting one that exited).
+WATCH_SECONDS = 1.0
+#: Seconds between the server's sweeps for jobs whose worker died (``planning.jobs.STALE_SECONDS``).
+SWEEP_SECONDS = 10.0
+#: A worker that exits within this many seconds of starting is restarted after a wait that
+#: doubles each time, up to RESTART_MAX_SECONDS: a worker that cannot start must not spin.
+QUICK_EXIT_SECONDS = 60.0
+RESTART_MAX_SECONDS = 60.0
+
+log = logging.getLogger("actplanner.cli.server")
 
 
 def worker_command(
@@ -204,11 +221,118 @@ def _serve(url: str, *, host: str, port: int, workers: int, solve_workers: int) 
         )
     get_settings.cache_clear()
     get_engine.cache_clear()
-    procs = start_workers(solve_workers)
+    supervisor = WorkerSupervisor(url, solve_workers)
+    supervisor.start()
     try:
         uvicorn.run(WEB_APP, factory=True, host=host, port=port, workers=workers)
     finally:
-        stop_workers(procs)
+        supervisor.stop()
+
+
+class WorkerSupervisor:
+    """Keeps ``count`` solve workers running and sweeps for dead workers' jobs, from a thread of the server.
+
+    A worker that exits (a crash, a kill) is started again at once, with a log line;
+    one that keeps exiting right after its start waits longer each time. Every ``sweep_seconds``
+    the running jobs silent for ``stale_seconds`` are failed, so a dead worker's job
+    ends within a minute even when no worker is left to sweep.
+    """
+
+    def __init__(
+        self,
+        url: str,
+        count: int,
+        *,
+        watch_seconds: float = WATCH_SECONDS,
+        sweep_seconds: float = SWEEP_SECONDS,
+        stale_seconds: float | None = None,
+    ) -> None:
+        self.url, self.count = url, count
+        self.watch_seconds, self.sweep_seconds, self.stale_seconds = (
+            watch_seconds,
+            sweep_seconds,
+            stale_seconds,
+        )
+        self.procs: list[subprocess.Popen] = []
+        self.restarts = 0
+        self._started_at: list[float] = []
+        self._next_start: list[float] = []
+        self._quick_exits: list[int] = []
+        self._done = threading.Event()
+        self._lock = threading.Lock()
+        self._thread: threading.Thread | None = None
+        self._engine = make_engine(url, pool_pre_ping=True)
+        self._factory = make_sessionmaker(self._engine)
+
+    def start(self) -> None:
+        """Start the workers and the thread that watches them and sweeps."""
+        with self._lock:
+            self.procs = start_workers(self.count)
+            now = time.monotonic()
+            self._started_at = [now] * self.count
+            self._next_start = [now] * self.count
+            self._quick_exits = [0] * self.count
+        self._thread = threading.Thread(target=self._run, name="solve-worker-supervisor", daemon=True)
+        self._thread.start()
+
+    def stop(self, grace: float = WORKER_GRACE_SECONDS) -> None:
+        """Stop watching (nothing is restarted from now on), then stop the workers (``stop_workers``)."""
+        self._done.set()
+        if self._thread is not None:
+            self._thread.join()
+        with self._lock:
+            stop_workers(self.procs, grace=grace)
+        self._engine.dispose()
+
+    def _run(self) -> None:
+        last_sweep = float("-inf")
+        while not self._done.wait(self.watch_seconds):
+            try:
+                self.check_workers()
+            except Exception:  # the watch must go on: a failed start is tried again next time
+                log.warning("could not restart a solve worker", exc_info=True)
+            if time.monotonic() - last_sweep >= self.sweep_seconds:
+                last_sweep = time.monotonic()
+                self.sweep()
+
+    def check_workers(self) -> None:
+        """Start again each worker that has exited, once its wait after a quick exit is over."""
+        with self._lock:
+            if self._done.is_set():
+                return
+            now = time.monotonic()
+            for slot, proc in enumerate(self.procs):
+                code = proc.poll()
+                if code is None:
+                    continue
+                if self._next_start[slot] <= self._started_at[slot]:
+                    # Just noticed: decide when to start the next one.
+                    quick = now - self._started_at[slot] < QUICK_EXIT_SECONDS
+                    self._quick_exits[slot] = self._quick_exits[slot] + 1 if quick else 0
+                    # The first exit is restarted at once; each further quick one waits 1 s, 2 s, 4 s, ...
+                    repeats = self._quick_exits[slot] - 1
+                    wait = min(2.0 ** (repeats - 1), RESTART_MAX_SECONDS) if repeats > 0 else 0.0
+                    self._next_start[slot] = now + wait
+                    log.warning(
+                        "solve worker %s exited with code %s; starting another%s",
+                        proc.pid,
+                        code,
+                        f" in {wait:.0f} s" if wait >= 1 else "",
+                    )
+                if now < self._next_start[slot]:
+                    continue
+                (self.procs[slot],) = start_workers(1)
+                self._started_at[slot] = time.monotonic()
+                self.restarts += 1
+                log.warning("solve worker %s started in place of %s", self.procs[slot].pid, proc.pid)
+
+    def sweep(self) -> list[int]:
+        """Fail the running jobs whose worker has gone silent; their ids (none when the database is busy)."""
+        try:
+            return sweep_stale_jobs(self._factory, DatabaseQueue(), self.stale_seconds)
+        except Exception:  # a busy database now is no reason to stop sweeping later
+            log.warning("the sweep for stopped solve workers failed; trying again later", exc_info=True)
+            return []
 
 
 def start_workers(count: int) -> list[subprocess.Popen]:
@@ -234,6 +358,6 @@ def stop_workers(procs: list[subprocess.Popen], grace: float = WORKER_GRACE_SECO
                     # A second SIGTERM interrupts the solve; the worker marks its job failed.
                     proc.terminate()
                 else:
-                    # Its job's heartbeat stops; the next worker to start marks it failed.
+                    # Its job's heartbeat stops; the next sweep marks it failed.
                     proc.kill()
                     proc.wait()

@@ -21,6 +21,9 @@ from actplanner.planning.plans import get_plan
 from actplanner.teams.service import get_team
 
 FINISHED = ("done", "failed", "stopped")
+#: A running job whose heartbeat is older than this many seconds belongs to a dead worker.
+#: A live worker beats every few seconds (``worker.HEARTBEAT_SECONDS``), whatever its solver does.
+STALE_SECONDS = 30.0
 
 
 def get_job(*, session: Session, job_id: int) -> SolveJob:
@@ -75,6 +78,10 @@ def enqueue_solve(
         if baseline.team_id != team_id or baseline.week_start != week_start:
             raise ValueError(f"Baseline plan {baseline_plan_id} is not a plan of this team's week.")
     current = active_job(session=session, team_id=team_id, week_start=week_start)
+    if current is not None and current.status == "running":
+        # Whoever enqueues sweeps too: a dead worker's job must not block its week.
+        if fail_stale_jobs(session=session, job_id=current.id):
+            current = None
     if current is not None:
         raise _conflict(team_id, week_start, current)
     job = SolveJob(
@@ -174,7 +181,13 @@ def finish_job(
 
 
 def request_stop(*, session: Session, job_id: int) -> SolveJob:
-    """Stop a job: a queued one is stopped at once, a running one is asked to stop and keep its best plan."""
+    """Stop a job: a queued one is stopped at once, a running one is asked to stop and keep its best plan.
+
+    A running job whose worker is silent past ``STALE_SECONDS`` has nobody to ask:
+    it ends at once, failed, saying the worker stopped unexpectedly.
+    """
+    if fail_stale_jobs(session=session, job_id=job_id):
+        return get_job(session=session, job_id=job_id)
     now = utcnow()
     # Conditional updates, so a worker claiming the job meanwhile is not overwritten.
     stopped = session.execute(
@@ -193,15 +206,23 @@ def request_stop(*, session: Session, job_id: int) -> SolveJob:
     return get_job(session=session, job_id=job_id)
 
 
-def fail_stale_jobs(*, session: Session, older_than_seconds: float) -> list[SolveJob]:
-    """Mark failed every running job whose worker has not reported for ``older_than_seconds``."""
+def fail_stale_jobs(
+    *, session: Session, older_than_seconds: float | None = None, job_id: int | None = None
+) -> list[SolveJob]:
+    """Mark failed every running job whose worker has not reported for ``older_than_seconds``.
+
+    The default bound is ``STALE_SECONDS``; ``job_id`` limits the sweep to that one job.
+    Anyone may sweep (a worker, the server, a request that enqueues or stops): the
+    verdict is the same, and a job another transaction holds is left to the next sweep.
+    """
     now = utcnow()
-    cutoff: datetime = now - timedelta(seconds=older_than_seconds)
+    bound = STALE_SECONDS if older_than_seconds is None else older_than_seconds
+    cutoff: datetime = now - timedelta(seconds=bound)
+    query = select(SolveJob).where(SolveJob.status == "running", SolveJob.heartbeat_at < cutoff)
+    if job_id is not None:
+        query = query.where(SolveJob.id == job_id)
     stale = session.scalars(
-        select(SolveJob)
-        .where(SolveJob.status == "running", SolveJob.heartbeat_at < cutoff)
-        .with_for_update(skip_locked=True)
-        .execution_options(populate_existing=True)
+        query.with_for_update(skip_locked=True).execution_options(populate_existing=True)
     ).all()
     for job in stale:
         job.status, job.finished_at = "failed", now

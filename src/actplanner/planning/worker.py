@@ -6,10 +6,15 @@ them; ``actplanner worker`` or ``python -m actplanner.planning.worker`` runs one
 
 Liveness: while a job runs, a heartbeat thread refreshes the job's
 ``heartbeat_at`` every few seconds, whatever the solver is doing; a worker that
-is killed outright stops beating, and the next worker to start (or to sweep
-while idle) marks its job failed. SIGTERM or Ctrl-C asks the running solve to
+is killed outright stops beating, and the next sweep marks its job failed:
+a worker sweeps when it starts and while idle, ``actplanner serve`` sweeps every
+few seconds, and enqueuing or stopping a solve sweeps that job. SIGTERM or Ctrl-C asks the running solve to
 stop: its best plan so far is saved and the job ends ``stopped``, saying why.
 A second signal gives up at once and marks the job failed.
+
+A transient database error ("database is locked", a dropped connection) does
+not end a worker: it waits, longer each time up to ``RETRY_MAX_SECONDS``, and
+tries again. ``actplanner serve`` restarts a worker that exits all the same.
 
 A solve only ever saves a new draft: the published plan is never touched.
 """
@@ -20,12 +25,15 @@ import argparse
 import logging
 import os
 import signal
+import sqlite3
 import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from typing import Any
+from typing import Any, TypeVar
 
+from sqlalchemy.exc import DBAPIError, OperationalError
+from sqlalchemy.exc import TimeoutError as PoolTimeoutError
 from sqlalchemy.orm import Session, sessionmaker
 
 import solver
@@ -33,7 +41,7 @@ from actplanner.db import SolveJob, make_engine, make_sessionmaker
 from actplanner.db.unit_of_work import unit_of_work
 from actplanner.domain.adapter import to_plan_file, to_problem
 from actplanner.domain.formats import FormatError, PlanFile, load_plan
-from actplanner.planning.jobs import get_job
+from actplanner.planning.jobs import STALE_SECONDS, get_job
 from actplanner.planning.plans import save_plan, stored_plan_doc
 from actplanner.planning.queue import DatabaseQueue, SolveQueue
 from actplanner.settings import get_settings
@@ -43,8 +51,11 @@ log = logging.getLogger("actplanner.planning.worker")
 
 #: Seconds between heartbeats of a running job, solver reports or not.
 HEARTBEAT_SECONDS = 5.0
-#: A running job whose heartbeat is older than this belongs to a dead worker.
-STALE_SECONDS = 30.0
+#: The first wait after a transient database error; each further one doubles, up to the most.
+RETRY_FIRST_SECONDS = 0.5
+RETRY_MAX_SECONDS = 10.0
+#: Tries of one write of a running job (its plan, its failure) before it is left to the sweep.
+JOB_WRITE_ATTEMPTS = 6
 #: Phases whose progress is always written at once: the page should see them.
 ALWAYS_RECORDED = ("first plan", "done")
 SHUTDOWN_MESSAGE = "The worker was shut down during the solve; the best plan so far was kept."
@@ -72,11 +83,16 @@ def run_job(
     shutdown = shutdown or threading.Event()
     queue = queue or DatabaseQueue()
     reporter = _Reporter(sessionmaker, queue, job_id, stop_check_interval, shutdown)
-    with sessionmaker() as session:
-        status = get_job(session=session, job_id=job_id).status
+
+    def read_status() -> str:
+        with sessionmaker() as session:
+            return get_job(session=session, job_id=job_id).status
+
+    status = _retrying(f"job {job_id}: reading it", read_status)
     if status != "running":
         raise ValueError(f"Job {job_id} is {status}, not running; claim it first (claim_next_job).")
-    try:
+
+    def load() -> tuple[Any, ...]:
         with sessionmaker() as session:
             job = get_job(session=session, job_id=job_id)
             team = team_file(session=session, team_id=job.team_id)
@@ -85,19 +101,27 @@ def run_job(
                 if job.baseline_plan_id is not None
                 else None
             )
-            week_start, from_date = job.week_start, job.from_date
             params = solver.SolveParams(time_limit=job.time_limit, seed=job.seed)
+            return team, baseline, job.week_start, job.from_date, params
+
+    try:
+        team, baseline, week_start, from_date, params = _retrying(f"job {job_id}: loading its team", load)
         problem = to_problem(team, week_start, baseline=baseline, from_date=from_date)
         with _heartbeat(reporter, heartbeat_seconds):
             result = solver.solve(problem, params, reporter.on_progress)
         plan = to_plan_file(result, team, week_start)
         source = "replan" if baseline is not None else "solve"
-        return _finish(
-            sessionmaker, queue, job_id, plan, source, reporter, stopped=result.status == "stopped"
+        stopped = result.status == "stopped"
+        return _retrying(
+            f"job {job_id}: saving its plan",
+            lambda: _finish(sessionmaker, queue, job_id, plan, source, reporter, stopped=stopped),
         )
     except Exception as err:
         log.exception("job %s failed", job_id)
-        return _fail(sessionmaker, queue, job_id, one_line(err))
+        message = one_line(err)
+        return _retrying(
+            f"job {job_id}: recording its failure", lambda: _fail(sessionmaker, queue, job_id, message)
+        )
     except BaseException:
         # KeyboardInterrupt or SystemExit: say so on the job before the process goes.
         _fail(sessionmaker, queue, job_id, INTERRUPTED_MESSAGE)
@@ -117,7 +141,9 @@ def work_loop(
 
     First, and again every ``STALE_SECONDS`` while idle, running jobs whose
     worker has gone silent are marked failed. ``parent_pid``: also shut down
-    when that process (``actplanner serve``) is gone.
+    when that process (``actplanner serve``) is gone. A transient database error
+    (see ``is_transient``) is logged and the loop tries again after a wait that
+    doubles up to ``RETRY_MAX_SECONDS``; any other error ends the loop.
     """
     shutdown = shutdown or threading.Event()
     queue = queue or DatabaseQueue()
@@ -125,39 +151,96 @@ def work_loop(
     factory = make_sessionmaker(engine)
     pid = os.getpid()
     ran = 0
+    last_sweep = float("-inf")
+    delay = RETRY_FIRST_SECONDS
     try:
-        _sweep(factory, queue)
-        last_sweep = time.monotonic()
         log.info("worker %s waiting for solve jobs", pid)
         while not shutdown.is_set():
             if parent_pid is not None and os.getppid() != parent_pid:
                 log.info("worker %s: parent %s is gone, stopping", pid, parent_pid)
                 break
-            with unit_of_work(factory) as work:
-                session = work.session
-                job = queue.claim(session=session, worker_pid=pid)
-                job_id = job.id if job is not None else None
+            try:
+                if time.monotonic() - last_sweep > STALE_SECONDS:
+                    sweep_stale_jobs(factory, queue)
+                    last_sweep = time.monotonic()
+                with unit_of_work(factory) as work:
+                    session = work.session
+                    job = queue.claim(session=session, worker_pid=pid)
+                    job_id = job.id if job is not None else None
+                if job_id is not None:
+                    log.info("worker %s: job %s started", pid, job_id)
+                    finished = run_job(sessionmaker=factory, job_id=job_id, shutdown=shutdown, queue=queue)
+                    ran += 1
+                    log.info("worker %s: job %s %s", pid, job_id, finished.status)
+            except Exception as err:
+                if not is_transient(err):
+                    raise
+                log.warning("worker %s: %s; trying again in %.1f s", pid, database_trouble(err), delay)
+                shutdown.wait(delay)
+                delay = min(delay * 2, RETRY_MAX_SECONDS)
+                continue
+            delay = RETRY_FIRST_SECONDS
             if job_id is not None:
-                log.info("worker %s: job %s started", pid, job_id)
-                finished = run_job(sessionmaker=factory, job_id=job_id, shutdown=shutdown, queue=queue)
-                ran += 1
-                log.info("worker %s: job %s %s", pid, job_id, finished.status)
                 continue
             if once:
                 break
-            if time.monotonic() - last_sweep > STALE_SECONDS:
-                _sweep(factory, queue)
-                last_sweep = time.monotonic()
             shutdown.wait(poll_seconds)
     finally:
         engine.dispose()
     return ran
 
 
+def is_transient(err: BaseException) -> bool:
+    """Whether a database error may pass if tried again: a lock, a lost connection, a full pool.
+
+    On SQLite only a busy or locked database counts: its other operational errors
+    (a missing table, a read-only file) stay until someone acts.
+    """
+    if isinstance(err, PoolTimeoutError):
+        return True
+    if not isinstance(err, DBAPIError):
+        return False
+    if err.connection_invalidated:
+        return True
+    if not isinstance(err, OperationalError):
+        return False
+    if isinstance(err.orig, sqlite3.Error):
+        return any(word in str(err.orig).lower() for word in ("locked", "busy"))
+    return True
+
+
+def database_trouble(err: BaseException) -> str:
+    """A transient database error in words, without the SQL statement SQLAlchemy adds to it."""
+    orig = err.orig if isinstance(err, DBAPIError) else err
+    text = " ".join(str(orig).split()) or type(orig).__name__
+    return f"the database did not answer ({text})"
+
+
+T = TypeVar("T")
+
+
+def _retrying(what: str, call: Callable[[], T], attempts: int | None = None) -> T:
+    """``call()``, tried again after a transient database error, waiting longer each time."""
+    attempts = JOB_WRITE_ATTEMPTS if attempts is None else attempts
+    delay = RETRY_FIRST_SECONDS
+    for attempt in range(1, attempts + 1):
+        try:
+            return call()
+        except Exception as err:
+            if not is_transient(err) or attempt == attempts:
+                raise
+            log.warning("%s: %s; trying again in %.1f s", what, database_trouble(err), delay)
+            time.sleep(delay)
+            delay = min(delay * 2, RETRY_MAX_SECONDS)
+    raise AssertionError("unreachable")  # pragma: no cover
+
+
 def one_line(err: BaseException) -> str:
     """An error as one short line for the job's page: its messages joined, its type when it has none."""
     if isinstance(err, FormatError):
         text = "; ".join(err.messages)
+    elif is_transient(err):
+        text = database_trouble(err)
     else:
         text = " ".join(str(err).split())
     text = text or type(err).__name__
@@ -200,7 +283,13 @@ class _Reporter:
             self.last = report
             due = time.monotonic() - self.last_write >= self.interval
         if due or progress.phase in ALWAYS_RECORDED:
-            self.write()
+            try:
+                self.write()
+            except Exception as err:
+                # A report lost to a busy database is not worth the solve: the next one carries on.
+                if not is_transient(err):
+                    raise
+                log.warning("job %s: progress not recorded: %s", self.job_id, database_trouble(err))
         if self.shutdown.is_set() or self.stop:
             self.asked_to_stop = True
         return self.asked_to_stop
@@ -278,11 +367,17 @@ def _fail(factory: sessionmaker[Session], queue: SolveQueue, job_id: int, messag
         return queue.finish(session=session, job_id=job_id, status="failed", error=message)
 
 
-def _sweep(factory: sessionmaker[Session], queue: SolveQueue) -> None:
+def sweep_stale_jobs(
+    factory: sessionmaker[Session], queue: SolveQueue, older_than_seconds: float | None = None
+) -> list[int]:
+    """Fail the running jobs silent for ``older_than_seconds`` (default ``STALE_SECONDS``); their ids."""
+    bound = STALE_SECONDS if older_than_seconds is None else older_than_seconds
     with unit_of_work(factory) as work:
         session = work.session
-        for job in queue.sweep(session=session, older_than_seconds=STALE_SECONDS):
+        failed = queue.sweep(session=session, older_than_seconds=bound)
+        for job in failed:
             log.warning("job %s failed: %s", job.id, job.error)
+        return [job.id for job in failed]
 
 
 @contextmanager
