@@ -22,7 +22,8 @@ from tests.support.db_factories import create_plan, create_team, create_user, pl
 
 def publish(session: Session, team: Team, doc: dict | None = None) -> None:
     plan = create_plan(session, team, doc)
-    publish_plan(session=session, plan_id=plan.id, user_id=None)
+    # Some plans here break rules on purpose (a visit moved out of a shift): the lead confirms them.
+    publish_plan(session=session, plan_id=plan.id, user_id=None, confirmed=True)
 
 
 def rows(session: Session, staff_id: str) -> dict[str, FeedEvent]:
