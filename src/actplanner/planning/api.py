@@ -13,7 +13,7 @@ from fastapi import APIRouter, HTTPException, Path
 
 from actplanner.db import Plan
 from actplanner.domain import errors
-from actplanner.planning import jobs, plans
+from actplanner.planning import edits, jobs, plans
 from actplanner.web.deps import QueueDep, SessionDep, TokenLeadDep, TokenUserDep, require_team
 from actplanner.web.schemas import (
     MAX_ID,
@@ -44,19 +44,32 @@ router = APIRouter(prefix="/api/v1", tags=["api"])
 def start_solve(
     team_id: TeamIdPath, body: SolveCreate, session: SessionDep, user: TokenLeadDep, queue: QueueDep
 ) -> JobRead:
-    """Queue a solve of the team's week for a worker; 409 while one is queued or running."""
+    """Queue a solve of the team's week for a worker; 409 while one is queued or running.
+
+    In a week under way, visits of the published plan that started before now are kept exactly
+    unless ``change_started``.
+    """
     require_team(user, team_id)
     try:
-        job = queue.enqueue(
-            session=session,
-            team_id=team_id,
-            week_start=body.week_start,
-            time_limit=body.time_limit,
-            seed=body.seed,
-            baseline_plan_id=body.baseline_plan_id,
-            from_date=body.from_date,
-            user_id=user.id,
-        )
+        with session.begin_nested():
+            kept = edits.keep_started(
+                session=session,
+                team_id=team_id,
+                week_start=body.week_start,
+                baseline_plan_id=body.baseline_plan_id,
+                from_date=body.from_date,
+                change_started=body.change_started,
+            )
+            job = queue.enqueue(
+                session=session,
+                team_id=team_id,
+                week_start=body.week_start,
+                time_limit=body.time_limit,
+                seed=body.seed,
+                baseline_plan_id=kept.baseline_plan_id,
+                from_date=kept.from_date,
+                user_id=user.id,
+            )
     except errors.JobConflict as err:
         raise HTTPException(status_code=409, detail=str(err)) from None
     except ValueError as err:

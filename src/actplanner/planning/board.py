@@ -30,6 +30,7 @@ from actplanner.domain.errors import JobConflict
 from actplanner.domain.formats import ROLES, dump_team
 from actplanner.domain.week import DAYS_IN_WEEK, WeekError, next_monday, parse_week, week_dates
 from actplanner.on_call.service import coverage_gaps
+from actplanner.planning.edits import keep_started, local_now, started_visits
 from actplanner.planning.jobs import get_job, latest_job
 from actplanner.planning.plans import (
     PublishUnconfirmed,
@@ -401,6 +402,7 @@ def board_context(
         "plan": None,
         "coverage_gaps": [],
         "publish_concerns": [],
+        "started_note": None,
     }
     if team is None:
         context["teams"] = list_teams(session=session)
@@ -408,6 +410,14 @@ def board_context(
     context["coverage_gaps"] = coverage_gaps(session=session, team_id=team.id)
     if week is None:
         return context
+    started = started_visits(session=session, team_id=team.id, week_start=week)
+    if started:
+        now = local_now(session, team.id)
+        context["started_note"] = (
+            f"This week is under way: a solve keeps the {started} published visit"
+            f"{'' if started == 1 else 's'} that started before now ({now:%A %-d %B, %H:%M}) exactly "
+            "as they are, and re-plans only what is still to come."
+        )
     days = week_dates(week)
     context["days"] = days
     context["previous_week"] = board_href(team, user, week - timedelta(days=DAYS_IN_WEEK))
@@ -489,11 +499,14 @@ def generate(
     week: Annotated[str, Form(max_length=40)] = "",
     time_limit: Annotated[str, Form(max_length=40)] = "",
     fresh: Annotated[str | None, Form(max_length=10)] = None,
+    change_started: Annotated[str | None, Form(max_length=10)] = None,
 ) -> Response:
     """Queue a solve of the week for a worker and go back to the board, which shows its progress.
 
     The solve starts from the plan the board shows (keeping its pinned visits)
-    unless the lead asks for a fresh start.
+    unless the lead asks for a fresh start. In a week under way the visits that
+    have started stay as they are, unless the lead ticks "also change visits
+    that have started".
     """
     if team is None:
         raise HTTPException(status_code=422, detail="Choose the team to plan.")
@@ -509,14 +522,23 @@ def generate(
     plans = week_plans(session=session, team_id=found.id, week_start=day)
     baseline = None if fresh else _shown_plan(plans, None)
     try:
-        queue.enqueue(
-            session=session,
-            team_id=found.id,
-            week_start=day,
-            time_limit=seconds,
-            baseline_plan_id=None if baseline is None else baseline.id,
-            user_id=user.id,
-        )
+        with session.begin_nested():
+            kept = keep_started(
+                session=session,
+                team_id=found.id,
+                week_start=day,
+                baseline_plan_id=None if baseline is None else baseline.id,
+                change_started=bool(change_started),
+            )
+            queue.enqueue(
+                session=session,
+                team_id=found.id,
+                week_start=day,
+                time_limit=seconds,
+                baseline_plan_id=kept.baseline_plan_id,
+                from_date=kept.from_date,
+                user_id=user.id,
+            )
     except JobConflict as err:
         message = f"{err} Wait for it to finish or stop it first."
         context = board_context(

@@ -11,8 +11,9 @@ import copy
 import re
 from collections import Counter
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import UTC, date, datetime, timedelta
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from sqlalchemy.orm import Session
 
@@ -133,19 +134,138 @@ def move_visit(
     return Moved(saved, visit_entry_of(candidate, visit_id), broken)
 
 
-def replan(
-    *, session: Session, queue: SolveQueue, plan_id: int, time_limit: float, user_id: int | None
-) -> SolveJob:
-    """Queue a re-plan of the plan's week that keeps its pinned visits and changes little else."""
-    plan = editable_plan(session=session, plan_id=plan_id)
-    return queue.enqueue(
-        session=session,
-        team_id=plan.team_id,
-        week_start=plan.week_start,
-        time_limit=time_limit,
-        baseline_plan_id=plan.id,
-        user_id=user_id,
+@dataclass(frozen=True)
+class Kept:
+    """How a solve of a week already under way keeps what has started.
+
+    ``baseline_plan_id`` and ``from_date`` are what to queue; ``started`` counts
+    the published visits that began before ``now`` (the team's local time) and
+    stay exactly as they are.
+    """
+
+    baseline_plan_id: int | None
+    from_date: date | None
+    started: int
+    now: datetime
+
+
+def utc_now() -> datetime:
+    """The present, as an aware UTC moment (tests replace it to stand in a week under way)."""
+    return datetime.now(UTC)
+
+
+def local_now(session: Session, team_id: str, now: datetime | None = None) -> datetime:
+    """The present (or ``now``) in the team's time zone."""
+    team = teams.get_team(session=session, team_id=team_id)
+    return (now or utc_now()).astimezone(ZoneInfo(team.timezone))
+
+
+def started_visits(*, session: Session, team_id: str, week_start: date, now: datetime | None = None) -> int:
+    """How many visits of the published plan started before now (team's zone); 0 when none is published."""
+    published = plans.published_plan(session=session, team_id=team_id, week_start=week_start)
+    if published is None:
+        return 0
+    moment = _clock(local_now(session, team_id, now))
+    return sum((v.date.isoformat(), v.start) < moment for v in published.visits)
+
+
+def keep_started(
+    *,
+    session: Session,
+    team_id: str,
+    week_start: date,
+    baseline_plan_id: int | None,
+    from_date: date | None = None,
+    now: datetime | None = None,
+    change_started: bool = False,
+) -> Kept:
+    """What to queue so that a solve of a week under way never changes a visit that has started.
+
+    A visit has started when the week's published plan (what calendars show) has
+    it starting before now in the team's zone. The solve then re-plans from today
+    (days before are kept by the solver), and today's started visits are kept as
+    pinned visits of a baseline made for the purpose: the published plan's
+    started visits plus, unless this is a fresh start (no baseline), the
+    baseline's visits still to come. That baseline is stored superseded, so it is
+    never shown, edited or published. ``change_started`` (the lead asked for it
+    by name) or a week not yet begun queue what was asked, unchanged.
+    """
+    local = local_now(session, team_id, now)
+    asked = Kept(baseline_plan_id, from_date, 0, local)
+    if baseline_plan_id is not None:
+        baseline_plan = plans.get_plan(session=session, plan_id=baseline_plan_id)
+        if baseline_plan.team_id != team_id or baseline_plan.week_start != week_start:
+            raise ValueError(f"Baseline plan {baseline_plan_id} is not a plan of this team's week.")
+    published = plans.published_plan(session=session, team_id=team_id, week_start=week_start)
+    if change_started or published is None or local.date() < week_start:
+        return asked
+    moment = _clock(local)
+    source = plans.stored_plan_doc(session=session, plan_id=published.id)
+    started = [entry for entry in source["visits"] if (entry["date"], entry["start"]) < moment]
+    if not started:
+        return asked
+    today = min(local.date(), week_start + timedelta(days=6))
+    for entry in started:
+        if entry["date"] == today.isoformat():
+            entry["pinned"] = True
+    doc = copy.deepcopy(source)
+    doc["visits"] = list(started)
+    if baseline_plan_id is not None:
+        baseline = plans.stored_plan_doc(session=session, plan_id=baseline_plan_id)
+        ids = {entry["id"] for entry in started}
+        doc["visits"] += [
+            entry
+            for entry in baseline["visits"]
+            if (entry["date"], entry["start"]) >= moment and entry["id"] not in ids
+        ]
+        doc["caseload"] = baseline["caseload"]
+    doc["visits"].sort(key=lambda e: (e["date"], e["start"], e["id"]))
+    doc.pop("unmet", None)
+    doc.pop("solver", None)
+    kept = plans.save_plan(
+        session=session, team_id=team_id, plan_file=doc, source="edit", baseline_plan_id=published.id
     )
+    # Only a queued solve reads it: never a draft the board shows or anyone publishes.
+    kept.status = "superseded"
+    session.flush()
+    return Kept(kept.id, max(from_date or week_start, today), len(started), local)
+
+
+def _clock(local: datetime) -> tuple[str, str]:
+    return (local.date().isoformat(), local.strftime("%H:%M"))
+
+
+def replan(
+    *,
+    session: Session,
+    queue: SolveQueue,
+    plan_id: int,
+    time_limit: float,
+    user_id: int | None,
+    now: datetime | None = None,
+) -> SolveJob:
+    """Queue a re-plan of the plan's week that keeps its pinned visits and changes little else.
+
+    In a week under way, visits that have started are kept too (``keep_started``).
+    """
+    plan = editable_plan(session=session, plan_id=plan_id)
+    with session.begin_nested():
+        kept = keep_started(
+            session=session,
+            team_id=plan.team_id,
+            week_start=plan.week_start,
+            baseline_plan_id=plan.id,
+            now=now,
+        )
+        return queue.enqueue(
+            session=session,
+            team_id=plan.team_id,
+            week_start=plan.week_start,
+            time_limit=time_limit,
+            baseline_plan_id=kept.baseline_plan_id,
+            from_date=kept.from_date,
+            user_id=user_id,
+        )
 
 
 def record_sick_call(
@@ -159,6 +279,7 @@ def record_sick_call(
     week_start: date,
     time_limit: float,
     user_id: int | None,
+    now: datetime | None = None,
 ) -> SolveJob:
     """Put a staff member on leave from ``first`` to ``last`` and queue a re-plan of the published week.
 
@@ -183,13 +304,21 @@ def record_sick_call(
             end=f"{last + timedelta(days=1)}T00:00",
             user_id=user_id,
         )
+        kept = keep_started(
+            session=session,
+            team_id=team_id,
+            week_start=week_start,
+            baseline_plan_id=published.id,
+            from_date=max(first, week_start),
+            now=now,
+        )
         job = queue.enqueue(
             session=session,
             team_id=team_id,
             week_start=week_start,
             time_limit=time_limit,
-            baseline_plan_id=published.id,
-            from_date=max(first, week_start),
+            baseline_plan_id=kept.baseline_plan_id,
+            from_date=kept.from_date,
             user_id=user_id,
         )
         audit(

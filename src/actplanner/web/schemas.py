@@ -55,6 +55,11 @@ class SolveCreate(BaseModel):
         None, ge=1, le=MAX_ID, description="Re-plan against this plan of the same week, keeping its pins."
     )
     from_date: date | None = Field(None, description="Re-plan only from this day of the week on.")
+    change_started: bool = Field(
+        False,
+        description="In a week under way, also change visits of the published plan that started before now "
+        "(in the team's zone); without it they are kept exactly.",
+    )
 
     @model_validator(mode="after")
     def from_date_in_week(self) -> SolveCreate:
