@@ -6,6 +6,7 @@ import logging
 import os
 import re
 import signal
+import socket
 import subprocess
 import sys
 import time
@@ -351,3 +352,31 @@ def test_a_worker_that_keeps_exiting_is_restarted_ever_more_slowly(
     ]
     supervisor._done.set()
     supervisor._engine.dispose()
+
+
+def free_port() -> int:
+    """A TCP port nobody listens on now."""
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+def test_sigterm_to_serve_stops_its_workers_before_it_exits(tmp_path: Path) -> None:
+    """``kill`` (SIGTERM, as systemd stops a service) of ``serve`` asks its worker to stop, then exits 0."""
+    log = tmp_path / "serve.log"
+    env = {**os.environ, "ACTPLANNER_DATABASE_URL": f"sqlite:///{tmp_path / 'serve.sqlite3'}"}
+    command = [sys.executable, "-m", "actplanner.cli.main", "serve", "--port", str(free_port())]
+    with log.open("w") as out:
+        proc = subprocess.Popen(command, env=env, stdout=out, stderr=subprocess.STDOUT)
+    try:
+        assert wait_for(lambda: "waiting for solve jobs" in log.read_text()), log.read_text()
+        assert wait_for(lambda: "Uvicorn running" in log.read_text()), log.read_text()
+        proc.send_signal(signal.SIGTERM)
+        assert proc.wait(timeout=30) == 0, log.read_text()
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+    text = log.read_text()
+    # The worker was told (it did not merely notice its parent gone).
+    assert "SIGTERM: stopping after the current solve saves its best plan" in text, text
+    assert "is gone, stopping" not in text

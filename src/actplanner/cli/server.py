@@ -7,6 +7,7 @@ import json
 import logging
 import os
 import secrets
+import signal
 import subprocess
 import sys
 import threading
@@ -223,10 +224,21 @@ def _serve(url: str, *, host: str, port: int, workers: int, solve_workers: int) 
     get_engine.cache_clear()
     supervisor = WorkerSupervisor(url, solve_workers)
     supervisor.start()
+    # uvicorn answers SIGTERM by shutting down, then raising SIGTERM again once it has
+    # put this handler back: it ends the run with SystemExit, so the workers are still
+    # stopped below (with the default handler the process would die on the spot).
+    previous = signal.signal(signal.SIGTERM, _exit_on_sigterm)
     try:
         uvicorn.run(WEB_APP, factory=True, host=host, port=port, workers=workers)
     finally:
         supervisor.stop()
+        signal.signal(signal.SIGTERM, previous)
+
+
+def _exit_on_sigterm(_signum: int, _frame: object) -> None:
+    # A second SIGTERM while the workers are being stopped ends the server at once.
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
+    raise SystemExit(0)
 
 
 class WorkerSupervisor:
