@@ -31,7 +31,11 @@ class SolveQueue(Protocol):
         from_date: date | None = None,
         user_id: int | None = None,
     ) -> SolveJob:
-        """Queue a solve of a team's week; JobConflict when one is already queued or running."""
+        """Queue a solve of a team's week; JobConflict when one is already queued or running.
+
+        A running job of that week whose worker is silent past ``jobs.STALE_SECONDS`` is
+        failed first and does not count: a dead worker must not block its week.
+        """
         ...
 
     def claim(self, *, session: Session, worker_pid: int) -> SolveJob | None:
@@ -55,11 +59,17 @@ class SolveQueue(Protocol):
         ...
 
     def stop(self, *, session: Session, job_id: int) -> SolveJob:
-        """Stop a job: a queued one at once, a running one at its next heartbeat."""
+        """Stop a job: a queued one at once, a running one at its next heartbeat.
+
+        A running job whose worker is silent past ``jobs.STALE_SECONDS`` ends failed at once.
+        """
         ...
 
     def sweep(self, *, session: Session, older_than_seconds: float) -> list[SolveJob]:
-        """Fail the running jobs whose worker has been silent for ``older_than_seconds``."""
+        """Fail the running jobs whose worker has been silent for ``older_than_seconds``.
+
+        Workers sweep, and so does ``actplanner serve`` every few seconds, with or without workers.
+        """
         ...
 
 
