@@ -7,9 +7,9 @@ from typing import Annotated
 from fastapi import APIRouter, Form, Query, Request
 from fastapi.responses import RedirectResponse, Response
 
-from actplanner.accounts.service import MAX_USERNAME, log_in, log_out
+from actplanner.accounts.service import MAX_USERNAME, log_in, log_out, start_session
 from actplanner.web.deps import OptionalUserDep, SessionDep
-from actplanner.web.security import sign_in, sign_out
+from actplanner.web.security import session_key, sign_in, sign_out
 from actplanner.web.templating import render
 
 router = APIRouter(tags=["pages"])
@@ -52,14 +52,14 @@ def login(
         )
         context = {"next": safe_next(next_page), "error": error, "username": username[:MAX_USERNAME]}
         return render(request, "accounts/login.html", context, status_code=400)
-    sign_in(request, user)
+    sign_in(request, user, start_session(session=session, user_id=user.id))
     return RedirectResponse(safe_next(next_page), status_code=303)
 
 
 @router.post("/logout", name="logout")
 def logout(request: Request, session: SessionDep, user: OptionalUserDep) -> Response:
-    """Sign out and go back to the sign-in form."""
+    """Sign out, ending the session on the server too, and go back to the sign-in form."""
     if user is not None:
-        log_out(session=session, user_id=user.id)
+        log_out(session=session, user_id=user.id, key=session_key(request))
     sign_out(request)
     return RedirectResponse(request.app.url_path_for("login"), status_code=303)

@@ -22,7 +22,7 @@ from sqlalchemy import Boolean, select, text
 from sqlalchemy.orm import Session, joinedload
 
 from actplanner.audit.service import audit
-from actplanner.db import ROLES, TOKEN_KINDS, ApiToken, Staff, User, UtcDateTime, utcnow
+from actplanner.db import ROLES, TOKEN_KINDS, ApiToken, Staff, User, UserSession, UtcDateTime, utcnow
 from actplanner.domain.errors import NotFound
 from actplanner.teams.service import get_team
 
@@ -35,6 +35,10 @@ ROTATING_KINDS = ("feed", "rota_feed")
 #: How stale ``last_used_at`` may get: writing it on every request would make each
 #: read (an on-call lookup at 200 requests a second) a write.
 LAST_USED_PRECISION = timedelta(seconds=60)
+
+#: How long a sign-in lasts: long enough for a shift, short enough that a phone left
+#: signed in does not stay so for days. The cookie's own age is the same.
+SESSION_LIFETIME = timedelta(hours=12)
 
 _hasher = PasswordHasher()
 
@@ -142,9 +146,70 @@ def log_in(*, session: Session, username: str, password: str) -> User | None:
     return user
 
 
-def log_out(*, session: Session, user_id: int) -> None:
-    """Record that ``user_id`` signed out (the cookie itself is the web layer's)."""
+def log_out(*, session: Session, user_id: int, key: str | None = None) -> None:
+    """``user_id`` signs out: the sign-in session ``key`` names ends on the server; audited.
+
+    The cookie itself is the web layer's; with its session revoked here, a copy of
+    it opens nothing.
+    """
+    if key is not None:
+        end_session(session=session, key=key)
     audit(session=session, user_id=user_id, action="logout", target=f"user:{user_id}")
+
+
+def start_session(*, session: Session, user_id: int) -> str:
+    """A new sign-in session of ``user_id``: its key, for the cookie, returned here once and never stored.
+
+    The user's ended and expired sessions are cleared away at the same time.
+    """
+    now = utcnow()
+    with session.begin_nested():
+        for old in session.scalars(
+            select(UserSession).where(
+                UserSession.user_id == user_id,
+                (UserSession.revoked_at.is_not(None)) | (UserSession.expires_at <= now),
+            )
+        ):
+            session.delete(old)
+        key = secrets.token_urlsafe(32)
+        session.add(UserSession(user_id=user_id, key_hash=token_hash(key), expires_at=now + SESSION_LIFETIME))
+        session.flush()
+    return key
+
+
+def session_user(*, session: Session, user_id: int, key: str) -> User | None:
+    """The active user ``user_id`` if ``key`` names a live sign-in session of theirs; None otherwise.
+
+    Reads only, so a page that only reads can check it in a read-only session.
+    """
+    digest = token_hash(key)
+    row = session.scalars(select(UserSession).where(UserSession.key_hash == digest)).one_or_none()
+    if row is None or not hmac.compare_digest(row.key_hash, digest) or row.user_id != user_id:
+        return None
+    if row.revoked_at is not None or row.expires_at <= utcnow():
+        return None
+    return active_user(session=session, user_id=user_id)
+
+
+def end_session(*, session: Session, key: str) -> None:
+    """End the sign-in session ``key`` names (nothing when there is none)."""
+    row = session.scalars(select(UserSession).where(UserSession.key_hash == token_hash(key))).one_or_none()
+    if row is not None and row.revoked_at is None:
+        row.revoked_at = utcnow()
+        session.flush()
+
+
+def end_sessions(*, session: Session, user_id: int, keep: str | None = None) -> int:
+    """End every live sign-in session of ``user_id`` but the one ``keep`` names; how many ended."""
+    query = select(UserSession).where(UserSession.user_id == user_id, UserSession.revoked_at.is_(None))
+    if keep is not None:
+        query = query.where(UserSession.key_hash != token_hash(keep))
+    rows = list(session.scalars(query))
+    now = utcnow()
+    for row in rows:
+        row.revoked_at = now
+    session.flush()
+    return len(rows)
 
 
 def verify_password(*, session: Session, username: str, password: str) -> User | None:
@@ -334,7 +399,10 @@ def revoke_token(*, session: Session, token_id: int) -> ApiToken:
 
 
 def deactivate_user(*, session: Session, user_id: int, by: int | None) -> User:
-    """Deactivate a login: it cannot sign in, and every token it has, feeds included, is revoked. Audited."""
+    """Deactivate a login: it cannot sign in, its sign-ins end, and its tokens, feeds included, are revoked.
+
+    Audited.
+    """
     user = session.get(User, user_id)
     if user is None:
         raise NotFound(f"No user {user_id}.")
@@ -343,12 +411,9 @@ def deactivate_user(*, session: Session, user_id: int, by: int | None) -> User:
         revoked = live_tokens(session=session, user_id=user_id)
         for row in revoked:
             row.revoked_at = utcnow()
+        detail = {"tokens_revoked": len(revoked)}
+        if sessions_ended := end_sessions(session=session, user_id=user_id):
+            detail["sessions_ended"] = sessions_ended
         session.flush()
-        audit(
-            session=session,
-            user_id=by,
-            action="deactivate_user",
-            target=f"user:{user_id}",
-            detail={"tokens_revoked": len(revoked)},
-        )
+        audit(session=session, user_id=by, action="deactivate_user", target=f"user:{user_id}", detail=detail)
     return user

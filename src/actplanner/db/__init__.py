@@ -29,6 +29,7 @@ from actplanner.db.models import (
     Staff,
     Team,
     User,
+    UserSession,
     Visit,
 )
 from actplanner.db.session import (
@@ -61,6 +62,7 @@ __all__ = [
     "Staff",
     "Team",
     "User",
+    "UserSession",
     "UtcDateTime",
     "Visit",
     "alembic_config",

@@ -174,6 +174,23 @@ class ApiToken(Base):
     user: Mapped[User] = relationship(back_populates="tokens")
 
 
+class UserSession(Base):
+    """A browser's sign-in: the session cookie names it by a random key, of which only the SHA-256 is kept.
+
+    Signing out, changing the password or deactivating the login revokes it, so a
+    copied cookie stops working at once; it also ends at ``expires_at``.
+    """
+
+    __tablename__ = "user_sessions"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    key_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+    expires_at: Mapped[dt.datetime]
+    revoked_at: Mapped[dt.datetime | None]
+
+
 class AuditEvent(Base):
     """Who did what to which record, and when (sign-ins, imports, exports, publishing, PHI views)."""
 

@@ -26,8 +26,8 @@ from sqlalchemy.orm import Session
 from actplanner.accounts.service import (
     LAST_USED_PRECISION,
     TokenGrant,
-    active_user,
     note_token_use,
+    session_user,
     use_is_stale,
     user_for_token,
 )
@@ -38,7 +38,7 @@ from actplanner.planning.queue import SolveQueue
 from actplanner.settings import Settings
 from actplanner.teams.service import get_team, only_team
 from actplanner.web.schemas import TEAM_ID_PATTERN
-from actplanner.web.security import FORM_TYPES, sign_out, signed_in_user_id
+from actplanner.web.security import FORM_TYPES, session_key, sign_out, signed_in_user_id
 
 log = logging.getLogger(__name__)
 
@@ -118,12 +118,15 @@ def note_use(request: Request, token: ApiToken | TokenGrant) -> None:
 
 def _signed_in(request: Request, session: Session) -> User:
     """The active user signed in with the session cookie; LoginRequired when there is none."""
-    user_id = signed_in_user_id(request)
-    if user_id is None:
+    user_id, key = signed_in_user_id(request), session_key(request)
+    if user_id is None or key is None:
+        if user_id is not None:
+            sign_out(request)
         raise LoginRequired
-    user = active_user(session=session, user_id=user_id)
+    user = session_user(session=session, user_id=user_id, key=key)
     if user is None:
-        # A deleted or deactivated login loses its session at its next request.
+        # A session ended on the server (signed out, password changed, expired) or a deleted or
+        # deactivated login: the cookie is forgotten, and a copy of it opens nothing either.
         sign_out(request)
         raise LoginRequired
     request.state.user = SignedInUser(user.id, user.username, user.role, user.team_id, user.staff_id)

@@ -1,10 +1,12 @@
 """Sign-in sessions in a signed cookie, CSRF tokens for every form, and protective response headers.
 
-The session is Starlette's ``SessionMiddleware``: the data (user id and CSRF
-token) lives in a cookie signed with ``settings.secret_key`` (itsdangerous),
-``HttpOnly``, ``SameSite=Lax`` and ``Secure`` when ``settings.https``. Pages
-authenticate with it; the JSON API never reads it (Bearer tokens only), so only
-the pages need CSRF protection.
+The session is Starlette's ``SessionMiddleware``: the data (user id, the key of
+the sign-in session kept on the server, and the CSRF token) lives in a cookie
+signed with ``settings.secret_key`` (itsdangerous), ``HttpOnly``, ``SameSite=Lax``
+and ``Secure`` when ``settings.https``. Pages authenticate with it, and only while
+the server's session is live: signing out, a password change or deactivation end
+it, so a copied cookie stops working. The JSON API never reads it (Bearer tokens
+only), so only the pages need CSRF protection.
 """
 
 from __future__ import annotations
@@ -19,12 +21,13 @@ from starlette.middleware import Middleware
 from starlette.middleware.sessions import SessionMiddleware
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from actplanner.accounts.service import SESSION_LIFETIME
 from actplanner.db import User
 from actplanner.settings import Settings
 
 SESSION_COOKIE = "actplanner_session"
-# Long enough for a shift, short enough that a phone left signed in does not stay so for days.
-SESSION_MAX_AGE = 12 * 60 * 60
+# The sign-in's own lifetime: long enough for a shift, not days.
+SESSION_MAX_AGE = int(SESSION_LIFETIME.total_seconds())
 CSRF_FIELD = "csrf_token"
 CSRF_HEADER = "X-CSRF-Token"
 UNSAFE_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})
@@ -53,10 +56,14 @@ def csrf_token(request: Request) -> str:
     return token
 
 
-def sign_in(request: Request, user: User) -> None:
-    """Start a fresh session for ``user``; a new CSRF token, so one planted before sign-in is useless."""
+def sign_in(request: Request, user: User, key: str) -> None:
+    """Start a fresh cookie for ``user``'s sign-in session ``key`` (kept on the server, see accounts).
+
+    A new CSRF token, so one planted before sign-in is useless.
+    """
     request.session.clear()
     request.session["user_id"] = user.id
+    request.session["key"] = key
     request.session["csrf"] = secrets.token_urlsafe(32)
 
 
@@ -69,6 +76,12 @@ def signed_in_user_id(request: Request) -> int | None:
     """The user id the session cookie names, if any."""
     user_id = request.session.get("user_id")
     return user_id if isinstance(user_id, int) else None
+
+
+def session_key(request: Request) -> str | None:
+    """The key of the server's sign-in session the cookie names, if any."""
+    key = request.session.get("key")
+    return key if isinstance(key, str) and key else None
 
 
 def is_api_request(request: Request) -> bool:
