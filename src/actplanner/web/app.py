@@ -128,12 +128,20 @@ def create_app(settings: Settings | None = None, *, migrate_database: bool = Tru
     return app
 
 
-def _small_pool(url: str) -> dict[str, int]:
-    """Pool settings for a pool of one or two connections; none for in-memory SQLite (a single connection)."""
+def _small_pool(url: str) -> dict[str, int | bool]:
+    """Pool settings for a pool of one or two connections; none for in-memory SQLite (a single connection).
+
+    On a database server the pool pings a connection before lending it, as the main pool
+    does: after a restart or failover the first crisis lookup reconnects instead of failing.
+    """
     parsed = make_url(url)
-    if parsed.get_backend_name() == "sqlite" and parsed.database in (None, "", ":memory:"):
+    sqlite = parsed.get_backend_name() == "sqlite"
+    if sqlite and parsed.database in (None, "", ":memory:"):
         return {}
-    return {"pool_size": 1, "max_overflow": 1, "pool_timeout": 5}
+    pool: dict[str, int | bool] = {"pool_size": 1, "max_overflow": 1, "pool_timeout": 5}
+    if not sqlite:  # A SQLite file never drops a connection; the ping would cost each lookup a query.
+        pool["pool_pre_ping"] = True
+    return pool
 
 
 def _add_error_handlers(app: FastAPI) -> None:
