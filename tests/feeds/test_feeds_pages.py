@@ -51,12 +51,15 @@ def clock(monkeypatch: pytest.MonkeyPatch) -> Clock:
 
 
 def publish(app: FastAPI, user_id: int, doc: dict[str, Any], baseline: int | None = None) -> int:
-    """Save ``doc`` as a draft (keeping the UIDs of ``baseline``'s visits) and publish it; the plan id."""
+    """Save ``doc`` as a draft (keeping the UIDs of ``baseline``'s visits) and publish it; the plan id.
+
+    Published with the lead's confirmation: the tests move and give away visits against the rules.
+    """
     with db(app) as session:
         saved = save_plan(
             session=session, team_id=TEAM, plan_file=doc, source="solve", baseline_plan_id=baseline
         )
-        publish_plan(session=session, plan_id=saved.id, user_id=user_id)
+        publish_plan(session=session, plan_id=saved.id, user_id=user_id, confirmed=True)
         session.commit()
         return saved.id
 

@@ -41,9 +41,11 @@ def shifted(doc: dict[str, Any], weeks: int) -> dict[str, Any]:
     return doc
 
 
-def publish(session: Session, team: Team, doc: dict[str, Any] | None = None) -> None:
+def publish(
+    session: Session, team: Team, doc: dict[str, Any] | None = None, *, confirmed: bool = False
+) -> None:
     plan = create_plan(session, team, doc)
-    publish_plan(session=session, plan_id=plan.id, user_id=None)
+    publish_plan(session=session, plan_id=plan.id, user_id=None, confirmed=confirmed)
 
 
 def holder(session: Session, team: Team, at: datetime, role: str = "primary") -> str | None:
@@ -283,7 +285,7 @@ def test_coverage_gaps_show_unpublished_weeks_and_holes_left_by_overrides(sessio
     holed["on_call"] = [
         p for p in holed["on_call"] if not (p["role"] == "primary" and p["start"] == "2026-12-09T08:30")
     ]
-    publish(session, team, holed)
+    publish(session, team, holed, confirmed=True)  # The lead confirms publishing the H9 hole.
     assert coverage_gaps(session=session, team_id=team.id, now=monday_nine) == [
         (datetime(2026, 12, 9, 8, 30, tzinfo=CHICAGO), datetime(2026, 12, 10, 8, 30, tzinfo=CHICAGO))
     ]
