@@ -20,6 +20,7 @@ from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 from sqlalchemy import Boolean, select, text
 from sqlalchemy.orm import Session, joinedload
+from zxcvbn import zxcvbn
 
 from actplanner.audit.service import audit
 from actplanner.db import ROLES, TOKEN_KINDS, ApiToken, Staff, User, UserSession, UtcDateTime, utcnow
@@ -27,6 +28,11 @@ from actplanner.domain.errors import NotFound
 from actplanner.teams.service import get_team
 
 MIN_PASSWORD_LENGTH = 8
+#: The least zxcvbn score (0-4) a new password needs: 2 refuses the common passwords, names,
+#: keyboard runs and repeats zxcvbn knows; the sign-in throttle and argon2 do the rest.
+MIN_PASSWORD_SCORE = 2
+#: zxcvbn's work grows fast with length; its authors score only the first 100 characters.
+SCORED_CHARACTERS = 100
 # Longer input than this is no username or password of ours; refusing it spares argon2 the work.
 MAX_USERNAME = 150
 MAX_PASSWORD = 1024
@@ -67,8 +73,8 @@ def create_user(
         raise ValueError("A username must not be empty.")
     if role not in ROLES:
         raise ValueError(f"Role {role!r} not understood; expected one of {', '.join(ROLES)}.")
-    if len(password) < MIN_PASSWORD_LENGTH:
-        raise ValueError(f"A password needs at least {MIN_PASSWORD_LENGTH} characters.")
+    if problem := password_problem(password, username=username):
+        raise ValueError(problem)
     if role == "staff" and staff_id is None:
         raise ValueError("A staff login needs the staff member it belongs to.")
     if staff_id is not None and team_id is None:
@@ -91,6 +97,65 @@ def create_user(
         session.add(user)
         session.flush()
     return user
+
+
+def password_problem(password: str, *, username: str = "") -> str | None:
+    """Why ``password`` may not be a password, in a sentence that names the field; None when it may.
+
+    Too short, too long, or easy to guess: zxcvbn (Dropbox's estimator, as maintained
+    on PyPI) finds common passwords, words, names, dates, keyboard runs, repeats and
+    the username itself.
+    """
+    if len(password) < MIN_PASSWORD_LENGTH:
+        return f"password: a password needs at least {MIN_PASSWORD_LENGTH} characters."
+    if len(password) > MAX_PASSWORD:
+        return f"password: a password may have at most {MAX_PASSWORD} characters."
+    inputs = [part for part in (username.strip(), "actplanner") if part]
+    result = zxcvbn(password[:SCORED_CHARACTERS], user_inputs=inputs)
+    if result["score"] >= MIN_PASSWORD_SCORE:
+        return None
+    feedback = result.get("feedback") or {}
+    why = " ".join(
+        part for part in (feedback.get("warning"), *(feedback.get("suggestions") or [])[:1]) if part
+    )
+    return "password: this password is too easy to guess" + (f". {why}" if why else ".")
+
+
+def change_password(
+    *, session: Session, user_id: int, current: str, new: str, keep_session: str | None = None
+) -> int:
+    """Give ``user_id`` the password ``new`` if ``current`` is theirs; audited once.
+
+    Every other sign-in session of the login ends (a browser signed in with the old
+    password is signed out); ``keep_session`` names the one to keep. Returns how many
+    ended. A wrong ``current`` is PermissionError, a ``new`` not allowed ValueError,
+    each with a sentence naming the field.
+    """
+    user = active_user(session=session, user_id=user_id)
+    if user is None:
+        raise NotFound(f"No active user {user_id}.")
+    if not current or len(current) > MAX_PASSWORD:
+        raise PermissionError("current_password: that is not your current password.")
+    try:
+        _hasher.verify(user.password_hash, current)
+    except (VerificationError, InvalidHashError):
+        raise PermissionError("current_password: that is not your current password.") from None
+    if problem := password_problem(new, username=user.username):
+        raise ValueError(problem.replace("password:", "new_password:", 1))
+    if new == current:
+        raise ValueError("new_password: the new password is the current one; choose another.")
+    with session.begin_nested():
+        user.password_hash = _hasher.hash(new)
+        ended = end_sessions(session=session, user_id=user_id, keep=keep_session)
+        session.flush()
+        audit(
+            session=session,
+            user_id=user_id,
+            action="change_password",
+            target=f"user:{user_id}",
+            detail={"sessions_ended": ended},
+        )
+    return ended
 
 
 def create_login(
