@@ -2,15 +2,22 @@
 
 from __future__ import annotations
 
+import os
 import re
+import uuid
+from pathlib import Path
 
+import pytest
+from alembic import command
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
+from sqlalchemy import text
 
 from actplanner.accounts.service import create_user
 from actplanner.audit.service import PAGE_SIZE, audit
-from actplanner.db import Team
+from actplanner.db import Team, alembic_config, make_engine
 from tests.support.db_factories import create_plan
+from tests.support.db_fixtures import POSTGRES_URL
 from tests.support.web_factories import OTHER_TEAM, PASSWORD, TEAM, World, db, sign_in
 
 EXTERNAL_URL = re.compile(r"(?:https?:)?//[^\s\"'<>]+", re.IGNORECASE)
@@ -156,3 +163,65 @@ def test_pages_forbid_external_resources_and_framing(client: TestClient) -> None
     assert "frame-ancestors 'none'" in response.headers["content-security-policy"]
     assert response.headers["cache-control"] == "no-store"
     assert response.headers["x-content-type-options"] == "nosniff"
+
+
+@pytest.mark.parametrize("backend", ["sqlite", "postgresql"])
+def test_upgrading_gives_earlier_audit_events_their_team(
+    backend: str, tmp_path: Path, request: pytest.FixtureRequest
+) -> None:
+    """Events written before audit events had a team get one from who acted or what they name."""
+    if backend == "sqlite":
+        engine = make_engine(f"sqlite:///{tmp_path / 'upgrade.sqlite3'}")
+    else:
+        if os.environ.get("ACTPLANNER_SKIP_POSTGRES") == "1":
+            pytest.skip("ACTPLANNER_SKIP_POSTGRES=1")
+        schema = f"actplanner_audit_{uuid.uuid4().hex[:12]}"
+        admin = make_engine(POSTGRES_URL)
+        with admin.begin() as connection:
+            connection.exec_driver_sql(f'CREATE SCHEMA "{schema}"')
+
+        def drop() -> None:
+            with admin.begin() as connection:
+                connection.exec_driver_sql(f'DROP SCHEMA "{schema}" CASCADE')
+            admin.dispose()
+
+        request.addfinalizer(drop)
+        engine = make_engine(POSTGRES_URL, connect_args={"options": f"-csearch_path={schema}"})
+    request.addfinalizer(engine.dispose)
+    command.upgrade(alembic_config(engine=engine), "0002")
+    with engine.begin() as connection:
+        run = connection.exec_driver_sql
+        run(
+            "INSERT INTO teams (id, name, timezone, office_lat, office_lon, policy, given_defaults,"
+            " created_at, updated_at)"
+            " VALUES ('t-a', 'A', 'UTC', 0, 0, '{}', '[]', '2026-01-01', '2026-01-01'),"
+            " ('t-b', 'B', 'UTC', 0, 0, '{}', '[]', '2026-01-01', '2026-01-01')"
+        )
+        run(
+            "INSERT INTO users (id, username, password_hash, role, team_id, active, created_at) VALUES"
+            " (1, 'lead-a', 'x', 'lead', 't-a', true, '2026-01-01'), (2, 'agency', 'x', 'lead', NULL, true,"
+            " '2026-01-01'), (3, 'lead-b', 'x', 'lead', 't-b', true, '2026-01-01')"
+        )
+        run(
+            "INSERT INTO plans (id, team_id, week_start, status, source, created_at, caseload, unmet,"
+            " metrics, given_defaults)"
+            " VALUES (7, 't-b', '2026-11-30', 'draft', 'solve', '2026-01-01', '[]', '[]', '{}', '[]')"
+        )
+        events = [
+            (1, "export", "team:t-b"),  # the acting lead's team wins
+            (2, "view_phi", "plan:7"),
+            (2, "export", "team:t-a"),
+            (None, "login_failed", "username:lead-b"),
+            (None, "login_failed", "username:nobody"),
+            (2, "create_user", "user:3"),
+        ]
+        insert = text(
+            "INSERT INTO audit_events (id, at, user_id, action, target)"
+            " VALUES (:id, '2026-01-01', :user, :action, :target)"
+        )
+        for i, (user_id, action, target) in enumerate(events, start=1):
+            connection.execute(insert, {"id": i, "user": user_id, "action": action, "target": target})
+    command.upgrade(alembic_config(engine=engine), "head")
+    with engine.connect() as connection:
+        teams = [row[0] for row in connection.exec_driver_sql("SELECT team_id FROM audit_events ORDER BY id")]
+    assert teams == ["t-a", "t-b", "t-a", "t-b", None, "t-b"]

@@ -61,9 +61,9 @@ def event_team(*, session: Session, user_id: int | None, target: str) -> str | N
             return own
     kind, _, key = target.partition(":")
     if kind == "team":
-        return key or None
+        return key[:100] or None
     if kind == "staff" and "/" in key:
-        return key.split("/", 1)[0] or None
+        return key.split("/", 1)[0][:100] or None
     if kind == "username":
         return session.scalar(select(User.team_id).where(User.username == key))
     if not (key.isascii() and key.isdigit() and len(key) < 19):

@@ -24,7 +24,7 @@ depends_on: str | Sequence[str] | None = None
 
 #: For each kind of record an event names, the team of the record it names (``audit_events.target``).
 RECORD_TEAMS = {
-    "team:": "SELECT SUBSTR(audit_events.target, 6)",
+    "team:": "SELECT SUBSTR(audit_events.target, 6, 100)",
     "staff:": "SELECT t.id FROM teams t WHERE SUBSTR(audit_events.target, 7, LENGTH(t.id) + 1) = t.id || '/'",
     "plan:": "SELECT p.team_id FROM plans p WHERE 'plan:' || CAST(p.id AS VARCHAR(20)) = audit_events.target",
     "override:": "SELECT o.team_id FROM on_call_overrides o"
