@@ -211,3 +211,17 @@ def test_the_api_keeps_started_visits_unless_change_started(
         headers=bearer(world.lead_token),
     ).json()
     assert (again["baseline_plan_id"], again["from_date"]) == (published, None)
+
+
+def test_the_day_and_sick_call_pages_say_what_a_re_plan_keeps(
+    app: FastAPI, client: TestClient, world: World, clock: Callable[[datetime], None]
+) -> None:
+    """The day page's re-solve and the sick call form name the started visits a re-plan keeps."""
+    published = _publish(app)
+    sign_in(client, "lead")
+    day = f"/board/plans/{published}/staff/s-rn1/days/{WEDNESDAY.isoformat()}"
+    assert 'id="started-note"' not in client.get(day).text  # the week has not begun
+    clock(WEDNESDAY_TEN)
+    note = "visits that started before now (Wednesday 2 December, 10:00) exactly as they are"
+    assert note in client.get(day).text
+    assert note in client.get(f"/board/sick-call?week={WEEK.isoformat()}").text

@@ -30,7 +30,7 @@ from actplanner.domain.errors import JobConflict
 from actplanner.domain.formats import ROLES, dump_team
 from actplanner.domain.week import DAYS_IN_WEEK, WeekError, next_monday, parse_week, week_dates
 from actplanner.on_call.service import coverage_gaps
-from actplanner.planning.edits import keep_started, local_now, started_visits
+from actplanner.planning.edits import keep_started, started_note
 from actplanner.planning.jobs import get_job, latest_job
 from actplanner.planning.plans import (
     PublishUnconfirmed,
@@ -410,14 +410,7 @@ def board_context(
     context["coverage_gaps"] = coverage_gaps(session=session, team_id=team.id)
     if week is None:
         return context
-    started = started_visits(session=session, team_id=team.id, week_start=week)
-    if started:
-        now = local_now(session, team.id)
-        context["started_note"] = (
-            f"This week is under way: a solve keeps the {started} published visit"
-            f"{'' if started == 1 else 's'} that started before now ({now:%A %-d %B, %H:%M}) exactly "
-            "as they are, and re-plans only what is still to come."
-        )
+    context["started_note"] = started_note(session=session, team_id=team.id, week_start=week)
     days = week_dates(week)
     context["days"] = days
     context["previous_week"] = board_href(team, user, week - timedelta(days=DAYS_IN_WEEK))

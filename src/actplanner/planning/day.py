@@ -401,6 +401,7 @@ def _day_context(
             if m.id != staff_id
         ],
         "replan_url": url_path(request, "replan", plan_id=plan.id),
+        "started_note": edits.started_note(session=session, team_id=plan.team_id, week_start=plan.week_start),
         "changes_url": url_path(request, "plan_changes", plan_id=plan.id),
         "sick_call_url": _sick_call_url(request, plan.week_start),
     }
@@ -512,6 +513,7 @@ def _render_sick_call(
         "form": form,
         "error": error,
         "published": published,
+        "started_note": edits.started_note(session=session, team_id=team.team.id, week_start=monday),
         "action": f"{request.app.url_path_for('record_sick_call')}?week={monday.isoformat()}"
         + (f"&team={team.team.id}" if request.query_params.get("team") else ""),
         "board_url": _board_url(request, monday),

@@ -169,6 +169,21 @@ def started_visits(*, session: Session, team_id: str, week_start: date, now: dat
     return sum((v.date.isoformat(), v.start) < moment for v in published.visits)
 
 
+def started_note(
+    *, session: Session, team_id: str, week_start: date, now: datetime | None = None
+) -> str | None:
+    """What a page says a solve of the week keeps, in a week under way; None when nothing has started."""
+    started = started_visits(session=session, team_id=team_id, week_start=week_start, now=now)
+    if not started:
+        return None
+    local = local_now(session, team_id, now)
+    return (
+        f"This week is under way: a solve keeps the {started} published visit"
+        f"{'' if started == 1 else 's'} that started before now ({local:%A %-d %B, %H:%M}) exactly "
+        "as they are, and re-plans only what is still to come."
+    )
+
+
 def keep_started(
     *,
     session: Session,
