@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gzip
 import hashlib
 import json
 import re
@@ -19,6 +20,7 @@ from sqlalchemy import select, update
 
 from actplanner.accounts.service import create_token, create_user, deactivate_user, token_hash
 from actplanner.db import ApiToken, AuditEvent, FeedEvent, Staff, Team
+from actplanner.feeds import calendar as calendar_module
 from actplanner.feeds import service as feeds_service
 from actplanner.planning.plans import publish_plan, save_plan
 from actplanner.teams.service import import_team, team_file
@@ -302,11 +304,13 @@ def feed(client: TestClient, world: World, plan: Any) -> str:
 
 
 def test_feed_headers(client: TestClient, feed: str, clock: Clock) -> None:
-    """text/calendar, a strong ETag (the body's SHA-256), Last-Modified of the last change, private."""
-    response = client.get(feed)
+    """text/calendar, a strong ETag (a SHA-256 of what the body is made from), Last-Modified of the last
+    change, private."""
+    response = client.get(feed, headers={"Accept-Encoding": "identity"})
     assert response.status_code == 200
     assert response.headers["content-type"] == "text/calendar; charset=utf-8"
-    assert response.headers["etag"] == f'"{hashlib.sha256(response.content).hexdigest()}"'
+    assert re.fullmatch(r'"[0-9a-f]{64}"', response.headers["etag"])
+    assert "content-encoding" not in response.headers
     assert parsedate_to_datetime(response.headers["last-modified"]) == clock.now.replace(microsecond=0)
     assert response.headers["cache-control"].startswith("private")
     assert "set-cookie" not in response.headers
@@ -336,6 +340,46 @@ def test_if_none_match_gives_304(client: TestClient, feed: str) -> None:
     assert client.get(feed, headers={"If-None-Match": etag.strip('"')}).status_code == 200
 
 
+def test_feeds_are_gzipped_when_the_client_accepts_it(client: TestClient, feed: str) -> None:
+    """gzip for a client that takes it, byte for byte the same each time; plain text for one that does not."""
+    plain = client.get(feed, headers={"Accept-Encoding": "identity"})
+    with client.stream("GET", feed, headers={"Accept-Encoding": "br;q=1.0, gzip;q=0.8"}) as response:
+        raw = b"".join(response.iter_raw())
+        headers = response.headers
+    assert headers["content-encoding"] == "gzip" and headers["vary"] == "Accept-Encoding"
+    assert gzip.decompress(raw) == plain.content
+    assert len(raw) * 4 < len(plain.content), "the feed is mostly repetition"
+    assert headers["etag"] != plain.headers["etag"], "another representation, another strong tag"
+    with client.stream("GET", feed, headers={"Accept-Encoding": "gzip"}) as again:
+        assert b"".join(again.iter_raw()) == raw
+    for refused in ("gzip;q=0", "identity", "br"):
+        response = client.get(feed, headers={"Accept-Encoding": refused})
+        assert "content-encoding" not in response.headers, refused
+        assert response.content == plain.content
+    assert plain.headers["vary"] == "Accept-Encoding"
+
+
+def test_a_304_is_answered_from_the_stored_state_without_rendering(
+    client: TestClient, feed: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Revalidating an unchanged feed never renders it; either representation's tag revalidates."""
+    plain = client.get(feed, headers={"Accept-Encoding": "identity"})
+    zipped = client.get(feed, headers={"Accept-Encoding": "gzip"})
+
+    def no_rendering(*args: Any, **kwargs: Any) -> bytes:
+        raise AssertionError("a 304 rendered the feed")
+
+    monkeypatch.setattr(calendar_module, "render_calendar", no_rendering)
+    for encoding in ("identity", "gzip"):
+        for tag in (plain.headers["etag"], zipped.headers["etag"]):
+            response = client.get(feed, headers={"If-None-Match": tag, "Accept-Encoding": encoding})
+            assert response.status_code == 304, (encoding, tag)
+        since = {"If-Modified-Since": plain.headers["last-modified"], "Accept-Encoding": encoding}
+        assert client.get(feed, headers=since).status_code == 304
+    with pytest.raises(AssertionError, match="rendered"):
+        client.get(feed, headers={"If-None-Match": '"stale"'})
+
+
 def test_if_none_match_outranks_if_modified_since(client: TestClient, feed: str) -> None:
     """A stale ETag gets the feed even when If-Modified-Since alone would have said 304."""
     first = client.get(feed)
@@ -356,13 +400,16 @@ def test_if_modified_since(client: TestClient, feed: str, clock: Clock) -> None:
 
 
 def test_head_gives_the_headers_without_the_body(client: TestClient, feed: str) -> None:
-    """HEAD answers like GET, with the length of the body it does not send."""
-    body = client.get(feed)
-    head = client.head(feed)
-    assert head.status_code == 200
-    assert head.content == b""
-    assert head.headers["etag"] == body.headers["etag"]
-    assert head.headers["content-length"] == str(len(body.content))
+    """HEAD answers like GET, with the length of the body it does not send (gzipped or not)."""
+    for encoding in ("identity", "gzip"):
+        body = client.get(feed, headers={"Accept-Encoding": encoding})
+        head = client.head(feed, headers={"Accept-Encoding": encoding})
+        assert head.status_code == 200
+        assert head.content == b""
+        assert head.headers["etag"] == body.headers["etag"]
+        assert head.headers["content-length"] == body.headers["content-length"]
+        if encoding == "identity":
+            assert head.headers["content-length"] == str(len(body.content))
 
 
 def test_a_staff_feed_has_their_visits_and_on_call_only(

@@ -1,35 +1,94 @@
-"""One feed's calendar as iCalendar: a staff member's events or a team's on-call rota, and when it changed."""
+"""One feed's calendar as iCalendar: a staff member's events or a team's on-call rota, and when it changed.
+
+``feed_state`` reads what the feed would show (ledger rows, names, the zone) without
+rendering it; its ``etag`` is a digest of exactly what ``render`` writes, so an
+unchanged feed is answered 304 from the stored state alone.
+"""
 
 from __future__ import annotations
 
+import hashlib
+import json
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from sqlalchemy.orm import Session
 
 from actplanner.feeds.ical import FeedLinks, render_calendar
-from actplanner.feeds.service import feed_view
+from actplanner.feeds.service import FeedView, feed_view
 from actplanner.teams.service import get_team
 
+#: Raised whenever ``render_calendar`` writes the same inputs differently, so every ETag changes with it.
+RENDER_VERSION = 2
 
-def feed_calendar(
-    *, session: Session, team_id: str, staff_id: str | None, links: FeedLinks
-) -> tuple[bytes, datetime]:
-    """The calendar of ``staff_id`` (None: the team's on-call rota, with names) and its last change.
 
-    The change is in whole seconds, rounded up, as HTTP dates carry it.
-    """
+@dataclass(frozen=True)
+class FeedState:
+    """Everything a feed's body is made from, and its last change (whole seconds, rounded up)."""
+
+    view: FeedView
+    title: str
+    tzid: str
+    staff_names: dict[str, str] | None
+    last_modified: datetime
+
+    def etag(self, links: FeedLinks) -> str:
+        """A strong validator of the body ``render(links)`` gives, computed without rendering it."""
+        inputs = [
+            RENDER_VERSION,
+            self.title,
+            self.tzid,
+            links.my_week,
+            links.on_call,
+            sorted((self.staff_names or {}).items()) if self.staff_names is not None else None,
+            [
+                [
+                    row.uid,
+                    row.sequence,
+                    row.updated_at.isoformat(),
+                    row.kind,
+                    row.staff_id,
+                    row.start,
+                    row.end,
+                    row.role,
+                    row.client_code,
+                    row.purpose,
+                    row.cancelled_at is not None,
+                ]
+                for row in self.view.events
+            ],
+        ]
+        return hashlib.sha256(json.dumps(inputs, ensure_ascii=False).encode()).hexdigest()
+
+    def render(self, links: FeedLinks) -> bytes:
+        """The feed as iCalendar bytes."""
+        return render_calendar(
+            self.view, name=self.title, tzid=self.tzid, links=links, staff_names=self.staff_names
+        )
+
+
+def feed_state(*, session: Session, team_id: str, staff_id: str | None) -> FeedState:
+    """What the calendar of ``staff_id`` (None: the team's on-call rota, with names) is made of."""
     team = get_team(session=session, team_id=team_id)
     names = {s.id: s.name for s in team.staff}
+    staff_names: dict[str, str] | None
     if staff_id is not None:
         view = feed_view(session=session, team_id=team.id, staff_id=staff_id)
         title, staff_names = f"{team.name}: {names.get(staff_id, staff_id)}", None
     else:
         view = feed_view(session=session, team_id=team.id, kind="on_call")
         title, staff_names = f"{team.name}: on-call rota", names
-    body = render_calendar(view, name=title, tzid=team.timezone, links=links, staff_names=staff_names)
     # Names and the zone come from the team too; an import changes them and stamps the team.
     changed = max(filter(None, (view.last_modified, team.updated_at)))
     # Rounding up keeps a change later in the same second visible to If-Modified-Since.
     if changed.microsecond:
         changed = changed.replace(microsecond=0) + timedelta(seconds=1)
-    return body, changed
+    return FeedState(view, title, team.timezone, staff_names, changed)
+
+
+def feed_calendar(
+    *, session: Session, team_id: str, staff_id: str | None, links: FeedLinks
+) -> tuple[bytes, datetime]:
+    """The calendar of ``staff_id`` (None: the team's on-call rota, with names) and its last change."""
+    state = feed_state(session=session, team_id=team_id, staff_id=staff_id)
+    return state.render(links), state.last_modified

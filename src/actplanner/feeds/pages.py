@@ -9,7 +9,7 @@ Last-Modified handling: an unchanged feed costs a 304.
 
 from __future__ import annotations
 
-import hashlib
+import gzip
 import re
 from dataclasses import dataclass
 from datetime import UTC, datetime, tzinfo
@@ -24,7 +24,7 @@ from sqlalchemy.orm import Session
 
 from actplanner.accounts.service import live_tokens, token_row
 from actplanner.db import ApiToken, User
-from actplanner.feeds.calendar import feed_calendar
+from actplanner.feeds.calendar import feed_state
 from actplanner.feeds.ical import FeedLinks
 from actplanner.feeds.service import (
     FEED_KINDS,
@@ -47,6 +47,8 @@ KIND_NAMES = {"feed": "Own calendar", "rota_feed": "Team on-call rota"}
 #: Calendar apps revalidate every time (max-age=0) and no shared cache keeps a copy (private).
 CACHE_CONTROL = "private, max-age=0"
 MEDIA_TYPE = "text/calendar; charset=utf-8"
+#: Appended to the ETag of a gzipped feed.
+GZIP_TAG = "-gzip"
 _ENTITY_TAG = re.compile(r'\s*(?:W/)?"([^"]*)"\s*(?:,|$)')
 
 
@@ -62,14 +64,25 @@ def feed_ics(request: Request, session: ReadSessionDep, token: str) -> Response:
         return Response("No such calendar feed.", status_code=404, media_type="text/plain")
     # "Last fetched" on the Feeds page, written apart: the feed itself is read from a snapshot.
     note_use(request, row)
-    body, last_modified = feed_calendar(
-        session=session, team_id=found.team_id, staff_id=found.staff_id, links=_feed_links(request)
-    )
-    headers = {"ETag": f'"{hashlib.sha256(body).hexdigest()}"', "Cache-Control": CACHE_CONTROL}
-    if last_modified is not None:
-        headers["Last-Modified"] = format_datetime(last_modified.astimezone(UTC), usegmt=True)
-    if _not_modified(request, headers["ETag"], last_modified):
+    links = _feed_links(request)
+    state = feed_state(session=session, team_id=found.team_id, staff_id=found.staff_id)
+    # The ETag comes from the stored state, so a 304 never renders the feed. A gzipped body is
+    # another representation (RFC 9110 section 8.8.3), hence its own tag; either one revalidates.
+    etag = state.etag(links)
+    gzipped = _accepts_gzip(request)
+    headers = {
+        "ETag": f'"{etag}{GZIP_TAG if gzipped else ""}"',
+        "Cache-Control": CACHE_CONTROL,
+        "Vary": "Accept-Encoding",
+        "Last-Modified": format_datetime(state.last_modified.astimezone(UTC), usegmt=True),
+    }
+    if _not_modified(request, etag, state.last_modified):
         return Response(status_code=304, headers=headers)
+    body = state.render(links)
+    if gzipped:
+        # mtime 0: the same feed compresses to the same bytes on every fetch.
+        body = gzip.compress(body, compresslevel=6, mtime=0)
+        headers["Content-Encoding"] = "gzip"
     if request.method == "HEAD":
         headers["Content-Length"] = str(len(body))
         return Response(status_code=200, headers=headers, media_type=MEDIA_TYPE)
@@ -106,14 +119,36 @@ def _feed_links(request: Request) -> FeedLinks:
     )
 
 
+def _accepts_gzip(request: Request) -> bool:
+    """Whether Accept-Encoding lists gzip (or ``*``) with a weight above zero."""
+    weights: dict[str, float] = {}
+    for item in request.headers.get("accept-encoding", "").split(","):
+        coding, _, params = item.strip().partition(";")
+        weight = 1.0
+        for param in params.split(";"):
+            key, _, value = param.strip().partition("=")
+            if key.strip().lower() == "q":
+                try:
+                    weight = float(value)
+                except ValueError:
+                    weight = 0.0
+        if coding.strip():
+            weights[coding.strip().lower()] = weight
+    return weights.get("gzip", weights.get("x-gzip", weights.get("*", 0.0))) > 0
+
+
 def _not_modified(request: Request, etag: str, last_modified: datetime | None) -> bool:
-    """RFC 9110 §13.2.2: If-None-Match decides when sent; otherwise If-Modified-Since."""
+    """RFC 9110 §13.2.2: If-None-Match decides when sent; otherwise If-Modified-Since.
+
+    ``etag`` is the feed's tag without quotes; its gzipped representation's tag matches too.
+    """
     if_none_match = request.headers.get("if-none-match")
     if if_none_match is not None:
         if if_none_match.strip() == "*":
             return True
         # Weak comparison (fine for GET): W/"x" matches "x"; the opaque tags must be equal.
-        return etag.strip('"') in _ENTITY_TAG.findall(if_none_match)
+        sent = _ENTITY_TAG.findall(if_none_match)
+        return etag in sent or etag + GZIP_TAG in sent
     if_modified_since = request.headers.get("if-modified-since")
     if if_modified_since is None or last_modified is None:
         return False
