@@ -19,7 +19,17 @@ from actplanner.planning.plans import plan_diff, publish_plan, save_plan, stored
 from actplanner.planning.route_map import MapPoint, route_map_svg
 from actplanner.planning.worker import work_loop
 from actplanner.teams.service import team_file
-from tests.support.web_factories import TEAM, WEEK, World, db, form_token, plan_doc, sign_in, team_doc
+from tests.support.web_factories import (
+    OTHER_TEAM,
+    TEAM,
+    WEEK,
+    World,
+    db,
+    form_token,
+    plan_doc,
+    sign_in,
+    team_doc,
+)
 
 MONDAY, TUESDAY, WEDNESDAY = "2026-11-30", "2026-12-01", "2026-12-02"
 HTMX = {"HX-Request": "true"}
@@ -505,3 +515,21 @@ def test_forged_csrf_token_is_refused_and_changes_nothing(app: FastAPI, lead: Te
     assert response.status_code == 403
     assert plan_count(app) == before
     assert leave_of(app, "s-rn1") == []
+
+
+def test_sick_call_for_another_team_is_refused_and_records_no_leave(
+    app: FastAPI, lead: TestClient, draft: int
+) -> None:
+    """A lead with a team of their own naming another team gets a 403; no leave lands in either team."""
+    publish(app, draft)
+    url = f"/board/sick-call?week={WEEK}&team={OTHER_TEAM}"
+    csrf = token(lead, f"/board/sick-call?week={WEEK}")
+    form = {"csrf_token": csrf, "staff": "s-rn1", "first": TUESDAY, "last": TUESDAY}
+    response = lead.post(url, data=form, follow_redirects=False)
+    assert response.status_code == 403
+    assert OTHER_TEAM in response.text
+    with db(app) as session:
+        for team_id in (TEAM, OTHER_TEAM):
+            member = next(m for m in team_file(session=session, team_id=team_id).staff if m.id == "s-rn1")
+            assert member.leave == []
+        assert session.scalars(select(SolveJob)).all() == []
