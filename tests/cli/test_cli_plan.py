@@ -15,6 +15,7 @@ from typer.testing import CliRunner, Result
 from actplanner.checker import check as check_plan
 from actplanner.cli.main import app
 from actplanner.domain.formats import load_plan
+from actplanner.settings import get_settings
 from tests.support.team_files import team_file
 
 REPO = Path(__file__).resolve().parents[2]
@@ -351,3 +352,66 @@ def test_from_without_baseline_is_refused(tmp_path: Path) -> None:
     assert result.exit_code == 2
     assert "--from" in result.output
     assert not out.exists()
+
+
+def _deep(tmp: Path) -> Path:
+    path = tmp / "deep.json"
+    path.write_text("[" * 100_000 + "]" * 100_000)
+    return path
+
+
+def _long_timezone(tmp: Path) -> Path:
+    doc = small_team()
+    doc["team"]["timezone"] = "A" * 300  # too long for a file name: zoneinfo raised OSError
+    return write(tmp / "team.json", doc)
+
+
+@pytest.mark.parametrize(
+    ("args", "says"),
+    [
+        (lambda t: ["plan", str(_deep(t)), "--week", WEEK], "nested too deeply"),
+        (lambda t: ["check", str(_deep(t)), str(SMALL)], "nested too deeply"),
+        (lambda t: ["plan", str(_long_timezone(t)), "--week", WEEK, "--greedy"], "team.timezone"),
+        (lambda t: ["plan", str(t), "--week", WEEK], "is a directory"),
+        (lambda t: ["check", str(SMALL), str(t)], "is a directory"),
+        (lambda t: ["plan", str(SMALL), "--week", WEEK, "--time-limit", "-5"], "--time-limit"),
+        (lambda t: ["plan", str(SMALL), "--week", WEEK, "--time-limit", "nan"], "--time-limit"),
+        (lambda t: ["plan", str(SMALL), "--week", WEEK, "--greedy", "--out", str(t)], "--out"),
+        (
+            lambda t: ["plan", str(SMALL), "--week", WEEK, "--greedy", "--out", str(t / "no" / "p.json")],
+            "--out",
+        ),
+    ],
+    ids=[
+        "plan-nested-json",
+        "check-nested-json",
+        "plan-long-timezone",
+        "plan-directory",
+        "check-directory",
+        "time-limit-negative",
+        "time-limit-nan",
+        "out-is-a-directory",
+        "out-folder-missing",
+    ],
+)
+def test_bad_input_is_one_line_and_exit_2(
+    args: Callable[[Path], list[str]], says: str, tmp_path: Path
+) -> None:
+    result = runner.invoke(app, args(tmp_path))
+    assert result.exit_code == 2, result.output
+    lines = result.output.strip().splitlines()
+    assert len(lines) == 1, result.output
+    assert lines[0].startswith("error:") and says in lines[0], result.output
+
+
+def test_serve_without_a_reachable_database_is_one_line_and_exit_2(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("ACTPLANNER_DATABASE_URL", "postgresql+psycopg://nobody:secret@127.0.0.1:1/none")
+    get_settings.cache_clear()
+    try:
+        result = runner.invoke(app, ["serve"])
+    finally:
+        get_settings.cache_clear()
+    assert result.exit_code == 2, result.output
+    lines = result.output.strip().splitlines()
+    assert len(lines) == 1, result.output
+    assert "cannot reach the database" in lines[0] and "secret" not in lines[0], result.output

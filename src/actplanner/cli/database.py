@@ -17,6 +17,7 @@ from pathlib import Path
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
 from sqlalchemy import Engine, make_url
+from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 
 from actplanner.cli.output import fail
@@ -36,17 +37,31 @@ def open_database(
     """
     url = url or get_settings().database_url
     if migrate_first:
-        migrate(url)
+        with _unreachable_is_one_line(url):
+            migrate(url)
     else:
         _refuse_missing_file(url)
     engine = make_engine(url)
     if not migrate_first:
         try:
-            _require_schema(engine, url)
+            with _unreachable_is_one_line(url):
+                _require_schema(engine, url)
         except BaseException:
             engine.dispose()
             raise
     return make_sessionmaker(engine), engine
+
+
+@contextmanager
+def _unreachable_is_one_line(url: str) -> Iterator[None]:
+    """A database that cannot be reached is one error line naming it (exit 2), not a stack trace."""
+    try:
+        yield
+    except OperationalError as err:
+        where = make_url(url).render_as_string(hide_password=True)
+        lines = str(err.orig or err).strip().splitlines()
+        reason = lines[0] if lines else type(err).__name__
+        raise fail([f"cannot reach the database {where}: {reason}"]) from err
 
 
 def migrate_database(url: str | None = None) -> None:

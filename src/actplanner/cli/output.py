@@ -16,5 +16,5 @@ EXIT_BAD_INPUT = 2
 def fail(messages: list[str]) -> typer.Exit:
     """Print each message as an error; the exit (code 2) for the caller to raise."""
     for line in messages:
-        console.print(f"[red]error:[/red] {line}", highlight=False)
+        console.print(f"[red]error:[/red] {line}", highlight=False, soft_wrap=True)
     return typer.Exit(EXIT_BAD_INPUT)

@@ -6,6 +6,8 @@ These commands work on team and plan files alone; none opens the database.
 from __future__ import annotations
 
 import json
+import math
+import os
 import signal
 import sys
 from datetime import date, timedelta
@@ -30,11 +32,37 @@ bench_app = typer.Typer(help="Measure the planner (writes a results table).")
 
 def _read(path: Path, loader):  # noqa: ANN001, ANN202 - loader is load_team or load_plan
     try:
-        return loader(path.read_bytes())
-    except FileNotFoundError as err:
-        raise fail([f"{path}: no such file"]) from err
+        return loader(_read_bytes(path))
     except FormatError as err:
         raise fail([f"{path}: {m}" for m in err.messages]) from err
+
+
+def _read_bytes(path: Path) -> bytes:
+    """The file's bytes; a missing file, a directory or an unreadable one is one error line."""
+    try:
+        return path.read_bytes()
+    except FileNotFoundError as err:
+        raise fail([f"{path}: no such file"]) from err
+    except IsADirectoryError as err:
+        raise fail([f"{path}: is a directory, not a file"]) from err
+    except OSError as err:
+        raise fail([f"{path}: cannot be read ({err.strerror or err})"]) from err
+
+
+def _check_time_limit(seconds: float) -> None:
+    if not math.isfinite(seconds) or seconds <= 0:
+        raise fail([f"--time-limit: {seconds} is not a number of seconds above 0"])
+
+
+def _check_out(out: Path) -> None:
+    """Fail before the search, not after it, when the plan could not be written."""
+    folder = out.parent if str(out.parent) else Path()
+    if out.is_dir():
+        raise fail([f"--out: {out} is a directory, not a file"])
+    if not folder.is_dir():
+        raise fail([f"--out: folder {folder} does not exist"])
+    if not os.access(out if out.exists() else folder, os.W_OK):
+        raise fail([f"--out: {out} cannot be written (permission denied)"])
 
 
 def plan(
@@ -53,6 +81,8 @@ def plan(
     greedy: Annotated[bool, typer.Option(help="Cheapest insertion only (the baseline).")] = False,
 ) -> None:
     """Plan one week for a team and write the plan file."""
+    _check_time_limit(time_limit)
+    _check_out(out)
     team = _read(team_file, load_team)
     try:
         week_start = parse_week_start(week, field="--week")
@@ -70,7 +100,10 @@ def plan(
     problem = to_problem(team, week_start, baseline=old, from_date=start_from)
     result = _solve_with_progress(problem, SolveParams(time_limit=time_limit, seed=seed, greedy_only=greedy))
     plan_file = to_plan_file(result, team, week_start)
-    out.write_text(json.dumps(dump_plan(plan_file), indent=2) + "\n")
+    try:
+        out.write_text(json.dumps(dump_plan(plan_file), indent=2) + "\n")
+    except OSError as err:
+        raise fail([f"--out: {out} cannot be written ({err.strerror or err})"]) from err
     _summary(result, out)
 
 
@@ -144,11 +177,11 @@ def check(
     docs = []
     for path in (team_file, plan_file):
         try:
-            docs.append(json.loads(path.read_bytes()))
-        except FileNotFoundError as err:
-            raise fail([f"{path}: no such file"]) from err
+            docs.append(json.loads(_read_bytes(path)))
         except json.JSONDecodeError as err:
             raise fail([f"{path}: not JSON ({err.msg} at line {err.lineno})"]) from err
+        except RecursionError as err:
+            raise fail([f"{path}: not JSON (nested too deeply)"]) from err
     report = check_plan(docs[0], docs[1], week_start=week)
     typer.echo(format_report(report))
     raise typer.Exit(1 if report.unexcused else 0)

@@ -116,7 +116,7 @@ def _check_datetime(text: str) -> str:
 def _check_timezone(name: str) -> str:
     try:
         ZoneInfo(name)
-    except (ZoneInfoNotFoundError, ValueError):
+    except (ZoneInfoNotFoundError, ValueError, OSError):  # OSError: a name too long for a file path
         raise ValueError(f"{show(name)} is not an IANA time zone") from None
     return name
 
@@ -277,6 +277,8 @@ def read_json(data: bytes | str | dict[str, Any]) -> dict[str, Any]:
         raise FormatError(
             [f"(file): invalid JSON at line {err.lineno}, column {err.colno}: {err.msg}"]
         ) from None
+    except RecursionError:
+        raise FormatError(["(file): invalid JSON: nested too deeply"]) from None
     except ValueError as err:
         raise FormatError([f"(file): invalid JSON: {err}"]) from None
     if not isinstance(doc, dict):
