@@ -188,6 +188,8 @@ def test_demo_setup_creates_the_team_and_two_logins_once(tmp_path: Path) -> None
     with make_sessionmaker(engine)() as session:
         assert session.scalar(select(func.count()).select_from(Team)) == 1
         assert session.scalar(select(func.count()).select_from(User)) == 2
+        made = session.scalars(select(AuditEvent.target).where(AuditEvent.action == "create_user")).all()
+        assert len(made) == 2, "each demo login is audited once, like any other"
         for created in first["users"]:
             user = user_for_token(session=session, token=created["token"])
             assert user is not None and user.username == created["username"]

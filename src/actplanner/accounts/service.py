@@ -167,6 +167,7 @@ def create_login(
     staff_id: str | None = None,
     team_id: str | None = None,
     by: int | None,
+    token_name: str = "personal",
 ) -> tuple[User, str]:
     """A new login (see ``create_user``) with a personal API token, shown here once; audited once."""
     with session.begin_nested():
@@ -178,7 +179,7 @@ def create_login(
             staff_id=staff_id,
             team_id=team_id,
         )
-        token = create_token(session=session, user_id=user.id, name="personal")
+        token = create_token(session=session, user_id=user.id, name=token_name)
         audit(session=session, user_id=by, action="create_user", target=f"user:{user.id}")
     return user, token
 

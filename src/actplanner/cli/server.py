@@ -21,7 +21,7 @@ import uvicorn
 from sqlalchemy.orm import Session
 
 import solver
-from actplanner.accounts.service import create_token, create_user, user_named
+from actplanner.accounts.service import create_login, user_named
 from actplanner.cli.database import migrate_database, open_database
 from actplanner.cli.output import console, fail, out
 from actplanner.cli.users import new_password
@@ -152,15 +152,17 @@ def demo_setup(url: str) -> dict:
                 if user_named(session=session, username=username) is not None:
                     continue
                 password = new_password()
-                user = create_user(
+                # The demo's logins are made like any other, audited, with "demo" tokens.
+                user, token = create_login(
                     session=session,
                     username=username,
                     password=password,
                     role=role,
                     staff_id=staff_id,
                     team_id=team_id,
+                    by=None,
+                    token_name="demo",
                 )
-                token = create_token(session=session, user_id=user.id, name="demo")
                 users.append(
                     {
                         "username": username,
