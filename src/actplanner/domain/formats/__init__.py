@@ -1,4 +1,4 @@
-"""Team and plan files (FORMATS.md): load with checks and exact errors, dump unchanged.
+"""Team, plan and contact-log files (FORMATS.md): load with checks and exact errors, dump unchanged.
 
 ``load_team``/``load_plan`` take JSON text, bytes or an already parsed dict and
 raise ``FormatError`` whose ``messages`` are ``path: message`` lines, e.g.
@@ -20,6 +20,14 @@ from actplanner.domain.formats._base import (
     load,
     minutes,
     parse_week_start,
+)
+from actplanner.domain.formats.contacts import (
+    CONTACTS_FORMAT,
+    Contact,
+    ContactLog,
+    check_contacts,
+    contact_team_errors,
+    contact_visit_errors,
 )
 from actplanner.domain.formats.plan import (
     PLAN_FORMAT,
@@ -63,6 +71,15 @@ def load_plan(data: bytes | str | dict[str, Any]) -> PlanFile:
     return load(PlanFile, data, check_plan)
 
 
+def load_contacts(data: bytes | str | dict[str, Any], team: TeamFile | None = None) -> ContactLog:
+    """A contact log, checked alone and, when ``team`` is given, against the team file."""
+    log = load(ContactLog, data, check_contacts)
+    problems = contact_team_errors(log, team) if team is not None else []
+    if problems:
+        raise FormatError(problems)
+    return log
+
+
 def dump_team(team: TeamFile) -> dict[str, Any]:
     """The team file as a JSON-ready dict, with only the keys it was given."""
     return dump(team)
@@ -73,7 +90,13 @@ def dump_plan(plan: PlanFile) -> dict[str, Any]:
     return dump(plan)
 
 
+def dump_contacts(log: ContactLog) -> dict[str, Any]:
+    """The contact log as a JSON-ready dict, with only the keys it was given."""
+    return dump(log)
+
+
 __all__ = [
+    "CONTACTS_FORMAT",
     "DISCIPLINES",
     "PLAN_FORMAT",
     "PRIMARY_DISCIPLINES",
@@ -82,6 +105,8 @@ __all__ = [
     "WEEKDAYS",
     "Acuity",
     "Client",
+    "Contact",
+    "ContactLog",
     "DisciplineRequirement",
     "FormatError",
     "HaversineTravel",
@@ -102,8 +127,11 @@ __all__ = [
     "Staff",
     "Team",
     "TeamFile",
+    "contact_visit_errors",
+    "dump_contacts",
     "dump_plan",
     "dump_team",
+    "load_contacts",
     "load_plan",
     "load_team",
     "minutes",
