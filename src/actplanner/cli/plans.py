@@ -1,6 +1,8 @@
-"""Plan and check weeks from files, and measure the planner: ``plan``, ``check``, ``bench``, ``bench vrptw``.
+"""Plan and check weeks from files, and measure the planner: ``plan``, ``check``, ``bench``, ``bench vrptw``,
+``bench workers``.
 
-These commands work on team and plan files alone; none opens the database.
+These commands work on team and plan files alone and open no database, except
+``bench workers``, which measures solve workers on a PostgreSQL database of its own.
 """
 
 from __future__ import annotations
@@ -10,6 +12,8 @@ import math
 import os
 import signal
 import sys
+import tempfile
+from contextlib import nullcontext
 from datetime import date, timedelta
 from pathlib import Path
 from typing import Annotated
@@ -17,7 +21,10 @@ from typing import Annotated
 import typer
 from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
+from sqlalchemy import URL, make_url
+from sqlalchemy.exc import ArgumentError, OperationalError
 
+from actplanner.bench import scale_out
 from actplanner.bench import teams as bench_teams
 from actplanner.bench.vrptw import format_summary, read_best_known, run_instance, summarise
 from actplanner.checker import check as check_plan
@@ -202,6 +209,86 @@ def bench(
     out.parent.mkdir(parents=True, exist_ok=True)
     out.write_text(text)
     typer.echo(text)
+
+
+@bench_app.command("workers")
+def bench_workers(
+    db: Annotated[
+        str,
+        typer.Option(
+            help="PostgreSQL URL. The benchmark makes a fresh database on that server and drops it "
+            "afterwards; with --use-db it works in the database the URL names."
+        ),
+    ],
+    solves: Annotated[int, typer.Option(help="Solves queued at once in each run.")] = 20,
+    workers: Annotated[
+        str, typer.Option(help="Comma-separated worker process counts, one run each.")
+    ] = "1,2,4",
+    time_limit: Annotated[float, typer.Option(help="Seconds per solve.")] = 3.0,
+    kill: Annotated[bool, typer.Option(help="Also kill a worker mid-solve and follow its job.")] = True,
+    use_db: Annotated[
+        bool, typer.Option(help="Use the database the URL names (empty of sample teams).")
+    ] = False,
+    out: Annotated[Path, typer.Option(help="Markdown results table to write.")] = Path(
+        "docs/scale_out_benchmark.md"
+    ),
+) -> None:
+    """Solve workers as separate processes on one PostgreSQL: throughput, time-to-start, a killed worker."""
+    counts = _worker_counts(workers)
+    if solves < 1:
+        raise fail(["--solves: at least one solve is needed"])
+    _check_time_limit(time_limit)
+    if make_url_or_none(db) is None or not db.startswith("postgresql"):
+        raise fail([f"--db: {db!r} is not a PostgreSQL URL (postgresql://user@host/database)"])
+    _check_out(out)
+    echo = lambda m: console.print(m, highlight=False)  # noqa: E731
+    command = f"actplanner bench workers --solves {solves} --workers {workers} --time-limit {time_limit:g}"
+    try:
+        with tempfile.TemporaryDirectory(prefix="actplanner-bench-workers-") as folder:
+            database = nullcontext(db) if use_db else scale_out.fresh_database(db)
+            with database as url:
+                results = scale_out.run_benchmark(
+                    url,
+                    solves=solves,
+                    worker_counts=counts,
+                    time_limit=time_limit,
+                    kill=kill,
+                    folder=Path(folder),
+                    echo=echo,
+                    command=command,
+                )
+    except OperationalError as err:
+        reason = (str(err.orig or err).strip().splitlines() or [type(err).__name__])[0]
+        raise fail(
+            [f"--db: cannot use {make_url(db).render_as_string(hide_password=True)}: {reason}"]
+        ) from err
+    except scale_out.BenchError as err:
+        raise fail([str(err)]) from err
+    text = scale_out.results_table(results)
+    out.write_text(text)
+    typer.echo(text)
+    problems = results.problems()
+    for problem in problems:
+        console.print(f"[red]check failed:[/red] {problem}", highlight=False)
+    raise typer.Exit(1 if problems else 0)
+
+
+def _worker_counts(text: str) -> list[int]:
+    try:
+        counts = [int(part) for part in text.split(",") if part.strip()]
+    except ValueError:
+        counts = []
+    if not counts or min(counts) < 1:
+        raise fail([f"--workers: {text!r} is not a comma-separated list of counts of 1 or more"])
+    return counts
+
+
+def make_url_or_none(text: str) -> URL | None:
+    """The URL ``text`` names, None when it names none."""
+    try:
+        return make_url(text)
+    except ArgumentError:
+        return None
 
 
 @bench_app.command("vrptw")
