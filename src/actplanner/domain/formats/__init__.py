@@ -19,8 +19,10 @@ from actplanner.domain.formats._base import (
     dump,
     load,
     minutes,
+    parse_json,
     parse_week_start,
 )
+from actplanner.domain.formats.limits import MAX_FILE_BYTES
 from actplanner.domain.formats.contacts import (
     CONTACTS_FORMAT,
     Contact,
@@ -73,11 +75,11 @@ def load_plan(data: bytes | str | dict[str, Any]) -> PlanFile:
 
 def load_contacts(data: bytes | str | dict[str, Any], team: TeamFile | None = None) -> ContactLog:
     """A contact log, checked alone and, when ``team`` is given, against the team file."""
-    log = load(ContactLog, data, check_contacts)
-    problems = contact_team_errors(log, team) if team is not None else []
-    if problems:
-        raise FormatError(problems)
-    return log
+    return load(
+        ContactLog,
+        data,
+        lambda log: check_contacts(log) + (contact_team_errors(log, team) if team is not None else []),
+    )
 
 
 def dump_team(team: TeamFile) -> dict[str, Any]:
@@ -108,6 +110,7 @@ __all__ = [
     "Contact",
     "ContactLog",
     "DisciplineRequirement",
+    "MAX_FILE_BYTES",
     "FormatError",
     "HaversineTravel",
     "Leave",
@@ -135,5 +138,6 @@ __all__ = [
     "load_plan",
     "load_team",
     "minutes",
+    "parse_json",
     "parse_week_start",
 ]

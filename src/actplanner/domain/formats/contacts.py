@@ -27,6 +27,7 @@ from actplanner.domain.formats._base import (
     show,
     to_date,
 )
+from actplanner.domain.week import monday_of
 
 if TYPE_CHECKING:
     from actplanner.domain.formats.plan import PlanFile
@@ -69,11 +70,6 @@ class ContactLog(FileModel):
     contacts: list[Contact]
 
 
-def week_of(day: dt.date) -> dt.date:
-    """The Monday of the week holding ``day``: the week whose plan a contact's ``visit`` is in."""
-    return day - dt.timedelta(days=day.weekday())
-
-
 def check_contacts(log: ContactLog) -> list[str]:
     """Rules within the log: unique ids, fields an outcome or mode needs, one entry per visit."""
     errors = duplicate_ids("contacts", [c.id for c in log.contacts])
@@ -85,7 +81,7 @@ def check_contacts(log: ContactLog) -> list[str]:
             continue
         # One file holds what happened at a visit once; a correction replaces the entry
         # (in the app) or comes in a later file (history), never beside it.
-        key = (week_of(contact.day), contact.visit)
+        key = (monday_of(contact.day), contact.visit)
         if key in visits:
             errors.append(
                 f"{path}.visit: visit {show(contact.visit)} of the week of {key[0]} already has a "
@@ -154,7 +150,7 @@ def contact_visit_errors(log: ContactLog, plans: Mapping[dt.date, PlanFile]) -> 
     for i, contact in enumerate(log.contacts):
         if contact.visit is None:
             continue
-        week = week_of(contact.day)
+        week = monday_of(contact.day)
         plan = plans.get(week)
         if plan is None:
             continue
