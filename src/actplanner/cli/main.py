@@ -9,10 +9,12 @@ from __future__ import annotations
 import typer
 
 from actplanner.cli import on_call, plans, server, users
+from actplanner.cli.fidelity import fidelity_command
 
 app = typer.Typer(help="Visit rosters, routes and on-call rotas for ACT teams.", no_args_is_help=True)
 app.command()(plans.plan)
 app.command()(plans.check)
+app.command("fidelity")(fidelity_command)
 app.add_typer(plans.bench_app, name="bench")
 app.add_typer(users.user_app, name="user")
 app.add_typer(users.token_app, name="token")

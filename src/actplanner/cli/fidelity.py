@@ -1,0 +1,78 @@
+"""``actplanner fidelity``: the fidelity figures of a period, from the contact log alone.
+
+Works on files; opens no database. The figures are the state review's (DACTS)
+from what was delivered, not from what was planned.
+"""
+
+from __future__ import annotations
+
+import json
+from datetime import date
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich import box
+from rich.table import Table
+
+from actplanner.cli.output import fail, out
+from actplanner.cli.plans import _read, _read_bytes
+from actplanner.domain.fidelity import FidelityFigures, check_period, fidelity
+from actplanner.domain.formats import FormatError, load_team
+from actplanner.domain.history import read_history
+
+#: Each figure's DACTS item and top rating (DOMAIN.md); None where no item rates it.
+TOP_RATINGS: dict[str, str | None] = {
+    "contacts_per_client_week": "S5 frequency: ≥ 4",
+    "minutes_per_client_week": "S4 intensity: ≥ 120 (2 hours)",
+    "community_share": "S1 community-based: ≥ 0.8",
+    "team_approach_share": "H2 team approach: ≥ 0.9",
+    "done_share": None,
+    "clients_below_required": None,
+}
+
+
+def fidelity_command(
+    team_file: Annotated[Path, typer.Argument(help="Team file.")],
+    contacts: Annotated[list[Path], typer.Argument(help="Contact logs (contacts@1); later entries win.")],
+    start: Annotated[str, typer.Option("--from", help="First day, a Monday (YYYY-MM-DD).")],
+    end: Annotated[str, typer.Option("--to", help="Last day, a Sunday (YYYY-MM-DD).")],
+    as_json: Annotated[bool, typer.Option("--json", help="Print the figures as one JSON object.")] = False,
+) -> None:
+    """Fidelity figures from delivered contacts over whole weeks, beside the DACTS top ratings."""
+    first, last = _date(start, "--from"), _date(end, "--to")
+    if problems := check_period(first, last):
+        raise fail(problems)
+    team = _read(team_file, load_team)
+    try:
+        history = read_history([(str(path), _read_bytes(path)) for path in contacts], team)
+    except FormatError as err:
+        raise fail(err.messages) from err
+    if history.plans:
+        raise fail(["fidelity reads contact logs only; a plan file was given"])
+    figures = fidelity(team, history.contacts, first, last)
+    if as_json:
+        typer.echo(json.dumps(figures.as_json()))
+    else:
+        out.print(_table(figures, first, last))
+
+
+def _date(text: str, field: str) -> date:
+    try:
+        return date.fromisoformat(text)
+    except ValueError as err:
+        raise fail([f'{field}: "{text}" is not a date (YYYY-MM-DD)']) from err
+
+
+def _table(figures: FidelityFigures, first: date, last: date) -> Table:
+    table = Table(title=f"Fidelity from delivered contacts, {first} to {last}", box=box.SIMPLE_HEAD)
+    table.add_column("figure")
+    table.add_column("value", justify="right")
+    table.add_column("DACTS top rating")
+    for key, value in figures.as_json().items():
+        if isinstance(value, list):
+            shown = ", ".join(value) if value else "none"
+        else:
+            shown = "no data" if value is None else f"{value:g}"
+        table.add_row(key, shown, TOP_RATINGS[key] or "")
+    return table

@@ -1,0 +1,129 @@
+"""Fidelity from contacts: the figures a state review computes from what was delivered.
+
+Exactly FORMATS.md's "Fidelity from contacts" table, over a period of whole
+weeks [D1, D2]. A is the clients on the program on every date of the period;
+W is its length in weeks. Each figure is rounded to 4 decimals; a share with
+nothing to count is null, not 0, so "no data" never reads as "failed".
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import asdict, dataclass
+from datetime import date, timedelta
+
+from actplanner.domain.formats import Contact, TeamFile
+
+#: The 14-day window of DACTS H2 (team approach).
+WINDOW_DAYS = 14
+#: H2 counts clients seen by at least two distinct staff ("more than one staff member").
+TEAM_APPROACH_STAFF = 2
+DECIMALS = 4
+
+#: When a client is on the program: [admitted, discharged), None for no bound.
+Enrolment = tuple[date | None, date | None]
+
+
+@dataclass(frozen=True)
+class FidelityFigures:
+    """The table's figures; the field names are its JSON keys."""
+
+    contacts_per_client_week: float | None
+    minutes_per_client_week: float | None
+    community_share: float | None
+    team_approach_share: float | None
+    done_share: float | None
+    clients_below_required: list[str]
+
+    def as_json(self) -> dict[str, object]:
+        return asdict(self)
+
+
+def check_period(start: date, end: date) -> list[str]:
+    """Errors of a fidelity period: it runs from a Monday to a later (or the same week's) Sunday."""
+    errors = []
+    if start.weekday() != 0:
+        errors.append(f"--from: {start} is a {start:%A}; the period starts on a Monday")
+    if end.weekday() != 6:
+        errors.append(f"--to: {end} is a {end:%A}; the period ends on a Sunday")
+    if not errors and end < start:
+        errors.append(f"--to: {end} is before --from {start}")
+    return errors
+
+
+def fidelity(
+    team: TeamFile,
+    contacts: Sequence[Contact],
+    start: date,
+    end: date,
+    *,
+    enrolment: Mapping[str, Enrolment] | None = None,
+) -> FidelityFigures:
+    """The fidelity figures of ``contacts`` over [``start``, ``end``] (a Monday to a Sunday).
+
+    ``enrolment`` gives clients' program dates; a client it leaves out is on the program
+    throughout (a team@1 file has no admission dates). ``contacts`` are the merged log.
+    """
+    if problems := check_period(start, end):
+        raise ValueError("; ".join(problems))
+    days = (end - start).days + 1
+    weeks = days / 7
+    bounds = enrolment or {}
+    on_program = [c.id for c in team.clients if _throughout(bounds.get(c.id, (None, None)), start, end)]
+    in_a = set(on_program)
+    in_period = [c for c in contacts if start <= c.day <= end]
+    delivered = [c for c in in_period if c.delivered]
+    of_a = [c for c in delivered if c.client in in_a]
+    linked = [c for c in in_period if c.visit is not None]
+    return FidelityFigures(
+        contacts_per_client_week=_ratio(len(of_a), len(in_a) * weeks),
+        minutes_per_client_week=_ratio(sum(c.minutes for c in of_a), len(in_a) * weeks),
+        community_share=_ratio(sum(c.place != "office" for c in delivered), len(delivered)),
+        team_approach_share=_team_approach(of_a, in_a, start, days),
+        done_share=_ratio(sum(c.outcome == "done" for c in linked), len(linked)),
+        clients_below_required=_below_required(team, of_a, on_program, start, days),
+    )
+
+
+def _throughout(bounds: Enrolment, start: date, end: date) -> bool:
+    admitted, discharged = bounds
+    return (admitted is None or admitted <= start) and (discharged is None or discharged > end)
+
+
+def _ratio(part: float, whole: float) -> float | None:
+    return round(part / whole, DECIMALS) if whole else None
+
+
+def _team_approach(delivered: Sequence[Contact], clients: set[str], start: date, days: int) -> float | None:
+    """The mean over the 14-day windows inside the period of the share of A seen by 2+ staff."""
+    shares = []
+    for first in range(0, days - WINDOW_DAYS + 1, WINDOW_DAYS):
+        lo, hi = start + timedelta(days=first), start + timedelta(days=first + WINDOW_DAYS - 1)
+        staff: dict[str, set[str]] = {}
+        for contact in delivered:
+            if lo <= contact.day <= hi:
+                staff.setdefault(contact.client, set()).update(contact.staff)
+        seen = sum(len(staff.get(client, ())) >= TEAM_APPROACH_STAFF for client in clients)
+        shares.append(seen / len(clients) if clients else None)
+    counted = [s for s in shares if s is not None]
+    return round(sum(counted) / len(counted), DECIMALS) if counted else None
+
+
+def _below_required(
+    team: TeamFile, delivered: Sequence[Contact], clients: Sequence[str], start: date, days: int
+) -> list[str]:
+    """Clients of A who, in some week, had fewer distinct dates with a delivered contact not in
+    hospital than that week's H1 count."""
+    dates: dict[tuple[str, int], set[date]] = {}
+    for contact in delivered:
+        if contact.place != "hospital":
+            dates.setdefault((contact.client, (contact.day - start).days // 7), set()).add(contact.day)
+    by_id = {c.id: c for c in team.clients}
+    below = []
+    for ident in clients:
+        client = by_id[ident]
+        # A is on the program all period, so every week's n is the client's whole count.
+        wanted = client.visits_per_week or team.policy.acuity[client.acuity].visits_per_week
+        if any(len(dates.get((ident, week), ())) < wanted for week in range(days // 7)):
+            below.append(ident)
+    return sorted(below)
