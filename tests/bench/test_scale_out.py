@@ -60,6 +60,8 @@ def test_both_workers_took_jobs_and_each_waited_for_a_claim(results: scale_out.R
     assert len({job.worker_pid for job in burst.jobs.values()}) == 2
     assert len(burst.waits) == 4 and min(burst.waits) >= 0
     assert burst.makespan > 0 and burst.throughput > 0
+    assert burst.cpu_per_solve is not None and burst.cpu_per_solve > 0
+    assert len(burst.objectives) == 4 and burst.objective_ratio(burst) == pytest.approx(1.0)
 
 
 def test_a_killed_workers_job_fails_and_its_requeue_runs_to_done(results: scale_out.Results) -> None:

@@ -154,6 +154,15 @@ class WorkerProcess:
         lines = self.text().strip().splitlines()
         return lines[-1] if lines else "(nothing logged)"
 
+    def cpu_seconds(self) -> float | None:
+        """CPU time the process has used so far (user and system); None where /proc cannot tell."""
+        try:
+            # The command name in parentheses may hold spaces; utime and stime follow it.
+            fields = Path(f"/proc/{self.pid}/stat").read_text().rsplit(")", 1)[1].split()
+            return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+        except (OSError, IndexError, ValueError):
+            return None
+
 
 def start_worker(url: str, folder: Path) -> WorkerProcess:
     """A worker with only the database URL in common with anything else: folder, home and log its own."""
@@ -256,6 +265,30 @@ class Burst:
     starts: dict[int, list[int]]
     #: What each worker said it ran as it exited (None: it did not say).
     reported: list[int | None]
+    #: CPU seconds the workers used from the queueing to the last job's end; None where unknown.
+    cpu_seconds: float | None = None
+    #: The 1-minute load average as the solves were queued: how busy the shared machine was.
+    load: float | None = None
+
+    @property
+    def cpu_per_solve(self) -> float | None:
+        return None if self.cpu_seconds is None else self.cpu_seconds / len(self.jobs)
+
+    @property
+    def objectives(self) -> dict[tuple[str, date], float]:
+        """Each solve's final objective (lower is better) by team and week, as its worker reported it."""
+        found = {}
+        for job in self.jobs.values():
+            objective = (job.progress or {}).get("best_objective")
+            if objective is not None:
+                found[(job.team_id, job.week_start)] = float(objective)
+        return found
+
+    def objective_ratio(self, base: Burst) -> float | None:
+        """The mean over the solves both runs made of this run's objective over ``base``'s."""
+        mine, theirs = self.objectives, base.objectives
+        ratios = [mine[key] / theirs[key] for key in mine.keys() & theirs.keys() if theirs[key]]
+        return statistics.mean(ratios) if ratios else None
 
     @property
     def makespan(self) -> float:
@@ -326,18 +359,33 @@ def run_burst(
     factory = make_sessionmaker(engine)
     procs = start_workers(url, workers, folder)
     try:
+        load = os.getloadavg()[0] if hasattr(os, "getloadavg") else None
+        cpu_before = [w.cpu_seconds() for w in procs]
         job_ids = queue_solves(factory, solves, time_limit)
         # Generous: one worker at a time, on a machine shared with others, plus a start for each.
         timeout = len(solves) * (time_limit * 6 + 10) + 60
         jobs = wait_finished(factory, job_ids, procs, timeout)
+        cpu_after = [w.cpu_seconds() for w in procs]
     finally:
         stop_workers(procs)
         engine.dispose()
+    spans = [
+        (a - b) if a is not None and b is not None else None
+        for a, b in zip(cpu_after, cpu_before, strict=True)
+    ]
+    cpu = None if None in spans else sum(x or 0.0 for x in spans)
     starts: dict[int, list[int]] = {job_id: [] for job_id in jobs}
     for w in procs:
         for job_id in w.started_jobs():
             starts.setdefault(job_id, []).append(w.pid)
-    return Burst(workers=workers, jobs=jobs, starts=starts, reported=[w.jobs_run() for w in procs])
+    return Burst(
+        workers=workers,
+        jobs=jobs,
+        starts=starts,
+        reported=[w.jobs_run() for w in procs],
+        cpu_seconds=cpu,
+        load=load,
+    )
 
 
 @dataclass
@@ -582,18 +630,25 @@ def results_table(results: Results) -> str:
         "worker's pid is the one the job row names, and the jobs the workers say they ran as they exit "
         "add up to the solves queued.",
         "",
-        f"| worker processes | makespan s | solves/min | throughput vs {base.workers} worker(s) "
-        "| time-to-start p50 s "
-        "| p95 s | max s | mean solve s | solves per worker | done | started once |",
-        "|---:|---:|---:|---:|---:|---:|---:|---:|---|---:|---|",
+        "*CPU s per solve*: the CPU time the worker processes used while the run's solves ran, per "
+        "solve. *Objective vs*: the mean over the solves of a plan's objective (lower is better) "
+        "divided by the same team and week's in the first run. *Load*: the machine's 1-minute load "
+        "average as the solves were queued.",
+        "",
+        f"| worker processes | load | makespan s | solves/min | throughput vs {base.workers} "
+        "| time-to-start p50 s | p95 s | max s | mean solve s | CPU s per solve "
+        f"| objective vs {base.workers} | solves per worker | done | started once |",
+        "|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|---:|---|",
     ]
     for b in results.bursts:
         waits, done = b.waits, sum(1 for job in b.jobs.values() if job.status == "done")
         once = not b.start_problems()
         lines.append(
-            f"| {b.workers} | {b.makespan:.1f} | {b.throughput:.1f} | {b.throughput / base.throughput:.2f} "
+            f"| {b.workers} | {_number(b.load)} | {b.makespan:.1f} | {b.throughput:.1f} "
+            f"| {b.throughput / base.throughput:.2f} "
             f"| {_seconds(waits, 0.5)} | {_seconds(waits, 0.95)} | {_seconds(waits, 1.0)} "
-            f"| {_seconds(b.solve_seconds)} | {', '.join(map(str, b.per_worker))} "
+            f"| {_seconds(b.solve_seconds)} | {_number(b.cpu_per_solve)} "
+            f"| {_number(b.objective_ratio(base), 3)} | {', '.join(map(str, b.per_worker))} "
             f"| {done}/{len(b.jobs)} | {'yes' if once else '**no**'} |"
         )
     lines += ["", *_reading(results, base)]
@@ -605,30 +660,41 @@ def results_table(results: Results) -> str:
     return "\n".join(lines) + "\n"
 
 
+def _number(value: float | None, digits: int = 1) -> str:
+    return "–" if value is None else f"{value:.{digits}f}"
+
+
 def _reading(results: Results, base: Burst) -> list[str]:
-    """What the runs say about scaling, in words built from this run's numbers."""
+    """What the runs say about scaling, in sentences made from this run's numbers."""
     cores = os.cpu_count() or 1
     best = max(results.bursts, key=lambda b: b.throughput)
     most = max(results.bursts, key=lambda b: b.workers)
     lines = [
         "## Reading the numbers",
         "",
-        f"Every worker here shares the same {cores} cores. A solve's search budget is counted in work "
-        "units, so a solve does the same work however many run beside it, and takes longer when it "
-        "has to share a core.",
-        f"The most throughput was {best.throughput / base.throughput:.2f} × {base.workers} worker(s)', "
-        f"with {best.workers} worker(s).",
+        "A solve runs until its time limit on the wall clock (its last phase re-routes days while "
+        "time remains), so it takes about as long however busy the machine is. What a busy machine "
+        "takes from it is CPU time, and with it search.",
+        "",
+        f"The most throughput was {best.throughput / base.throughput:.2f} × the {base.workers}-worker "
+        f"run's, with {best.workers} workers, on {cores} cores.",
     ]
-    if most.workers > cores and most is not base:
+    base_cpu, most_cpu = base.cpu_per_solve, most.cpu_per_solve
+    if most.workers > cores and most is not base and base_cpu and most_cpu is not None:
         lines[-1] += (
-            f" With {most.workers} workers on {cores} cores the mean solve took "
-            f"{_seconds(most.solve_seconds)} s against {_seconds(base.solve_seconds)} s with "
-            f"{base.workers}: the solves queue for the cores instead of the workers."
+            f" With {most.workers} workers each solve got {most_cpu:.1f} CPU s against "
+            f"{base_cpu:.1f} with {base.workers} ({most_cpu / base_cpu:.2f} ×), and its plan's objective "
+            f"was {_number(most.objective_ratio(base), 3)} × the {base.workers}-worker plan's."
         )
+        if most_cpu < 0.9 * base_cpu:
+            lines[-1] += " Beyond the cores, more solves per minute come from searching less per solve."
+    loads = ", ".join(_number(b.load) for b in results.bursts)
     lines += [
         "",
-        "Throughput scales with cores: add worker processes on machines with cores to spare, about "
-        "one per core. The machine is shared with other work, so one run is one sample: compare the "
+        f"The machine was shared with other work (load average {loads} as each run began). The "
+        "operating system shares the CPU per process, so more worker processes also take a larger "
+        "share from that other work. On machines of their own, throughput grows with cores: run about "
+        "one worker per core, and add machines to go further. One run is one sample: compare the "
         "ratios within this run.",
     ]
     return lines
