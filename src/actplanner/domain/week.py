@@ -10,10 +10,16 @@ from datetime import UTC, date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 DAYS_IN_WEEK = 7
+#: The days actplanner plans: the years 2000 to 2100, so weeks from Monday 2000-01-03 to
+#: Monday 2100-12-27. A century no team outlives, and far enough from ``date``'s own
+#: limits (years 1 and 9999) that a week's Sunday, the weeks before and after it and a
+#: requirement's window (up to a year either side) are all dates too.
+FIRST_DAY = date(2000, 1, 1)
+LAST_DAY = date(2100, 12, 31)
 
 
 class WeekError(ValueError):
-    """A week that is not a Monday as YYYY-MM-DD; the message names the field and says what is wrong."""
+    """A week or date that is not one actplanner plans; the message names the field and says what is wrong."""
 
 
 def parse_week(text: str | None, *, default: date, field: str = "week") -> date:
@@ -23,15 +29,31 @@ def parse_week(text: str | None, *, default: date, field: str = "week") -> date:
     """
     if text is None or not text.strip():
         return default
+    return require_monday(parse_day(text, field=field), field=field)
+
+
+def parse_day(text: str, *, field: str) -> date:
+    """The date ``text`` names (YYYY-MM-DD), one actplanner plans; WeekError naming ``field`` otherwise."""
     try:
         day = date.fromisoformat(text.strip())
     except ValueError:
-        raise WeekError(f"{field}: {text!r} is not a date (YYYY-MM-DD).") from None
-    return require_monday(day, field=field)
+        raise WeekError(f"{field}: {text[:40]!r} is not a date (YYYY-MM-DD).") from None
+    return require_planned(day, field=field)
+
+
+def require_planned(day: date, *, field: str = "week") -> date:
+    """``day`` when it lies in the years actplanner plans (``FIRST_DAY`` to ``LAST_DAY``), else WeekError."""
+    if not FIRST_DAY <= day <= LAST_DAY:
+        raise WeekError(
+            f"{field}: {day} is outside the dates actplanner plans; "
+            f"give a date from {FIRST_DAY.year} to {LAST_DAY.year}."
+        )
+    return day
 
 
 def require_monday(day: date, *, field: str = "week") -> date:
-    """``day`` when it is a Monday; WeekError naming ``field`` otherwise."""
+    """``day`` when it is a Monday in the years actplanner plans; WeekError naming ``field`` otherwise."""
+    require_planned(day, field=field)
     if day.weekday() != 0:
         raise WeekError(f"{field}: {day} is a {day:%A}; a week starts on a Monday.")
     return day

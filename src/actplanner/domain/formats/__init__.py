@@ -22,7 +22,6 @@ from actplanner.domain.formats._base import (
     parse_json,
     parse_week_start,
 )
-from actplanner.domain.formats.limits import MAX_FILE_BYTES
 from actplanner.domain.formats.contacts import (
     CONTACTS_FORMAT,
     Contact,
@@ -31,6 +30,7 @@ from actplanner.domain.formats.contacts import (
     contact_team_errors,
     contact_visit_errors,
 )
+from actplanner.domain.formats.limits import MAX_FILE_BYTES
 from actplanner.domain.formats.plan import (
     PLAN_FORMAT,
     PlanCaseload,

@@ -14,7 +14,19 @@ from datetime import date, datetime
 from typing import Annotated, Any, Literal, TypeVar
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, ValidationError
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, ValidationError
+
+from actplanner.domain.formats.limits import (
+    MAX_DEPTH,
+    MAX_FILE_BYTES,
+    MAX_ID,
+    MAX_TIMEZONE,
+    capped,
+    document_problems,
+    path_text,
+    printable,
+)
+from actplanner.domain.week import FIRST_DAY, LAST_DAY, WeekError, require_monday
 
 Weekday = Literal["mon", "tue", "wed", "thu", "fri", "sat", "sun"]
 WEEKDAYS: tuple[Weekday, ...] = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
@@ -50,6 +62,10 @@ _ID = re.compile(r"[A-Za-z0-9_-]+")
 _TIME = re.compile(r"([01]\d|2[0-3]):[0-5]\d")
 _DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 _DATETIME = re.compile(r"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}")
+# IANA names: Area/Location parts of letters, digits, "_", "-" and "+" (Etc/GMT+5); no "." or
+# leading "/", so a name can never point zoneinfo at a file outside its database.
+_TIMEZONE = re.compile(r"[A-Za-z0-9_+-]+(/[A-Za-z0-9_+-]+)*")
+_SUPPORTED_YEARS = f"{FIRST_DAY.year} to {LAST_DAY.year}"
 
 
 class FormatError(ValueError):
@@ -69,9 +85,9 @@ class FileModel(BaseModel):
 def show(value: object) -> str:
     """A value as it would appear in the JSON file, shortened for a message."""
     try:
-        text = json.dumps(value, ensure_ascii=False)
+        text = printable(json.dumps(value, ensure_ascii=False))
     except (TypeError, ValueError):
-        text = repr(value)
+        text = printable(repr(value))
     return text if len(text) <= 40 else text[:37] + "..."
 
 
@@ -93,30 +109,47 @@ def _check_end_time(text: str) -> str:
     return text if text == "24:00" else _check_time(text)
 
 
-def _check_date(text: str) -> str:
+def _read_date(text: str, shape: re.Pattern[str]) -> date | None:
+    """The date of a ``YYYY-MM-DD`` (or ``YYYY-MM-DDTHH:MM``) text, None when it is not one."""
     try:
-        if _DATE.fullmatch(text):
-            date.fromisoformat(text)
-            return text
+        return datetime.fromisoformat(text).date() if shape.fullmatch(text) else None
     except ValueError:
-        pass
-    raise ValueError(f"{show(text)} is not a date (YYYY-MM-DD)")
+        return None
+
+
+def _in_supported_years(text: str, day: date) -> str:
+    # Far from date's own limits, so a week's Sunday or a requirement's window never overflows.
+    if not FIRST_DAY <= day <= LAST_DAY:
+        raise ValueError(f"{show(text)} is outside the years actplanner plans ({_SUPPORTED_YEARS})")
+    return text
+
+
+def _check_date(text: str) -> str:
+    day = _read_date(text, _DATE)
+    if day is None:
+        raise ValueError(f"{show(text)} is not a date (YYYY-MM-DD)")
+    return _in_supported_years(text, day)
 
 
 def _check_datetime(text: str) -> str:
-    try:
-        if _DATETIME.fullmatch(text):
-            datetime.fromisoformat(text)
-            return text
-    except ValueError:
-        pass
-    raise ValueError(f"{show(text)} is not a local date-time (YYYY-MM-DDTHH:MM)")
+    day = _read_date(text, _DATETIME)
+    if day is None:
+        raise ValueError(f"{show(text)} is not a local date-time (YYYY-MM-DDTHH:MM)")
+    return _in_supported_years(text, day)
 
 
 def _check_timezone(name: str) -> str:
+    """Length and shape first, so zoneinfo only ever looks up a name that could be one of its files."""
+    if len(name) > MAX_TIMEZONE:
+        raise ValueError(
+            f"{show(name)} is not an IANA time zone: {len(name)} characters, "
+            f"and a zone name has at most {MAX_TIMEZONE}"
+        )
+    if not _TIMEZONE.fullmatch(name):
+        raise ValueError(f"{show(name)} is not an IANA time zone (a name like America/Chicago)")
     try:
         ZoneInfo(name)
-    except (ZoneInfoNotFoundError, ValueError, OSError):  # OSError: a name too long for a file path
+    except (ZoneInfoNotFoundError, ValueError, OSError):  # OSError: a folder such as "America"
         raise ValueError(f"{show(name)} is not an IANA time zone") from None
     return name
 
@@ -127,7 +160,7 @@ def _check_span(span: list[str]) -> list[str]:
     return span
 
 
-Id = Annotated[str, AfterValidator(_check_id)]
+Id = Annotated[str, Field(max_length=MAX_ID), AfterValidator(_check_id)]
 #: A time of day, 00:00–23:59.
 Time = Annotated[str, AfterValidator(_check_time)]
 #: A time of day that may also be "24:00"; spans check that their start is not.
@@ -166,14 +199,14 @@ def span_errors(path: str, span: list[str], what: str) -> list[str]:
 
 
 def parse_week_start(text: str, field: str = "week_start") -> date:
-    """The Monday a week starts on; a malformed date or another weekday is a FormatError."""
+    """The Monday a week starts on; a bad date, another weekday or an unplanned year is a FormatError."""
+    day = _read_date(text, _DATE) if isinstance(text, str) else None
+    if day is None:
+        raise FormatError([f"{field}: {show(text)} is not a date (YYYY-MM-DD)"])
     try:
-        day = to_date(_check_date(text))
-    except (TypeError, ValueError):
-        raise FormatError([f"{field}: {show(text)} is not a date (YYYY-MM-DD)"]) from None
-    if day.weekday() != 0:
-        raise FormatError([f"{field}: {text} is a {day.strftime('%A')}; a week starts on a Monday"])
-    return day
+        return require_monday(day, field=field)
+    except WeekError as err:
+        raise FormatError([str(err).removesuffix(".")]) from None
 
 
 # Tags of discriminated unions: pydantic puts them in error locations, the file has no
@@ -184,20 +217,10 @@ DISCIPLINE_REQUIREMENT = "discipline requirement"
 SKILL_REQUIREMENT = "skill requirement"
 _TAGS = {TRAVEL_HAVERSINE, TRAVEL_MATRIX, DISCIPLINE_REQUIREMENT, SKILL_REQUIREMENT}
 
-_PLAIN_KEY = re.compile(r"[A-Za-z0-9_-]+")
-
 
 def json_path(loc: Sequence[int | str]) -> str:
     """``("clients", 17, "availability", "tue", 0)`` -> ``clients[17].availability.tue[0]``."""
-    out = ""
-    for part in loc:
-        if isinstance(part, int):
-            out += f"[{part}]"
-        elif _PLAIN_KEY.fullmatch(part):
-            out += f".{part}" if out else part
-        else:
-            out += f"[{json.dumps(part, ensure_ascii=False)}]"
-    return out or "(top level)"
+    return path_text(list(loc))
 
 
 _TYPE_MESSAGES = {
@@ -227,6 +250,10 @@ def _message(error: Any) -> str:
         return f"{show(given)} is not one of {error['ctx']['expected']}"
     if kind == "finite_number":
         return f"{show(given)} is not a finite number"
+    if kind == "string_too_long":
+        return f"too long: {len(given)} characters, at most {error['ctx']['max_length']}"
+    if kind == "too_long":
+        return f"too many: {error['ctx']['actual_length']} entries, at most {error['ctx']['max_length']}"
     msg = str(error["msg"])
     if msg.startswith("Input should"):
         return f"{show(given)} {msg[len('Input ') :]}"
@@ -262,25 +289,54 @@ def _no_constant(name: str) -> Any:
     raise ValueError(f"{name} is not a JSON number")
 
 
-def read_json(data: bytes | str | dict[str, Any]) -> dict[str, Any]:
-    """A JSON document as a dict; unreadable text is a FormatError naming line and column."""
-    if isinstance(data, dict):
-        return data
+def parse_json(data: bytes | str, where: str = "(file)") -> Any:
+    """Any JSON value, read safely: the one reader of every file and JSON field the app takes in.
+
+    FormatError (messages starting with ``where``) for text over ``MAX_FILE_BYTES``,
+    not UTF-8, not JSON (with line and column), with duplicate keys or NaN, and
+    for what ``document_problems`` refuses anywhere in it: nesting deeper than
+    ``MAX_DEPTH``, a NUL character or a lone surrogate, a number beyond 64 bits.
+    """
+    size = len(data) if isinstance(data, bytes) else len(data.encode("utf-8", "surrogatepass"))
+    if size > MAX_FILE_BYTES:
+        raise FormatError(
+            [f"{where}: {size} bytes is too large; a file may have at most {_mb(MAX_FILE_BYTES)}"]
+        )
     if isinstance(data, bytes):
         try:
             data = data.decode("utf-8-sig")
         except UnicodeDecodeError as err:
-            raise FormatError([f"(file): not UTF-8 text (byte {err.start})"]) from None
+            raise FormatError([f"{where}: not UTF-8 text (byte {err.start})"]) from None
     try:
         doc = json.loads(data, object_pairs_hook=_no_duplicate_keys, parse_constant=_no_constant)
     except json.JSONDecodeError as err:
         raise FormatError(
-            [f"(file): invalid JSON at line {err.lineno}, column {err.colno}: {err.msg}"]
+            [f"{where}: invalid JSON at line {err.lineno}, column {err.colno}: {err.msg}"]
         ) from None
     except RecursionError:
-        raise FormatError(["(file): invalid JSON: nested too deeply"]) from None
+        raise FormatError([f"{where}: nested too deeply (more than {MAX_DEPTH} levels)"]) from None
     except ValueError as err:
-        raise FormatError([f"(file): invalid JSON: {err}"]) from None
+        raise FormatError([f"{where}: invalid JSON: {printable(str(err))}"]) from None
+    _refuse_problems(doc, where)
+    return doc
+
+
+def _mb(size: int) -> str:
+    return f"{size // (1024 * 1024)} MB"
+
+
+def _refuse_problems(doc: Any, where: str = "(file)") -> None:
+    problems = document_problems(doc, where=None if where == "(file)" else where)
+    if problems:
+        raise FormatError(capped(problems))
+
+
+def read_json(data: bytes | str | dict[str, Any]) -> dict[str, Any]:
+    """A JSON document as a dict (read by ``parse_json``); a dict given is checked the same way."""
+    if isinstance(data, dict):
+        _refuse_problems(data)
+        return data
+    doc = parse_json(data)
     if not isinstance(doc, dict):
         raise FormatError([f"(top level): expected a JSON object, got {show(doc)}"])
     return doc
@@ -295,10 +351,10 @@ def load(model: type[M], data: bytes | str | dict[str, Any], check: Callable[[M]
     try:
         value = model.model_validate(doc)
     except ValidationError as err:
-        raise FormatError(error_messages(err)) from None
+        raise FormatError(capped(error_messages(err))) from None
     problems = check(value)
     if problems:
-        raise FormatError(problems)
+        raise FormatError(capped(problems))
     return value
 
 

@@ -27,8 +27,11 @@ from actplanner.domain.formats._base import (
     to_date,
     to_datetime,
 )
+from actplanner.domain.formats.limits import INT64_MAX
 
 PLAN_FORMAT = "actplanner/plan@1"
+#: A plan that carries a version 2 key (``replan_from``) says so.
+PLAN_FORMAT_2 = "actplanner/plan@2"
 
 
 class PlanVisit(FileModel):
@@ -65,13 +68,15 @@ class SolverInfo(FileModel):
     seconds: float = Field(ge=0)
     objective: float | None = None
     bound: float | None = None
-    moved: int | None = Field(None, ge=0)
+    moved: int | None = Field(None, ge=0, le=INT64_MAX)
 
 
 class PlanFile(FileModel):
-    format: Literal["actplanner/plan@1"]
+    format: Literal["actplanner/plan@1", "actplanner/plan@2"]
     team: Id
     week_start: Date
+    #: The re-plan date F: the visits before it were kept, and what happened before it counts.
+    replan_from: Date | None = None
     visits: list[PlanVisit]
     on_call: list[PlanOnCall]
     caseload: dict[Id, PlanCaseload]
@@ -88,6 +93,11 @@ def check_plan(plan: PlanFile) -> list[str]:
         return err.messages
     week = {monday + dt.timedelta(days=d) for d in range(7)}
     errors = duplicate_ids("visits", [v.id for v in plan.visits])
+    if plan.replan_from is not None:
+        if plan.format != PLAN_FORMAT_2:
+            errors.append(f"replan_from: a version 2 key; the plan's format must be {PLAN_FORMAT_2!r}")
+        if to_date(plan.replan_from) not in week:
+            errors.append(f"replan_from: {plan.replan_from} is not in the week of {plan.week_start}")
     for i, visit in enumerate(plan.visits):
         path = f"visits[{i}]"
         if to_date(visit.date) not in week:

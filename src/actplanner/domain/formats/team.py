@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Annotated, Any, Literal
 
 from pydantic import Discriminator, Field, Tag
@@ -28,20 +29,39 @@ from actplanner.domain.formats._base import (
     span_errors,
     to_datetime,
 )
+from actplanner.domain.formats.limits import (
+    MAX_CLIENTS,
+    MAX_LEAVE,
+    MAX_LIST,
+    MAX_PLACES,
+    MAX_STAFF,
+    IdText,
+    Name,
+    Word,
+)
 from solver.problem import PRIMARY_DISCIPLINES
 
 TEAM_FORMAT = "actplanner/team@1"
+
+# Bounds on numbers that feed the solver: far above any real team, and far below what
+# would overflow its 64-bit arithmetic (docs/decisions.md, "Limits on imported files").
+#: A year, in days: the most any gap, window or on-call run can usefully span.
+YEAR_DAYS = 366
+#: A week, in minutes: no trip between two places of one team takes longer.
+WEEK_MINUTES = 7 * 24 * 60
+#: A day, in minutes: a day cannot hold more visits than this.
+DAY_MINUTES = 24 * 60
 
 
 class Location(FileModel):
     lat: float = Field(ge=-90, le=90)
     lon: float = Field(ge=-180, le=180)
-    label: str | None = None
+    label: Name | None = None
 
 
 class Team(FileModel):
     id: Id
-    name: str
+    name: Name
     timezone: Timezone
     office: Location
 
@@ -49,19 +69,29 @@ class Team(FileModel):
 class Acuity(FileModel):
     visits_per_week: int = Field(ge=1, le=7)
     visit_minutes: int = Field(ge=1, le=1440)
-    min_gap_days: int = Field(1, ge=1)
+    min_gap_days: int = Field(1, ge=1, le=YEAR_DAYS)
 
 
 class HaversineTravel(FileModel):
     model: Literal["haversine"]
-    speed_kmh: float = Field(30.0, gt=0)
-    detour_factor: float = Field(1.3, gt=0)
+    # Slower than a walk or a detour factor over 10 gives trips no shift can hold; bounded so
+    # that travel minutes stay whole numbers the solver can add up.
+    speed_kmh: float = Field(30.0, ge=1, le=1000)
+    detour_factor: float = Field(1.3, gt=0, le=10)
 
 
 class MatrixTravel(FileModel):
     model: Literal["matrix"]
     #: minutes[FROM][TO]; FROM and TO are staff ids, client ids or "office".
-    minutes: dict[str, dict[str, Annotated[int, Field(ge=0)]]]
+    minutes: Annotated[
+        dict[
+            IdText,
+            Annotated[
+                dict[IdText, Annotated[int, Field(ge=0, le=WEEK_MINUTES)]], Field(max_length=MAX_PLACES)
+            ],
+        ],
+        Field(max_length=MAX_PLACES),
+    ]
 
 
 def _travel_model(value: Any) -> str | None:
@@ -80,7 +110,7 @@ Travel = Annotated[
 
 
 class OnCallRole(FileModel):
-    disciplines: list[Discipline] = Field(min_length=1)
+    disciplines: list[Discipline] = Field(min_length=1, max_length=MAX_LIST)
 
 
 class OnCallRoles(FileModel):
@@ -92,14 +122,14 @@ class OnCallRoles(FileModel):
 class OnCall(FileModel):
     handoff: Time
     roles: OnCallRoles
-    max_consecutive: int = Field(ge=1)
+    max_consecutive: int = Field(ge=1, le=YEAR_DAYS)
     rest_next_day_start: Time | None = None
 
 
 class Policy(FileModel):
-    caseload_max_per_staff: int = Field(ge=1)
-    acuity: dict[str, Acuity] = Field(min_length=1)
-    team_approach_min_staff: int = Field(ge=1)
+    caseload_max_per_staff: int = Field(ge=1, le=MAX_CLIENTS)
+    acuity: dict[Word, Acuity] = Field(min_length=1, max_length=MAX_LIST)
+    team_approach_min_staff: int = Field(ge=1, le=MAX_STAFF)
     travel: Travel = Field(default_factory=lambda: HaversineTravel.model_validate({"model": "haversine"}))
     on_call: OnCall
 
@@ -115,17 +145,17 @@ class Leave(FileModel):
 
 class Staff(FileModel):
     id: Id
-    name: str
+    name: Name
     discipline: Discipline
     fte: float = Field(gt=0, le=1)
-    phone: str | None = None
-    languages: list[str] = []
-    skills: list[str] = []
+    phone: Word | None = None
+    languages: list[Word] = Field([], max_length=MAX_LIST)
+    skills: list[Word] = Field([], max_length=MAX_LIST)
     start: Location | None = None
     shifts: dict[Weekday, Span] = {}
-    max_visits_per_day: int | None = Field(None, ge=1)
-    on_call_roles: list[RoleName] = []
-    leave: list[Leave] = []
+    max_visits_per_day: int | None = Field(None, ge=1, le=DAY_MINUTES)
+    on_call_roles: list[RoleName] = Field([], max_length=MAX_LIST)
+    leave: list[Leave] = Field([], max_length=MAX_LEAVE)
 
 
 class DisciplineRequirement(FileModel):
@@ -134,9 +164,9 @@ class DisciplineRequirement(FileModel):
 
 
 class SkillRequirement(FileModel):
-    skill: str = Field(min_length=1)
+    skill: Word = Field(min_length=1)
     due: Date
-    window_days: int = Field(ge=0)
+    window_days: int = Field(ge=0, le=YEAR_DAYS)
 
 
 def _requirement_kind(value: Any) -> str | None:
@@ -166,27 +196,27 @@ Requirement = Annotated[
 
 class Client(FileModel):
     id: Id
-    code: str = Field(min_length=1)
-    name: str | None = None
+    code: Word = Field(min_length=1)
+    name: Name | None = None
     home: Location
-    acuity: str
+    acuity: Word
     visits_per_week: int | None = Field(None, ge=1, le=7)
-    visit_minutes: int | None = Field(None, ge=1, le=1440)
-    availability: dict[Weekday, list[Span]] | None = None
-    language: str | None = None
+    visit_minutes: int | None = Field(None, ge=1, le=DAY_MINUTES)
+    availability: dict[Weekday, Annotated[list[Span], Field(max_length=MAX_LIST)]] | None = None
+    language: Word | None = None
     primary: Id | None = None
-    itt: list[Id] | None = None
-    excluded_staff: list[Id] = []
+    itt: list[Id] | None = Field(None, max_length=MAX_STAFF)
+    excluded_staff: list[Id] = Field([], max_length=MAX_STAFF)
     paired: bool = False
-    requirements: list[Requirement] = []
+    requirements: list[Requirement] = Field([], max_length=MAX_LIST)
 
 
 class TeamFile(FileModel):
     format: Literal["actplanner/team@1"]
     team: Team
     policy: Policy
-    staff: list[Staff]
-    clients: list[Client]
+    staff: list[Staff] = Field(max_length=MAX_STAFF)
+    clients: list[Client] = Field(max_length=MAX_CLIENTS)
 
 
 def check_team(team: TeamFile) -> list[str]:
@@ -197,8 +227,9 @@ def check_team(team: TeamFile) -> list[str]:
     roles = team.policy.defined_roles()
     for i, member in enumerate(team.staff):
         errors += _staff_errors(f"staff[{i}]", member, roles)
+    found = _Found.of(team.staff)
     for i, client in enumerate(team.clients):
-        errors += _client_errors(f"clients[{i}]", client, team.policy, staff)
+        errors += _client_errors(f"clients[{i}]", client, team.policy, staff, found)
     if isinstance(team.policy.travel, MatrixTravel):
         errors += _matrix_errors(team)
     return errors
@@ -222,7 +253,21 @@ def _staff_errors(path: str, member: Staff, roles: list[str]) -> list[str]:
     return errors
 
 
-def _client_errors(path: str, client: Client, policy: Policy, staff: dict[str, Staff]) -> list[str]:
+@dataclass(frozen=True)
+class _Found:
+    """The disciplines and skills the team has, gathered once rather than for every requirement."""
+
+    disciplines: frozenset[str]
+    skills: frozenset[str]
+
+    @classmethod
+    def of(cls, staff: list[Staff]) -> _Found:
+        return cls(frozenset(s.discipline for s in staff), frozenset(k for s in staff for k in s.skills))
+
+
+def _client_errors(
+    path: str, client: Client, policy: Policy, staff: dict[str, Staff], found: _Found
+) -> list[str]:
     errors = []
     if client.acuity not in policy.acuity:
         errors.append(
@@ -240,10 +285,14 @@ def _client_errors(path: str, client: Client, policy: Policy, staff: dict[str, S
             errors.append(f"{path}.{where}: unknown staff {show(ident)}")
     if errors:
         return errors
-    return errors + _caseload_errors(path, client, staff) + _contradictions(path, client, policy, staff)
+    return (
+        errors + _caseload_errors(path, client, staff) + _contradictions(path, client, policy, staff, found)
+    )
 
 
-def _contradictions(path: str, client: Client, policy: Policy, staff: dict[str, Staff]) -> list[str]:
+def _contradictions(
+    path: str, client: Client, policy: Policy, staff: dict[str, Staff], found: _Found
+) -> list[str]:
     """Demands no plan could ever meet, whatever the week: a contradiction in the file,
     not a shortage of staff time (that is reported in the plan's ``unmet``)."""
     errors = []
@@ -262,9 +311,9 @@ def _contradictions(path: str, client: Client, policy: Policy, staff: dict[str, 
                     f"{path}.requirements[{j}].visits: {req.visits} visits by a {req.discipline} "
                     f"but the client has only {visits} visits a week"
                 )
-            if not any(s.discipline == req.discipline for s in staff.values()):
+            if req.discipline not in found.disciplines:
                 errors.append(f"{path}.requirements[{j}].discipline: no staff member is a {req.discipline}")
-        elif not any(req.skill in s.skills for s in staff.values()):
+        elif req.skill not in found.skills:
             errors.append(f"{path}.requirements[{j}].skill: no staff member has skill {show(req.skill)}")
     if client.paired and len(staff) < 2:
         errors.append(f"{path}.paired: a paired visit needs two staff and the team has {len(staff)}")
@@ -282,15 +331,18 @@ def _caseload_errors(path: str, client: Client, staff: dict[str, Staff]) -> list
                 f"and a primary is one of {', '.join(PRIMARY_DISCIPLINES)}"
             )
     if client.itt is not None:
+        listed: set[str] = set()
         for j, ident in enumerate(client.itt):
-            if ident in client.itt[:j]:
+            if ident in listed:
                 errors.append(f"{path}.itt[{j}]: {show(ident)} is listed twice")
+            listed.add(ident)
         if not 3 <= len(set(client.itt)) <= 5:
             errors.append(f"{path}.itt: an ITT has 3 to 5 staff, got {len(set(client.itt))}")
         if client.primary is not None and client.primary not in client.itt:
             errors.append(f"{path}.itt: does not include the primary {show(client.primary)}")
+    itt = set(client.itt or [])
     for j, ident in enumerate(client.excluded_staff):
-        if ident == client.primary or ident in (client.itt or []):
+        if ident == client.primary or ident in itt:
             errors.append(
                 f"{path}.excluded_staff[{j}]: {show(ident)} is also on the client's "
                 f"{'primary' if ident == client.primary else 'itt'}"
