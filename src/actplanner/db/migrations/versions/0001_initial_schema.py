@@ -12,6 +12,14 @@ from collections.abc import Sequence
 import sqlalchemy as sa
 from alembic import op
 
+from actplanner.db.migrations.downgrades import (
+    counted,
+    kept_tables,
+    listed,
+    refuse_unless_consented,
+    row_count,
+)
+
 revision: str = "0001"
 down_revision: str | None = None
 branch_labels: str | Sequence[str] | None = None
@@ -269,7 +277,30 @@ def upgrade() -> None:
         batch_op.create_index(batch_op.f("ix_visits_uid"), ["uid"], unique=False)
 
 
+#: What each table's rows are, in the words of the downgrade's refusal.
+ROWS = {
+    "teams": ("team", "teams"),
+    "staff": ("staff member", "staff members"),
+    "clients": ("client", "clients"),
+    "users": ("login", "logins"),
+    "api_tokens": ("token", "tokens"),
+    "audit_events": ("audit event", "audit events"),
+    "plans": ("plan", "plans"),
+    "on_call_periods": ("on-call period", "on-call periods"),
+    "solve_jobs": ("solve job", "solve jobs"),
+    "visits": ("visit", "visits"),
+}
+
+
 def downgrade() -> None:
+    # Below this revision there is no database at all: everything goes, so only with consent.
+    lost = [counted(n, *ROWS[table]) for table in ROWS if (n := row_count(table))]
+    lost += [f"{counted(n, 'row', 'rows')} of {table}" for table in kept_tables() if (n := row_count(table))]
+    if lost:
+        refuse_unless_consented("0001", f"would delete every table and all it holds: {listed(lost)}")
+    # Before the tables they point at (teams, users).
+    for table in kept_tables():
+        op.drop_table(table)
     with op.batch_alter_table("visits", schema=None) as batch_op:
         batch_op.drop_index(batch_op.f("ix_visits_uid"))
 
