@@ -13,71 +13,28 @@ import threading
 import time
 from collections.abc import Iterator
 from pathlib import Path
-from typing import Any
 
 import pytest
 from alembic import command
 from alembic.script import ScriptDirectory
-from sqlalchemy import Row, Select, func, select, update
-from sqlalchemy.orm import Session
+from sqlalchemy import func, select
 
-from actplanner.db import AuditEvent, Team, alembic_config, make_engine, make_sessionmaker, migrate
+from actplanner.db import AuditEvent, Team, alembic_config, make_engine
 from actplanner.db import backup as backups
 from actplanner.db.backup import BackupError, ToolMissing, backup_database, restore_database
-from actplanner.db.unit_of_work import unit_of_work
-from tests.support.db_factories import create_team
+from tests.support.backup_factories import (
+    audit_trail,
+    read,
+    rename_teams,
+    sqlite_url,
+    team_ids,
+    team_names,
+    with_teams,
+)
 from tests.support.postgres_databases import fresh_database
 
 #: This version's newest schema revision.
 HEAD = ScriptDirectory.from_config(alembic_config()).get_current_head()
-
-
-def sqlite_url(path: Path) -> str:
-    return f"sqlite:///{path}"
-
-
-def with_teams(url: str, *team_ids: str) -> str:
-    """Migrate the database at ``url`` and import the small sample team under each id."""
-    migrate(url)
-    engine = make_engine(url)
-    try:
-        with unit_of_work(make_sessionmaker(engine)) as work:
-            for team_id in team_ids:
-                create_team(work.session, id=team_id)
-    finally:
-        engine.dispose()
-    return url
-
-
-def read(url: str, query: Select[Any]) -> list[Row[Any]]:
-    """The rows of one query on the database at ``url``."""
-    engine = make_engine(url)
-    try:
-        with Session(engine) as session:
-            return list(session.execute(query))
-    finally:
-        engine.dispose()
-
-
-def team_ids(url: str) -> list[str]:
-    return sorted(row[0] for row in read(url, select(Team.id)))
-
-
-def team_names(url: str) -> list[str]:
-    return sorted(row[0] for row in read(url, select(Team.name)))
-
-
-def audit_trail(url: str) -> list[tuple[str, str]]:
-    return [(row[0], row[1]) for row in read(url, select(AuditEvent.action, AuditEvent.target))]
-
-
-def rename_teams(url: str, name: str) -> None:
-    engine = make_engine(url)
-    try:
-        with engine.begin() as connection:
-            connection.execute(update(Team).values(name=name))
-    finally:
-        engine.dispose()
 
 
 def files_in(folder: Path) -> list[str]:

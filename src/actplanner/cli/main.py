@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import typer
 
-from actplanner.cli import on_call, plans, server, users
+from actplanner.cli import backup, on_call, plans, server, users
 from actplanner.cli.fidelity import fidelity_command
 
 app = typer.Typer(help="Visit rosters, routes and on-call rotas for ACT teams.", no_args_is_help=True)
@@ -22,6 +22,8 @@ app.add_typer(on_call.on_call_app, name="on-call")
 app.command("worker")(server.worker_command)
 app.command()(server.serve)
 app.command()(server.demo)
+app.command()(backup.backup)
+app.command()(backup.restore)
 
 if __name__ == "__main__":
     app()
