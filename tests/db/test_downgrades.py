@@ -436,3 +436,34 @@ def test_alembics_command_line_refuses_in_one_line_and_proceeds_with_x_discard(t
     )
     assert done.returncode == 0, done.stderr
     assert current(url) is None
+
+
+def test_the_way_back_up_leaves_revoked_what_ended_while_downgraded(blank_url: str) -> None:
+    """A login deactivated while downgraded keeps its feed revoked; a link to a team deleted since is gone."""
+    made = seed(blank_url)
+    engine = make_engine(blank_url)
+    try:
+        with unit_of_work(make_sessionmaker(engine)) as work:
+            session = work.session
+            import_team(session=session, data=team_file(id="other-team"))
+            agency = create_user(session=session, username="agency", password=PASSWORD, role="lead")
+            gone = create_on_call_link(
+                session=session, team_id="other-team", name="kiosk", owner_id=agency.id, user_id=None
+            )
+        migrate_to(blank_url, FIRST, down=True, discard=True)
+        with engine.begin() as connection:
+            # As the older version would: the nurse's login deactivated, the other team deleted.
+            connection.execute(text("UPDATE users SET active = :no WHERE username = 'nurse'"), {"no": False})
+            connection.execute(text("DELETE FROM teams WHERE id = 'other-team'"))
+        migrate_to(blank_url, "head")
+        with engine.connect() as connection:
+            live = connection.execute(text("SELECT name FROM api_tokens WHERE revoked_at IS NULL")).scalars()
+            assert sorted(live) == ["On-call rota", "answering service", "scripts"]
+            ids = connection.execute(text("SELECT id FROM api_tokens")).scalars()
+            assert gone.id not in set(ids)
+    finally:
+        engine.dispose()
+    with app_client(blank_url) as client:
+        assert client.get(f"/feeds/{made.feed}.ics").status_code == 404
+        assert client.get(f"/on-call/t/{gone.token}").status_code == 404
+        assert client.get(f"/on-call/t/{made.link}").status_code == 200
