@@ -59,13 +59,26 @@ def kept(revision: str, table: str) -> str:
 
 
 def has_table(name: str) -> bool:
-    """Whether the database has the table ``name`` now."""
+    """Whether the database has the table ``name`` now; as SQL (``--sql``), a database that kept nothing."""
+    if context.is_offline_mode():
+        return False
     return sa.inspect(op.get_bind()).has_table(name)
 
 
 def kept_tables() -> list[str]:
-    """Every table a downgrade kept, of any revision."""
+    """Every table a downgrade kept, of any revision (none, as SQL)."""
+    if context.is_offline_mode():
+        return []
     return sorted(t for t in sa.inspect(op.get_bind()).get_table_names() if t.startswith(KEPT_PREFIX))
+
+
+def require_database(revision: str) -> None:
+    """Refuse to write ``revision``'s downgrade as SQL (``--sql``): it must see what it would lose first."""
+    if context.is_offline_mode():
+        raise DowngradeRefused(
+            f"{revision} downgrade cannot be written as SQL: it first counts what it would lose;"
+            " run it against the database"
+        )
 
 
 def row_count(table: str) -> int:

@@ -17,6 +17,7 @@ from actplanner.db.migrations.downgrades import (
     kept_tables,
     listed,
     refuse_unless_consented,
+    require_database,
     row_count,
 )
 
@@ -293,6 +294,7 @@ ROWS = {
 
 
 def downgrade() -> None:
+    require_database("0001")
     # Below this revision there is no database at all: everything goes, so only with consent.
     lost = [counted(n, *ROWS[table]) for table in ROWS if (n := row_count(table))]
     lost += [f"{counted(n, 'row', 'rows')} of {table}" for table in kept_tables() if (n := row_count(table))]

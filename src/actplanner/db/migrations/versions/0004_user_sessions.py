@@ -21,7 +21,7 @@ from datetime import UTC, datetime
 import sqlalchemy as sa
 from alembic import op
 
-from actplanner.db.migrations.downgrades import counted, refuse_unless_consented
+from actplanner.db.migrations.downgrades import counted, refuse_unless_consented, require_database
 
 revision: str = "0004"
 down_revision: str | None = "0003"
@@ -49,6 +49,7 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
+    require_database("0004")
     ended, until = _ended_sign_ins_still_signed()
     if ended:
         refuse_unless_consented(
