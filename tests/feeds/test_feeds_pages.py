@@ -22,6 +22,7 @@ from actplanner.accounts.service import create_token, create_user, deactivate_us
 from actplanner.db import ApiToken, AuditEvent, FeedEvent, Staff, Team
 from actplanner.feeds import calendar as calendar_module
 from actplanner.feeds import service as feeds_service
+from actplanner.feeds.service import sync_feeds
 from actplanner.planning.plans import publish_plan, save_plan
 from actplanner.teams.service import import_team, team_file
 from tests.support.web_factories import TEAM, World, audit_events, db, form_token, plan_doc, sign_in
@@ -460,6 +461,8 @@ def test_names_with_line_breaks_and_backslashes_are_escaped_as_text(
     with db(app) as session:
         session.get(Team, TEAM).name = team_name
         session.get(Staff, (TEAM, STAFF_ID)).name = staff_name
+        # As an import does: the ledger takes the new name into the rota's titles.
+        sync_feeds(session=session, team_id=TEAM)
         session.commit()
     sign_in(client, "lead" if kind == "rota_feed" else "nurse")
     _, token = create_link(client, kind)

@@ -392,6 +392,8 @@ class FeedEvent(Base):
     end: Mapped[str] = mapped_column(String(16))
     #: The on-call role, for an on_call event.
     role: Mapped[str | None] = mapped_column(String(16))
+    #: The holder's name as the rota feed shows it, for an on_call event: a rename raises SEQUENCE.
+    holder: Mapped[str | None] = mapped_column(Text)
     #: The client's opaque code and the visit's purpose category, for a visit.
     client_code: Mapped[str | None] = mapped_column(Text)
     purpose: Mapped[str | None] = mapped_column(Text)

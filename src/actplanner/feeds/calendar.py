@@ -19,7 +19,7 @@ from actplanner.feeds.service import FeedView, feed_view
 from actplanner.teams.service import get_team
 
 #: Raised whenever ``render_calendar`` writes the same inputs differently, so every ETag changes with it.
-RENDER_VERSION = 2
+RENDER_VERSION = 3
 
 
 @dataclass(frozen=True)
@@ -29,7 +29,8 @@ class FeedState:
     view: FeedView
     title: str
     tzid: str
-    staff_names: dict[str, str] | None
+    #: The team rota: each on-call title names its holder.
+    show_holders: bool
     last_modified: datetime
 
     def etag(self, links: FeedLinks) -> str:
@@ -40,7 +41,7 @@ class FeedState:
             self.tzid,
             links.my_week,
             links.on_call,
-            sorted((self.staff_names or {}).items()) if self.staff_names is not None else None,
+            self.show_holders,
             [
                 [
                     row.uid,
@@ -51,6 +52,7 @@ class FeedState:
                     row.start,
                     row.end,
                     row.role,
+                    row.holder,
                     row.client_code,
                     row.purpose,
                     row.cancelled_at is not None,
@@ -63,27 +65,26 @@ class FeedState:
     def render(self, links: FeedLinks) -> bytes:
         """The feed as iCalendar bytes."""
         return render_calendar(
-            self.view, name=self.title, tzid=self.tzid, links=links, staff_names=self.staff_names
+            self.view, name=self.title, tzid=self.tzid, links=links, show_holders=self.show_holders
         )
 
 
 def feed_state(*, session: Session, team_id: str, staff_id: str | None) -> FeedState:
     """What the calendar of ``staff_id`` (None: the team's on-call rota, with names) is made of."""
     team = get_team(session=session, team_id=team_id)
-    names = {s.id: s.name for s in team.staff}
-    staff_names: dict[str, str] | None
     if staff_id is not None:
         view = feed_view(session=session, team_id=team.id, staff_id=staff_id)
-        title, staff_names = f"{team.name}: {names.get(staff_id, staff_id)}", None
+        names = {s.id: s.name for s in team.staff}
+        title, show_holders = f"{team.name}: {names.get(staff_id, staff_id)}", False
     else:
         view = feed_view(session=session, team_id=team.id, kind="on_call")
-        title, staff_names = f"{team.name}: on-call rota", names
+        title, show_holders = f"{team.name}: on-call rota", True
     # Names and the zone come from the team too; an import changes them and stamps the team.
     changed = max(filter(None, (view.last_modified, team.updated_at)))
     # Rounding up keeps a change later in the same second visible to If-Modified-Since.
     if changed.microsecond:
         changed = changed.replace(microsecond=0) + timedelta(seconds=1)
-    return FeedState(view, title, team.timezone, staff_names, changed)
+    return FeedState(view, title, team.timezone, show_holders, changed)
 
 
 def feed_calendar(

@@ -10,15 +10,16 @@ name, address, diagnosis or medication may reach them.
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
-from icalendar import Calendar, Event, Timezone, vDuration, vText
+from icalendar import Calendar, Event, vDuration, vText
 
 from actplanner.db import FeedEvent
+from actplanner.domain.rota import local_to_utc
 from actplanner.feeds.service import FeedView
+from actplanner.feeds.zones import has_one_instant, vtimezone
 
 PRODID = "-//actplanner//actplanner 1//EN"
 #: The domain part of every UID: the ledger's UID is random, this keeps it global.
@@ -41,9 +42,9 @@ def render_calendar(
     name: str,
     tzid: str,
     links: FeedLinks,
-    staff_names: Mapping[str, str] | None = None,
+    show_holders: bool = False,
 ) -> bytes:
-    """The feed as iCalendar; ``staff_names`` (the team rota) puts the holder in each on-call title."""
+    """The feed as iCalendar; ``show_holders`` (the team rota) names the holder in each on-call title."""
     ZoneInfo(tzid)  # An unknown zone fails here, with its name, rather than deep inside icalendar.
     calendar = Calendar()
     calendar.add("prodid", PRODID)
@@ -56,39 +57,35 @@ def render_calendar(
     calendar.add("x-wr-timezone", _text(tzid))
     calendar.add("refresh-interval", REFRESH, parameters={"VALUE": "DURATION"})
     calendar.add("x-published-ttl", vDuration(REFRESH))  # An X- property: typed by hand.
-    # RFC 5545 wants at least one component; the zone is always there, spanning the events' years.
-    calendar.add_component(_timezone(tzid, view.events))
+    # RFC 5545 wants at least one component; the zone is always there, spanning the events' years
+    # (from the events, not the clock: the same view gives the same VTIMEZONE).
+    years = [int(row.start[:4]) for row in view.events] + [int(row.end[:4]) for row in view.events]
+    calendar.add_component(vtimezone(tzid, min(years, default=1970), max(years, default=1970)))
     for row in sorted(view.events, key=lambda r: (r.start, r.end, r.kind, r.role or "", r.staff_id, r.uid)):
-        calendar.add_component(_event(row, tzid, links, staff_names))
+        calendar.add_component(_event(row, tzid, links, show_holders))
     return calendar.to_ical()
 
 
-def _timezone(tzid: str, events: list[FeedEvent]) -> Timezone:
-    # From the events, not the clock: the same view gives the same VTIMEZONE.
-    years = [int(row.start[:4]) for row in events] + [int(row.end[:4]) for row in events]
-    first, last = (min(years), max(years)) if years else (1970, 1970)
-    return Timezone.from_tzid(tzid, first_date=date(first, 1, 1), last_date=date(last, 12, 31))
-
-
-def _event(row: FeedEvent, tzid: str, links: FeedLinks, staff_names: Mapping[str, str] | None) -> Event:
+def _event(row: FeedEvent, tzid: str, links: FeedLinks, show_holders: bool) -> Event:
     tz = ZoneInfo(tzid)
-    start = datetime.fromisoformat(row.start).replace(tzinfo=tz)
     event = Event()
     event.add("uid", row.uid + UID_SUFFIX)
     event.add("dtstamp", row.updated_at.astimezone(UTC))
-    event.add("dtstart", start)
-    event.add("dtend", datetime.fromisoformat(row.end).replace(tzinfo=tz))
+    event.add("dtstart", _written(row.start, tz))
+    event.add("dtend", _written(row.end, tz))
     event.add("sequence", row.sequence)
     event.add("status", "CANCELLED" if row.cancelled_at is not None else "CONFIRMED")
     if row.kind == "visit":
         summary = f"Visit {row.client_code} · {row.purpose or 'visit'}"
-        monday = start.date() - timedelta(days=start.weekday())
+        day = date.fromisoformat(row.start[:10])
+        monday = day - timedelta(days=day.weekday())
         url = f"{links.my_week}?week={monday.isoformat()}"
         event.add("categories", ["ACT visit"])
     else:
         summary = f"On call: {row.role}"
-        if staff_names is not None:
-            summary += f" — {staff_names.get(row.staff_id, row.staff_id)}"
+        if show_holders:
+            # The name the ledger holds, so a rename reaches the title with its SEQUENCE raised.
+            summary += f" — {row.holder or row.staff_id}"
         url = links.on_call
         # Being on call is not being busy: it must not block a free/busy lookup.
         event.add("transp", "TRANSPARENT")
@@ -100,6 +97,20 @@ def _event(row: FeedEvent, tzid: str, links: FeedLinks, staff_names: Mapping[str
     event.add("url", url)
     event.add("description", _text(f"Details in actplanner: {url}"))
     return event
+
+
+def _written(local: str, tz: ZoneInfo) -> datetime:
+    """The ledger's local ``YYYY-MM-DDTHH:MM`` as DTSTART or DTEND: in the team's zone, or in UTC.
+
+    A local time in the hour a change repeats or skips is written as the instant the
+    app means by it (``local_to_utc``: the first of a repeated time) in UTC, since
+    readers disagree there: libical, ical.js and node-ical read 01:30 on the autumn
+    change day as the second 01:30. Every other time keeps its zone.
+    """
+    naive = datetime.fromisoformat(local)
+    if has_one_instant(naive, tz):
+        return naive.replace(tzinfo=tz)
+    return local_to_utc(local, tz)
 
 
 def _text(value: str) -> vText:

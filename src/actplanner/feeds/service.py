@@ -17,7 +17,7 @@ purpose category; free-text purposes outside the team's vocabulary become "visit
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
@@ -26,9 +26,9 @@ from sqlalchemy.orm import Session
 
 from actplanner.accounts.service import issue_token, live_tokens, revoke_token
 from actplanner.audit.service import audit
-from actplanner.db import ApiToken, Client, FeedEvent, Plan, Staff, Team, User, Visit, utcnow
+from actplanner.db import ApiToken, Client, FeedEvent, OnCallOverride, Plan, Staff, Team, User, Visit, utcnow
 from actplanner.domain.errors import NotFound
-from actplanner.domain.rota import local_to_utc, utc_to_local
+from actplanner.domain.rota import Holding, local_to_utc, utc_to_local
 from actplanner.on_call.service import MAX_OVERRIDE, team_rota
 from actplanner.planning.plans import new_uid
 from actplanner.teams.service import get_team
@@ -42,7 +42,7 @@ SYNC_WEEKS_BACK = 8
 #: Purposes the solver writes besides skill names (solver/greedy.py ``purpose_of``).
 GENERIC_PURPOSES = ("home visit",)
 #: What a calendar shows of an event: a change to any of these raises its SEQUENCE.
-_SHOWN = ("kind", "start", "end", "role", "client_code", "purpose")
+_SHOWN = ("kind", "start", "end", "role", "holder", "client_code", "purpose")
 #: Token kinds of feed links: a staff member's own calendar, a team's on-call rota.
 FEED_KINDS = ("feed", "rota_feed")
 
@@ -53,6 +53,7 @@ class _Wanted:
     start: str
     end: str
     role: str | None = None
+    holder: str | None = None
     client_code: str | None = None
     purpose: str | None = None
 
@@ -160,6 +161,7 @@ def _wanted(session: Session, team: Team, first_week: date, floor: str) -> dict[
                 client_code=codes.get(visit.client_id, "?"),
                 purpose=purpose_category(visit.purpose, vocabulary),
             )
+    names = {member.id: member.name for member in staff}
     tz = ZoneInfo(team.timezone)
     last_week = session.scalar(
         select(Plan.week_start)
@@ -171,14 +173,55 @@ def _wanted(session: Session, team: Team, first_week: date, floor: str) -> dict[
     end = local_to_utc(f"{(last_week or first_week) + timedelta(days=8)}T00:00", tz)
     # Overrides can reach past the last published week; the rota includes them wherever they are.
     end = max(end, start + timedelta(days=7 * (SYNC_WEEKS_BACK + 6)))
-    for holding in team_rota(session=session, team=team, start=start, end=end):
+    # Every override that can cut a piece of the rota read below (one lasts MAX_OVERRIDE at most).
+    low = (first_week - MAX_OVERRIDE - timedelta(days=2)).isoformat()
+    covers = set(
+        session.scalars(
+            select(OnCallOverride.uid).where(OnCallOverride.team_id == team.id, OnCallOverride.end > low)
+        )
+    )
+    # From a day before the floor, so a stretch that meets the floor is joined as it was before.
+    rota = team_rota(session=session, team=team, start=start - timedelta(days=1), end=end)
+    for holding in covers_joined(rota, covers):
         wanted[(holding.staff_id, holding.source)] = _Wanted(
             kind="on_call",
             start=utc_to_local(holding.start, tz),
             end=utc_to_local(holding.end, tz),
             role=holding.role,
+            # As the rota feed titles it; a staff member no longer on the team by their id.
+            holder=names.get(holding.staff_id, holding.staff_id),
         )
     return {key: want for key, want in wanted.items() if want.end > floor}
+
+
+def covers_joined(holdings: list[Holding], covers: set[str]) -> list[Holding]:
+    """The rota as the feeds show it: a cover never cuts one person's stretch into events.
+
+    A cover (an override, UIDs ``covers``) cuts the periods it overlaps; when it is
+    held by the person it cuts, or by the person whose stretch it meets, the pieces
+    are joined back into one event, named after the period's piece (so it keeps the
+    UID it had before the cover). Two plan periods of one person that meet stay two
+    events, as they were published.
+    """
+    joined: list[Holding] = []
+    for holding in sorted(holdings, key=lambda h: (h.role, h.start)):
+        last = joined[-1] if joined else None
+        if (
+            last is None
+            or (last.role, last.staff_id, last.end) != (holding.role, holding.staff_id, holding.start)
+            or not ({_record(last), _record(holding)} & covers or _record(last) == _record(holding))
+        ):
+            joined.append(holding)
+            continue
+        # The joined event is named after a period's piece where there is one.
+        source = holding.source if _record(last) in covers and _record(holding) not in covers else last.source
+        joined[-1] = replace(last, end=holding.end, source=source)
+    return joined
+
+
+def _record(holding: Holding) -> str:
+    """The UID of the period or override a rota piece (``uid:index``) comes from."""
+    return holding.source.rsplit(":", 1)[0]
 
 
 @dataclass(frozen=True)
