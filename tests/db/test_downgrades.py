@@ -467,3 +467,26 @@ def test_the_way_back_up_leaves_revoked_what_ended_while_downgraded(blank_url: s
         assert client.get(f"/feeds/{made.feed}.ics").status_code == 404
         assert client.get(f"/on-call/t/{gone.token}").status_code == 404
         assert client.get(f"/on-call/t/{made.link}").status_code == 200
+
+
+def test_audit_events_keep_their_team_when_a_login_changes_teams_while_downgraded(blank_url: str) -> None:
+    """The nurse's events stay their old team's after the round trip, though the login moved meanwhile."""
+    seed(blank_url)
+    engine = make_engine(blank_url)
+    try:
+        with unit_of_work(make_sessionmaker(engine)) as work:
+            import_team(session=work.session, data=team_file(id="other-team"))
+        query = text(
+            "SELECT e.team_id FROM audit_events e JOIN users u ON u.id = e.user_id WHERE u.username = 'nurse'"
+        )
+        with engine.connect() as connection:
+            before = list(connection.execute(query).scalars())
+        assert before and set(before) == {TEAM}
+        migrate_to(blank_url, FIRST, down=True, discard=True)
+        with engine.begin() as connection:
+            connection.execute(text("UPDATE users SET team_id = 'other-team' WHERE username = 'nurse'"))
+        migrate_to(blank_url, "head")
+        with engine.connect() as connection:
+            assert list(connection.execute(query).scalars()) == before
+    finally:
+        engine.dispose()
