@@ -97,8 +97,8 @@ def _restore_token_kinds() -> None:
             team_id=sa.select(_kept_tokens.c.team_id).where(same_token).scalar_subquery(),
         )
     )
-    # What the downgrade revoked works again, unless its login was deactivated meanwhile (or the
-    # token revoked otherwise since): the older version had no use for it, so nothing else changed.
+    # What the downgrade revoked works again, unless its login was deactivated meanwhile (or its
+    # revocation was rewritten): the older version had no use for these tokens, so nothing else ends them.
     users = sa.table("users", sa.column("id", sa.Integer()), sa.column("active", sa.Boolean()))
     op.execute(
         _tokens.update()
