@@ -63,9 +63,13 @@ def _protected_tags(schedule: Schedule, client: Client, day: int) -> frozenset[s
     """Requirement tags this visit alone provides: whoever takes it over must bring them."""
     staff_by_id = schedule.problem.staff_by_id
     teams = {
-        d: [staff_by_id[s] for s in v[0] if s in staff_by_id] for d, v in schedule.visits[client.id].items()
+        d: [staff_by_id[s] for s in v[0] if s in staff_by_id]
+        for d, v in schedule.visits[client.id].items()
+        if client.counts(d)
     }
-    mine = teams[day]
+    mine = teams.get(day)
+    if mine is None:
+        return frozenset()  # A visit kept before a re-plan with what happened provides nothing.
     skills, disciplines = requirement_tags(client)
     tags = set()
     for tag, days in skills:

@@ -82,7 +82,9 @@ def penalties(schedule: Schedule, on_call_penalties: list[Penalty], moved: int) 
 
 
 def objective(terms: list[Penalty], unmet: list[Unmet], problem: Problem, schedule: Schedule) -> int:
-    missing = sum(max(0, c.visits_per_week - len(schedule.visits[c.id])) for c in problem.clients)
+    missing = sum(
+        max(0, c.visits_wanted - sum(c.counts(d) for d in schedule.visits[c.id])) for c in problem.clients
+    )
     other = sum(1 for u in unmet if u.rule != "H1")
     return sum(t.cost for t in terms) + (missing + other) * WEIGHTS.unmet_visit
 

@@ -154,7 +154,9 @@ def _outstanding(schedule: Schedule, client: Client) -> tuple[list, list]:
     skills, disciplines = requirement_tags(client)
     staff_by_id = schedule.problem.staff_by_id
     kept = schedule.visits[client.id]
-    teams = {d: [staff_by_id[s] for s in v[0] if s in staff_by_id] for d, v in kept.items()}
+    teams = {
+        d: [staff_by_id[s] for s in v[0] if s in staff_by_id] for d, v in kept.items() if client.counts(d)
+    }
     skills = [
         (tag, days)
         for tag, days in skills
@@ -174,16 +176,18 @@ def place_client(
 ) -> list[Unmet]:
     """Insert the visits ``client`` still needs on some of ``days``; report what is missing."""
     allowed = sorted(days)
-    kept = set(schedule.visits[client.id])
-    needed = client.visits_per_week - len(kept)
+    taken = set(schedule.visits[client.id])
+    kept = {d for d in taken if client.counts(d)}
+    needed = client.visits_wanted - len(kept)
     if needed <= 0:
         return []
     gap = client.min_gap_days
+    anchors = client.spaced_from(taken)
     price = _Pricer(schedule, client)
     candidates = [
         d
         for d in allowed
-        if d not in kept and all(abs(d - k) >= gap for k in kept) and price(d, frozenset()) is not None
+        if d not in taken and all(abs(d - k) >= gap for k in anchors) and price(d, frozenset()) is not None
     ]
     skills, disciplines = _outstanding(schedule, client)
     best: tuple[tuple[int, float], tuple[int, ...], dict[int, frozenset[str]], list[str]] | None
@@ -215,7 +219,7 @@ def place_client(
                 rule="H1",
                 client=client.id,
                 detail=_shortfall_reason(
-                    client, [d for d in allowed if d not in kept], candidates, len(kept) + len(placed_days)
+                    client, [d for d in allowed if d not in taken], candidates, len(kept) + len(placed_days)
                 ),
             )
         )
@@ -230,11 +234,11 @@ def _shortfall_reason(client: Client, considered: list[int], candidates: list[in
     ``considered`` are the days this placement could use (a re-plan leaves out
     past days and days the client already has a visit).
     """
-    want = client.visits_per_week
-    open_days = [d for d in range(DAYS) if client.availability.get(d)]
-    head = f"{got} of {want} visits"
+    want = client.visits_wanted
+    open_days = [d for d in range(DAYS) if client.availability.get(d) and client.counts(d)]
+    head = f"{got} of {want} visits" + (" still needed this week" if client.seen_before else "")
     if len(open_days) < want:
-        closed = [WEEKDAY_KEYS[d] for d in range(DAYS) if d not in open_days]
+        closed = [WEEKDAY_KEYS[d] for d in range(DAYS) if client.counts(d) and d not in open_days]
         return f"{head}: no availability on {', '.join(closed)}"
     blocked = [WEEKDAY_KEYS[d] for d in open_days if d in considered and d not in candidates]
     if blocked:

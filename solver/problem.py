@@ -9,6 +9,7 @@ team files into a ``Problem`` and a ``Plan`` back into a plan file.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 from solver.plan import OnCallPeriod, Visit
@@ -94,6 +95,26 @@ class SkillRequirement:
 
 
 @dataclass(frozen=True)
+class SeenBefore:
+    """A re-plan with what happened (FORMATS.md): before day ``from_day`` the contact log, not the
+    plan, says what the client had.
+
+    ``visits`` home visits are still needed from ``from_day`` on (n less the dates the client
+    was seen this week before it); ``last_planned_day`` is the last planned seen date before
+    it (negative in an earlier week), which the next visit is spaced from. Visits kept on
+    days before ``from_day`` count for nothing: one recorded as a no-show met no need.
+    """
+
+    from_day: int
+    visits: int
+    last_planned_day: int | None = None
+
+    def __post_init__(self) -> None:
+        if self.visits < 0:
+            raise ValueError(f"Negative visits still needed ({self.visits}) not understood.")
+
+
+@dataclass(frozen=True)
 class Client:
     """A person the team serves. ``location`` indexes ``Problem.travel``.
 
@@ -116,6 +137,24 @@ class Client:
     paired: bool = False
     discipline_requirements: tuple[DisciplineRequirement, ...] = ()
     skill_requirements: tuple[SkillRequirement, ...] = ()
+    seen_before: SeenBefore | None = None
+
+    @property
+    def visits_wanted(self) -> int:
+        """Visits the plan must hold on the days that count (all week, or from the re-plan day)."""
+        return self.visits_per_week if self.seen_before is None else self.seen_before.visits
+
+    def counts(self, day: int) -> bool:
+        """Whether a visit on ``day`` counts towards H1, H2 and H4 (not one kept before a re-plan
+        with what happened: the contact log speaks for those days)."""
+        return self.seen_before is None or day >= self.seen_before.from_day
+
+    def spaced_from(self, days: Iterable[int]) -> list[int]:
+        """The days a new visit is spaced from: the counted ``days`` and the last planned seen date."""
+        out = [d for d in days if self.counts(d)]
+        if self.seen_before is not None and self.seen_before.last_planned_day is not None:
+            out.append(self.seen_before.last_planned_day)
+        return out
 
 
 @dataclass(frozen=True)
@@ -238,6 +277,7 @@ __all__ = [
     "Policy",
     "Problem",
     "Progress",
+    "SeenBefore",
     "SkillRequirement",
     "SolveParams",
     "Staff",

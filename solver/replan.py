@@ -68,9 +68,9 @@ def _keep_if_valid(schedule: Schedule, visit: Visit) -> bool:
     if client is None:
         return False
     kept = schedule.visits[client.id]
-    if len(kept) >= client.visits_per_week or visit.day in kept:
+    if sum(client.counts(d) for d in kept) >= client.visits_wanted or visit.day in kept:
         return False
-    if any(abs(visit.day - d) < client.min_gap_days for d in kept):
+    if any(abs(visit.day - d) < client.min_gap_days for d in client.spaced_from(kept)):
         return False
     if visit.end - visit.start != client.visit_minutes:
         return False

@@ -8,7 +8,7 @@ from collections import Counter
 from .context import Context, as_dict, as_list, parse_date
 from .report import Violation
 
-PLAN_FORMAT = "actplanner/plan@1"
+PLAN_FORMATS = ("actplanner/plan@1", "actplanner/plan@2")
 PRIMARY_DISCIPLINES = frozenset({
     "case_manager", "social_worker", "nurse", "substance_use_specialist",
     "employment_specialist", "peer_specialist", "team_leader",
@@ -100,8 +100,11 @@ def h12_integrity(ctx: Context) -> list[Violation]:
     """Hard: every id on the plan exists in the team file; team and week_start match."""
     found = list(ctx.visit_problems)
     plan = ctx.plan
-    if plan.get("format") != PLAN_FORMAT:
-        found.append(_h12(f"The plan's format is {plan.get('format')!r}, not {PLAN_FORMAT!r}."))
+    if plan.get("format") not in PLAN_FORMATS:
+        found.append(
+            _h12(f"The plan's format is {plan.get('format')!r}, not {' or '.join(map(repr, PLAN_FORMATS))}.")
+        )
+    found.extend(_replan_from_problems(ctx))
     if plan.get("team") != ctx.team_id:
         found.append(
             _h12(f"The plan is for team {plan.get('team')!r}, but the team file is {ctx.team_id!r}.")
@@ -143,6 +146,18 @@ def _week_problems(ctx: Context) -> list[Violation]:
             _h12(f"The plan is for the week of {week}, but the week of {ctx.requested_week} was asked for.")
         )
     return found
+
+
+def _replan_from_problems(ctx: Context) -> list[Violation]:
+    """``replan_from`` is a version 2 key naming a date of the plan's week."""
+    if "replan_from" not in ctx.plan:
+        return []
+    raw = ctx.plan["replan_from"]
+    if ctx.plan.get("format") != PLAN_FORMATS[1]:
+        return [_h12(f"The plan says replan_from but its format is not {PLAN_FORMATS[1]!r}.")]
+    if ctx.replan_from is None:
+        return [_h12(f"The plan's replan_from {raw!r} is not a date of its week.")]
+    return []
 
 
 def _visit_id_problems(ctx: Context) -> list[Violation]:

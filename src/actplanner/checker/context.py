@@ -157,7 +157,9 @@ class ClientRules:
 class Context:
     """Indexes of one team file and one plan file, read leniently."""
 
-    def __init__(self, team: object, plan: object, week_start: str | None = None) -> None:
+    def __init__(
+        self, team: object, plan: object, week_start: str | None = None, history: object = None
+    ) -> None:
         self.team = as_dict(team)
         self.plan = as_dict(plan)
         header = as_dict(self.team.get("team"))
@@ -172,6 +174,10 @@ class Context:
         self.dates = [self.week_start + timedelta(days=i) for i in range(7)] if self.week_start else []
         self.handoff = parse_time(self.on_call_policy.get("handoff", "00:00"))
         self.travel = Travel(self.policy.get("travel"))
+        self.history = as_list(history)
+        self.replan_from = self._replan_from()
+        #: Each client's seen dates before ``cut``; core.check fills it from the history.
+        self.seen: dict[str, list] = {}
         self.visits: list[Visit] = []
         self.visit_problems: list[Violation] = []
         self._read_visits()
@@ -193,6 +199,21 @@ class Context:
         # The plan's own week is what its dates mean; a different requested
         # week is an H12 violation, not a reason to misread every visit.
         return parse_date(self.plan.get("week_start")) or parse_date(self.requested_week)
+
+    def _replan_from(self) -> date | None:
+        """The re-plan date F when the plan names one inside its week (H12 judges the rest)."""
+        day = parse_date(self.plan.get("replan_from"))
+        return day if day is not None and day in self.dates else None
+
+    @property
+    def cut(self) -> date | None:
+        """Where the plan's own visits start to count: F in a re-plan, else the week's Monday."""
+        return self.replan_from or (self.dates[0] if self.dates else None)
+
+    def seen_before_cut(self, client_id: str) -> list:
+        """The client's seen dates before ``cut``: from the history and, in a re-plan, the plan's
+        own visits before F."""
+        return self.seen.get(client_id, [])
 
     def _read_visits(self) -> None:
         for i, raw in enumerate(as_list(self.plan.get("visits"))):

@@ -8,6 +8,7 @@ from dataclasses import replace
 from .caseload_rules import h11_caseload, h12_integrity
 from .context import Context, as_dict, as_list
 from .figures import metrics
+from .history import seen_dates
 from .on_call_rules import h9_on_call_coverage, h10_on_call_limits
 from .report import Report, Violation
 from .route_rules import h7_routes, h8_daily_limit
@@ -37,16 +38,24 @@ RULES: tuple[Rule, ...] = (
 )
 
 
-def check(team: dict, plan: dict, *, week_start: str | None = None) -> Report:
+def check(team: dict, plan: dict, *, week_start: str | None = None, history: list | None = None) -> Report:
     """Check a plan against its team file: every hard rule, then the metrics.
 
     ``team`` and ``plan`` are the raw JSON objects; ``week_start``, when given,
-    is the week that was asked for. Malformed input becomes violations, never
-    an exception.
+    is the week that was asked for; ``history`` the raw earlier plan files and
+    contact logs, whose seen dates H1, H2 and H4 read in a re-plan (FORMATS.md).
+    Malformed input becomes violations, never an exception.
     """
-    ctx = Context(team, plan, week_start)
+    ctx = Context(team, plan, week_start, history)
     excuses = _excuses(ctx.plan)
     violations: list[Violation] = []
+    if ctx.cut is not None and (ctx.history or ctx.replan_from is not None):
+        try:
+            ctx.seen = seen_dates(ctx.staff, ctx.plan, ctx.history, ctx.dates[0], ctx.cut)
+        except Exception as exc:  # A broken history must yield a report too.
+            violations.append(
+                Violation("H12", f"The history could not be read ({type(exc).__name__}: {exc}).")
+            )
     for rule in RULES:
         code = rule.__name__.split("_")[0].upper()
         try:

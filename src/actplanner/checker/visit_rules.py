@@ -12,12 +12,18 @@ from .report import Violation
 
 
 def h1_visit_count(ctx: Context) -> list[Violation]:
-    """Hard: each client has exactly visits_per_week visits, on distinct dates."""
+    """Hard: each client has exactly visits_per_week visits, on distinct dates.
+
+    In a re-plan from F: exactly max(0, n − c) visits from F on, c being the client's seen
+    dates in [week_start, F) (the plan's own visits before F and what the contacts say).
+    """
     found = []
     for cid in ctx.clients:
         visits = ctx.visits_of(cid)
         wanted = ctx.client_rules(cid).visits_per_week
-        if not isinstance(wanted, int) or isinstance(wanted, bool):
+        if ctx.replan_from is not None and isinstance(wanted, int) and not isinstance(wanted, bool):
+            found.extend(_replan_count(ctx, cid, visits, wanted))
+        elif not isinstance(wanted, int) or isinstance(wanted, bool):
             found.append(
                 Violation(
                     "H1",
@@ -47,17 +53,50 @@ def h1_visit_count(ctx: Context) -> list[Violation]:
     return found
 
 
+def _replan_count(ctx: Context, cid: str, visits: list[Visit], wanted: int) -> list[Violation]:
+    start = ctx.replan_from
+    assert start is not None and ctx.dates
+    seen = [s for s in ctx.seen_before_cut(cid) if s.date >= ctx.dates[0]]
+    later = [v for v in visits if v.date >= start]
+    left = max(0, wanted - len(seen))
+    if len(later) == left:
+        return []
+    return [
+        Violation(
+            "H1",
+            f"{cid} has {len(later)} visit(s) from {start}; they were seen on {len(seen)} date(s) "
+            f"before it, so {left} of their {wanted} are still needed.",
+            client=cid,
+        )
+    ]
+
+
 def h2_spacing(ctx: Context) -> list[Violation]:
     """Hard: two visit dates of one client are at least min_gap_days apart.
 
-    Same-date visits are left to H1; only gaps inside the week are judged.
+    Same-date visits are left to H1. In a re-plan from F the visits from F on are judged,
+    with the history the first of them is also spaced from the client's last planned seen
+    date before it: a visit recorded as a no-show keeps no gap.
     """
     found = []
     for cid in ctx.clients:
         gap = ctx.client_rules(cid).min_gap_days
         if not isinstance(gap, int):
             continue
-        dates = sorted({v.date for v in ctx.visits_of(cid)})
+        cut = ctx.replan_from
+        dates = sorted({v.date for v in ctx.visits_of(cid) if cut is None or v.date >= cut})
+        planned = [s.date for s in ctx.seen_before_cut(cid) if s.planned]
+        if dates and planned and (dates[0] - planned[-1]).days < gap:
+            apart = (dates[0] - planned[-1]).days
+            found.append(
+                Violation(
+                    "H2",
+                    f"{cid} is visited on {dates[0]}, {apart} day(s) after their last planned "
+                    f"contact on {planned[-1]}; their acuity needs at least {gap} day(s) between visits.",
+                    client=cid,
+                    date=str(dates[0]),
+                )
+            )
         for before, after in pairwise(dates):
             apart = (after - before).days
             if apart < gap:
@@ -152,9 +191,23 @@ def h4_requirements(ctx: Context) -> list[Violation]:
     return found
 
 
+def _counted(ctx: Context, cid: str, visits: list[Visit]) -> tuple[list[Visit], list]:
+    """The visits a requirement counts and the seen dates that already met it: in a re-plan
+    from F, the visits from F on and the seen dates of the week before F (a visit recorded as
+    a no-show meets nothing); otherwise every visit of the week."""
+    if ctx.replan_from is None:
+        return visits, []
+    start = ctx.replan_from
+    return [v for v in visits if v.date >= start], [
+        s for s in ctx.seen_before_cut(cid) if s.date >= ctx.dates[0]
+    ]
+
+
 def _discipline_requirement(ctx: Context, cid: str, visits: list[Visit], req: dict) -> list:
     discipline, wanted = req.get("discipline"), req.get("visits", 1)
+    visits, seen = _counted(ctx, cid, visits)
     got = sum(any(ctx.staff.get(s, {}).get("discipline") == discipline for s in v.staff) for v in visits)
+    got += sum(discipline in s.disciplines for s in seen)
     if isinstance(wanted, int) and got >= wanted:
         return []
     return [
@@ -173,6 +226,9 @@ def _skill_requirement(ctx: Context, cid: str, visits: list[Visit], req: dict) -
         return [Violation("H4", f"{cid}'s {skill} requirement has no usable due date or window.", client=cid)]
     low, high = due - timedelta(days=width), due + timedelta(days=width)
     if not ctx.dates or high < ctx.dates[0] or low > ctx.dates[-1]:
+        return []
+    visits, seen = _counted(ctx, cid, visits)
+    if any(low <= s.date <= high and skill in s.skills for s in seen):
         return []
     for visit in visits:
         if low <= visit.date <= high and any(

@@ -32,6 +32,7 @@ from actplanner.checker import format_report
 from actplanner.cli.output import console, fail
 from actplanner.domain.adapter import to_plan_file, to_problem
 from actplanner.domain.formats import FormatError, dump_plan, load_plan, load_team, parse_week_start
+from actplanner.domain.history import read_history
 from solver import SolveParams, solve
 
 bench_app = typer.Typer(help="Measure the planner (writes a results table).")
@@ -86,6 +87,13 @@ def plan(
         typer.Option("--from", help="Keep the baseline's visits before this date exactly."),
     ] = None,
     greedy: Annotated[bool, typer.Option(help="Cheapest insertion only (the baseline).")] = False,
+    history: Annotated[
+        list[Path] | None,
+        typer.Option(
+            "--history",
+            help="An earlier plan file or a contact log (repeat for each): count what happened.",
+        ),
+    ] = None,
 ) -> None:
     """Plan one week for a team and write the plan file."""
     _check_time_limit(time_limit)
@@ -104,9 +112,18 @@ def plan(
     old = _read(baseline, load_plan) if baseline else None
     if old is not None and (old.team != team.team.id or old.week_start != week_start.isoformat()):
         raise fail([f"{baseline}: team/week_start ({old.team}, {old.week_start}) do not match the request"])
-    problem = to_problem(team, week_start, baseline=old, from_date=start_from)
+    # A re-plan from a date counts what happened before it (FORMATS.md, version 2): from the
+    # baseline's own visits, and from the contact log and earlier plans when given.
+    records = None
+    if history or start_from is not None:
+        try:
+            files = [(str(path), _read_bytes(path)) for path in history or []]
+            records = read_history(files, team, week=week_start, plan=old)
+        except FormatError as err:
+            raise fail(err.messages) from err
+    problem = to_problem(team, week_start, baseline=old, from_date=start_from, history=records)
     result = _solve_with_progress(problem, SolveParams(time_limit=time_limit, seed=seed, greedy_only=greedy))
-    plan_file = to_plan_file(result, team, week_start)
+    plan_file = to_plan_file(result, team, week_start, replan_from=start_from)
     try:
         out.write_text(json.dumps(dump_plan(plan_file), indent=2) + "\n")
     except OSError as err:
@@ -179,17 +196,25 @@ def check(
     team_file: Annotated[Path, typer.Argument(help="Team file.")],
     plan_file: Annotated[Path, typer.Argument(help="Plan file to check against it.")],
     week: Annotated[str | None, typer.Option(help="Week the plan must be for.")] = None,
+    history: Annotated[
+        list[Path] | None,
+        typer.Option("--history", help="An earlier plan file or a contact log (repeat for each)."),
+    ] = None,
 ) -> None:
     """Check a plan against the hard rules H1–H12; exit 1 on any unexcused violation."""
     docs = []
-    for path in (team_file, plan_file):
+    for path in (team_file, plan_file, *(history or [])):
         try:
             docs.append(json.loads(_read_bytes(path)))
         except json.JSONDecodeError as err:
             raise fail([f"{path}: not JSON ({err.msg} at line {err.lineno})"]) from err
         except RecursionError as err:
             raise fail([f"{path}: not JSON (nested too deeply)"]) from err
-    report = check_plan(docs[0], docs[1], week_start=week)
+    kinds = ("actplanner/plan@1", "actplanner/plan@2", "actplanner/contacts@1")
+    for path, doc in zip(history or [], docs[2:], strict=True):
+        if not isinstance(doc, dict) or doc.get("format") not in kinds:
+            raise fail([f"{path}: format: not a plan file or a contact log"])
+    report = check_plan(docs[0], docs[1], week_start=week, history=docs[2:])
     typer.echo(format_report(report))
     raise typer.Exit(1 if report.unexcused else 0)
 

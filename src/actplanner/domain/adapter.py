@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import itertools
 import math
+from collections.abc import Sequence
+from dataclasses import replace
 from datetime import date, datetime, time, timedelta
 
 from actplanner.domain.formats import (
@@ -26,6 +28,7 @@ from actplanner.domain.formats import (
 )
 from actplanner.domain.formats import DisciplineRequirement as FileDisciplineRequirement
 from actplanner.domain.formats._base import to_date, to_datetime
+from actplanner.domain.history import History, SeenDate, seen_dates
 from solver import plan as sp
 from solver import problem as sv
 from solver.problem import DAY, DAYS
@@ -42,6 +45,7 @@ def to_problem(
     week_start: date,
     baseline: PlanFile | None = None,
     from_date: date | None = None,
+    history: History | None = None,
 ) -> sv.Problem:
     """The solver's ``Problem`` for one week of ``team``.
 
@@ -52,17 +56,25 @@ def to_problem(
     models, and a day split by a dentist's appointment is rarely worth routing
     around. ``baseline`` (a plan of the same team and week) is what a re-plan
     stays close to; its visits before ``from_date`` are kept exactly.
+    ``history`` (earlier plans and the contact log) makes it a re-plan with what
+    happened: the seen dates before ``from_date`` (the week's Monday without
+    one) decide how many visits each client still needs, the spacing of the
+    next one and the requirements already met (FORMATS.md, version 2).
     """
     if week_start.weekday() != 0:
         raise ValueError(f"week_start {week_start} is not a Monday.")
     first_client = 1 + len(team.staff)
+    clients = tuple(
+        _client(client, first_client + j, week_start, team.policy) for j, client in enumerate(team.clients)
+    )
+    if history is not None:
+        cut = from_date if baseline is not None and from_date is not None else week_start
+        seen = seen_dates(team, history, before=cut, plan=baseline)
+        clients = tuple(with_seen_dates(c, seen.get(c.id, ()), week_start, cut) for c in clients)
     return sv.Problem(
         team=team.team.id,
         staff=tuple(_staff(member, 1 + i, week_start) for i, member in enumerate(team.staff)),
-        clients=tuple(
-            _client(client, first_client + j, week_start, team.policy)
-            for j, client in enumerate(team.clients)
-        ),
+        clients=clients,
         policy=_policy(team.policy),
         travel=travel_matrix(team),
         baseline=_baseline(baseline, team, week_start, from_date) if baseline else None,
@@ -202,6 +214,34 @@ def _client(client: Client, location: int, week_start: date, policy: Policy) -> 
     )
 
 
+def with_seen_dates(client: sv.Client, seen: Sequence[SeenDate], week_start: date, cut: date) -> sv.Client:
+    """``client`` re-planned from ``cut`` with what happened: the visits still needed
+    (max(0, n − c), c its seen dates this week before the cut), the last planned seen date
+    to space from, and the requirements those dates have not met already."""
+    this_week = [s for s in seen if week_start <= s.date < cut]
+    planned = [s.date for s in seen if s.planned]
+    still = []
+    for req in client.discipline_requirements:
+        left = req.visits - sum(req.discipline in s.disciplines for s in this_week)
+        if left > 0:
+            still.append(sv.DisciplineRequirement(req.discipline, left))
+    skills = tuple(
+        req
+        for req in client.skill_requirements
+        if not any(req.skill in s.skills and (s.date - week_start).days in req.days for s in this_week)
+    )
+    return replace(
+        client,
+        discipline_requirements=tuple(still),
+        skill_requirements=skills,
+        seen_before=sv.SeenBefore(
+            from_day=(cut - week_start).days,
+            visits=max(0, client.visits_per_week - len(this_week)),
+            last_planned_day=(planned[-1] - week_start).days if planned else None,
+        ),
+    )
+
+
 def _policy(policy: Policy) -> sv.Policy:
     on_call = policy.on_call
     roles = tuple(
@@ -248,12 +288,15 @@ def _baseline(plan: PlanFile, team: TeamFile, week_start: date, from_date: date 
     return sv.Baseline(visits=tuple(visits), from_day=from_day, on_call=on_call)
 
 
-def to_plan_file(plan: sp.Plan, team: TeamFile, week_start: date) -> PlanFile:
+def to_plan_file(
+    plan: sp.Plan, team: TeamFile, week_start: date, *, replan_from: date | None = None
+) -> PlanFile:
     """The plan file of a solver ``Plan``.
 
     Visits come in (date, start, staff) order; one without an id gets the next
     free ``v-NNNN``. ``pinned`` appears only on pinned visits, ``moved`` in the
-    solver block only when the solver counted it.
+    solver block only when the solver counted it. A re-plan made with what happened
+    names its date F (``replan_from``), which makes it a version 2 plan file.
     """
     visits = sorted(plan.visits, key=lambda v: (v.day, v.start, v.staff, v.client))
     used = {v.id for v in visits if v.id}
@@ -281,10 +324,11 @@ def to_plan_file(plan: sp.Plan, team: TeamFile, week_start: date) -> PlanFile:
     }
     if plan.moved is not None:
         solver["moved"] = plan.moved
-    doc = {
-        "format": "actplanner/plan@1",
+    doc: dict[str, object] = {
+        "format": "actplanner/plan@1" if replan_from is None else "actplanner/plan@2",
         "team": team.team.id,
         "week_start": week_start.isoformat(),
+        **({"replan_from": replan_from.isoformat()} if replan_from is not None else {}),
         "visits": entries,
         "on_call": [
             {

@@ -27,6 +27,7 @@ from actplanner.domain.formats._base import (
     show,
     to_date,
 )
+from actplanner.domain.formats.limits import MAX_LIST, Word
 from actplanner.domain.week import monday_of
 
 if TYPE_CHECKING:
@@ -43,7 +44,7 @@ ContactPlace = Literal["home", "community", "office", "hospital", "other"]
 class Contact(FileModel):
     id: Id
     client: Id
-    staff: list[Id]
+    staff: list[Id] = Field(max_length=MAX_LIST)
     date: Date
     start: Time
     #: A contact lies within one day, as a visit does.
@@ -51,7 +52,7 @@ class Contact(FileModel):
     outcome: Outcome
     mode: Mode | None = None
     place: ContactPlace | None = None
-    skills: list[str] = []
+    skills: list[Word] = Field([], max_length=MAX_LIST)
     visit: Id | None = None
 
     @property
