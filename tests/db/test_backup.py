@@ -18,10 +18,13 @@ import pytest
 from alembic import command
 from alembic.script import ScriptDirectory
 from sqlalchemy import func, select
+from sqlalchemy.orm import Session
 
-from actplanner.db import AuditEvent, Team, alembic_config, make_engine
+from actplanner.accounts.service import session_user, start_session
+from actplanner.db import AuditEvent, Team, alembic_config, make_engine, make_sessionmaker
 from actplanner.db import backup as backups
 from actplanner.db.backup import BackupError, ToolMissing, backup_database, restore_database
+from actplanner.db.unit_of_work import unit_of_work
 from tests.support.backup_factories import (
     audit_trail,
     read,
@@ -31,6 +34,7 @@ from tests.support.backup_factories import (
     team_names,
     with_teams,
 )
+from tests.support.db_factories import create_user
 from tests.support.postgres_databases import fresh_database
 
 #: This version's newest schema revision.
@@ -91,6 +95,26 @@ def test_a_backup_and_a_restore_are_audit_events(live: str, tmp_path: Path) -> N
     # The backup event was written after the snapshot: the restored trail ends with the restore.
     assert trail[-1] == ("restore", f"file:{file}")
     assert ("backup", f"file:{file}") not in trail
+
+
+def test_a_restore_ends_every_sign_in(live: str, tmp_path: Path) -> None:
+    """A sign-in live in the backup (perhaps signed out since) no longer works after the restore."""
+    engine = make_engine(live)
+    with unit_of_work(make_sessionmaker(engine)) as work:
+        user = create_user(work.session)
+        key = start_session(session=work.session, user_id=user.id)
+    engine.dispose()
+    file = tmp_path / "b.sqlite3"
+    backup_database(url=live, file=file)
+
+    restore_database(url=live, file=file, force=True)
+
+    engine = make_engine(live)
+    with Session(engine) as session:
+        assert session_user(session=session, user_id=user.id, key=key) is None
+        detail = session.scalars(select(AuditEvent.detail).where(AuditEvent.action == "restore")).one()
+    engine.dispose()
+    assert detail["sign_ins_ended"] == 1
 
 
 def test_a_backup_is_consistent_while_a_writer_holds_transactions(live: str, tmp_path: Path) -> None:

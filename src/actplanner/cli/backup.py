@@ -25,7 +25,7 @@ DatabaseOption = Annotated[
 def backup(
     file: Annotated[Path, typer.Argument(help="The backup file to write.")],
     db: DatabaseOption = None,
-    force: Annotated[bool, typer.Option(help="Replace FILE when it exists.")] = False,
+    force: Annotated[bool, typer.Option("--force", help="Replace FILE when it exists.")] = False,
 ) -> None:
     """Write a consistent snapshot of the database to FILE; the server may keep running."""
     try:
@@ -45,7 +45,7 @@ def backup(
 def restore(
     file: Annotated[Path, typer.Argument(help="The backup file to restore (from `actplanner backup`).")],
     db: DatabaseOption = None,
-    force: Annotated[bool, typer.Option(help="Replace a database that holds data.")] = False,
+    force: Annotated[bool, typer.Option("--force", help="Replace a database that holds data.")] = False,
 ) -> None:
     """Replace the database by the backup FILE; stop the server and its workers first."""
     try:
@@ -61,3 +61,4 @@ def restore(
         f"{report.teams} team{'' if report.teams == 1 else 's'}{replaced}",
         highlight=False,
     )
+    console.print("Every sign-in was ended: everyone signs in again.")

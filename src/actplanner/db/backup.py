@@ -28,12 +28,13 @@ from urllib.parse import quote
 
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
-from sqlalchemy import Connection, Engine, create_engine, insert, inspect, make_url, text
+from sqlalchemy import Connection, Engine, create_engine, insert, inspect, make_url, text, update
 from sqlalchemy.exc import OperationalError
 from sqlalchemy.pool import NullPool, StaticPool
 
 from actplanner.db import pg_tools
-from actplanner.db.models import AuditEvent
+from actplanner.db.base import utcnow
+from actplanner.db.models import AuditEvent, UserSession
 from actplanner.db.session import alembic_config, make_engine, migrate
 
 SQLITE_HEADER = b"SQLite format 3\x00"
@@ -202,15 +203,40 @@ def _facts(connection: Connection) -> tuple[str | None, Contents]:
     return revision, Contents(rows, foreign=bool(names) and revision is None)
 
 
-def _record(url: str, *, action: str, file: Path, detail: dict[str, Any]) -> None:
-    """Write the audit event of a backup or restore, done by the system (the command runs on the server)."""
+def _record_backup(url: str, report: BackupReport) -> None:
+    """Write the audit event of a backup, done by the system (the command runs on the server)."""
     engine = make_engine(url, poolclass=NullPool)
     try:
         with engine.begin() as connection:
             # A backup is taken before an upgrade migrates the database, so the insert names
             # only the columns every schema revision has; a backup is every team's (no team_id).
             connection.execute(
-                insert(AuditEvent).values(user_id=None, action=action, target=f"file:{file}", detail=detail)
+                insert(AuditEvent).values(
+                    user_id=None, action="backup", target=f"file:{report.file}", detail=_backup_detail(report)
+                )
+            )
+    finally:
+        engine.dispose()
+
+
+def _finish_restore(url: str, report: RestoreReport) -> None:
+    """In the restored database, in one transaction: every sign-in ended, and the restore's audit event.
+
+    A sign-in that was ended after the backup was taken (a sign-out, a password
+    change) is live again in the backup; ending them all closes that, and everyone
+    signs in once more.
+    """
+    engine = make_engine(url, poolclass=NullPool)
+    try:
+        with engine.begin() as connection:
+            ended = connection.execute(
+                update(UserSession).where(UserSession.revoked_at.is_(None)).values(revoked_at=utcnow())
+            ).rowcount
+            detail = {**_restore_detail(report), "sign_ins_ended": ended}
+            connection.execute(
+                insert(AuditEvent).values(
+                    user_id=None, action="restore", target=f"file:{report.file}", detail=detail
+                )
             )
     finally:
         engine.dispose()
@@ -336,7 +362,7 @@ def _backup_sqlite(url: str, file: Path, force: bool) -> BackupReport:
         report = BackupReport(
             file, temporary.stat().st_size, revision, contents.rows.get("teams", 0), where(url)
         )
-        _record(url, action="backup", file=file, detail=_backup_detail(report))
+        _record_backup(url, report)
         _put_in_place(temporary, file, force)
     return report
 
@@ -448,14 +474,15 @@ def _restore_sqlite(url: str, file: Path, force: bool) -> RestoreReport:
             migrated = revision != head
             if migrated:
                 _migrate_staged(staged, revision, file)
+            _restored, now = _sqlite_facts(staged)
+            report = RestoreReport(
+                file, where(url), revision, head if migrated else None, now.rows.get("teams", 0), replaced
+            )
+            # Into the copy, so the database gets the restore and its audit event together.
+            _finish_restore(f"sqlite:///{staged}", report)
             with _closing(sqlite3.connect(staged)) as copy:
                 copy.execute("PRAGMA journal_mode=DELETE")
                 copy.backup(target)
-            _restored, now = _sqlite_facts(staged)
-    report = RestoreReport(
-        file, where(url), revision, head if migrated else None, now.rows.get("teams", 0), replaced
-    )
-    _record(url, action="restore", file=file, detail=_restore_detail(report))
     return report
 
 
@@ -532,7 +559,7 @@ def _backup_postgres(url: str, file: Path, force: bool) -> BackupReport:
                     report = BackupReport(
                         file, temporary.stat().st_size, revision, contents.rows.get("teams", 0), where(url)
                     )
-                    _record(url, action="backup", file=file, detail=_backup_detail(report))
+                    _record_backup(url, report)
                     _put_in_place(temporary, file, force)
     finally:
         engine.dispose()
@@ -625,5 +652,5 @@ def _restore_postgres(url: str, file: Path, force: bool) -> RestoreReport:
     report = RestoreReport(
         file, where(url), revision, head if migrated else None, now.rows.get("teams", 0), replaced
     )
-    _record(url, action="restore", file=file, detail=_restore_detail(report))
+    _finish_restore(url, report)
     return report
