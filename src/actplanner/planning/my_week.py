@@ -22,7 +22,14 @@ from actplanner.db import Client, OnCallPeriod, Plan, Staff, Team, User, Visit
 from actplanner.domain.week import monday_of, team_today
 from actplanner.planning.plans import published_plan
 from actplanner.teams.service import get_staff, get_team
-from actplanner.web.deps import CurrentUserDep, SessionDep, TeamQuery, resolve_team
+from actplanner.web.deps import (
+    CurrentUserDep,
+    DayOfWeekDep,
+    DayPathDep,
+    SessionDep,
+    TeamQuery,
+    resolve_team,
+)
 from actplanner.web.schemas import TEAM_ID_PATTERN
 from actplanner.web.templating import render
 
@@ -178,9 +185,7 @@ def my_week(
     request: Request,
     session: SessionDep,
     user: CurrentUserDep,
-    week: Annotated[
-        date | None, Query(description="Any day of the week (YYYY-MM-DD); default this week.")
-    ] = None,
+    week: DayOfWeekDep,
     staff: StaffQuery = None,
     team: TeamQuery = None,
 ) -> Response:
@@ -232,7 +237,7 @@ def day_sheet(
     request: Request,
     session: SessionDep,
     user: CurrentUserDep,
-    day: date,
+    day: DayPathDep,
     staff: StaffQuery = None,
     team: TeamQuery = None,
 ) -> Response:

@@ -13,13 +13,13 @@ from sqlalchemy.orm import Session
 from starlette.concurrency import run_in_threadpool
 
 from actplanner.db import User
-from actplanner.domain.formats import FormatError, dump_team, load_team
+from actplanner.domain.formats import MAX_FILE_BYTES, FormatError, dump_team, load_team
 from actplanner.teams import service as teams
 from actplanner.web.deps import SessionDep, TokenLeadDep, require_team
 from actplanner.web.schemas import TeamIdPath, TeamImported, error_responses
 
-#: Largest team file accepted; the large fixture (120 clients) is well under 1 MB.
-MAX_TEAM_FILE_BYTES = 20 * 1024 * 1024
+#: Largest team file accepted (the formats' own limit); the app's body limit for the import paths follows it.
+MAX_TEAM_FILE_BYTES = MAX_FILE_BYTES
 
 router = APIRouter(prefix="/api/v1", tags=["api"])
 
@@ -44,7 +44,9 @@ async def import_team(request: Request, session: SessionDep, user: TokenLeadDep)
     data = await request.body()
     if len(data) > MAX_TEAM_FILE_BYTES:
         raise HTTPException(
-            status_code=413, detail=f"A team file may have at most {MAX_TEAM_FILE_BYTES} bytes."
+            status_code=413,
+            detail=f"A team file may have at most {MAX_TEAM_FILE_BYTES // (1024 * 1024)} MB; "
+            "nothing was read or changed.",
         )
     # Checking and writing a large file takes a while: off the event loop, like the sync routes.
     return await run_in_threadpool(_import_team, session=session, user=user, data=data)

@@ -24,8 +24,16 @@ from starlette.datastructures import FormData
 
 from actplanner.audit.service import audit
 from actplanner.db import Team, User
-from actplanner.domain.formats import DISCIPLINES, ROLES, WEEKDAYS, FormatError, dump_team, load_team
-from actplanner.teams.api import MAX_TEAM_FILE_BYTES
+from actplanner.domain.formats import (
+    DISCIPLINES,
+    MAX_FILE_BYTES,
+    ROLES,
+    WEEKDAYS,
+    FormatError,
+    dump_team,
+    load_team,
+    parse_json,
+)
 from actplanner.teams.service import export_team, get_team, import_team, list_teams, team_file
 from actplanner.web.deps import LeadDep, SessionDep, TeamDep, require_team
 from actplanner.web.schemas import TEAM_ID_PATTERN
@@ -120,9 +128,9 @@ def _set_json(entry: dict[str, Any], key: str, text: str, absent: Any, path: str
             _set_optional(entry, key, absent, absent)
         return
     try:
-        value = json.loads(text)
-    except json.JSONDecodeError as err:
-        errors.append(f"{path}: invalid JSON at line {err.lineno}, column {err.colno}: {err.msg}")
+        value = parse_json(text, where=path)
+    except FormatError as err:
+        errors.extend(err.messages)
         return
     _set(entry, key, value)
 
@@ -452,7 +460,7 @@ async def import_file(
     file: Annotated[UploadFile | None, File()] = None,
 ) -> Response:
     """Import a team file; a broken file shows every problem and changes nothing."""
-    data = b"" if file is None else await file.read(MAX_TEAM_FILE_BYTES + 1)
+    data = b"" if file is None else await file.read(MAX_FILE_BYTES + 1)
     return await run_in_threadpool(_import, request=request, session=session, user=user, data=data)
 
 
@@ -461,8 +469,6 @@ def _import(*, request: Request, session: Session, user: User, data: bytes) -> R
     result: dict[str, Any] | None = None
     if not data:
         errors = ["(file): choose a team file (JSON) to import"]
-    elif len(data) > MAX_TEAM_FILE_BYTES:
-        errors = [f"(file): a team file may have at most {MAX_TEAM_FILE_BYTES} bytes"]
     else:
         try:
             loaded = load_team(data)

@@ -15,6 +15,7 @@ from pathlib import Path
 from urllib.parse import quote
 
 from fastapi import Depends, FastAPI, Request
+from fastapi.encoders import jsonable_encoder
 from fastapi.exception_handlers import http_exception_handler, request_validation_exception_handler
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import FileResponse, RedirectResponse, Response
@@ -38,6 +39,7 @@ from actplanner.teams import api as teams_api
 from actplanner.teams import pages as team
 from actplanner.web import home, log_redaction
 from actplanner.web.deps import LoginRequired
+from actplanner.web.schemas import without_surrogates
 from actplanner.web.security import (
     SecurityHeaders,
     body_limit_middleware,
@@ -156,19 +158,20 @@ def _add_error_handlers(app: FastAPI) -> None:
             return Response(status_code=401, headers={"HX-Redirect": login})
         return RedirectResponse(login, status_code=303)
 
+    # Details and echoed input may hold a lone surrogate (from a JSON body), which no response encodes.
     @app.exception_handler(StarletteHTTPException)
     async def http_error(request: Request, exc: StarletteHTTPException) -> Response:
+        exc.detail = without_surrogates(exc.detail)
         if is_api_request(request):
             return await http_exception_handler(request, exc)
         return _error_page(request, exc.status_code, str(exc.detail), exc.headers)
 
     @app.exception_handler(RequestValidationError)
     async def validation_error(request: Request, exc: RequestValidationError) -> Response:
+        errors = without_surrogates(jsonable_encoder(exc.errors()))
         if is_api_request(request):
-            return await request_validation_exception_handler(request, exc)
-        problems = [
-            f"{'.'.join(str(p) for p in e['loc'][1:]) or 'request'}: {e['msg']}" for e in exc.errors()
-        ]
+            return await request_validation_exception_handler(request, RequestValidationError(errors))
+        problems = [f"{'.'.join(str(p) for p in e['loc'][1:]) or 'request'}: {e['msg']}" for e in errors]
         return _error_page(request, 422, "Some of what was sent is not valid: " + "; ".join(problems) + ".")
 
     @app.exception_handler(NotFound)

@@ -33,7 +33,7 @@ from actplanner.accounts.service import (
 )
 from actplanner.db import ApiToken, Team, User
 from actplanner.db.unit_of_work import unit_of_work
-from actplanner.domain.week import WeekError, monday_of, parse_week, team_today
+from actplanner.domain.week import WeekError, monday_of, parse_day, parse_week, require_planned, team_today
 from actplanner.planning.queue import SolveQueue
 from actplanner.settings import Settings
 from actplanner.teams.service import get_team, only_team
@@ -290,7 +290,8 @@ TodayDep = Annotated[date, Depends(team_date)]
 def week_asked(today: TodayDep, week: Annotated[str | None, Query(max_length=40)] = None) -> date:
     """The ``week`` query value, a Monday; by default the current week in the team's zone.
 
-    A value that is not a Monday is a 422 whose message names ``week``.
+    A value that is not a Monday, or a week outside the years actplanner plans (so that
+    its Sunday and the weeks either side are dates too), is a 422 whose message names ``week``.
     """
     try:
         return parse_week(week, default=monday_of(today))
@@ -299,3 +300,34 @@ def week_asked(today: TodayDep, week: Annotated[str | None, Query(max_length=40)
 
 
 WeekDep = Annotated[date, Depends(week_asked)]
+
+
+def day_of_week_asked(
+    week: Annotated[
+        str | None, Query(max_length=40, description="Any day of the week (YYYY-MM-DD); default this week.")
+    ] = None,
+) -> date | None:
+    """The ``week`` query value of a page that takes any day of its week; None when none is given.
+
+    A value that is not a date, or one outside the years actplanner plans, is a 422 naming ``week``.
+    """
+    if week is None or not week.strip():
+        return None
+    try:
+        return parse_day(week, field="week")
+    except WeekError as err:
+        raise HTTPException(status_code=422, detail=str(err)) from None
+
+
+DayOfWeekDep = Annotated[date | None, Depends(day_of_week_asked)]
+
+
+def day_in_path(day: date) -> date:
+    """The ``{day}`` of a page's path; 422 naming ``day`` when it is outside the years actplanner plans."""
+    try:
+        return require_planned(day, field="day")
+    except WeekError as err:
+        raise HTTPException(status_code=422, detail=str(err)) from None
+
+
+DayPathDep = Annotated[date, Depends(day_in_path)]

@@ -8,6 +8,7 @@ from typing import Annotated, Any, Literal
 from fastapi import Path
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, ValidationInfo, model_validator
 
+from actplanner.domain.formats.limits import printable
 from actplanner.domain.week import require_monday
 
 #: Ids are database integers; bounding them keeps absurd numbers a 422, not a database error.
@@ -24,6 +25,21 @@ def _monday(day: date, info: ValidationInfo) -> date:
 
 Monday = Annotated[date, AfterValidator(_monday)]
 TeamIdPath = Annotated[str, Path(pattern=TEAM_ID_PATTERN, max_length=100, description="A team id.")]
+
+
+def without_surrogates(value: Any) -> Any:
+    """``value`` (an error's detail, echoed input and all) with lone surrogates written as escapes.
+
+    A JSON body may carry ``"\\ud800"``, half of a UTF-16 pair: echoed as it is, it makes
+    encoding the error response itself fail.
+    """
+    if isinstance(value, str):
+        return printable(value)
+    if isinstance(value, dict):
+        return {without_surrogates(k): without_surrogates(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [without_surrogates(item) for item in value]
+    return value
 
 
 class ErrorRead(BaseModel):
