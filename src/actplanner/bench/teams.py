@@ -26,6 +26,15 @@ from actplanner.resources import fixture_file
 
 SOLOMON = instances_dir()
 WEEK = date(2026, 11, 30)
+SOLVE_WORKERS_SECTION = (
+    "## Solve workers on several machines\n\n"
+    "`actplanner bench workers --db postgresql+psycopg://…` starts 1, 2 and 4 `actplanner worker` "
+    "processes with only the database URL in common, queues 20 solves of the sample teams at once and "
+    "reports throughput and time-to-start against one worker, checks that no job ran twice, and kills a "
+    "worker mid-solve to see its job failed by the sweep and done after a re-queue. Its results, with the "
+    "machine they ran on, are in [scale_out_benchmark.md](scale_out_benchmark.md); how to run workers on "
+    "other machines is in [scale_out.md](scale_out.md).\n"
+)
 
 
 @dataclass
@@ -257,6 +266,8 @@ def run_all(
         out.append(solomon_section(solomon_limit))
     elif solomon_limit and not quick:
         echo(f"Solomon VRPTW skipped: no instances at {SOLOMON} (set {DIR_VARIABLE} to their folder)")
+    # Its own command and results file (it needs PostgreSQL); the pointer survives a rerun of this one.
+    out.append(SOLVE_WORKERS_SECTION)
     return "\n\n".join(part.rstrip("\n") for part in out) + "\n"
 
 
