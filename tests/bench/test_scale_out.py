@@ -61,6 +61,7 @@ def test_both_workers_took_jobs_and_each_waited_for_a_claim(results: scale_out.R
     assert len(burst.waits) == 4 and min(burst.waits) >= 0
     assert burst.makespan > 0 and burst.throughput > 0
     assert burst.cpu_per_solve is not None and burst.cpu_per_solve > 0
+    assert burst.cores_used is not None and 0 < burst.cores_used <= (os.cpu_count() or 1) + 0.1
     assert len(burst.objectives) == 4 and burst.objective_ratio(burst) == pytest.approx(1.0)
 
 

@@ -275,6 +275,11 @@ class Burst:
         return None if self.cpu_seconds is None else self.cpu_seconds / len(self.jobs)
 
     @property
+    def cores_used(self) -> float | None:
+        """The workers' CPU time over the makespan: how many cores they had between them."""
+        return None if self.cpu_seconds is None or not self.makespan else self.cpu_seconds / self.makespan
+
+    @property
     def objectives(self) -> dict[tuple[str, date], float]:
         """Each solve's final objective (lower is better) by team and week, as its worker reported it."""
         found = {}
@@ -631,14 +636,14 @@ def results_table(results: Results) -> str:
         "add up to the solves queued.",
         "",
         "*CPU s per solve*: the CPU time the worker processes used while the run's solves ran, per "
-        "solve. *Objective vs*: the mean over the solves of a plan's objective (lower is better) "
-        "divided by the same team and week's in the first run. *Load*: the machine's 1-minute load "
-        "average as the solves were queued.",
+        "solve. *Cores used*: the workers' CPU time over the makespan. *Objective vs*: the mean over "
+        "the solves of a plan's objective (lower is better) divided by the same team and week's in the "
+        "first run. *Load*: the machine's 1-minute load average as the solves were queued.",
         "",
         f"| worker processes | load | makespan s | solves/min | throughput vs {base.workers} "
-        "| time-to-start p50 s | p95 s | max s | mean solve s | CPU s per solve "
+        "| time-to-start p50 s | p95 s | max s | mean solve s | CPU s per solve | cores used "
         f"| objective vs {base.workers} | solves per worker | done | started once |",
-        "|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|---:|---|",
+        "|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|---:|---|",
     ]
     for b in results.bursts:
         waits, done = b.waits, sum(1 for job in b.jobs.values() if job.status == "done")
@@ -647,7 +652,7 @@ def results_table(results: Results) -> str:
             f"| {b.workers} | {_number(b.load)} | {b.makespan:.1f} | {b.throughput:.1f} "
             f"| {b.throughput / base.throughput:.2f} "
             f"| {_seconds(waits, 0.5)} | {_seconds(waits, 0.95)} | {_seconds(waits, 1.0)} "
-            f"| {_seconds(b.solve_seconds)} | {_number(b.cpu_per_solve)} "
+            f"| {_seconds(b.solve_seconds)} | {_number(b.cpu_per_solve)} | {_number(b.cores_used, 2)} "
             f"| {_number(b.objective_ratio(base), 3)} | {', '.join(map(str, b.per_worker))} "
             f"| {done}/{len(b.jobs)} | {'yes' if once else '**no**'} |"
         )
@@ -689,13 +694,15 @@ def _reading(results: Results, base: Burst) -> list[str]:
         if most_cpu < 0.9 * base_cpu:
             lines[-1] += " Beyond the cores, more solves per minute come from searching less per solve."
     loads = ", ".join(_number(b.load) for b in results.bursts)
+    cores_used = ", ".join(_number(b.cores_used, 2) for b in results.bursts)
     lines += [
         "",
-        f"The machine was shared with other work (load average {loads} as each run began). The "
-        "operating system shares the CPU per process, so more worker processes also take a larger "
-        "share from that other work. On machines of their own, throughput grows with cores: run about "
-        "one worker per core, and add machines to go further. One run is one sample: compare the "
-        "ratios within this run.",
+        f"The machine was shared with other work (load average {loads} as each run began), and the "
+        f"workers had {cores_used} cores between them in the runs above. The operating system shares "
+        "the CPU per process, so where other work already wants the cores, more worker processes also "
+        "take a larger share of them from it. On machines of their own, throughput grows with cores: "
+        "run about one worker per core, and add machines to go further. One run is one sample: compare "
+        "the ratios within this run.",
     ]
     return lines
 
