@@ -36,6 +36,7 @@ from actplanner.db import Base, Staff, Visit, alembic_config, make_engine, make_
 from actplanner.db.migrations.downgrades import CONSENT_ENV, DowngradeRefused
 from actplanner.db.unit_of_work import unit_of_work
 from actplanner.feeds import service as feeds_service
+from actplanner.feeds.ical import UID_SUFFIX
 from actplanner.feeds.service import issue_feed_token
 from actplanner.on_call.links import create_on_call_link, revoke_on_call_link
 from actplanner.on_call.service import record_override
@@ -490,3 +491,42 @@ def test_audit_events_keep_their_team_when_a_login_changes_teams_while_downgrade
             assert list(connection.execute(query).scalars()) == before
     finally:
         engine.dispose()
+
+
+def test_a_holder_renamed_while_downgraded_raises_their_rota_events_sequence(blank_url: str) -> None:
+    """A staff member renamed at the first revision: on the way back up, their rota events' SEQUENCE rises."""
+    made = seed(blank_url)
+    with app_client(blank_url) as client:
+        before = sequences(client, made.rota_feed)
+    engine = make_engine(blank_url)
+    try:
+        with engine.connect() as connection:
+            holder = (
+                connection.execute(
+                    text("SELECT staff_id FROM feed_events WHERE kind = 'on_call' ORDER BY id")
+                )
+                .scalars()
+                .first()
+            )
+            theirs = {
+                uid + UID_SUFFIX
+                for uid in connection.execute(
+                    text("SELECT uid FROM feed_events WHERE kind = 'on_call' AND staff_id = :s"),
+                    {"s": holder},
+                ).scalars()
+            }
+        migrate_to(blank_url, FIRST, down=True, discard=True)
+        with engine.begin() as connection:
+            # As the older version would: a new name, with no ledger to tell the calendars.
+            connection.execute(
+                text("UPDATE staff SET name = name || ' Okafor' WHERE team_id = :t AND id = :s"),
+                {"t": TEAM, "s": holder},
+            )
+    finally:
+        engine.dispose()
+    migrate_to(blank_url, "head")
+    with app_client(blank_url) as client:
+        after = sequences(client, made.rota_feed)
+    raised = {uid for uid in after if after[uid] > before.get(uid, -1)}
+    assert raised and raised <= theirs
+    assert all(after[uid] == before[uid] for uid in after if uid not in theirs)
