@@ -74,6 +74,9 @@ def test_a_killed_workers_job_fails_and_its_requeue_runs_to_done(results: scale_
     assert kill.error.startswith("The worker stopped unexpectedly")
     assert str(kill.victim_pid) in kill.error
     assert kill.swept_by.startswith("this benchmark's sweep")
+    # Failed only once silent past the bound, counted from its last heartbeat.
+    assert 0 <= kill.silent_before_kill < 12
+    assert kill.seconds_to_failed + kill.silent_before_kill >= 12
     assert kill.survivor_job_status == "done"
     assert kill.requeued_status == "done" and kill.requeued_by == kill.survivor_pid
     assert kill.victim_started == [kill.job_id]

@@ -35,7 +35,7 @@ from sqlalchemy import make_url, text
 from sqlalchemy.orm import Session, sessionmaker
 
 from actplanner.bench.teams import WEEK, machine
-from actplanner.db import SolveJob, make_engine, make_sessionmaker, migrate
+from actplanner.db import SolveJob, make_engine, make_sessionmaker, migrate, utcnow
 from actplanner.db.unit_of_work import unit_of_work
 from actplanner.domain.errors import NotFound
 from actplanner.planning.jobs import FINISHED, STALE_SECONDS, get_job
@@ -410,6 +410,8 @@ class KillOutcome:
     requeued_status: str
     requeued_by: int | None
     seconds_to_done: float
+    #: Seconds from the job's last heartbeat to the kill (the sweep's bound counts from the beat).
+    silent_before_kill: float = 0.0
     victim_started: list[int] = field(default_factory=list)
     survivor_started: list[int] = field(default_factory=list)
 
@@ -457,7 +459,7 @@ def run_kill_phase(
         (other_id,) = [job_id for job_id in job_ids if job_id != job.id]
         phase_at_kill = (job.progress or {}).get("phase", "?")
         os.kill(victim.pid, signal.SIGKILL)
-        killed_at = time.monotonic()
+        killed_at, killed_wall = time.monotonic(), utcnow()
         victim.proc.wait()
 
         swept: list[int] = []
@@ -476,6 +478,7 @@ def run_kill_phase(
             tick=bench_sweep,
         )[job.id]
         seconds_to_failed = time.monotonic() - killed_at
+        last_beat = failed.heartbeat_at or killed_wall
         if job.id in swept:
             swept_by = f"this benchmark's sweep every second, bound {stale_seconds:g} s (as `serve` sweeps)"
         elif f"job {job.id} failed:" in survivor.text():
@@ -496,6 +499,7 @@ def run_kill_phase(
         survivor_pid=survivor.pid,
         phase_at_kill=phase_at_kill,
         seconds_to_failed=seconds_to_failed,
+        silent_before_kill=(killed_wall - last_beat).total_seconds(),
         failed_status=failed.status,
         error=failed.error or "",
         swept_by=swept_by,
@@ -715,12 +719,13 @@ def _kill_section(kill: KillOutcome) -> list[str]:
         f"was sent SIGKILL while its job {kill.job_id} was in phase `{kill.phase_at_kill}`. "
         "No server ran: only the workers and this benchmark.",
         "",
-        f"- Job {kill.job_id} was `{kill.failed_status}` {kill.seconds_to_failed:.0f} s after the kill, by "
+        f"- Job {kill.job_id} was `{kill.failed_status}` {kill.seconds_to_failed:.1f} s after the kill "
+        f"({kill.seconds_to_failed + kill.silent_before_kill:.1f} s after its last heartbeat), by "
         f"{kill.swept_by}: \u201c{kill.error}\u201d",
         f"- The surviving worker {kill.survivor_pid} finished its own solve meanwhile: "
         f"`{kill.survivor_job_status}`.",
         f"- The same team and week queued again (job {kill.requeued_job_id}) was `{kill.requeued_status}` "
-        f"{kill.seconds_to_done:.0f} s later, run by worker {kill.requeued_by}.",
+        f"{kill.seconds_to_done:.1f} s later, run by worker {kill.requeued_by}.",
         f"- Logs: the killed worker started job(s) {kill.victim_started}; the survivor "
         f"{kill.survivor_started}. The killed job stays in the table, failed: the record of what happened.",
     ]
