@@ -21,7 +21,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from actplanner.accounts.service import session_user, start_session
-from actplanner.db import AuditEvent, Team, alembic_config, make_engine, make_sessionmaker
+from actplanner.db import AuditEvent, Team, alembic_config, make_engine, make_sessionmaker, migrate
 from actplanner.db import backup as backups
 from actplanner.db.backup import BackupError, ToolMissing, backup_database, restore_database
 from actplanner.db.unit_of_work import unit_of_work
@@ -435,6 +435,25 @@ def test_a_postgres_restore_into_an_empty_database(postgres: str, tmp_path: Path
     with fresh_database("actplanner_restore") as empty:
         restore_database(url=empty, file=file)
         assert team_ids(empty) == ["north", "south"]
+
+
+@needs_pg_tools
+def test_an_older_postgres_backup_goes_into_an_empty_database_and_is_migrated(
+    postgres: str, tmp_path: Path
+) -> None:
+    """A 0003 backup over a database at head is refused (--clean would leave 0004's tables); into an
+    empty database it is restored and migrated to head."""
+    command.downgrade(alembic_config(postgres), "0003")
+    file = tmp_path / "old.dump"
+    assert backup_database(url=postgres, file=file).revision == "0003"
+    migrate(postgres)
+    with pytest.raises(BackupError, match=r"has a newer schema \(revision .*\) than the backup \(0003\)"):
+        restore_database(url=postgres, file=file, force=True)
+    with fresh_database("actplanner_restore") as empty:
+        report = restore_database(url=empty, file=file)
+        assert (report.revision, report.migrated_to) == ("0003", HEAD)
+        assert team_ids(empty) == ["north", "south"]
+        assert read(empty, select(AuditEvent.action))[-1][0] == "restore"
 
 
 @needs_pg_tools
