@@ -16,8 +16,9 @@ from typing import Annotated, Any
 
 from pydantic import Field
 
-#: Largest file read (team or plan file, upload or API body). A team at the list limits below
-#: with every optional key is about 6 MB; the large sample team (120 clients) is 0.3 MB.
+#: Largest file read (team or plan file, upload or API body). A team at the staff and client
+#: limits below, shaped like the large sample team, is 1.6 MB indented (0.8 MB compact); the
+#: rest is room for long leave lists and a travel matrix of several hundred places.
 MAX_FILE_BYTES = 10 * 1024 * 1024
 #: Deepest nesting of objects and lists; a team file nests 6 deep, a plan file's metrics a few more.
 MAX_DEPTH = 32
@@ -82,29 +83,42 @@ path_text = _path_text
 def _string_problem(text: str) -> str | None:
     if "\0" in text:
         return "contains a NUL character (\\u0000), which cannot be stored"
-    found = _SURROGATE.search(text)
-    if found:
-        return (
-            f"contains \\u{ord(found.group()):04x}, half of a UTF-16 pair and not a character "
-            "(was the file converted from another encoding?)"
-        )
+    if not text.isascii():
+        try:
+            text.encode("utf-8")
+        except UnicodeEncodeError as err:
+            return (
+                f"contains \\u{ord(text[err.start]):04x}, half of a UTF-16 pair and not a character "
+                "(was the file converted from another encoding?)"
+            )
     if len(text) > MAX_STRING:
         return f"too long: {len(text)} characters, at most {MAX_STRING}"
     return None
 
 
 def _value_problem(value: Any) -> str | None:
-    if isinstance(value, str):
+    kind = type(value)
+    if kind is str:
         return _string_problem(value)
-    if isinstance(value, bool):
-        return None
-    if isinstance(value, int) and not INT64_MIN <= value <= INT64_MAX:
+    if kind is int and not INT64_MIN <= value <= INT64_MAX:
         digits = str(value)
         shown = digits if len(digits) <= 30 else digits[:27] + "..."
         return f"{shown} is beyond the 64-bit whole numbers that can be stored"
-    if isinstance(value, float) and not math.isfinite(value):
+    if kind is float and not math.isfinite(value):
         return "a number too large to store (not finite)"
     return None
+
+
+#: A place in a document while it is walked: the place of its container and its key or index.
+_Place = tuple["_Place", int | str] | None
+
+
+def _parts(place: _Place) -> list[int | str]:
+    parts: list[int | str] = []
+    while place is not None:
+        place, key = place
+        parts.append(key)
+    return parts[::-1]
 
 
 def document_problems(doc: Any, where: str | None = None) -> list[str]:
@@ -113,40 +127,52 @@ def document_problems(doc: Any, where: str | None = None) -> list[str]:
     Nesting deeper than ``MAX_DEPTH``; strings (keys too) with a NUL character,
     a lone surrogate or more than ``MAX_STRING`` characters; whole numbers beyond
     64 bits; numbers too large to be finite. Walked without recursion, so no
-    document is too deep to check. ``where`` names the document when it is one
-    field of something larger (a form's JSON box): paths then start there.
+    document is too deep to check; paths are only spelled out for a problem, as
+    this runs on every team file read. ``where`` names the document when it is
+    one field of something larger (a form's JSON box): paths then start there.
     """
-
-    def path_text(parts: list[int | str]) -> str:
-        inner = _path_text(parts)
-        if where is None:
-            return inner
-        if inner == "(top level)":
-            return where
-        return where + inner if inner.startswith("[") else f"{where}.{inner}"
-
     problems: list[str] = []
-    stack: list[tuple[Any, list[int | str]]] = [(doc, [])]
+
+    def note(place: _Place, problem: str) -> None:
+        inner = _path_text(_parts(place))
+        if where is not None:
+            if inner == "(top level)":
+                inner = where
+            else:
+                inner = where + inner if inner.startswith("[") else f"{where}.{inner}"
+        problems.append(f"{inner}: {problem}")
+
+    if not isinstance(doc, dict | list):
+        problem = _value_problem(doc)
+        if problem:
+            note(None, problem)
+        return problems
+    stack: list[tuple[dict[Any, Any] | list[Any], int, _Place]] = [(doc, 0, None)]
     while stack and len(problems) <= MAX_MESSAGES:
-        value, path = stack.pop()
-        if isinstance(value, dict | list) and len(path) >= MAX_DEPTH:
-            problems.append(f"{path_text(path)}: nested too deeply (more than {MAX_DEPTH} levels)")
+        value, depth, place = stack.pop()
+        if depth >= MAX_DEPTH:
+            note(place, f"nested too deeply (more than {MAX_DEPTH} levels)")
             continue
-        if isinstance(value, dict):
-            children: list[tuple[Any, list[int | str]]] = []
-            for key, item in value.items():
-                problem = _string_problem(key) if isinstance(key, str) else None
+        items = value.items() if type(value) is dict else enumerate(value)
+        for key, item in items:
+            # Inlined type tests: this loop runs for every value of every team file read.
+            if type(key) is str and (len(key) > MAX_STRING or "\0" in key or not key.isascii()):
+                problem = _string_problem(key)
                 if problem:
-                    problems.append(f"{path_text(path)}: a key {problem}")
+                    note(place, f"a key {problem}")
                     continue
-                children.append((item, [*path, key]))
-            stack.extend(reversed(children))
-        elif isinstance(value, list):
-            stack.extend((item, [*path, i]) for i, item in reversed(list(enumerate(value))))
-        else:
-            problem = _value_problem(value)
-            if problem:
-                problems.append(f"{path_text(path)}: {problem}")
+            kind = type(item)
+            if kind is dict or kind is list:
+                stack.append((item, depth + 1, (place, key)))
+            elif kind is str:
+                if len(item) > MAX_STRING or "\0" in item or not item.isascii():
+                    problem = _string_problem(item)
+                    if problem:
+                        note((place, key), problem)
+            elif kind is int or kind is float:
+                problem = _value_problem(item)
+                if problem:
+                    note((place, key), problem)
     return problems
 
 
