@@ -86,8 +86,12 @@ def test_a_backup_and_a_restore_are_audit_events(live: str, tmp_path: Path) -> N
     file = tmp_path / "b.sqlite3"
     backup_database(url=live, file=file)
     assert audit_trail(live)[-1] == ("backup", f"file:{file}")
-    detail = read(live, select(AuditEvent.detail).where(AuditEvent.action == "backup"))[0][0]
+    detail, team = read(
+        live, select(AuditEvent.detail, AuditEvent.team_id).where(AuditEvent.action == "backup")
+    )[0]
     assert detail["teams"] == 2 and detail["revision"] == HEAD
+    # Every team's data: the event is no one team's (a lead of no team sees it).
+    assert team is None
 
     restore_database(url=live, file=file, force=True)
 
