@@ -269,6 +269,8 @@ def test_a_restore_refuses_a_database_that_holds_data(live: str, tmp_path: Path)
     ):
         restore_database(url=live, file=file)
     assert team_ids(live) == ["east", "north", "south"]
+    with sqlite3.connect(tmp_path / "live.sqlite3") as connection:
+        assert connection.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
 
 
 def test_a_restore_into_a_new_file_needs_no_force(live: str, tmp_path: Path) -> None:
@@ -362,6 +364,9 @@ def test_a_failed_migration_leaves_the_database_as_it_was(
     ):
         restore_database(url=live, file=file, force=True)
     assert team_ids(live) == ["north", "south"]
+    with pytest.raises(BackupError, match="could not be migrated"):
+        restore_database(url=sqlite_url(tmp_path / "new.sqlite3"), file=file)
+    assert not (tmp_path / "new.sqlite3").exists()
     assert [name for name in files_in(tmp_path) if name.endswith(".partial")] == []
 
 

@@ -20,7 +20,7 @@ import re
 import sqlite3
 import tempfile
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -132,7 +132,8 @@ def restore_database(*, url: str, file: Path, force: bool = False) -> RestoreRep
     """Replace the database at ``url`` by the backup ``file``, then migrate it to this version's schema.
 
     Refuses a database that holds data unless ``force``, and one that something else
-    has open. On any error the database is as it was.
+    has open. On any error the database is as it was, with one exception said in its
+    message: on PostgreSQL, an older backup whose migration then fails stays restored.
     """
     file = Path(file).absolute()
     if not file.is_file():
@@ -146,7 +147,7 @@ def restore_database(*, url: str, file: Path, force: bool = False) -> RestoreRep
 # -- shared -------------------------------------------------------------------------------------------
 
 
-def where(url: str) -> str:
+def _where(url: str) -> str:
     """The database's URL as it may be shown (no password)."""
     return make_url(url).render_as_string(hide_password=True)
 
@@ -166,7 +167,7 @@ def _reachable(url: str) -> Iterator[None]:
     except (OperationalError, sqlite3.OperationalError) as err:
         orig = err.orig if isinstance(err, OperationalError) else err
         lines = str(orig or err).strip().splitlines()
-        raise BackupError(f"cannot reach the database {where(url)}: {lines[0] if lines else err}") from err
+        raise BackupError(f"cannot reach the database {_where(url)}: {lines[0] if lines else err}") from err
 
 
 def _schema() -> tuple[str, list[str]]:
@@ -360,7 +361,7 @@ def _backup_sqlite(url: str, file: Path, force: bool) -> BackupReport:
         if revision is None:
             raise BackupError(f"{path} has no actplanner tables: nothing to back up")
         report = BackupReport(
-            file, temporary.stat().st_size, revision, contents.rows.get("teams", 0), where(url)
+            file, temporary.stat().st_size, revision, contents.rows.get("teams", 0), _where(url)
         )
         _record_backup(url, report)
         _put_in_place(temporary, file, force)
@@ -408,16 +409,18 @@ def _closing(connection: sqlite3.Connection) -> Iterator[sqlite3.Connection]:
 
 
 @contextmanager
-def _locked_sqlite(path: Path) -> Iterator[tuple[sqlite3.Connection, bool]]:
-    """The database file opened alone, locked until the end; and whether it was made here.
+def _locked_sqlite(path: Path) -> Iterator[sqlite3.Connection]:
+    """The database file opened alone and locked until the end (made empty when missing).
 
     The app keeps its databases in WAL mode, and SQLite leaves WAL mode only when no
     other connection has the file open: that is how a running server or worker is found.
     The lock (exclusive locking mode) then keeps them out until the restore is done.
+    A file made here is removed again when the restore fails.
     """
     created = not path.exists()
     connection = sqlite3.connect(path, isolation_level=None, timeout=LOCK_SECONDS)
     mode = None
+    done = False
     try:
         try:
             connection.execute("PRAGMA locking_mode=EXCLUSIVE")
@@ -434,16 +437,16 @@ def _locked_sqlite(path: Path) -> Iterator[tuple[sqlite3.Connection, bool]]:
             raise
         except sqlite3.DatabaseError as err:
             raise BackupError(f"{path} is not a SQLite database: {err}") from err
-        yield connection, created
-    except BaseException:
-        connection.close()
-        if created:
-            path.unlink(missing_ok=True)
-        raise
-    else:
+        yield connection
+        done = True
+    finally:
         if mode == "wal":
-            connection.execute("PRAGMA journal_mode=WAL")
+            # Back as it was (the app would set WAL again on its next connection anyway).
+            with suppress(sqlite3.Error):
+                connection.execute("PRAGMA journal_mode=WAL")
         connection.close()
+        if created and not done:
+            path.unlink(missing_ok=True)
 
 
 def _restore_sqlite(url: str, file: Path, force: bool) -> RestoreReport:
@@ -454,7 +457,7 @@ def _restore_sqlite(url: str, file: Path, force: bool) -> RestoreReport:
         raise BackupError(f"no folder {path.parent} for the database")
     revision = _check_sqlite_backup(file)
     head, _known = _schema()
-    with _locked_sqlite(path) as (target, _created):
+    with _locked_sqlite(path) as target:
         # The pool lends the one locked connection; closing it is _locked_sqlite's.
         engine = create_engine("sqlite://", creator=lambda: target, poolclass=StaticPool)
         with engine.connect() as connection:
@@ -476,7 +479,7 @@ def _restore_sqlite(url: str, file: Path, force: bool) -> RestoreReport:
                 _migrate_staged(staged, revision, file)
             _restored, now = _sqlite_facts(staged)
             report = RestoreReport(
-                file, where(url), revision, head if migrated else None, now.rows.get("teams", 0), replaced
+                file, _where(url), revision, head if migrated else None, now.rows.get("teams", 0), replaced
             )
             # Into the copy, so the database gets the restore and its audit event together.
             _finish_restore(f"sqlite:///{staged}", report)
@@ -547,7 +550,7 @@ def _backup_postgres(url: str, file: Path, force: bool) -> BackupReport:
                 revision, contents = _facts(snapshot_connection)
                 if revision is None:
                     raise BackupError(
-                        f"the database {where(url)} has no actplanner tables: nothing to back up"
+                        f"the database {_where(url)} has no actplanner tables: nothing to back up"
                     )
                 with _file_beside(file) as temporary:
                     try:
@@ -557,7 +560,7 @@ def _backup_postgres(url: str, file: Path, force: bool) -> BackupReport:
                     except pg_tools.ToolFailed as err:
                         raise BackupError(f"pg_dump failed, no backup written: {err}") from err
                     report = BackupReport(
-                        file, temporary.stat().st_size, revision, contents.rows.get("teams", 0), where(url)
+                        file, temporary.stat().st_size, revision, contents.rows.get("teams", 0), _where(url)
                     )
                     _record_backup(url, report)
                     _put_in_place(temporary, file, force)
@@ -617,18 +620,18 @@ def _restore_postgres(url: str, file: Path, force: bool) -> RestoreReport:
         engine.dispose()
     if others:
         raise BackupError(
-            f"the database {where(url)} is in use ({others} other connection(s)): stop `actplanner serve` "
+            f"the database {_where(url)} is in use ({others} other connection(s)): stop `actplanner serve` "
             "and every `actplanner worker` on it, then restore"
         )
     if current is not None and _newer(current, revision):
         # --clean drops and remakes only what the backup has: the newer schema's own tables would stay.
         raise BackupError(
-            f"the database {where(url)} has a newer schema (revision {current}) than the backup "
+            f"the database {_where(url)} has a newer schema (revision {current}) than the backup "
             f"({revision}): restore it into an empty database (dropdb and createdb it first)"
         )
     if not replaced.empty and not force:
         raise BackupError(
-            f"the database {where(url)} holds {replaced}; --force replaces them with the backup {file.name}"
+            f"the database {_where(url)} holds {replaced}; --force replaces them with the backup {file.name}"
         )
     try:
         pg_tools.run(tool, RESTORE_OPTIONS, target, (file,))
@@ -650,7 +653,7 @@ def _restore_postgres(url: str, file: Path, force: bool) -> RestoreReport:
     finally:
         engine.dispose()
     report = RestoreReport(
-        file, where(url), revision, head if migrated else None, now.rows.get("teams", 0), replaced
+        file, _where(url), revision, head if migrated else None, now.rows.get("teams", 0), replaced
     )
     _finish_restore(url, report)
     return report
