@@ -15,7 +15,7 @@ from itertools import combinations
 
 from solver.plan import Unmet
 from solver.pricing import insertion_cost
-from solver.problem import DAYS, WEEKDAY_KEYS, Client
+from solver.problem import DAYS, WEEKDAY_KEYS, WEEKDAY_NAMES, Client
 from solver.schedule import Insertion, Route, Schedule, tags_met_by
 
 Placement = tuple[int, list[tuple[Route, Insertion]]]
@@ -236,7 +236,10 @@ def _shortfall_reason(client: Client, considered: list[int], candidates: list[in
     """
     want = client.visits_wanted
     open_days = [d for d in range(DAYS) if client.availability.get(d) and client.counts(d)]
-    head = f"{got} of {want} visits" + (" still needed this week" if client.seen_before else "")
+    head = f"{got} of {want} visits"
+    if client.seen_before is not None:
+        day = WEEKDAY_NAMES[client.seen_before.from_day]
+        head = f"{got} of the {want} visits still needed from {day}"
     if len(open_days) < want:
         closed = [WEEKDAY_KEYS[d] for d in range(DAYS) if client.counts(d) and d not in open_days]
         return f"{head}: no availability on {', '.join(closed)}"

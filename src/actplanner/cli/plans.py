@@ -24,7 +24,7 @@ from rich.table import Table
 from sqlalchemy import URL, make_url
 from sqlalchemy.exc import ArgumentError, OperationalError
 
-from actplanner.bench import scale_out
+from actplanner.bench import makeup, scale_out
 from actplanner.bench import teams as bench_teams
 from actplanner.bench.vrptw import format_summary, read_best_known, run_instance, summarise
 from actplanner.checker import check as check_plan
@@ -231,6 +231,24 @@ def bench(
         return
     seconds = [float(x) for x in limits.split(",") if x.strip()]
     text = bench_teams.run_all(limits=seconds, quick=quick, echo=lambda m: console.print(m))
+    out.parent.mkdir(parents=True, exist_ok=True)
+    out.write_text(text)
+    typer.echo(text)
+
+
+@bench_app.command("makeup")
+def bench_makeup(
+    out: Annotated[Path, typer.Option(help="Markdown results to write.")] = Path("docs/makeup_benchmark.md"),
+    team: Annotated[str, typer.Option(help="Sample team: small, standard or large.")] = "standard",
+    no_shows: Annotated[int, typer.Option(help="Visits Monday to Wednesday recorded as no-shows.")] = 10,
+    replan_limit: Annotated[float, typer.Option(help="Seconds for the re-plan from Thursday.")] = 4.0,
+    baseline_limit: Annotated[float, typer.Option(help="Seconds for the week's first plan.")] = 10.0,
+) -> None:
+    """Missed visits made up: no-shows Monday to Wednesday, the rest of the week re-planned from Thursday."""
+    for limit in (replan_limit, baseline_limit):
+        _check_time_limit(limit)
+    run = makeup.run_makeup(team, baseline_limit=baseline_limit, replan_limit=replan_limit, no_shows=no_shows)
+    text = makeup.format_makeup(run, bench_teams.machine())
     out.parent.mkdir(parents=True, exist_ok=True)
     out.write_text(text)
     typer.echo(text)
