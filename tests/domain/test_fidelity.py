@@ -6,9 +6,16 @@ from datetime import date
 
 import pytest
 
-from actplanner.domain.fidelity import FidelityFigures, check_period, fidelity
-from actplanner.domain.formats import Contact, load_contacts, load_team
-from tests.support.contact_files import contact, contact_log, history_team, missed
+from actplanner.domain.fidelity import (
+    FidelityFigures,
+    Shortfall,
+    check_period,
+    fidelity,
+    planned_contacts,
+    shortfalls,
+)
+from actplanner.domain.formats import Contact, load_contacts, load_plan, load_team
+from tests.support.contact_files import contact, contact_log, history_team, missed, plan_file, visit
 
 TEAM = load_team(history_team())
 D1, D2 = date(2026, 11, 30), date(2026, 12, 13)  # Two whole weeks: W = 2.
@@ -134,3 +141,43 @@ def test_an_empty_program_has_no_per_client_figures() -> None:
 )
 def test_a_period_runs_from_a_monday_to_a_sunday(start: date, end: date, errors: list[str]) -> None:
     assert check_period(start, end) == errors
+
+
+def test_shortfalls_give_each_short_week_with_what_the_log_says() -> None:
+    """c-1's second week: seen Monday and Friday of 3, and the contact that did not count."""
+    assert shortfalls(TEAM, contacts(two_weeks()), D1, D2) == [
+        Shortfall("c-1", date(2026, 12, 7), 2, 3, ("in hospital on 2026-12-09",)),
+    ]
+    week_one = shortfalls(
+        TEAM, contacts([c for c in two_weeks() if c["id"] not in ("k-1", "k-4", "k-6")]), D1, D2
+    )
+    assert week_one == [
+        Shortfall("c-1", D1, 2, 3, ("no show on 2026-12-04",)),
+        Shortfall("c-1", date(2026, 12, 7), 2, 3, ("in hospital on 2026-12-09",)),
+        Shortfall("c-2", D1, 1, 2, ()),
+    ]
+    phoned = shortfalls(TEAM, contacts(two_weeks()), date(2026, 12, 7), D2)
+    assert [s.reasons for s in phoned] == [("in hospital on 2026-12-09",)]
+    refused = [c for c in two_weeks() if c["id"] != "k-11"]
+    assert shortfalls(TEAM, contacts(refused), date(2026, 12, 7), D2)[1].reasons == (
+        "refused on 2026-12-12",
+        "phone on 2026-12-12",
+    )
+
+
+def test_the_planned_figures_read_the_plans_as_delivered() -> None:
+    """Planned beside delivered: each plan visit counts as a done home visit of its minutes."""
+    week = load_plan(
+        plan_file(
+            "2026-11-30",
+            visit("v-1", "c-1", ["s-rn"], "2026-11-30"),
+            visit("v-2", "c-1", ["s-cm"], "2026-12-02"),
+            visit("v-3", "c-1", ["s-rn"], "2026-12-04"),
+            visit("v-4", "c-2", ["s-rn", "s-cm"], "2026-12-01", "09:00", "10:00"),
+        )
+    )
+    figures = fidelity(TEAM, planned_contacts([week]), D1, date(2026, 12, 6))
+    # 4 visits ÷ 2 clients; 45 + 45 + 45 + 60 minutes ÷ 2; c-2 has 1 of its 2.
+    assert (figures.contacts_per_client_week, figures.minutes_per_client_week) == (2.0, 97.5)
+    assert (figures.community_share, figures.done_share) == (1.0, 1.0)
+    assert figures.clients_below_required == ["c-2"]

@@ -8,11 +8,11 @@ nothing to count is null, not 0, so "no data" never reads as "failed".
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import asdict, dataclass
 from datetime import date, timedelta
 
-from actplanner.domain.formats import Contact, TeamFile
+from actplanner.domain.formats import Contact, PlanFile, TeamFile, minutes
 
 #: The 14-day window of DACTS H2 (team approach).
 WINDOW_DAYS = 14
@@ -114,16 +114,102 @@ def _below_required(
 ) -> list[str]:
     """Clients of A who, in some week, had fewer distinct dates with a delivered contact not in
     hospital than that week's H1 count."""
+    found = _shortfalls(team, delivered, clients, start, days)
+    return sorted({s.client for s in found})
+
+
+@dataclass(frozen=True)
+class Shortfall:
+    """One week in which a client of A was seen on fewer dates than their H1 count, with what
+    the log says of the contacts that did not count (for the lead and the state review)."""
+
+    client: str
+    week_start: date
+    seen: int
+    required: int
+    reasons: tuple[str, ...]
+
+
+#: How a contact that made no seen date is named in a shortfall's reasons.
+_OUTCOME_WORDS = {"no_show": "no show", "refused": "refused", "cancelled": "cancelled"}
+
+
+def shortfalls(
+    team: TeamFile,
+    contacts: Sequence[Contact],
+    start: date,
+    end: date,
+    *,
+    enrolment: Mapping[str, Enrolment] | None = None,
+) -> list[Shortfall]:
+    """The weeks behind ``clients_below_required``, by client then week, each with the reasons
+    the log gives: "no show on 2026-12-02", "phone on 2026-12-03", "in hospital on …"."""
+    if problems := check_period(start, end):
+        raise ValueError("; ".join(problems))
+    days = (end - start).days + 1
+    bounds = enrolment or {}
+    clients = [c.id for c in team.clients if _throughout(bounds.get(c.id, (None, None)), start, end)]
+    in_period = [c for c in contacts if start <= c.day <= end]
+    return _shortfalls(team, in_period, clients, start, days)
+
+
+def _shortfalls(
+    team: TeamFile, contacts: Sequence[Contact], clients: Sequence[str], start: date, days: int
+) -> list[Shortfall]:
     dates: dict[tuple[str, int], set[date]] = {}
-    for contact in delivered:
-        if contact.place != "hospital":
-            dates.setdefault((contact.client, (contact.day - start).days // 7), set()).add(contact.day)
+    missed: dict[tuple[str, int], list[Contact]] = {}
+    for contact in contacts:
+        key = (contact.client, (contact.day - start).days // 7)
+        if contact.delivered and contact.place != "hospital":
+            dates.setdefault(key, set()).add(contact.day)
+        else:
+            missed.setdefault(key, []).append(contact)
     by_id = {c.id: c for c in team.clients}
-    below = []
+    found = []
     for ident in clients:
         client = by_id[ident]
         # A is on the program all period, so every week's n is the client's whole count.
         wanted = client.visits_per_week or team.policy.acuity[client.acuity].visits_per_week
-        if any(len(dates.get((ident, week), ())) < wanted for week in range(days // 7)):
-            below.append(ident)
-    return sorted(below)
+        for week in range(days // 7):
+            seen = len(dates.get((ident, week), ()))
+            if seen < wanted:
+                others = sorted(missed.get((ident, week), []), key=lambda c: (c.date, c.start))
+                found.append(
+                    Shortfall(
+                        ident, start + timedelta(days=7 * week), seen, wanted, tuple(map(_reason, others))
+                    )
+                )
+    return found
+
+
+def _reason(contact: Contact) -> str:
+    if contact.outcome != "done":
+        return f"{_OUTCOME_WORDS[contact.outcome]} on {contact.date}"
+    if contact.mode != "face_to_face":
+        return f"{contact.mode} on {contact.date}"
+    return f"in hospital on {contact.date}"
+
+
+def planned_contacts(plans: Iterable[PlanFile]) -> tuple[Contact, ...]:
+    """The plans' visits as if each had been delivered as planned: a home visit, done, face to
+    face, for its minutes. ``fidelity`` of these is the "planned" beside the delivered."""
+    out: list[Contact] = []
+    for plan in plans:
+        for visit in plan.visits:
+            out.append(
+                Contact.model_validate(
+                    {
+                        "id": f"p-{len(out) + 1}",
+                        "client": visit.client,
+                        "staff": list(visit.staff),
+                        "date": visit.date,
+                        "start": visit.start,
+                        "minutes": minutes(visit.end) - minutes(visit.start),
+                        "outcome": "done",
+                        "mode": "face_to_face",
+                        "place": "home",
+                        "visit": visit.id,
+                    }
+                )
+            )
+    return tuple(out)
