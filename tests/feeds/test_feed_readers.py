@@ -1,8 +1,12 @@
-"""Every feed read back by three independent iCalendar parsers: over daylight-saving changes, without PHI.
+"""Every feed read back by independent iCalendar parsers: over clock changes and New Year, without PHI.
 
 The team is in America/Chicago, where daylight-saving time starts on Sun 8 March
 2026 at 02:00 and ends on Sun 1 November 2026 at 02:00; the weeks of 2 March and
-26 October have the on-call handoff of Saturday to Sunday across the change.
+26 October have the on-call handoff of Saturday to Sunday across the change, and
+the week of 28 December runs into 2027, so every feed spans two calendar years.
+A cover in the repeated hour of 1 November puts a time there that names two instants.
+The feeds' conftest reads every feed here in all six readers too (libical, ical.js
+and node-ical besides the three below), against the ledger's instants.
 """
 
 from __future__ import annotations
@@ -24,9 +28,12 @@ from ical.calendar_stream import IcsCalendarStream
 from sqlalchemy import select
 
 from actplanner.accounts.service import create_token, create_user
-from actplanner.db import Client
+from actplanner.db import Client, FeedEvent
 from actplanner.feeds import service as feeds_service
+from actplanner.feeds.ical import UID_SUFFIX
+from actplanner.on_call.service import record_override
 from actplanner.planning.plans import publish_plan, save_plan
+from tests.support.calendar_readers import read_everywhere
 from tests.support.web_factories import TEAM, WEEK, World, db, plan_doc, team_doc
 
 TZ = ZoneInfo("America/Chicago")
@@ -35,6 +42,7 @@ SPRING_WEEK = date(2026, 3, 2)
 SPRING_SUNDAY = date(2026, 3, 8)
 FALL_WEEK = date(2026, 10, 26)
 FALL_SUNDAY = date(2026, 11, 1)
+NEW_YEAR_WEEK = date(2026, 12, 28)
 FREE_TEXT = "Clozapine level check for Jane Doe"
 
 
@@ -135,7 +143,12 @@ def published(app: FastAPI, world: World, clock: Clock) -> dict[date, dict[str, 
     fixture week has a nurse visit whose purpose is free text naming a person. Every
     client gets a street address first, so the privacy test has one to look for.
     """
-    docs = {SPRING_WEEK: week_plan(SPRING_WEEK), FALL_WEEK: week_plan(FALL_WEEK), WEEK: plan_doc()}
+    docs = {
+        SPRING_WEEK: week_plan(SPRING_WEEK),
+        FALL_WEEK: week_plan(FALL_WEEK),
+        WEEK: plan_doc(),
+        NEW_YEAR_WEEK: week_plan(NEW_YEAR_WEEK),
+    }
     nurse_visit_at_nine(docs[SPRING_WEEK], SPRING_SUNDAY)
     nurse_visit_at_nine(docs[FALL_WEEK], FALL_SUNDAY)
     next(v for v in docs[WEEK]["visits"] if v["staff"] == [STAFF_ID])["purpose"] = FREE_TEXT
@@ -229,7 +242,8 @@ def test_an_on_call_period_over_the_change_lasts_23_or_25_hours(
 
 
 @pytest.mark.parametrize(
-    ("week", "hours"), [(SPRING_WEEK, 7 * 24 - 1), (FALL_WEEK, 7 * 24 + 1), (WEEK, 7 * 24)]
+    ("week", "hours"),
+    [(SPRING_WEEK, 7 * 24 - 1), (FALL_WEEK, 7 * 24 + 1), (WEEK, 7 * 24), (NEW_YEAR_WEEK, 7 * 24)],
 )
 def test_each_roles_periods_follow_on_without_overlap_or_gap(
     feeds: dict[str, bytes], week: date, hours: int
@@ -290,3 +304,48 @@ def test_a_free_text_purpose_shows_as_visit(app: FastAPI, feeds: dict[str, bytes
     events = re.findall(r"BEGIN:VEVENT.*?END:VEVENT", _unfolded(feeds[f"staff:{STAFF_ID}"]), re.S)
     event = next(e for e in events if start in e and code in e)
     assert f"SUMMARY:Visit {code} · visit\r" in event
+
+
+def test_a_cover_in_the_repeated_hour_is_read_as_the_first_of_the_two(
+    app: FastAPI, client: TestClient, world: World, published: Any
+) -> None:
+    """A cover from 01:00 to 01:45 on 1 November is 06:00-06:45Z (CDT) in six readers (issue 9, item 20)."""
+    with db(app) as session:
+        holder = next(
+            p["staff"]
+            for p in published[FALL_WEEK]["on_call"]
+            if p["role"] == "primary" and p["start"] == "2026-10-31T08:30"
+        )
+        others = [m["id"] for m in team_doc()["staff"] if m["id"] != holder]
+        override = None
+        for staff_id in others:  # The first who may take it (role, discipline, never backup at once).
+            try:
+                override = record_override(
+                    session=session,
+                    team_id=TEAM,
+                    role="primary",
+                    staff_id=staff_id,
+                    start="2026-11-01T01:00",
+                    end="2026-11-01T01:45",
+                    user_id=world.lead_id,
+                )
+                break
+            except ValueError:
+                continue
+        assert override is not None
+        uids = {
+            row.uid + UID_SUFFIX
+            for row in session.scalars(select(FeedEvent).where(FeedEvent.source.startswith(override.uid)))
+        }
+        token = create_token(
+            session=session, user_id=world.lead_id, name="rota", kind="rota_feed", team_id=TEAM
+        )
+        session.commit()
+    assert len(uids) == 1
+    served = client.get(f"/feeds/{token}.ics").content
+    assert b"DTSTART:20261101T060000Z" in served
+    for reader, events in read_everywhere([served])[0].items():
+        cover = [(e.start, e.end) for e in events if e.uid in uids]
+        assert cover == [
+            (datetime(2026, 11, 1, 6, 0, tzinfo=UTC), datetime(2026, 11, 1, 6, 45, tzinfo=UTC))
+        ], reader

@@ -8,16 +8,22 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 
+import icalendar
 import pytest
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from actplanner.accounts.service import create_token, deactivate_user, token_hash, token_row, user_for_token
 from actplanner.db import ApiToken, AuditEvent, FeedEvent, Team, utcnow
+from actplanner.feeds.calendar import feed_state
+from actplanner.feeds.ical import FeedLinks
 from actplanner.feeds.service import CANCELLED_KEPT, feed_view, purpose_category, sync_feeds
 from actplanner.on_call.service import cancel_override, record_override
 from actplanner.planning.plans import publish_plan
-from tests.support.db_factories import create_plan, create_team, create_user, plan_doc
+from actplanner.teams.service import import_team
+from tests.support.db_factories import create_plan, create_team, create_user, plan_doc, team_doc
+
+LINKS = FeedLinks(my_week="https://planner.example/my-week", on_call="https://planner.example/on-call")
 
 
 def publish(session: Session, team: Team, doc: dict | None = None) -> None:
@@ -269,3 +275,100 @@ def test_an_override_reaching_back_past_the_sync_floor_keeps_its_rows(session: S
     after = {r.source: (r.uid, r.sequence, r.start, r.end) for r in rows(session, long_cover).values()}
     assert after == before
     assert f"{first.uid}:1" in after, "the long cover is still in two pieces around the short one"
+
+
+def ledger(session: Session) -> dict[tuple[str, str], tuple[str, str, int, str, str, str | None, bool]]:
+    """Every ledger row by (staff, source): UID, kind, SEQUENCE, start, end, holder, cancelled."""
+    return {
+        (r.staff_id, r.source): (
+            r.uid,
+            r.kind,
+            r.sequence,
+            r.start,
+            r.end,
+            r.holder,
+            r.cancelled_at is not None,
+        )
+        for r in session.scalars(select(FeedEvent))
+    }
+
+
+def primaries(session: Session) -> set[str]:
+    """The sources of the ledger's primary on-call rows."""
+    return set(session.scalars(select(FeedEvent.source).where(FeedEvent.role == "primary")))
+
+
+def rota_events(session: Session, team: Team) -> list[icalendar.Event]:
+    data = feed_state(session=session, team_id=team.id, staff_id=None).render(LINKS)
+    return list(icalendar.Calendar.from_ical(data).walk("VEVENT"))
+
+
+def test_21_renaming_a_staff_member_raises_the_sequence_of_their_rota_events(session: Session) -> None:
+    """Issue 9, item 21: a rename retitles that person's rota events, SEQUENCE raised, and nothing else."""
+    team = create_team(session)
+    publish(session, team)
+    before = ledger(session)
+    doc = team_doc("small")
+    member = next(s for s in doc["staff"] if s["id"] == "s-rn1")
+    old_name, member["name"] = member["name"], "Sofia Delgado-Ruiz"
+    import_team(session=session, data=doc)
+    after = ledger(session)
+    assert after.keys() == before.keys()
+    renamed = {key for key, row in before.items() if key[0] == "s-rn1" and row[1] == "on_call"}
+    assert renamed, "the fixture plan has her on call"
+    for key, (uid, kind, sequence, start, end, holder, cancelled) in after.items():
+        was = before[key]
+        if key in renamed:
+            assert (uid, sequence, holder) == (was[0], was[2] + 1, "Sofia Delgado-Ruiz"), key
+        else:
+            assert (uid, sequence, holder) == (was[0], was[2], was[5]), key
+        assert (kind, start, end, cancelled) == (was[1], was[3], was[4], was[6]), key
+    titles = {str(e["SUMMARY"]): int(e["SEQUENCE"]) for e in rota_events(session, team)}
+    hers = {title: sequence for title, sequence in titles.items() if "Sofia" in title}
+    assert hers and all(t.endswith("— Sofia Delgado-Ruiz") and s == 1 for t, s in hers.items())
+    assert not [t for t in titles if t.endswith(f"— {old_name}")]
+
+
+def test_21_a_cover_by_the_holder_leaves_their_event_whole(session: Session) -> None:
+    """Issue 9, item 21: a cover by the person already on call changes no event (it split one into three)."""
+    team = create_team(session)
+    publish(session, team)
+    before = ledger(session)
+    override = record_override(
+        session=session,
+        team_id=team.id,
+        role="primary",
+        staff_id="s-cm1",  # primary from 2026-12-02 08:30 to 2026-12-03 08:30
+        start="2026-12-02T20:00",
+        end="2026-12-02T23:00",
+        user_id=None,
+    )
+    assert ledger(session) == before
+    assert not [key for key in before if key[1].startswith(override.uid)]
+    hers = [e for e in rota_events(session, team) if str(e["SUMMARY"]) == "On call: primary — Alex Mendoza"]
+    on_the_day = [e for e in hers if e.decoded("DTSTART").date().isoformat() == "2026-12-02"]
+    assert len(on_the_day) == 1
+    assert (on_the_day[0].decoded("DTEND") - on_the_day[0].decoded("DTSTART")).total_seconds() == 24 * 3600
+
+
+def test_a_cover_by_the_holder_past_their_period_lengthens_their_event(session: Session) -> None:
+    """A cover carrying the holder on past their period lengthens their event and shortens the next one."""
+    team = create_team(session)
+    publish(session, team)
+    before = ledger(session)
+    primary = {k: r for k, r in before.items() if r[1] == "on_call" and r[5] and k[1] in primaries(session)}
+    theirs = next(k for k, r in primary.items() if k[0] == "s-cm1" and r[3] == "2026-12-02T08:30")
+    nexts = next(k for k, r in primary.items() if k[0] == "s-tl1" and r[3] == "2026-12-03T08:30")
+    override = record_override(
+        session=session,
+        team_id=team.id,
+        role="primary",
+        staff_id="s-cm1",
+        start="2026-12-03T06:00",
+        end="2026-12-03T12:00",
+        user_id=None,
+    )
+    after = ledger(session)
+    assert after[theirs][:5] == (before[theirs][0], "on_call", 1, "2026-12-02T08:30", "2026-12-03T12:00")
+    assert after[nexts][2:5] == (1, "2026-12-03T12:00", before[nexts][4])
+    assert not [key for key in after if key[1].startswith(override.uid)]

@@ -10,6 +10,12 @@ years the rule held. Each DTSTART is the local time *before* the change, in
 TZOFFSETFROM (RFC 5545's "onset": its UTC instant is DTSTART minus TZOFFSETFROM),
 so 02:00 for the spring change in Chicago, not 03:00.
 
+The years covered reach from the year before the feed's first event to
+``YEARS_AHEAD`` after its last: some readers keep the first VTIMEZONE they meet for
+a TZID for as long as they run (vobject does, process-wide, and so whatever syncs
+with it), so one fetched today must still be right for the feeds of years to come,
+and for another team's history a little older.
+
 The changes come from ``zoneinfo``, the same zone data the app turns local times
 into instants with, so a reader that follows the VTIMEZONE lands on the app's
 instant. (icalendar's ``Timezone.from_tzid`` writes RDATE lists and the wrong spring
@@ -26,6 +32,8 @@ from zoneinfo import ZoneInfo
 
 from icalendar import Timezone, TimezoneDaylight, TimezoneStandard
 
+#: How many years past a feed's last event its VTIMEZONE lists the zone's changes for.
+YEARS_AHEAD = 10
 #: How far apart the scan looks at the zone; two changes of one zone are always further apart.
 _STEP = timedelta(hours=6)
 
@@ -41,10 +49,13 @@ def has_one_instant(local: datetime, tz: ZoneInfo) -> bool:
 
 
 def vtimezone(tzid: str, first_year: int, last_year: int) -> Timezone:
-    """The VTIMEZONE of ``tzid`` for events from 1 January ``first_year`` to 31 December ``last_year``."""
+    """The VTIMEZONE of ``tzid`` for a feed with events from ``first_year`` to ``last_year``.
+
+    It lists the changes from the year before the first to ``YEARS_AHEAD`` after the last.
+    """
     zone = Timezone()
     zone.add("tzid", tzid)
-    for observance in _observances(tzid, first_year, last_year):
+    for observance in _observances(tzid, first_year - 1, last_year + YEARS_AHEAD):
         component = TimezoneDaylight() if observance.daylight else TimezoneStandard()
         component.add("dtstart", observance.onset)
         component.add("tzoffsetfrom", observance.offset_from)
