@@ -24,6 +24,7 @@ from rich.table import Table
 from sqlalchemy import URL, make_url
 from sqlalchemy.exc import ArgumentError, OperationalError
 
+from actplanner.bench import fidelity as fidelity_bench
 from actplanner.bench import makeup, scale_out
 from actplanner.bench import teams as bench_teams
 from actplanner.bench.vrptw import format_summary, read_best_known, run_instance, summarise
@@ -249,6 +250,21 @@ def bench_makeup(
         _check_time_limit(limit)
     run = makeup.run_makeup(team, baseline_limit=baseline_limit, replan_limit=replan_limit, no_shows=no_shows)
     text = makeup.format_makeup(run, bench_teams.machine())
+    out.parent.mkdir(parents=True, exist_ok=True)
+    out.write_text(text)
+    typer.echo(text)
+
+
+@bench_app.command("fidelity")
+def bench_fidelity(
+    out: Annotated[Path, typer.Option(help="Markdown results to write.")] = Path(
+        "docs/fidelity_benchmark.md"
+    ),
+    team: Annotated[str, typer.Option(help="Sample team: small, standard or large.")] = "large",
+    weeks: Annotated[int, typer.Option(min=1, max=52, help="Weeks of recorded contacts.")] = 12,
+) -> None:
+    """Fidelity from contacts over many weeks of recorded contacts, timed."""
+    text = fidelity_bench.format_fidelity(fidelity_bench.run_fidelity(team, weeks), bench_teams.machine())
     out.parent.mkdir(parents=True, exist_ok=True)
     out.write_text(text)
     typer.echo(text)

@@ -1,0 +1,55 @@
+"""Demo contact logs: valid against their team and plans, deterministic, with what a week holds."""
+
+from __future__ import annotations
+
+from collections import Counter
+from datetime import date
+
+import pytest
+
+from actplanner.domain.adapter import to_plan_file, to_problem
+from actplanner.domain.demo_contacts import recorded_contacts
+from actplanner.domain.fidelity import fidelity
+from actplanner.domain.formats import contact_visit_errors, dump_plan, load_contacts, load_plan, load_team
+from solver import SolveParams, solve
+from tests.support.team_files import team_file
+
+WEEK = date(2026, 11, 30)
+
+
+@pytest.fixture(scope="module")
+def week() -> tuple[dict, dict]:
+    """The standard team and a greedy plan of its week."""
+    doc = team_file("standard")
+    team = load_team(doc)
+    plan = solve(to_problem(team, WEEK), SolveParams(time_limit=5, greedy_only=True))
+    return doc, dump_plan(to_plan_file(plan, team, WEEK))
+
+
+def test_the_log_is_valid_against_its_team_and_plan(week: tuple[dict, dict]) -> None:
+    doc, plan = week
+    log = load_contacts(recorded_contacts(doc, [plan]), load_team(doc))
+    assert contact_visit_errors(log, {WEEK: load_plan(plan)}) == []
+    planned = [c for c in log.contacts if c.visit is not None]
+    assert len(planned) == len(plan["visits"])
+
+
+def test_the_log_is_the_same_every_run_and_changes_with_the_seed(week: tuple[dict, dict]) -> None:
+    doc, plan = week
+    assert recorded_contacts(doc, [plan]) == recorded_contacts(doc, [plan])
+    assert recorded_contacts(doc, [plan], seed=8) != recorded_contacts(doc, [plan])
+
+
+def test_the_log_holds_misses_call_outs_and_phone_calls(week: tuple[dict, dict]) -> None:
+    """Some of each kind, in roughly the shares the module states."""
+    doc, plan = week
+    contacts = recorded_contacts(doc, [plan])["contacts"]
+    planned = [c for c in contacts if "visit" in c]
+    outcomes = Counter(c["outcome"] for c in planned)
+    assert 0.03 < outcomes["no_show"] / len(planned) < 0.15
+    assert outcomes["refused"] > 0 and outcomes["done"] > 0.8 * len(planned)
+    unplanned = [c for c in contacts if "visit" not in c]
+    assert Counter(c.get("mode") for c in unplanned) == {"face_to_face": 3, "phone": 10}
+    log = load_contacts(recorded_contacts(doc, [plan]))
+    figures = fidelity(load_team(doc), log.contacts, WEEK, date(2026, 12, 6))
+    assert figures.done_share is not None and 0.8 < figures.done_share < 0.95
