@@ -3,9 +3,17 @@ widened rule once where it holds and once where it breaks (FORMATS.md, version 2
 
 from __future__ import annotations
 
+from datetime import date, timedelta
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
 from actplanner.checker import check
+from actplanner.checker.history import seen_dates as checker_seen
+from actplanner.domain.formats import load_contacts, load_plan, load_team
+from actplanner.domain.history import History, seen_dates
 from tests.checker.test_checker import THU, TUE, WED, _visit, make_plan
-from tests.support.contact_files import contact, contact_log, missed, plan_file, visit
+from tests.support.contact_files import contact, contact_log, history_team, missed, plan_file, visit
 from tests.support.team_files import team_file
 
 LAST_SUN = "2026-11-29"
@@ -169,3 +177,65 @@ def test_replan_from_needs_a_version_2_plan_and_a_date_of_the_week() -> None:
 def test_without_replan_from_the_plan_own_visits_all_count() -> None:
     """A version 1 check is unchanged by a contact log: H1 counts the week's visits."""
     assert messages(make_plan(), "H1", log(missed("k-1", visit="v-2", date=WED))) == []
+
+
+# -- two readings, one definition ----------------------------------------------------------------
+
+OUTCOMES = st.sampled_from(["none", "home", "hospital", "phone", "no_show"])
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    planned=st.dictionaries(
+        st.tuples(st.sampled_from(["c-1", "c-2"]), st.integers(0, 13)), OUTCOMES, max_size=12
+    ),
+    unplanned=st.dictionaries(
+        st.tuples(st.sampled_from(["c-1", "c-2"]), st.integers(0, 13)), OUTCOMES, max_size=6
+    ),
+    purpose=st.sampled_from([None, "lai_injection", "check-in"]),
+)
+def test_the_checker_and_the_app_read_the_same_seen_dates(
+    planned: dict, unplanned: dict, purpose: str | None
+) -> None:
+    """Over two weeks of plan visits, contacts for them and unplanned contacts, the checker's own
+    reading and the app's (domain.history) give the same seen dates, provisions and planned flags."""
+    first = date(2026, 11, 23)
+    weeks: dict[date, list[dict]] = {first: [], first + timedelta(days=7): []}
+    contacts = []
+    for n, ((client, d), outcome) in enumerate(sorted(planned.items())):
+        day = first + timedelta(days=d)
+        ident = f"v-{n}"
+        weeks[first + timedelta(days=7 * (d // 7))].append(
+            visit(ident, client, ["s-rn"] if n % 2 else ["s-cm"], day.isoformat(), purpose=purpose)
+        )
+        if outcome != "none":
+            contacts.append(_entry(f"k-p{n}", client, day, outcome, visit=ident))
+    for n, ((client, d), outcome) in enumerate(sorted(unplanned.items())):
+        if outcome != "none":
+            contacts.append(_entry(f"k-u{n}", client, first + timedelta(days=d), outcome))
+    plans = [plan_file(w.isoformat(), *vs) for w, vs in weeks.items()]
+    log = contact_log(*contacts)
+    cut = first + timedelta(days=10)
+    team = team_file("tiny")
+    own = plans[1]
+    raw = checker_seen(
+        {s["id"]: s for s in team["staff"]}, own, [plans[0], log], first + timedelta(days=7), cut
+    )
+    loaded = load_team(history_team())
+    app = seen_dates(
+        loaded,
+        History(plans={first: load_plan(plans[0])}, contacts=load_contacts(log).contacts),
+        before=cut,
+        plan=load_plan(own),
+    )
+    as_tuples = {c: [(s.date, s.disciplines, s.skills, s.planned) for s in v] for c, v in raw.items()}
+    assert as_tuples == {c: [(s.date, s.disciplines, s.skills, s.planned) for s in v] for c, v in app.items()}
+
+
+def _entry(ident: str, client: str, day: date, outcome: str, **fields: object) -> dict:
+    if outcome == "no_show":
+        return missed(ident, client=client, date=day.isoformat(), **fields)
+    if outcome == "phone":
+        return contact(ident, client=client, date=day.isoformat(), mode="phone", place=None, **fields)
+    skills = ["lai_injection"] if outcome == "home" else None
+    return contact(ident, client=client, date=day.isoformat(), place=outcome, skills=skills, **fields)
