@@ -194,6 +194,15 @@ def test_the_last_plan_given_for_a_week_is_its_plan_of_record() -> None:
     assert [v.date for v in h.plans[day("2026-11-23")].visits] == ["2026-11-25"]
 
 
+def test_a_re_plan_of_an_earlier_week_is_its_plan_of_record() -> None:
+    """A version 2 plan (a re-plan that counted what happened) is history like any plan."""
+    replanned = plan_file("2026-11-23", visit("v-1", "c-1", ["s-rn"], "2026-11-26"))
+    replanned.update(format="actplanner/plan@2", replan_from="2026-11-26")
+    h = read_history(files(replanned), TEAM, week=day(WEEK))
+    assert h.plans[day("2026-11-23")].replan_from == "2026-11-26"
+    assert [d.date for d in seen(h)] == [day("2026-11-26")]
+
+
 def test_a_later_contact_for_the_same_visit_or_id_replaces_the_earlier() -> None:
     """A correction in a later file replaces; the same log given twice reads once."""
     early = contact_log(missed("k-1", visit="v-1"), contact("k-2", date=TUE))
@@ -219,8 +228,8 @@ def test_bad_history_files_are_named_with_every_problem() -> None:
             week=day(WEEK),
         )
     assert caught.value.messages == [
-        "h0.json: format: \"actplanner/team@1\" is not a history file (expected 'actplanner/plan@1' "
-        "or 'actplanner/contacts@1')",
+        "h0.json: format: \"actplanner/team@1\" is not a history file (expected 'actplanner/plan@1', "
+        "'actplanner/plan@2' or 'actplanner/contacts@1')",
         'h1.json: team: the plan is for team "other", the team file is "tiny"',
         "h2.json: week_start: 2026-11-30 is not before the week of 2026-11-30; history holds earlier "
         "weeks (the plan being re-planned or checked is given on its own)",

@@ -28,6 +28,7 @@ from actplanner.domain.formats import (
     load_plan,
 )
 from actplanner.domain.formats._base import read_json, show, to_date
+from actplanner.domain.formats.plan import PLAN_FORMAT_2
 from actplanner.domain.week import monday_of
 
 Document = bytes | str | dict[str, Any]
@@ -77,7 +78,7 @@ def read_history(
         try:
             doc = read_json(data)
             kind = doc.get("format")
-            if kind == PLAN_FORMAT:
+            if kind in (PLAN_FORMAT, PLAN_FORMAT_2):
                 record = load_plan(doc)
                 errors += [f"{name}: {m}" for m in _plan_errors(record, team, week)]
                 plans[to_date(record.week_start)] = record
@@ -86,7 +87,7 @@ def read_history(
             else:
                 errors.append(
                     f"{name}: format: {show(kind)} is not a history file "
-                    f"(expected {PLAN_FORMAT!r} or {CONTACTS_FORMAT!r})"
+                    f"(expected {PLAN_FORMAT!r}, {PLAN_FORMAT_2!r} or {CONTACTS_FORMAT!r})"
                 )
         except FormatError as err:
             errors += [f"{name}: {m}" for m in err.messages]
