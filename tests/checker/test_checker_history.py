@@ -68,6 +68,14 @@ def test_h1_holds_when_the_no_show_is_made_up() -> None:
     assert messages(plan, "H1", history) == []
 
 
+def test_a_later_log_corrects_an_earlier_one_for_the_same_visit() -> None:
+    """The no-show was a mistake, corrected by a later file (another contact id): c is 2 again."""
+    wrong = log(missed("k-1", visit="v-2", date=WED))
+    right = log(contact("k-7", visit="v-2", date=WED, skills=["lai_injection"]))
+    assert messages(replan(), "H1", wrong, right) == []
+    assert len(messages(replan(), "H1", right, wrong)) == 1
+
+
 def test_h1_counts_a_crisis_call_out_as_seen() -> None:
     """A delivered call-out on Tuesday makes c 3: nothing is needed from Thursday, and the
     Friday visit is one too many."""

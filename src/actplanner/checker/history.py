@@ -53,6 +53,7 @@ def _strings(value: object) -> tuple[str, ...]:
 def _contacts(documents: list[dict]) -> list[_Contact]:
     """Every readable contact; a later one replaces an earlier with its id or its (week, visit)."""
     merged: dict[object, _Contact] = {}
+    by_visit: dict[tuple[date, str], object] = {}
     for doc in documents:
         for raw in as_list(doc.get("contacts")):
             raw = as_dict(raw)
@@ -72,9 +73,10 @@ def _contacts(documents: list[dict]) -> list[_Contact]:
             )
             merged.pop(entry.id, None)
             if visit is not None:
-                for key, other in list(merged.items()):
-                    if other.visit == visit and _monday(other.date) == _monday(day):
-                        del merged[key]
+                key = (_monday(day), visit)
+                if key in by_visit:
+                    merged.pop(by_visit[key], None)
+                by_visit[key] = entry.id
             merged[entry.id] = entry
     return list(merged.values())
 
