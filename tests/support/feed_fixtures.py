@@ -1,4 +1,8 @@
-"""Every feed a feed test renders is read by six calendar readers, which must find the instants the app means.
+"""Every feed any test renders is read by six calendar readers, which must find the instants the app means.
+
+A plugin of the whole suite (``tests/conftest.py``): feeds are rendered by the feed
+tests and also by others (the access log's, the downgrades'). Only a browser test's
+server, in a process of its own, renders out of its reach.
 
 The instants come from the ledger rows the feed was rendered from: each local
 ``YYYY-MM-DDTHH:MM`` in the team's zone, the first of a repeated time, as the
