@@ -145,17 +145,24 @@ def seen_dates(
     sources provides what all of them do, and is planned when any of them is.
     """
     staff = {s.id: s for s in team.staff}
+    discipline = {s.id: s.discipline for s in team.staff}
     records = [*history.plans.values(), *([plan] if plan is not None else [])]
-    contact_of = {(monday_of(c.day), c.visit): c for c in history.contacts if c.visit is not None}
-    found: dict[tuple[str, date], list[SeenDate]] = {}
+    # Each contact's date parsed once: the large team's twelve weeks hold thousands.
+    dated = [(c, c.day) for c in history.contacts]
+    contact_of = {(monday_of(day), c.visit): c for c, day in dated if c.visit is not None}
+    # Per (client, date): the disciplines and skills all its sources provide, and whether
+    # any of them is planned.
+    found: dict[tuple[str, date], tuple[set[str], set[str], list[bool]]] = {}
 
     def add(client: str, day: date, people: Iterable[str], skills: Iterable[str], planned: bool) -> None:
-        disciplines = frozenset(staff[s].discipline for s in people if s in staff)
-        found.setdefault((client, day), []).append(SeenDate(day, disciplines, frozenset(skills), planned))
+        disciplines, given, flag = found.setdefault((client, day), (set(), set(), [False]))
+        disciplines.update(discipline[s] for s in people if s in discipline)
+        given.update(skills)
+        flag[0] = flag[0] or planned
 
-    for contact in history.contacts:
-        if contact.day < before and contact.delivered and contact.place != "hospital":
-            add(contact.client, contact.day, contact.staff, contact.skills, contact.visit is not None)
+    for contact, day in dated:
+        if day < before and contact.delivered and contact.place != "hospital":
+            add(contact.client, day, contact.staff, contact.skills, contact.visit is not None)
     for record in records:
         week = to_date(record.week_start)
         # A plan@1 visit has no place: every one is a home visit.
@@ -170,15 +177,8 @@ def seen_dates(
                 # What was recorded is what happened: its staff and skills, not the plan's.
                 add(visit.client, day, recorded.staff, recorded.skills, True)
     out: dict[str, list[SeenDate]] = {}
-    for (client, day), sources in sorted(found.items(), key=lambda item: (item[0][0], item[0][1])):
-        out.setdefault(client, []).append(
-            SeenDate(
-                day,
-                frozenset().union(*(s.disciplines for s in sources)),
-                frozenset().union(*(s.skills for s in sources)),
-                any(s.planned for s in sources),
-            )
-        )
+    for (client, day), (disciplines, given, flag) in sorted(found.items(), key=lambda item: item[0]):
+        out.setdefault(client, []).append(SeenDate(day, frozenset(disciplines), frozenset(given), flag[0]))
     return {client: tuple(dates) for client, dates in out.items()}
 
 

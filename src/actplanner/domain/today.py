@@ -1,0 +1,196 @@
+"""The morning meeting: every client of the team, most urgent first (issue 10, "Today").
+
+For each client: the last delivered (face-to-face) contact, how many days ago
+and by whom; what is planned today; and flags in words, from the contact log,
+the plans and the team file as they stand: missed yesterday, yesterday's visit
+not recorded, too long without face-to-face contact (when the acuity level
+gives a limit), an injection due or overdue, a prescriber visit due this week.
+Pure: the page reads the plans and contacts and renders what this returns.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+from actplanner.domain.formats import (
+    Contact,
+    DisciplineRequirement,
+    PlanFile,
+    PlanVisit,
+    SkillRequirement,
+    Staff,
+    TeamFile,
+)
+from actplanner.domain.formats._base import to_date
+from actplanner.domain.history import History, SeenDate, seen_dates
+from actplanner.domain.week import monday_of
+
+PRESCRIBERS = frozenset({"psychiatrist", "nurse_practitioner"})
+_MISSED_WORDS = {"no_show": "no show", "refused": "refused", "cancelled": "cancelled"}
+
+
+@dataclass(frozen=True)
+class PlannedToday:
+    visit: str
+    staff: tuple[str, ...]
+    start: str
+    end: str
+    purpose: str | None
+
+
+@dataclass(frozen=True)
+class ClientDay:
+    """One client's line of the morning meeting."""
+
+    client: str
+    code: str
+    primary: str | None
+    itt: tuple[str, ...]
+    last_delivered: date | None
+    days_since: int | None
+    last_by: tuple[str, ...]
+    planned: tuple[PlannedToday, ...]
+    flags: tuple[str, ...]
+
+
+def morning_meeting(
+    team: TeamFile,
+    today: date,
+    *,
+    plans: Sequence[PlanFile] = (),
+    contacts: Sequence[Contact] = (),
+    max_days_without_contact: Mapping[str, int] | None = None,
+) -> list[ClientDay]:
+    """Every client of ``team`` on ``today``, most flags first, then longest unseen.
+
+    ``plans`` are the plans of record (at least this week's and, on a Monday, last week's);
+    ``contacts`` the log up to today; ``max_days_without_contact`` the limit per acuity
+    level (a version 2 team-file key; without it that flag is never raised).
+    """
+    by_week = {to_date(p.week_start): p for p in plans}
+    this_week = by_week.get(monday_of(today))
+    yesterday = today - timedelta(days=1)
+    staff = {s.id: s for s in team.staff}
+    recorded = {(monday_of(c.day), c.visit): c for c in contacts if c.visit is not None}
+    # Seen dates up to and including today (a contact recorded this morning counts), read only
+    # as far back as a flag looks: this week, and the open windows of due injections.
+    earliest = min(
+        [monday_of(today)]
+        + [
+            to_date(r.due) - timedelta(days=r.window_days)
+            for c in team.clients
+            for r in c.requirements
+            if isinstance(r, SkillRequirement) and to_date(r.due) - timedelta(days=r.window_days) <= today
+        ]
+    )
+    recent = History(
+        plans={w: p for w, p in by_week.items() if w >= monday_of(earliest)},
+        contacts=tuple(c for c in contacts if c.day >= earliest),
+    )
+    seen = seen_dates(team, recent, before=today + timedelta(days=1))
+    limits = max_days_without_contact or {}
+    # Grouped once: the large team has hundreds of clients and thousands of contacts.
+    of_client: dict[str, list[Contact]] = {}
+    for c in contacts:
+        of_client.setdefault(c.client, []).append(c)
+    visits_of: dict[tuple[str, str], list[PlanVisit]] = {}
+    for plan in plans:
+        for v in plan.visits:
+            visits_of.setdefault((v.client, v.date), []).append(v)
+    lines = []
+    for client in team.clients:
+        mine = of_client.get(client.id, [])
+        delivered = [c for c in mine if c.delivered and c.day <= today]
+        last = max(delivered, key=lambda c: (c.day, c.start), default=None)
+        days_since = (today - last.day).days if last is not None else None
+        flags = _missed_yesterday(
+            yesterday, mine, visits_of.get((client.id, yesterday.isoformat()), []), recorded
+        )
+        limit = limits.get(client.acuity)
+        if limit is not None and (days_since is None or days_since > limit):
+            since = f"for {days_since} days" if days_since is not None else "on record"
+            flags.append(f"no face-to-face contact {since} (their acuity allows {limit})")
+        given = {s.date: s.skills for s in seen.get(client.id, ())}
+        for c in delivered:  # an injection given in hospital counts too
+            given[c.day] = given.get(c.day, frozenset()) | frozenset(c.skills)
+        planned = tuple(
+            PlannedToday(v.id, tuple(v.staff), v.start, v.end, v.purpose)
+            for v in sorted(visits_of.get((client.id, today.isoformat()), []), key=lambda v: v.start)
+        )
+        for req in client.requirements:
+            if isinstance(req, SkillRequirement):
+                flags += _injection(req, today, given)
+            elif isinstance(req, DisciplineRequirement) and req.discipline in PRESCRIBERS:
+                later = [
+                    v
+                    for d in range(1, 7 - today.weekday())
+                    for v in visits_of.get((client.id, (today + timedelta(days=d)).isoformat()), [])
+                ]
+                flags += _prescriber(req, today, seen.get(client.id, ()), later, staff)
+        caseload = this_week.caseload.get(client.id) if this_week is not None else None
+        lines.append(
+            ClientDay(
+                client=client.id,
+                code=client.code,
+                primary=caseload.primary if caseload else client.primary,
+                itt=tuple(caseload.itt if caseload else client.itt or ()),
+                last_delivered=last.day if last is not None else None,
+                days_since=days_since,
+                last_by=tuple(last.staff) if last is not None else (),
+                planned=planned,
+                flags=tuple(flags),
+            )
+        )
+    return sorted(
+        lines, key=lambda d: (-len(d.flags), -(d.days_since if d.days_since is not None else 10**6), d.code)
+    )
+
+
+def _missed_yesterday(
+    yesterday: date,
+    contacts: Sequence[Contact],
+    visits: Sequence[PlanVisit],
+    recorded: Mapping[tuple[date, str], Contact],
+) -> list[str]:
+    """Yesterday's contacts that did not happen, and yesterday's planned visits nobody recorded."""
+    flags = [
+        f"missed yesterday ({_MISSED_WORDS[c.outcome]})"
+        for c in contacts
+        if c.day == yesterday and c.outcome != "done"
+    ]
+    for visit in visits:
+        if (monday_of(yesterday), visit.id) not in recorded:
+            flags.append(f"yesterday's visit at {visit.start} not recorded")
+    return flags
+
+
+def _injection(req: SkillRequirement, today: date, given: Mapping[date, frozenset[str]]) -> list[str]:
+    due = to_date(req.due)
+    low, high = due - timedelta(days=req.window_days), due + timedelta(days=req.window_days)
+    if today < low or any(
+        low <= day <= min(high, today) and req.skill in skills for day, skills in given.items()
+    ):
+        return []
+    if today <= high:
+        return [f"{req.skill} due by {high}"]
+    return [f"{req.skill} overdue: its window ended {high}"]
+
+
+def _prescriber(
+    req: DisciplineRequirement,
+    today: date,
+    seen: Sequence[SeenDate],
+    later: Sequence[PlanVisit],
+    staff: Mapping[str, Staff],
+) -> list[str]:
+    """This week's prescriber visits seen so far (today's planned one counts) and planned after today."""
+    monday = monday_of(today)
+    had = sum(monday <= s.date <= today and req.discipline in s.disciplines for s in seen)
+    ahead = sum(any(s in staff and staff[s].discipline == req.discipline for s in v.staff) for v in later)
+    if had + ahead >= req.visits:
+        return []
+    what = req.discipline.replace("_", " ")
+    planned = f", {ahead} planned" if ahead else ", none planned"
+    return [f"{what} visit due: {had} of {req.visits} this week{planned}"]
