@@ -24,6 +24,7 @@ from actplanner.teams.service import import_team, team_file
 from actplanner.web.app import create_app
 from tests.support.team_files import team_file as team_doc
 from tests.support.web_factories import PASSWORD, TEAM, bearer, form_token, sign_in
+from tests.teams.test_team_pages import HTMX, _staff_form
 
 
 @dataclass
@@ -163,4 +164,15 @@ def test_a_list_over_its_limit_is_named_and_changes_nothing(backend: Backend) ->
     answer = backend.api(json.dumps(doc).encode())
     assert answer.status_code == 422
     assert answer.json()["detail"] == ["clients: too many: 2001 entries, at most 2000"]
+    assert backend.state() == before
+
+
+def test_a_nul_typed_into_a_staff_form_is_refused_by_name(backend: Backend) -> None:
+    """A NUL character sent in the staff form (``%00``) is named at the field; the team is as it was."""
+    token, fields = _staff_form(backend.client, "s-sw1")
+    fields.update(csrf_token=token, name="Ana\x00Lopez")
+    before = backend.state()
+    response = backend.client.post("/team/staff/s-sw1", data=fields, headers=HTMX)
+    assert response.status_code == 422
+    assert "staff[2].name: contains a NUL character" in response.text
     assert backend.state() == before
