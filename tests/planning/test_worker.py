@@ -381,3 +381,35 @@ def test_a_database_that_stays_locked_fails_the_job_in_words(
     job = run_job(sessionmaker=factory, job_id=job_id, queue=AlwaysLocked())
     assert (job.status, job.plan_id) == ("failed", None)
     assert job.error == "The solve failed: the database did not answer (database is locked)"
+
+
+class CountingQueue(DatabaseQueue):
+    """The database queue, counting its sweeps."""
+
+    def __init__(self) -> None:
+        self.sweeps = 0
+
+    def sweep(self, *, session: Session, older_than_seconds: float) -> list[SolveJob]:
+        self.sweeps += 1
+        return super().sweep(session=session, older_than_seconds=older_than_seconds)
+
+
+def test_an_idle_worker_sweeps_every_sweep_seconds(
+    url: str, factory: sessionmaker[Session], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """With only workers running, a dead worker's job still fails within a minute: idle ones sweep often."""
+    from actplanner.planning.jobs import STALE_SECONDS, SWEEP_SECONDS
+
+    assert STALE_SECONDS + SWEEP_SECONDS < 60
+    import_small(factory)
+    monkeypatch.setattr(worker, "SWEEP_SECONDS", 0.2)
+    queue, shutdown = CountingQueue(), threading.Event()
+    loop = threading.Thread(
+        target=work_loop, kwargs={"url": url, "shutdown": shutdown, "queue": queue, "poll_seconds": 0.05}
+    )
+    loop.start()
+    time.sleep(1.5)
+    shutdown.set()
+    loop.join(10)
+    assert not loop.is_alive()
+    assert 4 <= queue.sweeps <= 9, f"{queue.sweeps} sweeps in 1.5 s of idling, one every 0.2 s expected"

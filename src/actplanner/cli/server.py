@@ -30,6 +30,7 @@ from actplanner.db.unit_of_work import unit_of_work
 from actplanner.domain.adapter import to_plan_file, to_problem
 from actplanner.domain.errors import NotFound
 from actplanner.domain.week import monday_of, team_today
+from actplanner.planning.jobs import SWEEP_SECONDS
 from actplanner.planning.plans import publish_plan, save_plan
 from actplanner.planning.queue import DatabaseQueue
 from actplanner.planning.worker import (
@@ -51,8 +52,6 @@ INTERRUPT_SECONDS = 5.0
 WEB_APP = "actplanner.web.app:create_app"
 #: Seconds between the server's looks at its solve workers (restarting one that exited).
 WATCH_SECONDS = 1.0
-#: Seconds between the server's sweeps for jobs whose worker died (``planning.jobs.STALE_SECONDS``).
-SWEEP_SECONDS = 10.0
 #: A worker that exits within this many seconds of starting is restarted after a wait that
 #: doubles each time, up to RESTART_MAX_SECONDS: a worker that cannot start must not spin.
 QUICK_EXIT_SECONDS = 60.0

@@ -24,6 +24,9 @@ FINISHED = ("done", "failed", "stopped")
 #: A running job whose heartbeat is older than this many seconds belongs to a dead worker.
 #: A live worker beats every few seconds (``worker.HEARTBEAT_SECONDS``), whatever its solver does.
 STALE_SECONDS = 30.0
+#: Seconds between sweeps for such jobs, by the server and by every idle worker, so a dead
+#: worker's job fails within STALE_SECONDS + SWEEP_SECONDS (under a minute) whoever is left.
+SWEEP_SECONDS = 10.0
 
 
 def get_job(*, session: Session, job_id: int) -> SolveJob:

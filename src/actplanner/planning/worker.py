@@ -41,7 +41,7 @@ from actplanner.db import SolveJob, make_engine, make_sessionmaker
 from actplanner.db.unit_of_work import unit_of_work
 from actplanner.domain.adapter import to_plan_file, to_problem
 from actplanner.domain.formats import FormatError, PlanFile, load_plan
-from actplanner.planning.jobs import STALE_SECONDS, get_job
+from actplanner.planning.jobs import STALE_SECONDS, SWEEP_SECONDS, get_job
 from actplanner.planning.plans import save_plan, stored_plan_doc
 from actplanner.planning.queue import DatabaseQueue, SolveQueue
 from actplanner.settings import get_settings
@@ -139,7 +139,7 @@ def work_loop(
 ) -> int:
     """Claim and run queued jobs until shut down; with ``once``, until the queue is empty. Returns jobs run.
 
-    First, and again every ``STALE_SECONDS`` while idle, running jobs whose
+    First, and again every ``SWEEP_SECONDS`` while idle, running jobs whose
     worker has gone silent are marked failed. ``parent_pid``: also shut down
     when that process (``actplanner serve``) is gone. A transient database error
     (see ``is_transient``) is logged and the loop tries again after a wait that
@@ -160,7 +160,7 @@ def work_loop(
                 log.info("worker %s: parent %s is gone, stopping", pid, parent_pid)
                 break
             try:
-                if time.monotonic() - last_sweep > STALE_SECONDS:
+                if time.monotonic() - last_sweep > SWEEP_SECONDS:
                     sweep_stale_jobs(factory, queue)
                     last_sweep = time.monotonic()
                 with unit_of_work(factory) as work:
