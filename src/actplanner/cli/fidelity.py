@@ -17,19 +17,9 @@ from rich.table import Table
 
 from actplanner.cli.output import fail, out
 from actplanner.cli.plans import _read, _read_bytes
-from actplanner.domain.fidelity import FidelityFigures, check_period, fidelity
+from actplanner.domain.fidelity import TOP_RATINGS, FidelityFigures, check_period, fidelity
 from actplanner.domain.formats import FormatError, load_team
 from actplanner.domain.history import read_history
-
-#: Each figure's DACTS item and top rating (DOMAIN.md); None where no item rates it.
-TOP_RATINGS: dict[str, str | None] = {
-    "contacts_per_client_week": "S5 frequency: ≥ 4",
-    "minutes_per_client_week": "S4 intensity: ≥ 120 (2 hours)",
-    "community_share": "S1 community-based: ≥ 0.8",
-    "team_approach_share": "H2 team approach: ≥ 0.9",
-    "done_share": None,
-    "clients_below_required": None,
-}
 
 
 def fidelity_command(
@@ -74,5 +64,6 @@ def _table(figures: FidelityFigures, first: date, last: date) -> Table:
             shown = ", ".join(value) if value else "none"
         else:
             shown = "no data" if value is None else f"{value:g}"
-        table.add_row(key, shown, TOP_RATINGS[key] or "")
+        rating = TOP_RATINGS[key]
+        table.add_row(key, shown, "" if rating is None else str(rating))
     return table

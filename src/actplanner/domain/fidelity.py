@@ -39,15 +39,47 @@ class FidelityFigures:
         return asdict(self)
 
 
-def check_period(start: date, end: date) -> list[str]:
-    """Errors of a fidelity period: it runs from a Monday to a later (or the same week's) Sunday."""
+@dataclass(frozen=True)
+class TopRating:
+    """A figure's DACTS item and the value that earns its top rating (DOMAIN.md)."""
+
+    item: str
+    at_least: float
+    shown: str
+
+    def __str__(self) -> str:
+        return f"{self.item}: ≥ {self.shown}"
+
+    def met(self, value: float | None) -> bool | None:
+        """Whether ``value`` earns the top rating; None when there is no value to rate."""
+        return None if value is None else value >= self.at_least
+
+
+#: Each figure's DACTS item and top rating; None where no item rates it. The CLI prints them
+#: beside the figures and the Fidelity page marks each figure met or missed with them.
+TOP_RATINGS: dict[str, TopRating | None] = {
+    "contacts_per_client_week": TopRating("S5 frequency", 4, "4"),
+    "minutes_per_client_week": TopRating("S4 intensity", 120, "120 (2 hours)"),
+    "community_share": TopRating("S1 community-based", 0.8, "0.8"),
+    "team_approach_share": TopRating("H2 team approach", 0.9, "0.9"),
+    "done_share": None,
+    "clients_below_required": None,
+}
+
+
+def check_period(start: date, end: date, *, fields: tuple[str, str] = ("--from", "--to")) -> list[str]:
+    """Errors of a fidelity period: it runs from a Monday to a later (or the same week's) Sunday.
+
+    ``fields`` name the period's two ends as the caller's user typed them (options, form fields).
+    """
+    first, last = fields
     errors = []
     if start.weekday() != 0:
-        errors.append(f"--from: {start} is a {start:%A}; the period starts on a Monday")
+        errors.append(f"{first}: {start} is a {start:%A}; the period starts on a Monday")
     if end.weekday() != 6:
-        errors.append(f"--to: {end} is a {end:%A}; the period ends on a Sunday")
+        errors.append(f"{last}: {end} is a {end:%A}; the period ends on a Sunday")
     if not errors and end < start:
-        errors.append(f"--to: {end} is before --from {start}")
+        errors.append(f"{last}: {end} is before {first} {start}")
     return errors
 
 
