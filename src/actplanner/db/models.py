@@ -399,3 +399,49 @@ class FeedEvent(Base):
     purpose: Mapped[str | None] = mapped_column(Text)
     updated_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
     cancelled_at: Mapped[dt.datetime | None]
+
+
+CONTACT_OUTCOMES = ("done", "no_show", "refused", "cancelled")
+CONTACT_MODES = ("face_to_face", "phone", "video")
+CONTACT_PLACES = ("home", "community", "office", "hospital", "other")
+
+
+class Contact(Base):
+    """One entry of a team's contact log (``actplanner/contacts@1``): what happened, planned or not.
+
+    ``key`` is the entry's ``id`` in the file (``"k-000001"``); ``week_start`` is the
+    Monday of ``date``, so "one contact per visit of a week" is a unique constraint
+    (an unplanned contact's ``visit_id`` is NULL, and NULLs never collide). PHI: never
+    in a feed.
+    """
+
+    __tablename__ = "contacts"
+    __table_args__ = (
+        UniqueConstraint("team_id", "key"),
+        UniqueConstraint("team_id", "week_start", "visit_id"),
+        Index("ix_contacts_team_date", "team_id", "date"),
+        _one_of("outcome", CONTACT_OUTCOMES, "outcome"),
+        _one_of("mode", CONTACT_MODES, "mode"),
+        _one_of("place", CONTACT_PLACES, "place"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    team_id: Mapped[str] = mapped_column(ForeignKey("teams.id", ondelete="CASCADE"))
+    key: Mapped[str] = mapped_column(ID)
+    client_id: Mapped[str] = mapped_column(ID)
+    staff: Mapped[list[Any]]
+    date: Mapped[dt.date] = mapped_column(Date)
+    week_start: Mapped[dt.date] = mapped_column(Date)
+    start: Mapped[str] = mapped_column(String(5))
+    minutes: Mapped[int]
+    outcome: Mapped[str] = mapped_column(String(16))
+    mode: Mapped[str | None] = mapped_column(String(16))
+    place: Mapped[str | None] = mapped_column(String(16))
+    skills: Mapped[list[Any]] = mapped_column(default=list)
+    visit_id: Mapped[str | None] = mapped_column(ID)
+    #: Optional keys given although they held their default (``"skills": []``): the export is the import.
+    given_defaults: Mapped[list[Any]] = mapped_column(default=list)
+    recorded_by: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    recorded_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+    corrected_by: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    corrected_at: Mapped[dt.datetime | None]

@@ -1,0 +1,423 @@
+"""The contact log in the database: record, correct, read and import what actually happened.
+
+Each entry is checked with the ``actplanner/contacts@1`` rules (FORMATS.md), against
+the team file (clients, staff, skills) and, for a ``visit``, against the published
+plan of the week holding its date. Errors are ``FormatError`` whose messages start
+with the entry's field (``mode: required when outcome is done``); a staff login
+that may not record or correct an entry gets ``ContactDenied``.
+
+The log is protected health information: every write is audited, and so is every
+read of it as a log (``contact_log``) with the purpose it was read for.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import secrets
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import delete, select
+from sqlalchemy.orm import Session
+
+from actplanner.audit.service import audit
+from actplanner.db import Contact as ContactRow
+from actplanner.db import User
+from actplanner.domain.errors import NotFound
+from actplanner.domain.formats import (
+    CONTACTS_FORMAT,
+    Contact,
+    ContactLog,
+    FormatError,
+    PlanFile,
+    contact_visit_errors,
+    dump_contacts,
+    load_contacts,
+    load_plan,
+)
+from actplanner.domain.week import monday_of, team_today
+from actplanner.planning.plans import published_plan, stored_plan_doc
+from actplanner.teams.service import get_team, team_file
+
+#: How long after a contact's date its staff may still correct it; after that only the lead
+#: may, so a record of care cannot be quietly rewritten long after the fact.
+CORRECTION_DAYS = 7
+#: The optional keys of an entry and their defaults: ``given_defaults`` notes those given anyway.
+OPTIONAL: dict[str, Any] = {"mode": None, "place": None, "skills": [], "visit": None}
+_ENTRY = "contacts[0]."
+
+
+class ContactDenied(PermissionError):
+    """A login that may not record or correct this contact; the message says why."""
+
+
+@dataclass(frozen=True)
+class StoredContact:
+    """A contact as the store holds it: the file's entry and who recorded or last corrected it."""
+
+    id: int
+    contact: Contact
+    recorded_by: int | None
+    recorded_at: dt.datetime
+    corrected_by: int | None
+    corrected_at: dt.datetime | None
+
+
+def record_contact(*, session: Session, team_id: str, entry: dict[str, Any], by: int | None) -> int:
+    """Check one entry (contacts@1, the team file, the week's plan), store it, audit it; its row id.
+
+    An entry without ``id`` gets a new one. A visit that already has a contact is
+    refused: that contact is corrected instead. A staff login records only contacts
+    they are on.
+    """
+    get_team(session=session, team_id=team_id)
+    entry = dict(_require_object(entry))
+    entry.setdefault("id", _new_key())
+    contact = _checked(session, team_id, entry)
+    _require_on_contact(session, by, team_id, contact, "record")
+    with session.begin_nested():
+        _require_free(session, team_id, contact, keep=None)
+        row = ContactRow(team_id=team_id, recorded_by=by)
+        _set_row(row, contact, entry)
+        session.add(row)
+        session.flush()
+        audit(
+            session=session,
+            user_id=by,
+            action="record_contact",
+            target=f"contact:{row.id}",
+            detail=_detail(contact),
+            team_id=team_id,
+        )
+    return row.id
+
+
+def correct_contact(
+    *, session: Session, team_id: str, contact_id: int, changes: dict[str, Any], by: int, as_lead: bool
+) -> None:
+    """Change fields of a stored contact (its ``id`` stays), checked as a new entry; audited.
+
+    Staff correct their own contacts for ``CORRECTION_DAYS`` days after the contact's
+    date; later, and anyone's, only the lead (``as_lead``).
+    """
+    row = _row(session, team_id, contact_id)
+    before = _entry(row)
+    changes = dict(_require_object(changes))
+    if "id" in changes and changes["id"] != row.key:
+        raise FormatError([f"id: a contact keeps its id ({row.key}); record a new contact instead"])
+    if not as_lead:
+        old = _contact(before)
+        _require_on_contact(session, by, team_id, old, "correct")
+        age = (team_today(get_team(session=session, team_id=team_id).timezone) - old.day).days
+        if age > CORRECTION_DAYS:
+            raise ContactDenied(
+                f"The contact of {old.date} is {age} days old: staff correct a contact for"
+                f" {CORRECTION_DAYS} days; after that ask the team lead."
+            )
+    # An optional field changed to None is left out: a no-show has no mode or place.
+    after = {k: v for k, v in {**before, **changes}.items() if not (k in OPTIONAL and v is None)}
+    contact = _checked(session, team_id, after)
+    if not as_lead:
+        _require_on_contact(session, by, team_id, contact, "correct")
+    with session.begin_nested():
+        _require_free(session, team_id, contact, keep=row.id)
+        _set_row(row, contact, after)
+        row.corrected_by = by
+        row.corrected_at = dt.datetime.now(dt.UTC)
+        session.flush()
+        changed = sorted(k for k in set(before) | set(after) if before.get(k) != after.get(k))
+        audit(
+            session=session,
+            user_id=by,
+            action="correct_contact",
+            target=f"contact:{row.id}",
+            detail={**_detail(contact), "changed": changed, "as_lead": as_lead},
+            team_id=team_id,
+        )
+
+
+def contact_log(
+    *, session: Session, team_id: str, start: dt.date, end: dt.date, by: int | None, purpose: str
+) -> ContactLog:
+    """The team's contacts dated in [start, end] as a ``ContactLog``; audited as a PHI view for ``purpose``.
+
+    The same object ``load_contacts`` returns, so the engines read it as they read a file.
+    """
+    get_team(session=session, team_id=team_id)
+    rows = _rows(session, team_id, start=start, end=end)
+    log = _log(team_id, rows)
+    with session.begin_nested():
+        audit(
+            session=session,
+            user_id=by,
+            action="view_phi",
+            target=f"contacts:{team_id}",
+            detail={
+                "purpose": purpose,
+                "from": start.isoformat(),
+                "to": end.isoformat(),
+                "contacts": len(rows),
+                "clients": sorted({r.client_id for r in rows}),
+            },
+            team_id=team_id,
+        )
+    return log
+
+
+def list_contacts(
+    *,
+    session: Session,
+    team_id: str,
+    client: str | None = None,
+    staff: str | None = None,
+    start: dt.date | None = None,
+    end: dt.date | None = None,
+) -> list[StoredContact]:
+    """The team's stored contacts, by date and time, filtered by client, staff member and dates [start, end].
+
+    Not audited here: the page or API showing them records what it showed.
+    """
+    get_team(session=session, team_id=team_id)
+    rows = _rows(session, team_id, start=start, end=end, client=client)
+    return [
+        StoredContact(
+            id=row.id,
+            contact=_contact(_entry(row)),
+            recorded_by=row.recorded_by,
+            recorded_at=row.recorded_at,
+            corrected_by=row.corrected_by,
+            corrected_at=row.corrected_at,
+        )
+        for row in rows
+        if staff is None or staff in row.staff
+    ]
+
+
+def import_contacts(
+    *, session: Session, team_id: str, data: bytes | str | dict[str, Any], by: int | None
+) -> int:
+    """Store a whole contacts@1 log for the team, all or nothing; how many entries it held.
+
+    The log is checked whole first (every error, each naming ``contacts[i].field``),
+    so a bad entry changes nothing. An entry whose ``id`` is stored replaces that
+    contact; one for a visit that already has a contact replaces it (FORMATS: a later
+    entry for the same visit replaces an earlier one).
+    """
+    team = team_file(session=session, team_id=team_id)
+    log = load_contacts(data, team)
+    doc = dump_contacts(log)
+    errors = contact_visit_errors(log, _plans(session, team_id, {monday_of(c.day) for c in log.contacts}))
+    if errors:
+        raise FormatError(errors)
+    with session.begin_nested():
+        for contact, entry in zip(log.contacts, doc["contacts"], strict=True):
+            existing = session.scalar(
+                select(ContactRow).where(ContactRow.team_id == team_id, ContactRow.key == contact.id)
+            )
+            if contact.visit is not None:
+                session.execute(
+                    delete(ContactRow).where(
+                        ContactRow.team_id == team_id,
+                        ContactRow.week_start == monday_of(contact.day),
+                        ContactRow.visit_id == contact.visit,
+                        ContactRow.key != contact.id,
+                    )
+                )
+            row = existing or ContactRow(team_id=team_id, recorded_by=by)
+            _set_row(row, contact, entry)
+            if existing is not None:
+                row.corrected_by, row.corrected_at = by, dt.datetime.now(dt.UTC)
+            session.add(row)
+            session.flush()
+        audit(
+            session=session,
+            user_id=by,
+            action="import",
+            target=f"contacts:{team.team.id}",
+            detail={"contacts": len(log.contacts), "clients": sorted({c.client for c in log.contacts})},
+            team_id=team_id,
+        )
+    return len(log.contacts)
+
+
+def export_contacts(
+    *, session: Session, team_id: str, start: dt.date, end: dt.date, by: int | None
+) -> dict[str, Any]:
+    """The team's contacts dated in [start, end] as a contacts@1 document; audited as an export."""
+    return dump_contacts(
+        contact_log(session=session, team_id=team_id, start=start, end=end, by=by, purpose="export")
+    )
+
+
+def _require_object(value: Any) -> Mapping[str, Any]:
+    if not isinstance(value, Mapping):
+        raise FormatError(["(entry): expected a JSON object of a contact's fields"])
+    return value
+
+
+def _new_key() -> str:
+    # Random rather than counted: two people recording at once never collide, and the key says nothing.
+    return f"k-{secrets.token_hex(6)}"
+
+
+def _checked(session: Session, team_id: str, entry: dict[str, Any]) -> Contact:
+    """The entry as a ``Contact`` if it passes the file's rules, the team's and its week's plan's."""
+    doc = {"format": CONTACTS_FORMAT, "team": team_id, "contacts": [entry]}
+    team = team_file(session=session, team_id=team_id)
+    try:
+        log = load_contacts(doc, team)
+        contact = log.contacts[0]
+        errors = contact_visit_errors(log, _plans(session, team_id, {monday_of(contact.day)}))
+    except FormatError as err:
+        errors = err.messages
+    if errors:
+        raise FormatError([m.removeprefix(_ENTRY) for m in errors])
+    return contact
+
+
+def _plans(session: Session, team_id: str, weeks: set[dt.date]) -> dict[dt.date, PlanFile]:
+    """The published plan of each week that has one: the plan a contact's ``visit`` names a visit of."""
+    plans = {}
+    for week in weeks:
+        plan = published_plan(session=session, team_id=team_id, week_start=week)
+        if plan is not None:
+            plans[week] = load_plan(stored_plan_doc(session=session, plan_id=plan.id))
+    return plans
+
+
+def _require_on_contact(session: Session, by: int | None, team_id: str, contact: Contact, verb: str) -> None:
+    """A staff login may only ``verb`` contacts of their own team that they are on."""
+    if by is None:
+        return
+    user = session.get(User, by)
+    if user is None:
+        raise NotFound(f"No user {by}.")
+    if user.role == "lead":
+        return
+    if user.team_id != team_id or user.staff_id not in contact.staff:
+        raise ContactDenied(
+            f"You may {verb} only contacts you were on; ask the team lead to {verb} this one."
+        )
+
+
+def _require_free(session: Session, team_id: str, contact: Contact, *, keep: int | None) -> None:
+    """Refuse a key or a visit of the week that another stored contact already has."""
+    taken = session.scalar(
+        select(ContactRow.id).where(
+            ContactRow.team_id == team_id, ContactRow.key == contact.id, ContactRow.id != (keep or -1)
+        )
+    )
+    if taken is not None:
+        raise FormatError([f"id: {contact.id} is already a contact of this team; give another id or none"])
+    if contact.visit is None:
+        return
+    week = monday_of(contact.day)
+    other = session.scalar(
+        select(ContactRow).where(
+            ContactRow.team_id == team_id,
+            ContactRow.week_start == week,
+            ContactRow.visit_id == contact.visit,
+            ContactRow.id != (keep or -1),
+        )
+    )
+    if other is not None:
+        raise FormatError(
+            [
+                f"visit: visit {contact.visit} of the week of {week} is already recorded"
+                f" ({other.outcome.replace('_', ' ')}, contact {other.key}); correct that contact instead"
+            ]
+        )
+
+
+def _row(session: Session, team_id: str, contact_id: int) -> ContactRow:
+    row = session.get(ContactRow, contact_id)
+    if row is None or row.team_id != team_id:
+        raise NotFound(f"No contact {contact_id} in team {team_id!r}.")
+    return row
+
+
+def _rows(
+    session: Session,
+    team_id: str,
+    *,
+    start: dt.date | None,
+    end: dt.date | None,
+    client: str | None = None,
+) -> list[ContactRow]:
+    query = select(ContactRow).where(ContactRow.team_id == team_id)
+    if start is not None:
+        query = query.where(ContactRow.date >= start)
+    if end is not None:
+        query = query.where(ContactRow.date <= end)
+    if client is not None:
+        query = query.where(ContactRow.client_id == client)
+    return list(session.scalars(query.order_by(ContactRow.date, ContactRow.start, ContactRow.key)))
+
+
+def _set_row(row: ContactRow, contact: Contact, entry: Mapping[str, Any]) -> None:
+    row.key = contact.id
+    row.client_id = contact.client
+    row.staff = list(contact.staff)
+    row.date = contact.day
+    row.week_start = monday_of(contact.day)
+    row.start = contact.start
+    row.minutes = contact.minutes
+    row.outcome = contact.outcome
+    row.mode = contact.mode
+    row.place = contact.place
+    row.skills = list(contact.skills)
+    row.visit_id = contact.visit
+    row.given_defaults = sorted(k for k, default in OPTIONAL.items() if k in entry and entry[k] == default)
+
+
+def _entry(row: ContactRow) -> dict[str, Any]:
+    """The stored contact as the file's entry, with exactly the optional keys it was given."""
+    entry: dict[str, Any] = {
+        "id": row.key,
+        "client": row.client_id,
+        "staff": list(row.staff),
+        "date": row.date.isoformat(),
+        "start": row.start,
+        "minutes": row.minutes,
+        "outcome": row.outcome,
+    }
+    values = {"mode": row.mode, "place": row.place, "skills": list(row.skills), "visit": row.visit_id}
+    for key, default in OPTIONAL.items():
+        if values[key] != default or key in row.given_defaults:
+            entry[key] = values[key]
+    return entry
+
+
+def _contact(entry: dict[str, Any]) -> Contact:
+    return Contact.model_validate(entry)
+
+
+def _log(team_id: str, rows: list[ContactRow]) -> ContactLog:
+    return ContactLog.model_validate(
+        {"format": CONTACTS_FORMAT, "team": team_id, "contacts": [_entry(r) for r in rows]}
+    )
+
+
+def _detail(contact: Contact) -> dict[str, Any]:
+    # Ids and the outcome only: the audit trail says what was recorded, not the clinical detail twice.
+    return {
+        "client": contact.client,
+        "date": contact.date,
+        "visit": contact.visit,
+        "outcome": contact.outcome,
+        "staff": list(contact.staff),
+    }
+
+
+__all__ = [
+    "CORRECTION_DAYS",
+    "ContactDenied",
+    "StoredContact",
+    "contact_log",
+    "correct_contact",
+    "export_contacts",
+    "import_contacts",
+    "list_contacts",
+    "record_contact",
+]
