@@ -27,6 +27,7 @@ NAV = {
         ("On call", "on_call"),
         ("Team", "team"),
         ("Feeds", "feeds"),
+        ("Fidelity", "fidelity"),
         ("Audit", "audit"),
     ),
     "staff": (("My week", "my_week"), ("On call", "on_call"), ("Feeds", "feeds")),

@@ -1,0 +1,85 @@
+"""The Fidelity page's pure parts: the period it reads, the trend chart, the staff counts."""
+
+from __future__ import annotations
+
+import re
+from datetime import date
+
+import pytest
+
+from actplanner.domain.formats import load_contacts, load_team
+from actplanner.fidelity.report import PeriodError, fidelity_report, parse_period
+from actplanner.fidelity.trend import Series, trend_svg
+from tests.support.contact_files import TUE, WEEK, contact, contact_log, history_team, missed
+
+TODAY = date(2026, 12, 2)  # A Wednesday.
+
+
+def test_the_default_period_is_the_four_whole_weeks_before_this_one() -> None:
+    assert parse_period(None, "", today=TODAY) == (date(2026, 11, 2), date(2026, 11, 29))
+
+
+def test_a_period_given_in_full_is_taken_as_given() -> None:
+    assert parse_period("2026-11-30", "2026-12-06", today=TODAY) == (date(2026, 11, 30), date(2026, 12, 6))
+
+
+def test_both_wrong_ends_are_named_in_one_sentence() -> None:
+    with pytest.raises(PeriodError) as err:
+        parse_period("2026-12-01", "2026-12-05", today=TODAY)
+    assert str(err.value) == (
+        "from: 2026-12-01 is a Tuesday; the period starts on a Monday; "
+        "to: 2026-12-05 is a Saturday; the period ends on a Sunday."
+    )
+
+
+def test_a_date_outside_the_planned_years_names_its_field() -> None:
+    with pytest.raises(PeriodError, match=r"^to: 9999-12-26 is outside the dates actplanner plans"):
+        parse_period("2026-11-30", "9999-12-26", today=TODAY)
+
+
+def test_the_trend_escapes_labels_and_breaks_a_line_at_a_week_without_data() -> None:
+    weeks = [date(2026, 11, 2), date(2026, 11, 9), date(2026, 11, 16), date(2026, 11, 23)]
+    svg = trend_svg(weeks, [Series("<b>", [1.0, None, 3.0, 4.0], "delivered")], title="A & B", target=4)
+    assert "<b>" not in svg and "&lt;b&gt;" in svg and "A &amp; B" in svg
+    lines = re.findall(r'<polyline class="delivered" points="([^"]+)"', svg)
+    assert [len(points.split()) for points in lines] == [1, 2]
+    assert svg.count("<circle") == 3
+    assert 'class="target"' in svg
+
+
+def test_a_trend_needs_a_week() -> None:
+    with pytest.raises(ValueError, match="at least one week"):
+        trend_svg([], [], title="empty")
+
+
+def test_staff_rows_count_joint_contacts_for_each_staff_member_and_sort_out_what_was_not_done() -> None:
+    team = load_team(history_team())
+    log = load_contacts(
+        contact_log(
+            contact("k1", staff=["s-rn", "s-cm"], minutes=40),
+            contact("k2", date=TUE, mode="phone", place=None),
+            missed("k3", date=TUE),
+        ),
+        team,
+    )
+    report = fidelity_report(team, log.contacts, [], date.fromisoformat(WEEK), date(2026, 12, 6))
+    rows = {s.staff_id: s for s in report.staff}
+    assert (
+        rows["s-rn"].delivered,
+        rows["s-rn"].minutes,
+        rows["s-rn"].not_done,
+        rows["s-rn"].phone_or_video,
+    ) == (
+        1,
+        40,
+        1,
+        1,
+    )
+    assert (rows["s-cm"].delivered, rows["s-cm"].minutes) == (1, 40)
+    assert report.unplanned_weeks == [date.fromisoformat(WEEK)]
+    assert all(f.planned is None for f in report.figures)
+    # Clients by code: the report leaves the app.
+    code = next(c.code for c in team.clients if c.id == "c-1")
+    (short,) = [s for s in report.short if s.client == code]
+    assert (short.seen, short.required) == (1, 3)
+    assert short.reasons == (f"phone on {TUE}", f"no show on {TUE}")
