@@ -30,6 +30,7 @@ from actplanner.db import make_engine, make_sessionmaker, migrate
 from actplanner.domain.errors import NotFound
 from actplanner.feeds import pages as feeds
 from actplanner.fidelity import pages as fidelity
+from actplanner.meeting import pages as meeting
 from actplanner.on_call import api as on_call_api
 from actplanner.on_call import pages as on_call
 from actplanner.planning import api, board, my_week
@@ -124,6 +125,7 @@ def create_app(settings: Settings | None = None, *, migrate_database: bool = Tru
     app.include_router(visits.router, include_in_schema=False)
     app.include_router(team.router, include_in_schema=False)
     app.include_router(my_week.router, include_in_schema=False)
+    app.include_router(meeting.router, include_in_schema=False)
     app.include_router(feeds.router, include_in_schema=False)
     app.include_router(fidelity.router, include_in_schema=False)
     app.include_router(teams_api.router)

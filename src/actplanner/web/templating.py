@@ -24,13 +24,14 @@ from actplanner.web.security import csrf_token
 NAV = {
     "lead": (
         ("Board", "board"),
+        ("Today", "today"),
         ("On call", "on_call"),
         ("Team", "team"),
         ("Feeds", "feeds"),
         ("Fidelity", "fidelity"),
         ("Audit", "audit"),
     ),
-    "staff": (("My week", "my_week"), ("On call", "on_call"), ("Feeds", "feeds")),
+    "staff": (("My week", "my_week"), ("Today", "today"), ("On call", "on_call"), ("Feeds", "feeds")),
 }
 
 
