@@ -26,6 +26,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from actplanner.accounts import pages as auth
 from actplanner.audit import pages as audit
+from actplanner.contacts import pages as contacts
 from actplanner.db import make_engine, make_sessionmaker, migrate
 from actplanner.domain.errors import NotFound
 from actplanner.feeds import pages as feeds
@@ -125,6 +126,7 @@ def create_app(settings: Settings | None = None, *, migrate_database: bool = Tru
     app.include_router(visits.router, include_in_schema=False)
     app.include_router(team.router, include_in_schema=False)
     app.include_router(my_week.router, include_in_schema=False)
+    app.include_router(contacts.router, include_in_schema=False)
     app.include_router(meeting.router, include_in_schema=False)
     app.include_router(feeds.router, include_in_schema=False)
     app.include_router(fidelity.router, include_in_schema=False)

@@ -24,6 +24,7 @@ from actplanner.web.security import csrf_token
 NAV = {
     "lead": (
         ("Board", "board"),
+        ("My day", "my_day"),
         ("Today", "today"),
         ("On call", "on_call"),
         ("Team", "team"),
@@ -31,7 +32,13 @@ NAV = {
         ("Fidelity", "fidelity"),
         ("Audit", "audit"),
     ),
-    "staff": (("My week", "my_week"), ("Today", "today"), ("On call", "on_call"), ("Feeds", "feeds")),
+    "staff": (
+        ("My week", "my_week"),
+        ("My day", "my_day"),
+        ("Today", "today"),
+        ("On call", "on_call"),
+        ("Feeds", "feeds"),
+    ),
 }
 
 
