@@ -30,8 +30,9 @@ from actplanner.domain.errors import JobConflict
 from actplanner.domain.formats import ROLES, dump_team
 from actplanner.domain.week import DAYS_IN_WEEK, WeekError, next_monday, parse_week, week_dates
 from actplanner.on_call.service import coverage_gaps
-from actplanner.planning.edits import keep_started, started_note
+from actplanner.planning.edits import keep_started, replan, started_note
 from actplanner.planning.jobs import get_job, latest_job
+from actplanner.planning.makeup import make_up_offer
 from actplanner.planning.plans import (
     PublishUnconfirmed,
     get_plan,
@@ -403,6 +404,7 @@ def board_context(
         "coverage_gaps": [],
         "publish_concerns": [],
         "started_note": None,
+        "make_up": None,
     }
     if team is None:
         context["teams"] = list_teams(session=session)
@@ -411,6 +413,7 @@ def board_context(
     if week is None:
         return context
     context["started_note"] = started_note(session=session, team_id=team.id, week_start=week)
+    context["make_up"] = make_up_offer(session=session, team_id=team.id, week_start=week, by=user.id)
     days = week_dates(week)
     context["days"] = days
     context["previous_week"] = board_href(team, user, week - timedelta(days=DAYS_IN_WEEK))
@@ -603,3 +606,50 @@ def publish(
         )
         return render(request, "planning/board.html", context, status_code=409)
     return RedirectResponse(board_href(team, user, plan.week_start, plan=plan.id), status_code=303)
+
+
+@router.post("/board/plans/{plan_id}/make-up", name="board_make_up")
+def make_up(
+    request: Request,
+    session: SessionDep,
+    user: LeadDep,
+    queue: QueueDep,
+    plan_id: Id,
+    time_limit: Annotated[str, Form(max_length=40)] = str(DEFAULT_TIME_LIMIT),
+) -> Response:
+    """Re-plan the rest of the week from tomorrow with the contact log: past and done visits stay
+    exactly, the visits clients still need are placed; the board then shows the draft's diff."""
+    plan = get_plan(session=session, plan_id=plan_id)
+    require_team(user, plan.team_id)
+    team = get_team(session=session, team_id=plan.team_id)
+    offer = make_up_offer(session=session, team_id=team.id, week_start=plan.week_start, by=user.id)
+    seconds, limit_error = parse_time_limit(time_limit)
+    if offer is None or offer.plan_id != plan.id or seconds is None:
+        message = limit_error or (
+            "Nothing to make up: re-plan the rest of the week from the published plan of the week "
+            "under way, once a contact of it is recorded as not done."
+        )
+        context = board_context(
+            session, user, team, plan.week_start, week_text=plan.week_start.isoformat(), message=message
+        )
+        return render(request, "planning/board.html", context, status_code=422 if limit_error else 409)
+    try:
+        replan(
+            session=session,
+            queue=queue,
+            plan_id=plan.id,
+            time_limit=seconds,
+            user_id=user.id,
+            from_date=offer.from_date,
+        )
+    except JobConflict as err:
+        context = board_context(
+            session,
+            user,
+            team,
+            plan.week_start,
+            week_text=plan.week_start.isoformat(),
+            message=f"{err} Wait for it to finish or stop it first.",
+        )
+        return render(request, "planning/board.html", context, status_code=409)
+    return RedirectResponse(board_href(team, user, plan.week_start), status_code=303)

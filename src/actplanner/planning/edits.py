@@ -258,10 +258,13 @@ def replan(
     time_limit: float,
     user_id: int | None,
     now: datetime | None = None,
+    from_date: date | None = None,
 ) -> SolveJob:
     """Queue a re-plan of the plan's week that keeps its pinned visits and changes little else.
 
     In a week under way, visits that have started are kept too (``keep_started``).
+    With ``from_date`` (F, "re-plan the rest of the week") every visit before it is kept
+    exactly and the worker counts the week's contacts before it (``makeup.replan_history``).
     """
     plan = editable_plan(session=session, plan_id=plan_id)
     with session.begin_nested():
@@ -270,6 +273,7 @@ def replan(
             team_id=plan.team_id,
             week_start=plan.week_start,
             baseline_plan_id=plan.id,
+            from_date=from_date,
             now=now,
         )
         return queue.enqueue(

@@ -42,6 +42,7 @@ from actplanner.db.unit_of_work import unit_of_work
 from actplanner.domain.adapter import to_plan_file, to_problem
 from actplanner.domain.formats import FormatError, PlanFile, load_plan
 from actplanner.planning.jobs import STALE_SECONDS, SWEEP_SECONDS, get_job
+from actplanner.planning.makeup import replan_history
 from actplanner.planning.plans import save_plan, stored_plan_doc
 from actplanner.planning.queue import DatabaseQueue, SolveQueue
 from actplanner.settings import get_settings
@@ -93,7 +94,8 @@ def run_job(
         raise ValueError(f"Job {job_id} is {status}, not running; claim it first (claim_next_job).")
 
     def load() -> tuple[Any, ...]:
-        with sessionmaker() as session:
+        # Committed: reading the contact log leaves its audit record.
+        with sessionmaker.begin() as session:
             job = get_job(session=session, job_id=job_id)
             team = team_file(session=session, team_id=job.team_id)
             baseline = (
@@ -101,12 +103,23 @@ def run_job(
                 if job.baseline_plan_id is not None
                 else None
             )
+            # Read at solve time, not stored with the job: a contact recorded while the job
+            # waited for a worker still counts.
+            history = (
+                replan_history(
+                    session=session, team_id=job.team_id, week_start=job.week_start, from_date=job.from_date
+                )
+                if baseline is not None and job.from_date is not None
+                else None
+            )
             params = solver.SolveParams(time_limit=job.time_limit, seed=job.seed)
-            return team, baseline, job.week_start, job.from_date, params
+            return team, baseline, job.week_start, job.from_date, history, params
 
     try:
-        team, baseline, week_start, from_date, params = _retrying(f"job {job_id}: loading its team", load)
-        problem = to_problem(team, week_start, baseline=baseline, from_date=from_date)
+        team, baseline, week_start, from_date, history, params = _retrying(
+            f"job {job_id}: loading its team", load
+        )
+        problem = to_problem(team, week_start, baseline=baseline, from_date=from_date, history=history)
         with _heartbeat(reporter, heartbeat_seconds):
             result = solver.solve(problem, params, reporter.on_progress)
         plan = to_plan_file(result, team, week_start)
