@@ -17,6 +17,7 @@ from hypothesis import HealthCheck, given, settings
 from schemathesis import GenerationMode
 from schemathesis.checks import not_a_server_error
 
+from actplanner.contacts.service import record_contact
 from actplanner.planning.jobs import enqueue_solve
 from actplanner.planning.plans import save_plan
 from actplanner.settings import Settings
@@ -36,13 +37,33 @@ OPERATIONS = [
 
 
 def _known_ids(app: FastAPI, world: World) -> dict[str, object]:
-    """Path parameters naming a real team, draft plan and queued job of the lead's team."""
+    """Path parameters naming a real team, draft plan, queued job and contact of the lead's team."""
     doc = plan_doc()
     with db(app) as session:
         plan = save_plan(session=session, team_id=TEAM, plan_file=doc, source="solve")
         job = enqueue_solve(session=session, team_id=TEAM, week_start=WEEK, time_limit=5)
+        contact = record_contact(session=session, team_id=TEAM, entry=_phone_call(), by=world.lead_id)
         session.commit()
-        return {"team_id": TEAM, "plan_id": plan.id, "job_id": job.id, "week_start": WEEK.isoformat()}
+        return {
+            "team_id": TEAM,
+            "plan_id": plan.id,
+            "job_id": job.id,
+            "week_start": WEEK.isoformat(),
+            "contact_id": contact,
+        }
+
+
+def _phone_call() -> dict[str, object]:
+    """An unplanned contact of the nurse: it needs no published plan."""
+    return {
+        "client": "c-001",
+        "staff": ["s-rn1"],
+        "date": WEEK.isoformat(),
+        "start": "09:00",
+        "minutes": 10,
+        "outcome": "done",
+        "mode": "phone",
+    }
 
 
 @pytest.mark.parametrize("variant", ["positive", "negative", "known ids"])

@@ -26,6 +26,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from actplanner.accounts import pages as auth
 from actplanner.audit import pages as audit
+from actplanner.contacts import api as contacts_api
 from actplanner.contacts import pages as contacts
 from actplanner.db import make_engine, make_sessionmaker, migrate
 from actplanner.domain.errors import NotFound
@@ -118,6 +119,7 @@ def create_app(settings: Settings | None = None, *, migrate_database: bool = Tru
     # The crisis lookups first: FastAPI tries routes in order, and matching each included
     # router costs time; at the head of the list an on-call answer skips all of it.
     app.include_router(on_call_api.router)
+    app.include_router(contacts_api.router)
     app.include_router(on_call.router, include_in_schema=False)
     # The OpenAPI schema documents the JSON API only; pages are for browsers.
     for router in (auth.router, home.router, audit.router):
