@@ -18,15 +18,14 @@ from __future__ import annotations
 import json
 import os
 import re
-import secrets
 import signal
 import statistics
 import subprocess
 import sys
 import time
 from collections import Counter
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable
+from contextlib import AbstractContextManager
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from pathlib import Path
@@ -35,7 +34,7 @@ from sqlalchemy import make_url, text
 from sqlalchemy.orm import Session, sessionmaker
 
 from actplanner.bench.teams import WEEK, machine
-from actplanner.db import SolveJob, make_engine, make_sessionmaker, migrate, utcnow
+from actplanner.db import SolveJob, make_engine, make_sessionmaker, migrate, scratch, utcnow
 from actplanner.db.unit_of_work import unit_of_work
 from actplanner.domain.errors import NotFound
 from actplanner.planning.jobs import FINISHED, STALE_SECONDS, get_job
@@ -63,22 +62,9 @@ class BenchError(Exception):
     """The benchmark could not run: a worker that did not start, a job that never ended."""
 
 
-@contextmanager
-def fresh_database(server_url: str) -> Iterator[str]:
-    """A new empty database on the PostgreSQL server ``server_url`` reaches, dropped afterwards; its URL."""
-    name = f"actplanner_bench_{secrets.token_hex(6)}"
-    admin = make_engine(server_url, isolation_level="AUTOCOMMIT")
-    try:
-        with admin.connect() as connection:
-            connection.exec_driver_sql(f'CREATE DATABASE "{name}"')
-        try:
-            yield make_url(server_url).set(database=name).render_as_string(hide_password=False)
-        finally:
-            with admin.connect() as connection:
-                # FORCE: a worker killed by a failed run may still hold a connection.
-                connection.exec_driver_sql(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-    finally:
-        admin.dispose()
+def fresh_database(server_url: str) -> AbstractContextManager[str]:
+    """A new empty database for one benchmark run on the server ``server_url`` reaches, dropped afterwards."""
+    return scratch.fresh_database(server_url, "actplanner_bench")
 
 
 def import_sample_teams(factory: sessionmaker[Session]) -> list[str]:
