@@ -10,14 +10,16 @@ is audited by the store; each page that shows addresses is audited here.
 
 from __future__ import annotations
 
+import json
 import re
 from datetime import date, timedelta
 from typing import Annotated, Any
 from urllib.parse import urlencode
 
-from fastapi import APIRouter, Form, HTTPException, Path, Query, Request
+from fastapi import APIRouter, File, Form, HTTPException, Path, Query, Request, UploadFile
 from fastapi.responses import RedirectResponse, Response
 from sqlalchemy.orm import Session
+from starlette.concurrency import run_in_threadpool
 
 from actplanner.audit.service import audit
 from actplanner.contacts.my_day import (
@@ -34,15 +36,17 @@ from actplanner.contacts.service import (
     ContactDenied,
     StoredContact,
     correct_contact,
+    export_contacts,
+    import_contacts,
     list_contacts,
     record_contact,
 )
 from actplanner.db import Staff, Team, User
 from actplanner.domain.errors import NotFound
-from actplanner.domain.formats import FormatError
+from actplanner.domain.formats import MAX_FILE_BYTES, FormatError
 from actplanner.domain.week import WeekError, parse_day, team_today
 from actplanner.teams.service import get_staff
-from actplanner.web.deps import CurrentUserDep, SessionDep, TeamDep
+from actplanner.web.deps import CurrentUserDep, LeadDep, SessionDep, TeamDep
 from actplanner.web.schemas import MAX_ID, TEAM_ID_PATTERN
 from actplanner.web.templating import is_fragment_request, render
 
@@ -433,3 +437,89 @@ def correct_save(
     if user.role == "lead" and user.team_id != found.id:
         back["team"] = found.id
     return RedirectResponse(f"{request.url_for('my_day').path}?{urlencode(back)}", status_code=303)
+
+
+# ---------------------------------------------------------------------------------------------
+# The lead's contact log page: export a span, import a log
+
+
+def _log_context(team: Team | None, user: User, **extra: Any) -> dict[str, Any]:
+    today = team_today(team.timezone) if team else date.today()
+    context: dict[str, Any] = {
+        "team": team,
+        "team_field": team.id if team and user.team_id != team.id else "",
+        "export_from": (today - timedelta(days=27)).isoformat(),
+        "export_to": today.isoformat(),
+        "import_errors": [],
+        "imported": None,
+    }
+    context.update(extra)
+    return context
+
+
+@router.get("/contacts", name="contacts")
+def contacts_page(request: Request, session: SessionDep, user: LeadDep, team: TeamDep) -> Response:
+    """The lead's contact log: export a span as an actplanner/contacts@1 file, import one."""
+    return render(request, "contacts/contacts.html", _log_context(team, user))
+
+
+@router.get("/contacts/export", name="contacts_export")
+def contacts_export(
+    request: Request,
+    session: SessionDep,
+    user: LeadDep,
+    team: TeamDep,
+    start: Annotated[str, Query(alias="from", max_length=40)] = "",
+    end: Annotated[str, Query(alias="to", max_length=40)] = "",
+) -> Response:
+    """The log of [from, to] as a download; audited as an export."""
+    found = _team(team)
+    errors: list[str] = []
+    first = last = None
+    try:
+        first = parse_day(start, field="from")
+        last = parse_day(end, field="to")
+        if last < first:
+            errors.append(f"to: {last} is before from {first}")
+    except WeekError as err:
+        errors.append(str(err))
+    if errors or first is None or last is None:
+        context = _log_context(found, user, export_from=start, export_to=end, export_errors=errors)
+        return render(request, "contacts/contacts.html", context, status_code=422)
+    doc = export_contacts(session=session, team_id=found.id, start=first, end=last, by=user.id)
+    name = f"contacts-{found.id}-{first}-{last}.json"
+    return Response(
+        json.dumps(doc, indent=2, ensure_ascii=False) + "\n",
+        media_type="application/json",
+        headers={"Content-Disposition": f'attachment; filename="{name}"'},
+    )
+
+
+@router.post("/contacts/import", name="contacts_import")
+async def contacts_import(
+    request: Request,
+    session: SessionDep,
+    user: LeadDep,
+    team: TeamDep,
+    file: Annotated[UploadFile | None, File()] = None,
+) -> Response:
+    """Import a contact log all or nothing: a bad entry changes nothing and is named with its field."""
+    found = _team(team)
+    data = b"" if file is None else await file.read(MAX_FILE_BYTES + 1)
+    return await run_in_threadpool(
+        _import_log, request=request, session=session, user=user, team=found, data=data
+    )
+
+
+def _import_log(*, request: Request, session: Session, user: User, team: Team, data: bytes) -> Response:
+    if not data:
+        errors = ["(file): choose a contact log (JSON) to import"]
+    else:
+        try:
+            count = import_contacts(session=session, team_id=team.id, data=data, by=user.id)
+        except FormatError as err:
+            errors = err.messages
+        else:
+            return render(request, "contacts/contacts.html", _log_context(team, user, imported=count))
+    context = _log_context(team, user, import_errors=errors)
+    return render(request, "contacts/contacts.html", context, status_code=422)

@@ -56,9 +56,10 @@ from actplanner.web.templating import make_templates, render
 STATIC_DIR = Path(__file__).resolve().parent / "static"
 # htmx as its PyPI package ships it; served from here so no page loads anything from elsewhere.
 HTMX_JS = Path(str(files("js_lib_htmx") / "static" / "htmx" / "htmx.min.js"))
-#: The paths that take a team file, with its limit and room for the form around it.
+#: The paths that take a team file or a contact log, with its limit and room for the form around it.
 TEAM_FILE_PATHS = {
     "/team/import": teams_api.MAX_TEAM_FILE_BYTES + 64 * 1024,
+    "/contacts/import": teams_api.MAX_TEAM_FILE_BYTES + 64 * 1024,
     "/api/v1/teams": teams_api.MAX_TEAM_FILE_BYTES,
 }
 
