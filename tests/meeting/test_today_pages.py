@@ -249,3 +249,11 @@ def test_an_imported_team_file_shows_at_once(app: FastAPI, client: TestClient) -
         import_team(session=session, data=doc)
         session.commit()
     assert "by Alex Mendoza-Ruiz" in _rows(_page(client))["c-004"]
+
+
+def test_a_day_that_is_not_a_date_is_a_clear_error(client: TestClient) -> None:
+    """``day`` that is no date is a 422 naming the field."""
+    sign_in(client, "lead")
+    response = client.get("/today?day=2026-13-01")
+    assert response.status_code == 422
+    assert "day: &#39;2026-13-01&#39; is not a date (YYYY-MM-DD)." in response.text

@@ -270,6 +270,23 @@ def bench_fidelity(
     typer.echo(text)
 
 
+@bench_app.command("today")
+def bench_today(
+    out: Annotated[Path, typer.Option(help="Markdown results to write.")] = Path("docs/today_benchmark.md"),
+    team: Annotated[str, typer.Option(help="Sample team: small, standard or large.")] = "large",
+    weeks: Annotated[int, typer.Option(min=1, max=52, help="Weeks of recorded contacts.")] = 12,
+) -> None:
+    """Today (the morning meeting page) with weeks of recorded contacts in the database, timed."""
+    # The web app and its test client load for this benchmark only, not for every command.
+    from actplanner.bench import today as today_bench
+    from actplanner.web.app import create_app
+
+    text = today_bench.format_today(today_bench.run_today(create_app, team, weeks), bench_teams.machine())
+    out.parent.mkdir(parents=True, exist_ok=True)
+    out.write_text(text)
+    typer.echo(text)
+
+
 @bench_app.command("workers")
 def bench_workers(
     db: Annotated[
