@@ -22,7 +22,7 @@ from actplanner.domain.fidelity import (
     shortfalls,
 )
 from actplanner.domain.formats import Contact, PlanFile, TeamFile
-from actplanner.domain.week import WeekError, require_planned
+from actplanner.domain.week import WeekError, monday_of, require_planned
 
 #: The figures in the order the page lists them, with the words a lead reads.
 LABELS = {
@@ -134,6 +134,9 @@ def fidelity_report(
     of_plans = fidelity(team, planned, start, end) if plans else None
     planned_weeks = {date.fromisoformat(str(p.week_start)) for p in plans}
     mondays = period_weeks(start, end)
+    # Each week's figures read that week's contacts only: twelve weeks of a large team's log
+    # scanned once, not once a week.
+    delivered_by_week, planned_by_week = _by_week(contacts), _by_week(planned)
     return FidelityReport(
         start=start,
         end=end,
@@ -141,8 +144,8 @@ def fidelity_report(
         weeks=[
             WeekRow(
                 monday,
-                fidelity(team, contacts, monday, monday + timedelta(days=6)),
-                fidelity(team, planned, monday, monday + timedelta(days=6))
+                fidelity(team, delivered_by_week.get(monday, ()), monday, monday + timedelta(days=6)),
+                fidelity(team, planned_by_week.get(monday, ()), monday, monday + timedelta(days=6))
                 if monday in planned_weeks
                 else None,
             )
@@ -156,6 +159,13 @@ def fidelity_report(
         unplanned_weeks=[m for m in mondays if m not in planned_weeks],
         contacts=sum(start <= c.day <= end for c in contacts),
     )
+
+
+def _by_week(contacts: Sequence[Contact]) -> dict[date, list[Contact]]:
+    weeks: dict[date, list[Contact]] = {}
+    for contact in contacts:
+        weeks.setdefault(monday_of(contact.day), []).append(contact)
+    return weeks
 
 
 def _figure_rows(delivered: FidelityFigures, planned: FidelityFigures | None) -> list[FigureRow]:
