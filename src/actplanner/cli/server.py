@@ -12,7 +12,7 @@ import subprocess
 import sys
 import threading
 import time
-from datetime import date
+from datetime import date, timedelta
 from pathlib import Path
 from typing import Annotated
 
@@ -25,10 +25,13 @@ from actplanner.accounts.service import create_login, user_named
 from actplanner.cli.database import migrate_database, open_database
 from actplanner.cli.output import console, fail, out
 from actplanner.cli.users import new_password
+from actplanner.contacts.service import import_contacts
 from actplanner.db import get_engine, make_engine, make_sessionmaker
 from actplanner.db.unit_of_work import unit_of_work
 from actplanner.domain.adapter import to_plan_file, to_problem
+from actplanner.domain.demo_contacts import recorded_contacts
 from actplanner.domain.errors import NotFound
+from actplanner.domain.formats import dump_plan, dump_team
 from actplanner.domain.week import monday_of, team_today
 from actplanner.planning.jobs import SWEEP_SECONDS
 from actplanner.planning.plans import publish_plan, save_plan
@@ -142,7 +145,7 @@ def demo_setup(url: str) -> dict:
             published_week = None
             if team_created:
                 import_team(session=session, data=doc)
-                published_week = _publish_demo_week(session, team_id)
+                published_week = _publish_demo_weeks(session, team_id)
             team = get_team(session=session, team_id=team_id)
             # A nurse sees visits every day of the week: the fullest "my week" page.
             member = next((s for s in team.staff if s.discipline == "nurse"), team.staff[0])
@@ -184,15 +187,31 @@ def _team_exists(session: Session, team_id: str) -> bool:
     return True
 
 
-def _publish_demo_week(session: Session, team_id: str) -> date:
-    """Publish a quick (greedy) plan of this week, so On call, Feeds and My week show something at once."""
+def _publish_demo_weeks(session: Session, team_id: str) -> date:
+    """Publish quick (greedy) plans of this week and the two before it, and record the last two weeks.
+
+    This week's plan makes On call, Feeds and My week show something at once; the
+    contacts of the 14 days before today (``recorded_contacts``: done visits, no-shows,
+    call-outs), which need the earlier weeks' plans, do the same for Today and Fidelity.
+    Returns this week's Monday.
+    """
     team = team_file(session=session, team_id=team_id)
-    week = monday_of(team_today(team.team.timezone))
-    plan = solver.solve(to_problem(team, week), solver.SolveParams(time_limit=10, greedy_only=True), None)
-    saved = save_plan(
-        session=session, team_id=team_id, plan_file=to_plan_file(plan, team, week), source="solve"
-    )
-    publish_plan(session=session, plan_id=saved.id, user_id=None)
+    today = team_today(team.team.timezone)
+    week = monday_of(today)
+    plans = []
+    for monday in (week - timedelta(days=14), week - timedelta(days=7), week):
+        plan = solver.solve(
+            to_problem(team, monday), solver.SolveParams(time_limit=10, greedy_only=True), None
+        )
+        doc = to_plan_file(plan, team, monday)
+        saved = save_plan(session=session, team_id=team_id, plan_file=doc, source="solve")
+        publish_plan(session=session, plan_id=saved.id, user_id=None)
+        plans.append(dump_plan(doc))
+    log = recorded_contacts(dump_team(team), plans)
+    first = today - timedelta(days=14)
+    # Only what has happened: a contact dated today or later would be recorded in advance.
+    log["contacts"] = [c for c in log["contacts"] if first <= date.fromisoformat(c["date"]) < today]
+    import_contacts(session=session, team_id=team_id, data=log, by=None)
     return week
 
 
