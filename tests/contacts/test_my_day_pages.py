@@ -76,7 +76,7 @@ def test_done_records_the_planned_start_and_minutes_as_typed(
     )
     assert contact.contact.delivered
     page = client.get(f"/my-day?day={DAY}")
-    assert f'<article class="visit-card recorded" id="visit-{visit["id"]}">' in page.text
+    assert f'<article class="visit-card recorded" id="visit-{visit["id"]}" data-outcome="done">' in page.text
 
 
 def test_not_done_is_one_button_per_reason(app: FastAPI, client: TestClient, plan: dict[str, Any]) -> None:
@@ -115,7 +115,7 @@ def test_htmx_gets_the_card_alone(client: TestClient, plan: dict[str, Any]) -> N
     response = client.post("/my-day/visit", data=data, headers={"HX-Request": "true"})
     assert response.status_code == 200
     assert response.text.lstrip().startswith(
-        f'<article class="visit-card recorded" id="visit-{visit["id"]}">'
+        f'<article class="visit-card recorded" id="visit-{visit["id"]}" data-outcome="no_show">'
     )
     assert "<html" not in response.text
 
