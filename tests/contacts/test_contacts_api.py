@@ -112,3 +112,8 @@ def test_the_operations_are_in_the_openapi_schema(client: TestClient) -> None:
     assert "patch" in paths["/api/v1/teams/{team_id}/contacts/{contact_id}"]
     assert "get" in paths["/api/v1/teams/{team_id}/contacts/export"]
     assert "post" in paths["/api/v1/teams/{team_id}/contacts/import"]
+
+
+def test_an_unknown_contact_is_a_404(client: TestClient, world: World) -> None:
+    response = client.patch(f"{URL}/999999", json={"minutes": 5}, headers=bearer(world.lead_token))
+    assert response.status_code == 404 and "No contact 999999" in response.json()["detail"]

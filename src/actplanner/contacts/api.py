@@ -113,12 +113,7 @@ def _span(start: date | None, end: date | None, *, required: bool) -> tuple[date
 
 
 def _stored(session: Session, team_id: str, contact_id: int) -> StoredContact:
-    found = next(
-        (c for c in service.list_contacts(session=session, team_id=team_id) if c.id == contact_id), None
-    )
-    if found is None:
-        raise HTTPException(status_code=404, detail=f"No contact {contact_id} in team {team_id!r}.")
-    return found
+    return service.get_contact(session=session, team_id=team_id, contact_id=contact_id)
 
 
 @router.post(

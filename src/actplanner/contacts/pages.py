@@ -37,8 +37,8 @@ from actplanner.contacts.service import (
     StoredContact,
     correct_contact,
     export_contacts,
+    get_contact,
     import_contacts,
-    list_contacts,
     record_contact,
 )
 from actplanner.db import Staff, Team, User
@@ -338,10 +338,7 @@ def add_contact(
 
 
 def _stored(session: Session, team: Team, contact_id: int) -> StoredContact:
-    found = next((c for c in list_contacts(session=session, team_id=team.id) if c.id == contact_id), None)
-    if found is None:
-        raise HTTPException(status_code=404, detail=f"No contact {contact_id} in team {team.id!r}.")
-    return found
+    return get_contact(session=session, team_id=team.id, contact_id=contact_id)
 
 
 def _correct_context(

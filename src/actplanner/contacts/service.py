@@ -186,18 +186,23 @@ def list_contacts(
     """
     get_team(session=session, team_id=team_id)
     rows = _rows(session, team_id, start=start, end=end, client=client)
-    return [
-        StoredContact(
-            id=row.id,
-            contact=_contact(_entry(row)),
-            recorded_by=row.recorded_by,
-            recorded_at=row.recorded_at,
-            corrected_by=row.corrected_by,
-            corrected_at=row.corrected_at,
-        )
-        for row in rows
-        if staff is None or staff in row.staff
-    ]
+    return [_stored(row) for row in rows if staff is None or staff in row.staff]
+
+
+def _stored(row: ContactRow) -> StoredContact:
+    return StoredContact(
+        id=row.id,
+        contact=_contact(_entry(row)),
+        recorded_by=row.recorded_by,
+        recorded_at=row.recorded_at,
+        corrected_by=row.corrected_by,
+        corrected_at=row.corrected_at,
+    )
+
+
+def get_contact(*, session: Session, team_id: str, contact_id: int) -> StoredContact:
+    """One stored contact of the team by its row id; NotFound when the team has none such."""
+    return _stored(_row(session, team_id, contact_id))
 
 
 def import_contacts(
@@ -441,6 +446,7 @@ __all__ = [
     "contact_log",
     "correct_contact",
     "export_contacts",
+    "get_contact",
     "import_contacts",
     "list_contacts",
     "record_contact",
