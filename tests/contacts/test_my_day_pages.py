@@ -94,9 +94,7 @@ def test_a_failed_submission_keeps_what_was_typed_and_names_the_field(
     visit = todays(plan)[0]
     response = post_visit(client, visit, outcome="done", start="25:99", minutes="17")
     assert response.status_code == 422
-    assert (
-        "start: &#34;25:99&#34; is not a time (HH:MM)" in response.text or 'start: "25:99"' in response.text
-    )
+    assert "start: &#34;25:99&#34; is not a time (HH:MM)" in response.text
     assert 'value="25:99"' in response.text and 'value="17"' in response.text
     assert stored(app) == []
 
