@@ -109,6 +109,17 @@ def _day(team: Team, text: str | None) -> date:
         raise HTTPException(status_code=422, detail=str(err)) from None
 
 
+def _recording(
+    session: Session, user: User, team: Team | None, staff: str, day: str, what: str
+) -> tuple[Team, Staff, date]:
+    """The team, staff member and day a recording form names; 422 when no one is chosen."""
+    found = _team(team)
+    member = _member(session, user, found, staff or None)
+    if member is None:
+        raise HTTPException(status_code=422, detail=f"staff: choose whose {what} this is.")
+    return found, member, _day(found, day)
+
+
 def _query(user: User, team: Team, member: Staff | None, day: date) -> str:
     params = {"day": day.isoformat()}
     if user.role == "lead" and user.team_id != team.id:
@@ -215,11 +226,7 @@ def record_visit(
     given: Text = "",
 ) -> Response:
     """Record a planned visit as done (start and minutes as typed) or not done with its reason."""
-    found = _team(team)
-    member = _member(session, user, found, staff or None)
-    if member is None:
-        raise HTTPException(status_code=422, detail="staff: choose whose visit this is.")
-    when = _day(found, day)
+    found, member, when = _recording(session, user, team, staff, day, "visit")
     view = my_day(session=session, team=found, member=member, day=when, with_names=user.role == "lead")
     card = next((c for c in view.visits if c.visit_id == visit), None)
     if card is None:
@@ -298,11 +305,7 @@ def add_contact(
     place: Text = "",
 ) -> Response:
     """Record a contact no visit of the plan holds (a crisis call-out, a phone call): mode and place."""
-    found = _team(team)
-    member = _member(session, user, found, staff or None)
-    if member is None:
-        raise HTTPException(status_code=422, detail="staff: choose whose contact this is.")
-    when = _day(found, day)
+    found, member, when = _recording(session, user, team, staff, day, "contact")
     values = {
         "client": client,
         "start": start,
