@@ -177,6 +177,19 @@ class Policy:
 
 
 @dataclass(frozen=True)
+class OnCallHistory:
+    """Earlier weeks' on-call periods, from the plans of record (FORMATS.md, "History").
+
+    ``periods`` are in the planned week's minutes, so an earlier week's are negative (last
+    Sunday's primary starts at ``-DAY + handoff``). Fair shares (soft goal 5) count the last
+    ``fairness_weeks`` weeks of them; H10's consecutive run and rest rule read the last ones.
+    """
+
+    periods: tuple[OnCallPeriod, ...] = ()
+    fairness_weeks: int = 8
+
+
+@dataclass(frozen=True)
 class Baseline:
     """The plan to stay close to. Visits on days before ``from_day`` are kept exactly."""
 
@@ -200,6 +213,7 @@ class Problem:
     policy: Policy
     travel: tuple[tuple[int, ...], ...]
     baseline: Baseline | None = None
+    on_call_history: OnCallHistory | None = None
 
     def __post_init__(self) -> None:
         n = len(self.travel)
@@ -273,6 +287,7 @@ __all__ = [
     "Baseline",
     "Client",
     "DisciplineRequirement",
+    "OnCallHistory",
     "OnCallRole",
     "Policy",
     "Problem",

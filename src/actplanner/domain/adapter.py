@@ -29,6 +29,7 @@ from actplanner.domain.formats import (
 from actplanner.domain.formats import DisciplineRequirement as FileDisciplineRequirement
 from actplanner.domain.formats._base import to_date, to_datetime
 from actplanner.domain.history import History, SeenDate, seen_dates
+from actplanner.domain.on_call_history import on_call_history
 from solver import plan as sp
 from solver import problem as sv
 from solver.problem import DAY, DAYS
@@ -78,6 +79,7 @@ def to_problem(
         policy=_policy(team.policy),
         travel=travel_matrix(team),
         baseline=_baseline(baseline, team, week_start, from_date) if baseline else None,
+        on_call_history=on_call_history(team, history, week_start) if history is not None else None,
     )
 
 
