@@ -13,7 +13,7 @@ PRIMARY_DISCIPLINES = frozenset({
     "case_manager", "social_worker", "nurse", "substance_use_specialist",
     "employment_specialist", "peer_specialist", "team_leader",
 })  # fmt: skip
-RULE_CODES = frozenset(f"H{i}" for i in range(1, 13))
+RULE_CODES = frozenset(f"H{i}" for i in range(1, 14))
 # Guards floor(caseload_max × fte) against binary fractions: 100 × 0.29 is 28.999…
 _FLOOR_SLACK = 1e-9
 
@@ -129,8 +129,30 @@ def h12_integrity(ctx: Context) -> list[Violation]:
         if client is not None and not _known(client, ctx.clients):
             found.append(_h12(f"unmet[{i}] names client {client!r}, who is not in the team."))
         if entry.get("rule") not in RULE_CODES:
-            found.append(_h12(f"unmet[{i}] names rule {entry.get('rule')!r}, not one of H1–H12."))
+            found.append(_h12(f"unmet[{i}] names rule {entry.get('rule')!r}, not one of H1–H13."))
+        staff = entry.get("staff")
+        if staff is not None and not _known(staff, ctx.staff):
+            found.append(_h12(f"unmet[{i}] names staff {staff!r}, who is not in the team."))
+        if entry.get("date") is not None and parse_date(entry.get("date")) is None:
+            found.append(_h12(f"unmet[{i}] has date {entry.get('date')!r}, not a YYYY-MM-DD date."))
+    found.extend(_place_on_plan_1(ctx))
     return found
+
+
+def _place_on_plan_1(ctx: Context) -> list[Violation]:
+    """``place`` is a version 2 key: a plan@1 visit cannot carry it."""
+    if ctx.plan.get("format") != PLAN_FORMATS[0]:
+        return []
+    return [
+        Violation(
+            "H12",
+            f"Visit {as_dict(raw).get('id')} says place {as_dict(raw)['place']!r}, but the plan's "
+            f"format is not {PLAN_FORMATS[1]!r}.",
+            date=as_dict(raw).get("date") if isinstance(as_dict(raw).get("date"), str) else None,
+        )
+        for raw in as_list(ctx.plan.get("visits"))
+        if "place" in as_dict(raw)
+    ]
 
 
 def _week_problems(ctx: Context) -> list[Violation]:

@@ -7,6 +7,7 @@ week is set aside with a sentence that H12 reports.
 
 from __future__ import annotations
 
+import math
 import re
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
@@ -15,6 +16,12 @@ from .report import Violation
 from .travel import Place, Travel, as_point
 
 WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
+TEAM_FORMAT_2 = "actplanner/team@2"
+PLAN_FORMAT_2 = "actplanner/plan@2"
+HOME_PLACES = (None, "home")
+#: How far past the week the checker looks for a client's next open date (an overdue
+#: recurring requirement of a client in hospital falls due on the first date home).
+_OPEN_HORIZON_DAYS = 366
 DAY_MINUTES = 24 * 60
 _TIME = re.compile(r"([0-9]{2}):([0-9]{2})")
 _DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
@@ -101,7 +108,9 @@ class Visit:
     """A plan visit with a known client and a date inside the week.
 
     ``listed`` is the staff list as written (H5 judges it); ``staff`` is its
-    distinct string ids. ``start``/``end`` are None when malformed.
+    distinct string ids. ``start``/``end`` are None when malformed. ``place`` is the
+    raw ``place`` (version 2): absent or ``"home"`` is a home visit, ``"hospital"`` an
+    inpatient visit; anything else is H13's (or, on a plan@1, H12's) to report.
     """
 
     id: str
@@ -110,6 +119,21 @@ class Visit:
     date: date
     start: int | None
     end: int | None
+    place: object = None
+
+    @property
+    def at_home(self) -> bool:
+        """A home visit: no place, or ``"home"`` (H1, H2 and H13's open dates count these)."""
+        return self.place in HOME_PLACES
+
+    @property
+    def in_hospital(self) -> bool:
+        return self.place == "hospital"
+
+    @property
+    def sole_staff(self) -> str | None:
+        """The one staff member on the visit, None when it lists none or two."""
+        return self.staff[0] if len(self.staff) == 1 else None
 
     @property
     def staff(self) -> tuple[str, ...]:
@@ -154,6 +178,30 @@ class ClientRules:
     min_gap_days: int | None
 
 
+@dataclass(frozen=True)
+class Episode:
+    """A client's episode read leniently: [start, end), ``end`` None when open-ended."""
+
+    kind: object
+    start: date
+    end: date | None
+    location: dict | None
+    visits_per_week: int
+
+    def holds(self, day: date) -> bool:
+        return self.start <= day and (self.end is None or day < self.end)
+
+    @property
+    def label(self) -> str:
+        named = as_dict(self.location).get("label")
+        return named if isinstance(named, str) and named else "the hospital"
+
+    @property
+    def visited(self) -> bool:
+        """An inpatient episode the team visits: it has a location and visits_per_week > 0."""
+        return self.kind == "inpatient" and self.location is not None and self.visits_per_week > 0
+
+
 class Context:
     """Indexes of one team file and one plan file, read leniently."""
 
@@ -162,6 +210,8 @@ class Context:
     ) -> None:
         self.team = as_dict(team)
         self.plan = as_dict(plan)
+        self.team_v2 = self.team.get("format") == TEAM_FORMAT_2
+        self.plan_v2 = self.plan.get("format") == PLAN_FORMAT_2
         header = as_dict(self.team.get("team"))
         self.team_id = header.get("id")
         self.office = header.get("office")
@@ -178,6 +228,10 @@ class Context:
         self.replan_from = self._replan_from()
         #: Each client's seen dates before ``cut``; core.check fills it from the history.
         self.seen: dict[str, list] = {}
+        #: Each client's dates before ``cut`` that provided something (H4's recurring
+        #: requirements): seen dates, delivered contacts at hospital and inpatient visits of
+        #: record; core.check fills it from the history.
+        self.provided: dict[str, list] = {}
         self.visits: list[Visit] = []
         self.visit_problems: list[Violation] = []
         self._read_visits()
@@ -251,19 +305,35 @@ class Context:
             listed = tuple(staff) if isinstance(staff, list) else ()
             if not isinstance(staff, list):
                 self._problem(f"Visit {name} has no staff list.", client=known, date=str(day))
-            self.visits.append(Visit(name, known, listed, day, start, end))
+            self.visits.append(Visit(name, known, listed, day, start, end, raw.get("place")))
 
     def _problem(self, message: str, *, client: str | None = None, date: str | None = None) -> None:
         self.visit_problems.append(Violation("H12", message, client=client, date=date))
 
     # -- team-file lookups -------------------------------------------------
 
+    def acuity_in_force(self, client_id: str) -> object:
+        """The acuity of the latest ``acuity_changes`` entry dated on or before the week's
+        Monday, else the client's ``acuity``."""
+        client = self.clients[client_id]
+        acuity, latest = client.get("acuity"), None
+        week = self.dates[0] if self.dates else None
+        for change in as_list(client.get("acuity_changes")):
+            change = as_dict(change)
+            day = parse_date(change.get("date"))
+            if day is None or week is None or day > week:
+                continue
+            if latest is None or day >= latest:
+                acuity, latest = change.get("acuity"), day
+        return acuity
+
     def client_rules(self, client_id: str) -> ClientRules:
         client = self.clients[client_id]
         levels = as_dict(self.policy.get("acuity"))
-        level = as_dict(levels.get(_text(client.get("acuity"))))
+        acuity = self.acuity_in_force(client_id)
+        level = as_dict(levels.get(_text(acuity)))
         return ClientRules(
-            acuity=client.get("acuity"),
+            acuity=acuity,
             visits_per_week=client.get("visits_per_week", level.get("visits_per_week")),
             visit_minutes=client.get("visit_minutes", level.get("visit_minutes")),
             min_gap_days=level.get("min_gap_days", 1),
@@ -305,3 +375,138 @@ class Context:
 
     def visits_of(self, client_id: str) -> list[Visit]:
         return [v for v in self.visits if v.client == client_id]
+
+    # -- version 2: employment, the program and episodes ----------------------
+
+    def employed_on(self, staff_id: str, day: date) -> bool:
+        """Whether ``day`` lies in the staff member's [employed_from, employed_until)."""
+        member = self.staff[staff_id]
+        since, until = parse_date(member.get("employed_from")), parse_date(member.get("employed_until"))
+        return (since is None or since <= day) and (until is None or day < until)
+
+    def employment(self, staff_id: str) -> str:
+        """The employment dates in words, for messages."""
+        member = self.staff[staff_id]
+        since, until = member.get("employed_from"), member.get("employed_until")
+        parts = [f"from {since}" if since else "", f"until {until}" if until else ""]
+        return "employed " + " ".join(p for p in parts if p)
+
+    def on_program(self, client_id: str, day: date) -> bool:
+        """Whether ``day`` lies in the client's [admitted, discharged)."""
+        client = self.clients[client_id]
+        since, until = parse_date(client.get("admitted")), parse_date(client.get("discharged"))
+        return (since is None or since <= day) and (until is None or day < until)
+
+    def episodes(self, client_id: str) -> list[Episode]:
+        """The client's readable episodes (one without a start date is ignored)."""
+        found = []
+        for raw in as_list(self.clients[client_id].get("episodes")):
+            raw = as_dict(raw)
+            start = parse_date(raw.get("start"))
+            if start is None:
+                continue
+            visits = raw.get("visits_per_week", 0)
+            location = raw.get("location")
+            found.append(
+                Episode(
+                    kind=raw.get("kind"),
+                    start=start,
+                    end=parse_date(raw.get("end")),
+                    location=location if isinstance(location, dict) else None,
+                    visits_per_week=visits if isinstance(visits, int) and not isinstance(visits, bool) else 0,
+                )
+            )
+        return found
+
+    def episode_on(self, client_id: str, day: date) -> Episode | None:
+        return next((e for e in self.episodes(client_id) if e.holds(day)), None)
+
+    def is_open(self, client_id: str, day: date) -> bool:
+        """An open date: on the program and inside no episode."""
+        return self.on_program(client_id, day) and self.episode_on(client_id, day) is None
+
+    def open_dates(self, client_id: str) -> list[date]:
+        return [d for d in self.dates if self.is_open(client_id, d)]
+
+    def first_open_on_or_after(self, client_id: str, day: date) -> date | None:
+        for i in range(_OPEN_HORIZON_DAYS):
+            candidate = day + timedelta(days=i)
+            if self.is_open(client_id, candidate):
+                return candidate
+        return None
+
+    def post_discharge(self) -> tuple[int, int, int] | None:
+        """(days, visits_per_week, first_within_days) of the policy's post-discharge rule."""
+        rule = as_dict(self.policy.get("post_discharge"))
+        values = [rule.get(k) for k in ("days", "visits_per_week", "first_within_days")]
+        if not rule or not all(isinstance(v, int) and not isinstance(v, bool) for v in values):
+            return None
+        days, per_week, first = values
+        assert isinstance(days, int) and isinstance(per_week, int) and isinstance(first, int)
+        return days, per_week, first
+
+    def discharges(self, client_id: str) -> list[date]:
+        """The ``end`` dates of the client's inpatient episodes that have one."""
+        return sorted({e.end for e in self.episodes(client_id) if e.kind == "inpatient" and e.end})
+
+    def post_discharge_dates(self, client_id: str) -> list[date]:
+        """The week's post-discharge dates: open dates in [end, end + days − 1] of an inpatient
+        episode with an end."""
+        rule = self.post_discharge()
+        if rule is None:
+            return []
+        spans = [(end, end + timedelta(days=rule[0] - 1)) for end in self.discharges(client_id)]
+        return [d for d in self.open_dates(client_id) if any(a <= d <= b for a, b in spans)]
+
+    def required_home_visits(self, client_id: str) -> tuple[int, str] | None:
+        """H1's n for the week and, when it is not the plain visits_per_week, why; None when the
+        count cannot be told (an acuity level the policy lacks)."""
+        wanted = self.client_rules(client_id).visits_per_week
+        if not isinstance(wanted, int) or isinstance(wanted, bool):
+            return None
+        n, why = wanted, ""
+        opened = len(self.open_dates(client_id))
+        if self.dates and opened < len(self.dates):
+            n = math.ceil(wanted * opened / 7)
+            why = f" ({wanted} a week, {opened} of the week's 7 dates open)"
+        rule, after = self.post_discharge(), len(self.post_discharge_dates(client_id))
+        if rule is not None and after:
+            stepped = math.ceil(rule[1] * after / 7)
+            if stepped > n:
+                n = stepped
+                why = f" ({rule[1]} a week after discharge on {after} of the week's dates)"
+        return n, why
+
+    def inpatient_needs(self, client_id: str) -> list[tuple[Episode, list[date], int]]:
+        """Each visited inpatient episode meeting the week: its dates in the week and
+        ceil(v × e / 7), the inpatient visits the week needs."""
+        found = []
+        for episode in self.episodes(client_id):
+            if not episode.visited:
+                continue
+            days = [d for d in self.dates if episode.holds(d)]
+            if days:
+                found.append((episode, days, math.ceil(episode.visits_per_week * len(days) / 7)))
+        return found
+
+    def hospital(self, client_id: str, day: date) -> Place | None:
+        """Where an inpatient visit on ``day`` takes place: the location of the visited
+        inpatient episode holding it."""
+        episode = self.episode_on(client_id, day)
+        if episode is None or episode.kind != "inpatient" or episode.location is None:
+            return None
+        return Place(f"{client_id}'s hospital ({episode.label})", (), as_point(episode.location))
+
+    def place_of(self, visit: Visit) -> Place:
+        """Where a visit takes place: the hospital for an inpatient visit, else the home."""
+        if visit.in_hospital:
+            found = self.hospital(visit.client, visit.date)
+            if found is not None:
+                return found
+        return self.home(visit.client)
+
+    def itt(self, client_id: str) -> list[object]:
+        """The client's ITT: the plan's caseload entry, else the team file's."""
+        entry = as_dict(as_dict(self.plan.get("caseload")).get(client_id))
+        given = entry.get("itt", self.clients[client_id].get("itt"))
+        return as_list(given)

@@ -6,9 +6,10 @@ from collections.abc import Callable
 from dataclasses import replace
 
 from .caseload_rules import h11_caseload, h12_integrity
-from .context import Context, as_dict, as_list
+from .context import PLAN_FORMAT_2, Context, as_dict, as_list
+from .episode_rules import h9_employment, h13_episodes
 from .figures import metrics
-from .history import seen_dates
+from .history import provided_dates, seen_dates
 from .on_call_rules import h9_on_call_coverage, h10_on_call_limits
 from .report import Report, Violation
 from .route_rules import h7_routes, h8_daily_limit
@@ -32,9 +33,11 @@ RULES: tuple[Rule, ...] = (
     h7_routes,
     h8_daily_limit,
     h9_on_call_coverage,
+    h9_employment,
     h10_on_call_limits,
     h11_caseload,
     h12_integrity,
+    h13_episodes,
 )
 
 
@@ -43,15 +46,16 @@ def check(team: dict, plan: dict, *, week_start: str | None = None, history: lis
 
     ``team`` and ``plan`` are the raw JSON objects; ``week_start``, when given,
     is the week that was asked for; ``history`` the raw earlier plan files and
-    contact logs, whose seen dates H1, H2 and H4 read in a re-plan (FORMATS.md).
+    contact logs, whose seen dates H1, H2, H4 and H13 read (FORMATS.md, version 2).
     Malformed input becomes violations, never an exception.
     """
     ctx = Context(team, plan, week_start, history)
     excuses = _excuses(ctx.plan)
     violations: list[Violation] = []
-    if ctx.cut is not None and (ctx.history or ctx.replan_from is not None):
+    if ctx.cut is not None:
         try:
             ctx.seen = seen_dates(ctx.staff, ctx.plan, ctx.history, ctx.dates[0], ctx.cut)
+            ctx.provided = provided_dates(ctx.staff, ctx.plan, ctx.history, ctx.dates[0], ctx.cut)
         except Exception as exc:  # A broken history must yield a report too.
             violations.append(
                 Violation("H12", f"The history could not be read ({type(exc).__name__}: {exc}).")
@@ -71,25 +75,48 @@ def check(team: dict, plan: dict, *, week_start: str | None = None, history: lis
     return Report(violations=violations, metrics=metrics(ctx.team, ctx.plan))
 
 
-def _excused(v: Violation, excuses: set[tuple[object, str | None]], plan: dict) -> bool:
-    """Named in unmet by rule and client; an over-cap primary (H11, no single client to
-    blame) is also excused by an H11 entry for any client whose primary it is."""
-    if (v.rule, v.client) in excuses:
-        return True
+Excuse = tuple[object, str | None, str | None, str | None]
+
+
+def _excused(v: Violation, excuses: list[Excuse], plan: dict) -> bool:
+    """Whether the plan's unmet owns up to a violation.
+
+    A plan@1 names violations by rule and client (an entry without a client excuses the
+    rule's violations that name no client). A plan@2 entry excuses the violations of its rule
+    whose client, staff and date match every one of those fields it gives; with the rule alone
+    only violations that name none of them (FORMATS.md, version 2). Either way an over-cap
+    primary (H11, no single client to blame) is also excused by an H11 entry for any client
+    whose primary it is."""
+    version2 = plan.get("format") == PLAN_FORMAT_2
+    for rule, client, staff, day in excuses:
+        if rule != v.rule:
+            continue
+        if not version2 and client == v.client:
+            return True
+        given = [(a, b) for a, b in ((client, v.client), (staff, v.staff), (day, v.date)) if a is not None]
+        if version2 and given and all(a == b for a, b in given):
+            return True
+        if version2 and not given and v.client is None and v.staff is None and v.date is None:
+            return True
     if v.rule == "H11" and v.client is None and v.staff is not None:
         caseload = as_dict(plan.get("caseload"))
         return any(
             rule == "H11" and client is not None and as_dict(caseload.get(client)).get("primary") == v.staff
-            for rule, client in excuses
+            for rule, client, _, _ in excuses
         )
     return False
 
 
-def _excuses(plan: dict) -> set[tuple[object, str | None]]:
-    """(rule, client) pairs the plan's unmet owns up to; client None for rules without one."""
-    found = set()
+def _excuses(plan: dict) -> list[Excuse]:
+    """(rule, client, staff, date) of each unmet entry; None for a field not given."""
+    found = []
     for entry in as_list(plan.get("unmet")):
         entry = as_dict(entry)
-        client = entry.get("client")
-        found.add((entry.get("rule"), client if isinstance(client, str) else None))
+        client, staff, day = entry.get("client"), entry.get("staff"), entry.get("date")
+        found.append((
+            entry.get("rule"),
+            client if isinstance(client, str) else None,
+            staff if isinstance(staff, str) else None,
+            day if isinstance(day, str) else None,
+        ))  # fmt: skip
     return found

@@ -6,7 +6,9 @@ of the checker: an entry it cannot read is skipped, never an exception.
 
 A seen date of a client is a date with a delivered contact (done, face to
 face) not in hospital, or with a home visit of a plan of record whose contact
-(same week, same visit id) is absent or delivered.
+(same week, same visit id) is absent or delivered. A provided date (recurring
+requirements) is a seen date, or a date with a delivered contact at hospital or
+an inpatient visit of record whose contact is absent or delivered.
 """
 
 from __future__ import annotations
@@ -89,6 +91,21 @@ def seen_dates(
     The plans of record are the history's plans of weeks before ``week_start`` (the last
     given for a week) and ``own_plan``, whose visits before ``before`` count (a re-plan's).
     """
+    return _dates(staff, own_plan, history, week_start, before, hospital=False)
+
+
+def provided_dates(
+    staff: dict[str, dict], own_plan: dict, history: list, week_start: date, before: date
+) -> dict[str, list[Seen]]:
+    """Each client's dates before ``before`` that can provide a recurring requirement (H4):
+    the seen dates, and also delivered contacts at ``hospital`` and inpatient visits of record
+    whose contact is absent or delivered (an injection given in hospital resets the clock)."""
+    return _dates(staff, own_plan, history, week_start, before, hospital=True)
+
+
+def _dates(
+    staff: dict[str, dict], own_plan: dict, history: list, week_start: date, before: date, *, hospital: bool
+) -> dict[str, list[Seen]]:
     documents = [as_dict(d) for d in history]
     records: dict[date, dict] = {}
     for doc in documents:
@@ -107,7 +124,7 @@ def seen_dates(
         found.setdefault((client, day), []).append(Seen(day, disciplines, frozenset(skills), planned))
 
     for c in contacts:
-        if c.date < before and c.delivered and c.place != "hospital":
+        if c.date < before and c.delivered and (hospital or c.place != "hospital"):
             add(c.client, c.date, c.staff, c.skills, c.visit is not None)
     for week, record in records.items():
         for raw in as_list(record.get("visits")):
@@ -115,8 +132,8 @@ def seen_dates(
             day, client, ident = parse_date(raw.get("date")), raw.get("client"), raw.get("id")
             if day is None or day >= before or not isinstance(client, str):
                 continue
-            if raw.get("place") not in (None, "home"):
-                continue  # H1 and H2 count home visits only.
+            if raw.get("place") not in ((None, "home", "hospital") if hospital else (None, "home")):
+                continue  # H1 and H2 count home visits only; H4 inpatient visits too.
             recorded = by_visit.get((week, ident)) if isinstance(ident, str) else None
             if recorded is None:
                 people = _strings(raw.get("staff"))

@@ -1,11 +1,24 @@
-"""Hard rules H9–H10: the 24/7 on-call rota."""
+"""Hard rules H9–H10: the 24/7 on-call rota, H10 across the week boundary with history."""
 
 from __future__ import annotations
 
 from collections import defaultdict
 from datetime import date, timedelta
 
-from .context import Context, OnCall, as_dict, as_list, hhmm, overlaps, parse_time, stamp
+from .context import (
+    Context,
+    OnCall,
+    as_dict,
+    as_list,
+    at,
+    hhmm,
+    overlaps,
+    parse_date,
+    parse_datetime,
+    parse_time,
+    stamp,
+)
+from .history import PLAN_FORMATS
 from .report import Violation
 
 
@@ -150,24 +163,37 @@ def _entry_problems(ctx: Context, entry: OnCall, roles: list[str]) -> list[Viola
 def h10_on_call_limits(ctx: Context) -> list[Violation]:
     """Hard: at most max_consecutive primary periods in a row, and rest after a primary night.
 
-    Only the plan's week is seen: runs and rest do not reach into other weeks.
+    With history, the run of primary periods ending with the one that starts on the previous
+    Sunday counts towards the limit, and that Sunday's primary rests on Monday (FORMATS.md,
+    version 2). A run over the limit is reported once, at the first date of the week it is
+    over the limit on.
     """
     holders = period_holders(ctx)
     primary = {d: {e.staff for e in holders.get(("primary", d), [])} for d in ctx.dates}
+    carried = last_week_primaries(ctx)
     found = []
     limit = ctx.on_call_policy.get("max_consecutive")
     if isinstance(limit, int) and not isinstance(limit, bool):
         runs: dict[object, int] = defaultdict(int)
+        if carried and ctx.dates:
+            for sid in carried.get(ctx.dates[0] - timedelta(days=1), set()):
+                runs[sid] = _run_before(carried, sid, ctx.dates[0])
         for d in ctx.dates:
             for sid in set(runs) | primary[d]:
-                runs[sid] = runs[sid] + 1 if sid in primary[d] else 0
-                if runs[sid] == limit + 1:
+                before = runs[sid]
+                runs[sid] = before + 1 if sid in primary[d] else 0
+                # Reported once: where the run first goes over, or on Monday for a run that
+                # came over the limit from last week and goes on.
+                if runs[sid] == limit + 1 or (d == ctx.dates[0] and runs[sid] > limit + 1):
+                    carried_from = (
+                        f", {before} of them before this week" if before and d == ctx.dates[0] else ""
+                    )
                     found.append(
                         Violation(
                             "H10",
                             f"{sid} is primary on call for more than "
                             f"{limit} periods in a row (up to the one starting "
-                            f"{d}).",
+                            f"{d}{carried_from}).",
                             staff=str(sid),
                             date=str(d),
                         )
@@ -175,6 +201,9 @@ def h10_on_call_limits(ctx: Context) -> list[Violation]:
     rest = parse_time(ctx.on_call_policy.get("rest_next_day_start"))
     if rest is None:
         return found
+    if ctx.dates:
+        sunday = ctx.dates[0] - timedelta(days=1)
+        primary[sunday] = carried.get(sunday, set())
     for visit in ctx.visits:
         night = visit.date - timedelta(days=1)
         if not visit.timed or night not in primary:
@@ -182,10 +211,11 @@ def h10_on_call_limits(ctx: Context) -> list[Violation]:
         assert visit.start is not None
         for sid in visit.staff:
             if sid in primary[night] and visit.start < rest:
+                when = "the night before" if night in ctx.dates else "on Sunday night (last week's plan)"
                 found.append(
                     Violation(
                         "H10",
-                        f"{sid} was primary on call the night before and "
+                        f"{sid} was primary on call {when} and "
                         f"visits {visit.client} at {hhmm(visit.start)} on "
                         f"{visit.date}, before {hhmm(rest)}.",
                         staff=sid,
@@ -193,3 +223,44 @@ def h10_on_call_limits(ctx: Context) -> list[Violation]:
                     )
                 )
     return found
+
+
+def last_week_primaries(ctx: Context) -> dict[date, set[str]]:
+    """Primary holders of earlier periods, by the date each starts: from the history's plans of
+    record (the last plan file given for a week before the plan's), on this team's handoff.
+
+    Read leniently: an entry that is not a primary period on the handoff is skipped.
+    """
+    if not ctx.history or not ctx.dates or ctx.handoff is None:
+        return {}
+    records: dict[date, dict] = {}
+    for doc in ctx.history:
+        doc = as_dict(doc)
+        week = parse_date(doc.get("week_start"))
+        if doc.get("format") in PLAN_FORMATS and week is not None and week < ctx.dates[0]:
+            records[week] = doc
+    found: dict[date, set[str]] = defaultdict(set)
+    for week in sorted(records):
+        for raw in as_list(records[week].get("on_call")):
+            raw = as_dict(raw)
+            start, end, staff = (
+                parse_datetime(raw.get("start")),
+                parse_datetime(raw.get("end")),
+                raw.get("staff"),
+            )
+            if raw.get("role") != "primary" or not isinstance(staff, str) or start is None or end is None:
+                continue
+            d = start.date()
+            if (start, end) == (at(d, ctx.handoff), at(d + timedelta(days=1), ctx.handoff)) and d < ctx.dates[
+                0
+            ]:
+                found[d].add(staff)
+    return dict(found)
+
+
+def _run_before(carried: dict[date, set[str]], sid: str, monday: date) -> int:
+    """How many primary periods in a row ``sid`` held up to the one starting the Sunday before."""
+    run, d = 0, monday - timedelta(days=1)
+    while sid in carried.get(d, set()):
+        run, d = run + 1, d - timedelta(days=1)
+    return run

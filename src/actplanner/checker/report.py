@@ -17,6 +17,7 @@ RULE_TITLES = {
     "H10": "on-call limits",
     "H11": "caseload",
     "H12": "integrity",
+    "H13": "episodes",
 }
 
 

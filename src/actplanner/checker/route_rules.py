@@ -24,6 +24,11 @@ class Stop:
     def client(self) -> str:
         return self.visit.client
 
+    @property
+    def where(self) -> str:
+        """The client, and the hospital for an inpatient visit (version 2)."""
+        return f"{self.client} in hospital" if self.visit.in_hospital else self.client
+
 
 def staff_days(ctx: Context) -> dict[tuple[str, date], list[Stop]]:
     """Each known staff member's timed visits per date, in start order."""
@@ -67,13 +72,13 @@ def _route(ctx: Context, sid: str, day: date, stops: list[Stop]) -> list[Violati
     home, shift = ctx.start_place(sid), ctx.shift(sid, day)
     first, last = stops[0], stops[-1]
     if shift is not None:
-        trip = travel(home, ctx.home(first.client), first)
+        trip = travel(home, ctx.place_of(first.visit), first)
         if first.start < shift[0] + trip:
             found.append(
                 _h7(
                     first,
                     sid,
-                    f"{sid} cannot reach {first.client} by "
+                    f"{sid} cannot reach {first.where} by "
                     f"{hhmm(first.start)} on {day}: the shift starts at "
                     f"{hhmm(shift[0])} and the trip takes {trip} minutes.",
                 )
@@ -90,26 +95,26 @@ def _route(ctx: Context, sid: str, day: date, stops: list[Stop]) -> list[Violati
                 )
             )
             continue
-        trip = travel(ctx.home(before.client), ctx.home(after.client), after)
+        trip = travel(ctx.place_of(before.visit), ctx.place_of(after.visit), after)
         if after.start < before.end + trip:
             found.append(
                 _h7(
                     after,
                     sid,
-                    f"{sid} cannot get from {before.client} (ends "
-                    f"{hhmm(before.end)}) to {after.client} by {hhmm(after.start)} "
+                    f"{sid} cannot get from {before.where} (ends "
+                    f"{hhmm(before.end)}) to {after.where} by {hhmm(after.start)} "
                     f"on {day}: the trip takes {trip} minutes.",
                 )
             )
     if shift is not None:
-        trip = travel(ctx.home(last.client), home, last)
+        trip = travel(ctx.place_of(last.visit), home, last)
         if last.end > shift[1] - trip:
             found.append(
                 _h7(
                     last,
                     sid,
                     f"{sid} cannot be back by the end of their shift "
-                    f"({hhmm(shift[1])}) on {day}: the visit to {last.client} ends "
+                    f"({hhmm(shift[1])}) on {day}: the visit to {last.where} ends "
                     f"{hhmm(last.end)} and the trip back takes {trip} minutes.",
                 )
             )

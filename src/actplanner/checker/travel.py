@@ -56,16 +56,23 @@ class Travel:
         self.matrix = matrix if isinstance(matrix, dict) else {}
 
     def minutes(self, a: Place, b: Place) -> int | None:
-        """Travel minutes from a to b; 0 for the same place."""
-        if a.keys == b.keys:
+        """Travel minutes from a to b; 0 for the same place.
+
+        A place a matrix cannot name (a hospital: no keys) is reached by the haversine
+        model with the default speed and detour under the matrix model (docs/decisions.md).
+        """
+        if a.keys and a.keys == b.keys:
             return 0
-        if self.model == "matrix":
+        nameable = bool(a.keys) and bool(b.keys)
+        if self.model == "matrix" and nameable:
             return self._from_matrix(a, b)
-        if self.model != "haversine" or a.point is None or b.point is None:
+        if self.model not in ("haversine", "matrix") or a.point is None or b.point is None:
             return None
         if a.point == b.point:
             return 0
         km = haversine_km(a.point, b.point)
+        if self.model == "matrix":
+            return math.ceil(km * DEFAULT_DETOUR_FACTOR / DEFAULT_SPEED_KMH * 60)
         return math.ceil(km * self.detour_factor / self.speed_kmh * 60)
 
     def _from_matrix(self, a: Place, b: Place) -> int | None:

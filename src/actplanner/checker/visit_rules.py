@@ -8,35 +8,40 @@ from itertools import pairwise
 
 from .context import Context, Visit, as_dict, as_list, hhmm, overlaps, parse_date, parse_time
 from .context import weekday as weekday_of
+from .history import Seen
 from .report import Violation
 
 
 def h1_visit_count(ctx: Context) -> list[Violation]:
-    """Hard: each client has exactly visits_per_week visits, on distinct dates.
+    """Hard: each client has exactly n home visits, on distinct dates.
 
-    In a re-plan from F: exactly max(0, n − c) visits from F on, c being the client's seen
-    dates in [week_start, F) (the plan's own visits before F and what the contacts say).
+    n is visits_per_week (the client's, else their acuity level's in force), scaled to the
+    week's open dates and raised for post-discharge dates (FORMATS.md, version 2); inpatient
+    visits do not count. In a re-plan from F: exactly max(0, n − c) home visits from F on, c
+    being the client's seen dates in [week_start, F) (the plan's own visits before F and what
+    the contacts say).
     """
     found = []
     for cid in ctx.clients:
-        visits = ctx.visits_of(cid)
-        wanted = ctx.client_rules(cid).visits_per_week
-        if ctx.replan_from is not None and isinstance(wanted, int) and not isinstance(wanted, bool):
-            found.extend(_replan_count(ctx, cid, visits, wanted))
-        elif not isinstance(wanted, int) or isinstance(wanted, bool):
+        visits = [v for v in ctx.visits_of(cid) if v.at_home]
+        required = ctx.required_home_visits(cid)
+        if required is None:
             found.append(
                 Violation(
                     "H1",
                     f"{cid}'s visits per week cannot be told: acuity "
-                    f"{ctx.clients[cid].get('acuity')!r} is not in the policy.",
+                    f"{ctx.client_rules(cid).acuity!r} is not in the policy.",
                     client=cid,
                 )
             )
-        elif len(visits) != wanted:
+        elif ctx.replan_from is not None:
+            found.extend(_replan_count(ctx, cid, visits, *required))
+        elif len(visits) != required[0]:
+            wanted, why = required
             found.append(
                 Violation(
                     "H1",
-                    f"{cid} has {len(visits)} visit(s) this week; their plan calls for {wanted}.",
+                    f"{cid} has {len(visits)} visit(s) this week; their plan calls for {wanted}{why}.",
                     client=cid,
                 )
             )
@@ -53,7 +58,7 @@ def h1_visit_count(ctx: Context) -> list[Violation]:
     return found
 
 
-def _replan_count(ctx: Context, cid: str, visits: list[Visit], wanted: int) -> list[Violation]:
+def _replan_count(ctx: Context, cid: str, visits: list[Visit], wanted: int, why: str) -> list[Violation]:
     start = ctx.replan_from
     assert start is not None and ctx.dates
     seen = [s for s in ctx.seen_before_cut(cid) if s.date >= ctx.dates[0]]
@@ -65,7 +70,7 @@ def _replan_count(ctx: Context, cid: str, visits: list[Visit], wanted: int) -> l
         Violation(
             "H1",
             f"{cid} has {len(later)} visit(s) from {start}; they were seen on {len(seen)} date(s) "
-            f"before it, so {left} of their {wanted} are still needed.",
+            f"before it, so {left} of their {wanted}{why} are still needed.",
             client=cid,
         )
     ]
@@ -74,7 +79,8 @@ def _replan_count(ctx: Context, cid: str, visits: list[Visit], wanted: int) -> l
 def h2_spacing(ctx: Context) -> list[Violation]:
     """Hard: two visit dates of one client are at least min_gap_days apart.
 
-    Same-date visits are left to H1. In a re-plan from F the visits from F on are judged,
+    Home visits only (inpatient visits are not spaced); same-date visits are left to H1.
+    In a re-plan from F the visits from F on are judged,
     with the history the first of them is also spaced from the client's last planned seen
     date before it: a visit recorded as a no-show keeps no gap.
     """
@@ -84,7 +90,7 @@ def h2_spacing(ctx: Context) -> list[Violation]:
         if not isinstance(gap, int):
             continue
         cut = ctx.replan_from
-        dates = sorted({v.date for v in ctx.visits_of(cid) if cut is None or v.date >= cut})
+        dates = sorted({v.date for v in ctx.visits_of(cid) if v.at_home and (cut is None or v.date >= cut)})
         planned = [s.date for s in ctx.seen_before_cut(cid) if s.planned]
         if dates and planned and (dates[0] - planned[-1]).days < gap:
             apart = (dates[0] - planned[-1]).days
@@ -113,7 +119,8 @@ def h2_spacing(ctx: Context) -> list[Violation]:
 
 
 def h3_staff_eligibility(ctx: Context) -> list[Violation]:
-    """Hard: every visiting staff member works then, is not excluded, speaks the language."""
+    """Hard: every visiting staff member is employed and works then, is not excluded, speaks
+    the language."""
     found = []
     for visit in ctx.visits:
         client = ctx.clients[visit.client]
@@ -146,6 +153,11 @@ def h3_staff_eligibility(ctx: Context) -> list[Violation]:
 
 
 def _not_working(ctx: Context, sid: str, visit: Visit) -> str | None:
+    if not ctx.employed_on(sid, visit.date):
+        return (
+            f"{sid} is not employed on {visit.date} ({ctx.employment(sid)}) "
+            f"but visits {visit.client} that day."
+        )
     shift = ctx.shift(sid, visit.date)
     if shift is None:
         return (
@@ -170,13 +182,16 @@ def _h3(visit: Visit, sid: str, message: str) -> Violation:
 
 
 def h4_requirements(ctx: Context) -> list[Violation]:
-    """Hard: every discipline and skill requirement of a client holds."""
+    """Hard: every discipline and skill requirement of a client holds, recurring ones
+    (``every_days``, version 2) from the last date that provided them."""
     found = []
     for cid, client in ctx.clients.items():
         visits = ctx.visits_of(cid)
         for i, req in enumerate(as_list(client.get("requirements"))):
             req = as_dict(req)
-            if "discipline" in req:
+            if "every_days" in req and ("discipline" in req or "skill" in req):
+                found.extend(_recurring_requirement(ctx, cid, visits, req))
+            elif "discipline" in req:
                 found.extend(_discipline_requirement(ctx, cid, visits, req))
             elif "skill" in req:
                 found.extend(_skill_requirement(ctx, cid, visits, req))
@@ -246,6 +261,73 @@ def _skill_requirement(ctx: Context, cid: str, visits: list[Visit], req: dict) -
     ]
 
 
+def _is_int(value: object) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool)
+
+
+def _recurring_requirement(ctx: Context, cid: str, visits: list[Visit], req: dict) -> list:
+    """An ``every_days`` requirement (FORMATS.md, version 2): due every_days after L, the later
+    of ``last`` and the last date before the plannable ones that provided it (seen dates,
+    delivered contacts at hospital, inpatient visits of record); overdue or never given, due
+    on the client's first open date from the first plannable date."""
+    skill = req.get("skill") if "skill" in req else None
+    name = skill if skill is not None else req.get("discipline")
+    every, width = req.get("every_days"), req.get("window_days", 0)
+    what = f"skill {name!r}" if skill is not None else f"discipline {name!r}"
+    if not isinstance(every, int) or not isinstance(width, int) or not _is_int(every) or not _is_int(width):
+        every = width = -1
+    if every < 1 or width < 0:
+        return [
+            Violation(
+                "H4", f"{cid}'s {what} requirement has no usable every_days or window_days.", client=cid
+            )
+        ]
+    if ctx.cut is None:
+        return []  # H12 reports the unusable week_start.
+    first = ctx.cut
+
+    def provides_date(s: Seen) -> bool:
+        return name in (s.skills if skill is not None else s.disciplines)
+
+    def provides_visit(visit: Visit) -> bool:
+        if skill is not None:
+            return any(skill in as_list(ctx.staff.get(s, {}).get("skills")) for s in visit.staff)
+        return any(ctx.staff.get(s, {}).get("discipline") == name for s in visit.staff)
+
+    earlier = [s for s in ctx.provided.get(cid, []) if s.date < first and provides_date(s)]
+    candidates = [d for d in (parse_date(req.get("last")), earlier[-1].date if earlier else None) if d]
+    last = max(candidates) if candidates else None
+    due = last + timedelta(days=every) if last is not None else None
+    if last is None:
+        why = f"every {every} days, none on record"
+    else:
+        why = f"every {every} days, last on {last}"
+    if due is None or due < first:
+        if due is not None:
+            why = f"overdue since {due}: {why}"
+        due = ctx.first_open_on_or_after(cid, first)
+        if due is None:
+            return []  # Never open again: nothing can fall due.
+    low, high = due - timedelta(days=width), due + timedelta(days=width)
+    if high < first or not ctx.dates or low > ctx.dates[-1]:
+        return []
+    if any(low <= s.date <= high for s in earlier):
+        return []  # Already provided inside the window before the plannable dates.
+    for visit in visits:
+        if visit.date >= first and low <= visit.date <= high and visit.place in (None, "home", "hospital"):
+            if provides_visit(visit):
+                return []
+    who = f"someone with skill {name!r}" if skill is not None else f"a {name}"
+    return [
+        Violation(
+            "H4",
+            f"{cid} needs a visit by {who} between {low} and {high} (due {due}; {why}); none is planned.",
+            client=cid,
+            date=str(due),
+        )
+    ]
+
+
 def h5_pairs(ctx: Context) -> list[Violation]:
     """Hard: a paired client's visits have exactly two distinct staff, others exactly one."""
     found = []
@@ -265,7 +347,9 @@ def h5_pairs(ctx: Context) -> list[Violation]:
             )
         else:
             continue
-        found.append(Violation("H5", message, client=visit.client, date=str(visit.date)))
+        found.append(
+            Violation("H5", message, client=visit.client, staff=visit.sole_staff, date=str(visit.date))
+        )
     return found
 
 
@@ -273,8 +357,8 @@ def h6_time_windows(ctx: Context) -> list[Violation]:
     """Hard: a visit lasts visit_minutes and lies inside one availability window that day."""
     found = []
     for visit in ctx.visits:
-        if not visit.timed:
-            continue  # H12 reports the malformed time.
+        if not visit.timed or not visit.at_home:
+            continue  # H12 reports the malformed time; H13 judges inpatient visits.
         assert visit.start is not None and visit.end is not None
         client = ctx.clients[visit.client]
         minutes = ctx.client_rules(visit.client).visit_minutes
@@ -309,4 +393,4 @@ def h6_time_windows(ctx: Context) -> list[Violation]:
 
 
 def _h6(visit: Visit, message: str) -> Violation:
-    return Violation("H6", message, client=visit.client, date=str(visit.date))
+    return Violation("H6", message, client=visit.client, staff=visit.sole_staff, date=str(visit.date))
