@@ -7,6 +7,7 @@ the number of web servers.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import date, datetime, timedelta
 from typing import Any
 
@@ -69,8 +70,14 @@ def enqueue_solve(
     baseline_plan_id: int | None = None,
     from_date: date | None = None,
     user_id: int | None = None,
+    after: Sequence[int] = (),
 ) -> SolveJob:
-    """Queue a solve of a team's week; JobConflict when one is already queued or running."""
+    """Queue a solve of a team's week; JobConflict when one is already queued or running.
+
+    ``after`` makes it a later week of a plan of several weeks: the ids of the jobs of the
+    earlier weeks, in week order. No worker takes it before the last of them has ended, and
+    its solve reads their plans as those weeks' history (``chain_of``).
+    """
     get_team(session=session, team_id=team_id)
     if week_start.weekday() != 0:
         raise ValueError(f"week_start {week_start} is not a Monday.")
@@ -87,6 +94,10 @@ def enqueue_solve(
             current = None
     if current is not None:
         raise _conflict(team_id, week_start, current)
+    for earlier_id in after:
+        earlier = get_job(session=session, job_id=earlier_id)
+        if earlier.team_id != team_id or earlier.week_start >= week_start:
+            raise ValueError(f"Job {earlier_id} is not a solve of an earlier week of team {team_id!r}.")
     job = SolveJob(
         team_id=team_id,
         week_start=week_start,
@@ -96,6 +107,8 @@ def enqueue_solve(
         baseline_plan_id=baseline_plan_id,
         from_date=from_date,
     )
+    if after:
+        job.progress = waiting_progress(list(after))
     try:
         with session.begin_nested():
             session.add(job)
@@ -120,36 +133,82 @@ def _conflict(team_id: str, week_start: date, job: SolveJob | None) -> JobConfli
     )
 
 
-def claim_next_job(*, session: Session, worker_pid: int) -> SolveJob | None:
-    """Take the oldest queued job for this worker, marking it running; None when the queue is empty.
+def waiting_progress(after: list[int]) -> dict[str, Any]:
+    """What a later week of a plan of several weeks shows while it waits for the week before."""
+    return {
+        "phase": "waiting",
+        "after": after,
+        "message": "Waits for the week before it: it is planned with that week's plan as history.",
+    }
 
-    Exactly one of several concurrent callers gets a given job. Call it at the
-    start of a transaction and commit right after: on SQLite the claim is a single
-    UPDATE that takes the write lock; on PostgreSQL other workers skip the row
-    locked here.
+
+def chain_of(job: SolveJob) -> list[int]:
+    """The ids of the jobs of the earlier weeks a job is planned after (empty for a lone week)."""
+    return _after(job.progress)
+
+
+def claim_next_job(*, session: Session, worker_pid: int) -> SolveJob | None:
+    """Take the oldest queued job that may start for this worker, marking it running; None when none.
+
+    A later week of a plan of several weeks may start once the job of the week before it
+    has ended (``enqueue_solve``'s ``after``). Exactly one of several concurrent callers
+    gets a given job. Call it at the start of a transaction and commit right after: on
+    SQLite the claim takes the write lock before it reads; on PostgreSQL other workers
+    skip the row locked here.
     """
     now = utcnow()
     values = {"status": "running", "worker_pid": worker_pid, "started_at": now, "heartbeat_at": now}
-    queued = select(SolveJob.id).where(SolveJob.status == "queued").order_by(SolveJob.id).limit(1)
-    if session.get_bind().dialect.name == "postgresql":
-        job_id = session.scalar(queued.with_for_update(skip_locked=True))
-        if job_id is None:
-            return None
+    postgres = session.get_bind().dialect.name == "postgresql"
+    if not postgres:
+        # An UPDATE first, even of no row, takes SQLite's write lock for the whole claim: a
+        # transaction that read first and wrote later could fail on another's commit.
         session.execute(
-            update(SolveJob).where(SolveJob.id == job_id).values(**values),
+            update(SolveJob).where(SolveJob.id == 0).values(worker_pid=None),
             execution_options={"synchronize_session": False},
         )
-    else:
-        job_id = session.scalar(
-            update(SolveJob)
-            .where(SolveJob.id == queued.scalar_subquery(), SolveJob.status == "queued")
-            .values(**values)
-            .returning(SolveJob.id),
-            execution_options={"synchronize_session": False},
+    queued = session.execute(
+        select(SolveJob.id, SolveJob.progress).where(SolveJob.status == "queued").order_by(SolveJob.id)
+    ).all()
+    waits = {row.id: chain[-1] for row in queued if (chain := _after(row.progress))}
+    busy: set[int] = set()
+    if waits:
+        busy = set(
+            session.scalars(
+                select(SolveJob.id).where(SolveJob.id.in_(set(waits.values())), SolveJob.active.is_(True))
+            )
         )
-        if job_id is None:
-            return None
-    return get_job(session=session, job_id=job_id)
+    for row in queued:
+        if waits.get(row.id) in busy:
+            continue
+        if postgres:
+            job_id = session.scalar(
+                select(SolveJob.id)
+                .where(SolveJob.id == row.id, SolveJob.status == "queued")
+                .with_for_update(skip_locked=True)
+            )
+            if job_id is None:
+                continue
+            session.execute(
+                update(SolveJob).where(SolveJob.id == job_id).values(**values),
+                execution_options={"synchronize_session": False},
+            )
+        else:
+            job_id = session.scalar(
+                update(SolveJob)
+                .where(SolveJob.id == row.id, SolveJob.status == "queued")
+                .values(**values)
+                .returning(SolveJob.id),
+                execution_options={"synchronize_session": False},
+            )
+            if job_id is None:
+                continue
+        return get_job(session=session, job_id=job_id)
+    return None
+
+
+def _after(progress: Any) -> list[int]:
+    after = progress.get("after") if isinstance(progress, dict) else None
+    return [int(i) for i in after] if isinstance(after, list) else []
 
 
 def record_progress(*, session: Session, job_id: int, progress: dict[str, Any]) -> bool:

@@ -7,6 +7,7 @@ record of what was asked and what came of it, whichever backend carries them.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import date
 from typing import Any, Protocol
 
@@ -30,8 +31,12 @@ class SolveQueue(Protocol):
         baseline_plan_id: int | None = None,
         from_date: date | None = None,
         user_id: int | None = None,
+        after: Sequence[int] = (),
     ) -> SolveJob:
         """Queue a solve of a team's week; JobConflict when one is already queued or running.
+
+        ``after``: the jobs of the earlier weeks of a plan of several weeks, in week order.
+        The job waits for the last of them to end and is planned with their plans as history.
 
         A running job of that week whose worker is silent past ``jobs.STALE_SECONDS`` is
         failed first and does not count: a dead worker must not block its week.
@@ -39,7 +44,8 @@ class SolveQueue(Protocol):
         ...
 
     def claim(self, *, session: Session, worker_pid: int) -> SolveJob | None:
-        """The oldest queued job, now running for this worker; None when the queue is empty."""
+        """The oldest queued job that may start (not waiting for an earlier week), now running
+        for this worker; None when there is none."""
         ...
 
     def heartbeat(self, *, session: Session, job_id: int, progress: dict[str, Any]) -> bool:
@@ -87,6 +93,7 @@ class DatabaseQueue:
         baseline_plan_id: int | None = None,
         from_date: date | None = None,
         user_id: int | None = None,
+        after: Sequence[int] = (),
     ) -> SolveJob:
         return jobs.enqueue_solve(
             session=session,
@@ -97,6 +104,7 @@ class DatabaseQueue:
             baseline_plan_id=baseline_plan_id,
             from_date=from_date,
             user_id=user_id,
+            after=after,
         )
 
     def claim(self, *, session: Session, worker_pid: int) -> SolveJob | None:

@@ -30,6 +30,7 @@ import threading
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from datetime import date, timedelta
 from typing import Any, TypeVar
 
 from sqlalchemy.exc import DBAPIError, OperationalError
@@ -41,8 +42,8 @@ from actplanner.db import SolveJob, make_engine, make_sessionmaker
 from actplanner.db.unit_of_work import unit_of_work
 from actplanner.domain.adapter import to_plan_file, to_problem
 from actplanner.domain.formats import FormatError, PlanFile, load_plan
-from actplanner.planning.jobs import STALE_SECONDS, SWEEP_SECONDS, get_job
-from actplanner.planning.makeup import replan_history
+from actplanner.planning.history import team_history
+from actplanner.planning.jobs import STALE_SECONDS, SWEEP_SECONDS, chain_of, get_job
 from actplanner.planning.plans import save_plan, stored_plan_doc
 from actplanner.planning.queue import DatabaseQueue, SolveQueue
 from actplanner.settings import get_settings
@@ -103,22 +104,30 @@ def run_job(
                 if job.baseline_plan_id is not None
                 else None
             )
-            # Read at solve time, not stored with the job: a contact recorded while the job
-            # waited for a worker still counts.
-            history = (
-                replan_history(
-                    session=session, team_id=job.team_id, week_start=job.week_start, from_date=job.from_date
-                )
-                if baseline is not None and job.from_date is not None
-                else None
+            after = chain_of(job)
+            # Read at solve time, not stored with the job: a plan published or a contact
+            # recorded while the job waited for a worker still counts. A re-plan from F also
+            # counts the week's own contacts before F.
+            replanning = baseline is not None and job.from_date is not None
+            history = team_history(
+                session,
+                job.team_id,
+                job.week_start,
+                team=team,
+                drafts=_chain_drafts(session, after),
+                contacts_until=job.from_date - timedelta(days=1) if replanning and job.from_date else None,
+                purpose="re-plan" if replanning else "plan",
             )
             params = solver.SolveParams(time_limit=job.time_limit, seed=job.seed)
-            return team, baseline, job.week_start, job.from_date, history, params
+            return team, baseline, job.week_start, job.from_date, history, params, after
 
     try:
-        team, baseline, week_start, from_date, history, params = _retrying(
+        team, baseline, week_start, from_date, history, params, after = _retrying(
             f"job {job_id}: loading its team", load
         )
+        if after:
+            # The record of which weeks it was planned after outlives the progress reports.
+            reporter.keep = {"after": after}
         problem = to_problem(team, week_start, baseline=baseline, from_date=from_date, history=history)
         with _heartbeat(reporter, heartbeat_seconds):
             result = solver.solve(problem, params, reporter.on_progress)
@@ -139,6 +148,28 @@ def run_job(
         # KeyboardInterrupt or SystemExit: say so on the job before the process goes.
         _fail(sessionmaker, queue, job_id, INTERRUPTED_MESSAGE)
         raise
+
+
+def _chain_drafts(session: Session, after: list[int]) -> dict[date, int]:
+    """The plans the earlier weeks' jobs of a plan of several weeks made, by week.
+
+    A week whose job ended without a plan (failed, or stopped before its first plan) stops
+    the chain: the later week would be planned without the history it was promised.
+    """
+    drafts = {}
+    for earlier_id in after:
+        earlier = get_job(session=session, job_id=earlier_id)
+        if earlier.plan_id is None:
+            raise ChainBroken(
+                f"the week of {earlier.week_start} before it ended {earlier.status} without a plan, "
+                "so this week was not planned; plan the weeks again from that one"
+            )
+        drafts[earlier.week_start] = earlier.plan_id
+    return drafts
+
+
+class ChainBroken(Exception):
+    """A later week of a plan of several weeks whose earlier week has no plan to read."""
 
 
 def work_loop(
@@ -277,6 +308,8 @@ class _Reporter:
         self.stop = False
         self.asked_to_stop = False
         self.last: dict[str, Any] = {"phase": "starting"}
+        #: Kept in every report: the earlier weeks' jobs a later week was planned after.
+        self.keep: dict[str, Any] = {}
         self.last_write = float("-inf")
         # The heartbeat thread and the solver's callback take turns writing.
         self.lock = threading.Lock()
@@ -291,6 +324,7 @@ class _Reporter:
             "bound": progress.bound,
             "unmet": progress.unmet,
             "message": progress.message,
+            **self.keep,
         }
         with self.lock:
             self.last = report
