@@ -222,6 +222,8 @@ class Plan(Base):
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     team_id: Mapped[str] = mapped_column(ForeignKey("teams.id", ondelete="CASCADE"))
     week_start: Mapped[dt.date] = mapped_column(Date)
+    # A re-plan's date F (plan@2 ``replan_from``): visits before it were kept, what happened counts.
+    replan_from: Mapped[dt.date | None] = mapped_column(Date)
     status: Mapped[str] = mapped_column(String(16), default="draft")
     version: Mapped[int | None]
     source: Mapped[str] = mapped_column(String(16))
@@ -269,6 +271,8 @@ class Visit(Base):
     end: Mapped[str] = mapped_column(String(5))
     purpose: Mapped[str | None] = mapped_column(Text)
     pinned: Mapped[bool] = mapped_column(default=False)
+    # A plan@2 visit's ``place``, ``home`` or ``hospital``; None when the file gave none (a home visit).
+    place: Mapped[str | None] = mapped_column(String(16))
     updated_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
     given_defaults: Mapped[list[Any]] = mapped_column(default=list)
 
