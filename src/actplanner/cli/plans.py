@@ -16,7 +16,7 @@ import tempfile
 from contextlib import nullcontext
 from datetime import date, timedelta
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
@@ -77,8 +77,10 @@ def _check_out(out: Path) -> None:
 def plan(
     team_file: Annotated[Path, typer.Argument(help="Team file (actplanner/team@1 JSON).")],
     week: Annotated[str, typer.Option(help="Monday the week starts, YYYY-MM-DD.")],
-    out: Annotated[Path, typer.Option(help="Where to write the plan file.")] = Path("plan.json"),
-    time_limit: Annotated[float, typer.Option(help="Seconds to search.")] = 30.0,
+    out: Annotated[
+        Path | None, typer.Option(help="Where to write the plan file (default plan.json).")
+    ] = None,
+    time_limit: Annotated[float, typer.Option(help="Seconds to search (each week).")] = 30.0,
     seed: Annotated[int, typer.Option(help="Random seed; same seed and limit, same plan.")] = 0,
     baseline: Annotated[
         Path | None, typer.Option(help="Re-plan from this plan file, moving few visits.")
@@ -95,9 +97,23 @@ def plan(
             help="An earlier plan file or a contact log (repeat for each): count what happened.",
         ),
     ] = None,
+    weeks: Annotated[
+        int | None,
+        typer.Option(
+            help=f"Plan this many weeks from --week (1 to {MAX_WEEKS}), each after the ones before."
+        ),
+    ] = None,
+    out_dir: Annotated[
+        Path | None, typer.Option(help="With --weeks: the folder each week's plan file goes into.")
+    ] = None,
 ) -> None:
-    """Plan one week for a team and write the plan file."""
+    """Plan one week for a team and write the plan file; with --weeks, several weeks into --out-dir."""
     _check_time_limit(time_limit)
+    if weeks is not None or out_dir is not None:
+        given = (baseline, from_date, history)
+        _plan_weeks(team_file, week, weeks, out_dir, out, given, time_limit, seed, greedy)
+        return
+    out = out or Path("plan.json")
     _check_out(out)
     team = _read(team_file, load_team)
     try:
@@ -130,6 +146,74 @@ def plan(
     except OSError as err:
         raise fail([f"--out: {out} cannot be written ({err.strerror or err})"]) from err
     _summary(result, out)
+
+
+#: The most weeks one ``plan --weeks`` (and the board) plans ahead.
+MAX_WEEKS = 4
+
+
+def weeks_plan_name(team_id: str, week_start: date) -> str:
+    """The file a week's plan of ``plan --weeks`` is written to: the team and the week's Monday."""
+    return f"plan-{team_id}-{week_start.isoformat()}.json"
+
+
+def _plan_weeks(  # noqa: PLR0913 - the options of ``plan`` that matter here
+    team_file: Path,
+    week: str,
+    weeks: int | None,
+    out_dir: Path | None,
+    out: Path | None,
+    given: tuple[Path | None, str | None, list[Path] | None],
+    time_limit: float,
+    seed: int,
+    greedy: bool,
+) -> None:
+    """``plan --weeks N --out-dir DIR``: each week planned with the history files and the weeks
+    planned before it as history, one plan file per week in DIR."""
+    baseline, from_date, history = given
+    count = 1 if weeks is None else weeks
+    if not 1 <= count <= MAX_WEEKS:
+        raise fail([f"--weeks: {count} is not a number of weeks from 1 to {MAX_WEEKS}"])
+    if out_dir is None:
+        raise fail(["--out-dir: say which folder the plan files of the weeks go into"])
+    if out is not None:
+        raise fail(["--out: names one plan file; with --out-dir each week's plan goes into that folder"])
+    if baseline is not None or from_date is not None:
+        option = "--baseline" if baseline is not None else "--from"
+        raise fail([f"{option}: re-plans one week; leave out --weeks and --out-dir to use it"])
+    if not out_dir.is_dir():
+        raise fail(
+            [f"--out-dir: {out_dir} is not a folder" + ("" if out_dir.exists() else " (it does not exist)")]
+        )
+    if not os.access(out_dir, os.W_OK):
+        raise fail([f"--out-dir: {out_dir} cannot be written (permission denied)"])
+    team = _read(team_file, load_team)
+    try:
+        first = parse_week_start(week, field="--week")
+    except ValueError as err:
+        raise fail([str(err)]) from err
+    files: list[tuple[str, bytes | str | dict[str, Any]]] = [
+        (str(path), _read_bytes(path)) for path in history or []
+    ]
+    for k in range(count):
+        week_start = first + timedelta(weeks=k)
+        try:
+            records = read_history(files, team, week=week_start)
+        except FormatError as err:
+            raise fail(err.messages) from err
+        problem = to_problem(team, week_start, history=records)
+        result = _solve_with_progress(
+            problem, SolveParams(time_limit=time_limit, seed=seed, greedy_only=greedy)
+        )
+        doc = dump_plan(to_plan_file(result, team, week_start))
+        path = out_dir / weeks_plan_name(team.team.id, week_start)
+        try:
+            path.write_text(json.dumps(doc, indent=2) + "\n")
+        except OSError as err:
+            raise fail([f"--out-dir: {path} cannot be written ({err.strerror or err})"]) from err
+        _summary(result, path)
+        # The week just planned is history for the weeks after it.
+        files.append((str(path), doc))
 
 
 def _parse_date(text: str, field: str) -> date:
