@@ -182,14 +182,16 @@ def _client(client: Client, location: int, week_start: date, policy: Policy) -> 
             for day, name in enumerate(WEEKDAYS)
             if client.availability.get(name)
         }
+    # Recurring requirements (team@2 ``every_days``) are skipped here for now: they are planned
+    # by the care rules (domain/care.py), which replace this part of the adapter.
     disciplines = tuple(
         sv.DisciplineRequirement(r.discipline, r.visits)
         for r in client.requirements
-        if isinstance(r, FileDisciplineRequirement)
+        if isinstance(r, FileDisciplineRequirement) and r.visits is not None
     )
     skills = []
     for r in client.requirements:
-        if isinstance(r, FileDisciplineRequirement):
+        if isinstance(r, FileDisciplineRequirement) or r.due is None:
             continue
         due = to_date(r.due)
         lo, hi = due - timedelta(days=r.window_days), due + timedelta(days=r.window_days)

@@ -82,7 +82,9 @@ def morning_meeting(
             to_date(r.due) - timedelta(days=r.window_days)
             for c in team.clients
             for r in c.requirements
-            if isinstance(r, SkillRequirement) and to_date(r.due) - timedelta(days=r.window_days) <= today
+            if isinstance(r, SkillRequirement)
+            and r.due is not None
+            and to_date(r.due) - timedelta(days=r.window_days) <= today
         ]
     )
     recent = History(
@@ -167,6 +169,8 @@ def _missed_yesterday(
 
 
 def _injection(req: SkillRequirement, today: date, given: Mapping[date, frozenset[str]]) -> list[str]:
+    if req.due is None:  # a recurring one (team@2): its due dates come from the care rules
+        return []
     due = to_date(req.due)
     low, high = due - timedelta(days=req.window_days), due + timedelta(days=req.window_days)
     if today < low or any(
@@ -186,6 +190,8 @@ def _prescriber(
     staff: Mapping[str, Staff],
 ) -> list[str]:
     """This week's prescriber visits seen so far (today's planned one counts) and planned after today."""
+    if req.visits is None:  # a recurring one (team@2): its due dates come from the care rules
+        return []
     monday = monday_of(today)
     had = sum(monday <= s.date <= today and req.discipline in s.disciplines for s in seen)
     ahead = sum(any(s in staff and staff[s].discipline == req.discipline for s in v.staff) for v in later)

@@ -41,6 +41,8 @@ MAX_PLACES = 1 + MAX_STAFF + MAX_CLIENTS
 MAX_LIST = 50
 #: Most leave periods of one staff member (one a week for twenty years).
 MAX_LEAVE = 1_000
+#: Most episodes (hospital stays, absences) or acuity changes of one client, as many as leave.
+MAX_EPISODES = MAX_LEAVE
 #: Most problems listed for one file; past that, one line says how many more there are.
 MAX_MESSAGES = 100
 #: Whole numbers beyond 64 bits fit no database integer and overflow the solver.

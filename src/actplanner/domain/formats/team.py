@@ -1,4 +1,9 @@
-"""The team file, ``actplanner/team@1``: staff, clients and policy (FORMATS.md)."""
+"""The team file, ``actplanner/team@1`` or ``@2``: staff, clients and policy (FORMATS.md).
+
+Version 2 adds employment dates, client admission, episodes and acuity changes,
+recurring requirements, the post-discharge rule and on-call fairness weeks; an
+``@1`` file is read as before and cannot carry them.
+"""
 
 from __future__ import annotations
 
@@ -31,6 +36,7 @@ from actplanner.domain.formats._base import (
 )
 from actplanner.domain.formats.limits import (
     MAX_CLIENTS,
+    MAX_EPISODES,
     MAX_LEAVE,
     MAX_LIST,
     MAX_PLACES,
@@ -42,6 +48,7 @@ from actplanner.domain.formats.limits import (
 from solver.problem import PRIMARY_DISCIPLINES
 
 TEAM_FORMAT = "actplanner/team@1"
+TEAM_FORMAT_2 = "actplanner/team@2"
 
 # Bounds on numbers that feed the solver: far above any real team, and far below what
 # would overflow its 64-bit arithmetic (docs/decisions.md, "Limits on imported files").
@@ -70,6 +77,8 @@ class Acuity(FileModel):
     visits_per_week: int = Field(ge=1, le=7)
     visit_minutes: int = Field(ge=1, le=1440)
     min_gap_days: int = Field(1, ge=1, le=YEAR_DAYS)
+    #: team@2, informative: the app flags a client unseen for longer; no hard rule reads it.
+    max_days_without_contact: int | None = Field(None, ge=1, le=YEAR_DAYS)
 
 
 class HaversineTravel(FileModel):
@@ -124,6 +133,16 @@ class OnCall(FileModel):
     roles: OnCallRoles
     max_consecutive: int = Field(ge=1, le=YEAR_DAYS)
     rest_next_day_start: Time | None = None
+    #: team@2: the weeks of history (besides this one) fair on-call shares are counted over.
+    fairness_weeks: int = Field(8, ge=1, le=52)
+
+
+class PostDischarge(FileModel):
+    """team@2: for the days after a hospital stay, more visits a week and a first one soon."""
+
+    days: int = Field(ge=1, le=YEAR_DAYS)
+    visits_per_week: int = Field(ge=1, le=7)
+    first_within_days: int = Field(ge=1, le=YEAR_DAYS)
 
 
 class Policy(FileModel):
@@ -132,6 +151,7 @@ class Policy(FileModel):
     team_approach_min_staff: int = Field(ge=1, le=MAX_STAFF)
     travel: Travel = Field(default_factory=lambda: HaversineTravel.model_validate({"model": "haversine"}))
     on_call: OnCall
+    post_discharge: PostDischarge | None = None
 
     def defined_roles(self) -> list[str]:
         """Role names the policy defines, in escalation order."""
@@ -156,24 +176,40 @@ class Staff(FileModel):
     max_visits_per_day: int | None = Field(None, ge=1, le=DAY_MINUTES)
     on_call_roles: list[RoleName] = Field([], max_length=MAX_LIST)
     leave: list[Leave] = Field([], max_length=MAX_LEAVE)
+    #: team@2: the staff member works on dates in [employed_from, employed_until).
+    employed_from: Date | None = None
+    employed_until: Date | None = None
+
+
+#: The shortest repeat of a recurring requirement, in days (FORMATS.md: ``every_days`` >= 7).
+MIN_EVERY_DAYS = 7
 
 
 class DisciplineRequirement(FileModel):
+    """Visits by a discipline: ``visits`` a week, or (team@2) one every ``every_days`` days."""
+
     discipline: Discipline
-    visits: int = Field(ge=1, le=7)
+    visits: int | None = Field(None, ge=1, le=7)
+    every_days: int | None = Field(None, ge=MIN_EVERY_DAYS, le=YEAR_DAYS)
+    window_days: int = Field(0, ge=0, le=YEAR_DAYS)
+    last: Date | None = None
 
 
 class SkillRequirement(FileModel):
+    """A skill given on a ``due`` date, or (team@2) every ``every_days`` days from the last one."""
+
     skill: Word = Field(min_length=1)
-    due: Date
+    due: Date | None = None
+    every_days: int | None = Field(None, ge=MIN_EVERY_DAYS, le=YEAR_DAYS)
     window_days: int = Field(ge=0, le=YEAR_DAYS)
+    last: Date | None = None
 
 
 def _requirement_kind(value: Any) -> str | None:
     if isinstance(value, dict):
         if "discipline" in value or "visits" in value:
             return DISCIPLINE_REQUIREMENT
-        if "skill" in value or "due" in value or "window_days" in value:
+        if "skill" in value or "due" in value:
             return SKILL_REQUIREMENT
         return None
     if isinstance(value, DisciplineRequirement):
@@ -194,6 +230,25 @@ Requirement = Annotated[
 ]
 
 
+class AcuityChange(FileModel):
+    """team@2: from the first week starting on or after ``date``, the client's level is ``acuity``."""
+
+    date: Date
+    acuity: Word
+
+
+class Episode(FileModel):
+    """team@2: a hospital stay (``inpatient``) or an absence (``away``), dates in [start, end)."""
+
+    kind: Literal["inpatient", "away"]
+    start: Date
+    #: The first date home; None while the episode is open-ended.
+    end: Date | None = None
+    location: Location | None = None
+    #: Hospital visits a week by the ITT (inpatient episodes with a location).
+    visits_per_week: int = Field(0, ge=0, le=7)
+
+
 class Client(FileModel):
     id: Id
     code: Word = Field(min_length=1)
@@ -209,10 +264,15 @@ class Client(FileModel):
     excluded_staff: list[Id] = Field([], max_length=MAX_STAFF)
     paired: bool = False
     requirements: list[Requirement] = Field([], max_length=MAX_LIST)
+    #: team@2: the client is on the program on dates in [admitted, discharged).
+    admitted: Date | None = None
+    discharged: Date | None = None
+    acuity_changes: list[AcuityChange] = Field([], max_length=MAX_EPISODES)
+    episodes: list[Episode] = Field([], max_length=MAX_EPISODES)
 
 
 class TeamFile(FileModel):
-    format: Literal["actplanner/team@1"]
+    format: Literal["actplanner/team@1", "actplanner/team@2"]
     team: Team
     policy: Policy
     staff: list[Staff] = Field(max_length=MAX_STAFF)
@@ -306,7 +366,7 @@ def _contradictions(
         )
     for j, req in enumerate(client.requirements):
         if isinstance(req, DisciplineRequirement):
-            if req.visits > visits:
+            if req.visits is not None and req.visits > visits:
                 errors.append(
                     f"{path}.requirements[{j}].visits: {req.visits} visits by a {req.discipline} "
                     f"but the client has only {visits} visits a week"
