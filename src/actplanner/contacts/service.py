@@ -18,7 +18,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import Row, delete, select
+from sqlalchemy import Row, delete, func, select
 from sqlalchemy.orm import Session
 
 from actplanner.audit.service import audit
@@ -169,6 +169,84 @@ def contact_log(
             team_id=team_id,
         )
     return log
+
+
+@dataclass(frozen=True)
+class RecentContacts:
+    """What the morning meeting reads of the log: the contacts of a few recent days, and each
+    client's last delivered (done, face-to-face) contact over a longer span."""
+
+    contacts: list[Contact]
+    last_delivered: dict[str, Contact]
+
+
+def recent_contacts(
+    *,
+    session: Session,
+    team_id: str,
+    start: dt.date,
+    end: dt.date,
+    last_since: dt.date,
+    by: int | None,
+    purpose: str,
+) -> RecentContacts:
+    """The contacts dated in [start, end], and each client's last delivered one dated in
+    [last_since, end]; one audited PHI view for ``purpose`` of [min(start, last_since), end].
+
+    Two queries, whatever the team's size: the last delivered contacts are picked by the
+    database (one row per client), so a page needing "last seen" for hundreds of clients
+    does not read weeks of the log to find them.
+    """
+    get_team(session=session, team_id=team_id)
+    columns = [getattr(ContactRow.__table__.c, name) for name in _READ_COLUMNS]
+    rows = session.execute(
+        select(*columns)
+        .where(ContactRow.team_id == team_id, ContactRow.date >= start, ContactRow.date <= end)
+        .order_by(ContactRow.date, ContactRow.start, ContactRow.key)
+    ).all()
+    # The latest (date, start) per client; on a tie the first by key, as the log's order gives.
+    rank = (
+        func.row_number()
+        .over(
+            partition_by=ContactRow.client_id,
+            order_by=(ContactRow.date.desc(), ContactRow.start.desc(), ContactRow.key),
+        )
+        .label("rank")
+    )
+    ranked = (
+        select(*columns, rank)
+        .where(
+            ContactRow.team_id == team_id,
+            ContactRow.date >= last_since,
+            ContactRow.date <= end,
+            ContactRow.outcome == "done",
+            ContactRow.mode == "face_to_face",
+        )
+        .subquery()
+    )
+    last_rows = session.execute(
+        select(*(ranked.c[name] for name in _READ_COLUMNS)).where(ranked.c.rank == 1)
+    ).all()
+    first = min(start, last_since)
+    with session.begin_nested():
+        audit(
+            session=session,
+            user_id=by,
+            action="view_phi",
+            target=f"contacts:{team_id}",
+            detail={
+                "purpose": purpose,
+                "from": first.isoformat(),
+                "to": end.isoformat(),
+                "contacts": len(rows),
+                "clients": sorted({r.client_id for r in rows} | {r.client_id for r in last_rows}),
+            },
+            team_id=team_id,
+        )
+    return RecentContacts(
+        contacts=[_read(row) for row in rows],
+        last_delivered={row.client_id: _read(row) for row in last_rows},
+    )
 
 
 def list_contacts(
@@ -424,8 +502,36 @@ def _contact(entry: dict[str, Any]) -> Contact:
 def _log(team_id: str, rows: Sequence[Row[Any]]) -> ContactLog:
     # Trusted, not checked again: every row was checked as a contacts@1 entry when written,
     # and checking thousands again was most of the time a page spent reading the log.
-    contacts = [Contact.model_construct(**_entry(row)) for row in rows]
+    contacts = [_trusted(row) for row in rows]
     return ContactLog.model_construct(format=CONTACTS_FORMAT, team=team_id, contacts=contacts)
+
+
+def _trusted(row: Row[Any]) -> Contact:
+    """A stored row as a ``Contact``, trusted as checked when it was written."""
+    return Contact.model_construct(**_entry(row))
+
+
+#: The columns an engine reads (not ``given_defaults``, which only an export needs).
+_READ_COLUMNS = tuple(name for name in _COLUMNS if name != "given_defaults")
+
+
+def _read(row: Row[Any]) -> Contact:
+    """A stored row as a ``Contact`` for an engine to read, every field set: trusted as checked
+    when written, and never dumped again (an export goes through ``contact_log``, which keeps
+    exactly the keys each entry was given)."""
+    return Contact.model_construct(
+        id=row.key,
+        client=row.client_id,
+        staff=row.staff,
+        date=row.date.isoformat(),
+        start=row.start,
+        minutes=row.minutes,
+        outcome=row.outcome,
+        mode=row.mode,
+        place=row.place,
+        skills=row.skills,
+        visit=row.visit_id,
+    )
 
 
 def _detail(contact: Contact) -> dict[str, Any]:
@@ -442,6 +548,7 @@ def _detail(contact: Contact) -> dict[str, Any]:
 __all__ = [
     "CORRECTION_DAYS",
     "ContactDenied",
+    "RecentContacts",
     "StoredContact",
     "contact_log",
     "correct_contact",
@@ -449,5 +556,6 @@ __all__ = [
     "get_contact",
     "import_contacts",
     "list_contacts",
+    "recent_contacts",
     "record_contact",
 ]

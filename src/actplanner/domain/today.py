@@ -62,12 +62,16 @@ def morning_meeting(
     plans: Sequence[PlanFile] = (),
     contacts: Sequence[Contact] = (),
     max_days_without_contact: Mapping[str, int] | None = None,
+    last_delivered: Mapping[str, Contact] | None = None,
 ) -> list[ClientDay]:
     """Every client of ``team`` on ``today``, most flags first, then longest unseen.
 
     ``plans`` are the plans of record (at least this week's and, on a Monday, last week's);
-    ``contacts`` the log up to today; ``max_days_without_contact`` the limit per acuity
-    level (a version 2 team-file key; without it that flag is never raised).
+    ``contacts`` the log up to today, at least from ``look_back(team, today)`` on;
+    ``max_days_without_contact`` the limit per acuity level (a version 2 team-file key;
+    without it that flag is never raised). ``last_delivered`` is each client's last
+    delivered contact when the caller has read it apart (a database reads it with one
+    query over a longer span than the flags need); without it, the latest in ``contacts``.
     """
     by_week = {to_date(p.week_start): p for p in plans}
     this_week = by_week.get(monday_of(today))
@@ -76,17 +80,7 @@ def morning_meeting(
     recorded = {(monday_of(c.day), c.visit): c for c in contacts if c.visit is not None}
     # Seen dates up to and including today (a contact recorded this morning counts), read only
     # as far back as a flag looks: this week, and the open windows of due injections.
-    earliest = min(
-        [monday_of(today)]
-        + [
-            to_date(r.due) - timedelta(days=r.window_days)
-            for c in team.clients
-            for r in c.requirements
-            if isinstance(r, SkillRequirement)
-            and r.due is not None
-            and to_date(r.due) - timedelta(days=r.window_days) <= today
-        ]
-    )
+    earliest = look_back(team, today)
     recent = History(
         plans={w: p for w, p in by_week.items() if w >= monday_of(earliest)},
         contacts=tuple(c for c in contacts if c.day >= earliest),
@@ -105,7 +99,10 @@ def morning_meeting(
     for client in team.clients:
         mine = of_client.get(client.id, [])
         delivered = [c for c in mine if c.delivered and c.day <= today]
-        last = max(delivered, key=lambda c: (c.day, c.start), default=None)
+        if last_delivered is None:
+            last = max(delivered, key=lambda c: (c.day, c.start), default=None)
+        else:
+            last = last_delivered.get(client.id)
         days_since = (today - last.day).days if last is not None else None
         flags = _missed_yesterday(
             yesterday, mine, visits_of.get((client.id, yesterday.isoformat()), []), recorded
@@ -147,6 +144,23 @@ def morning_meeting(
         )
     return sorted(
         lines, key=lambda d: (-len(d.flags), -(d.days_since if d.days_since is not None else 10**6), d.code)
+    )
+
+
+def look_back(team: TeamFile, today: date) -> date:
+    """The earliest date of the seen dates a flag of ``today`` reads: this week's Monday (the
+    prescriber's visits), or the start of an injection's window that is open or past. (The
+    missed-yesterday flags read yesterday's contacts too, on a Monday last week's Sunday.)"""
+    return min(
+        [monday_of(today)]
+        + [
+            to_date(r.due) - timedelta(days=r.window_days)
+            for c in team.clients
+            for r in c.requirements
+            if isinstance(r, SkillRequirement)
+            and r.due is not None
+            and to_date(r.due) - timedelta(days=r.window_days) <= today
+        ]
     )
 
 

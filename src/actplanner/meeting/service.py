@@ -1,12 +1,13 @@
 """The morning meeting's one read: the team, this week's and last week's published plans, the recent
 contact log and last night's rota, made into the Today sheet.
 
-It reads only through the other features' services. The contact log is read (and
-audited, by ``contact_log``) for the last ``CONTACT_DAYS`` days, not the whole
-history: the sheet's lines look no further back (see ``CONTACT_DAYS``), and the
-large team's 380 clients must still answer within the page's 300 ms. For the same
-reason the team file and the published plans, which change only on an import or a
-publish, are read once per process and kept while their stamps stay the same.
+It reads only through the other features' services, and only what the sheet shows
+(the large team's 380 clients must answer within the page's 300 ms): the contacts
+of the days its flags look at (``look_back``: this week, yesterday, open injection
+windows), and each client's last delivered contact of the last ``CONTACT_DAYS``
+days, which the database picks (``recent_contacts``, one audited read). The team
+file and the published plans, which change only on an import or a publish, are
+read once per process and kept while their stamps stay the same.
 """
 
 from __future__ import annotations
@@ -19,9 +20,9 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import Engine
 from sqlalchemy.orm import Session
 
-from actplanner.contacts.service import contact_log
+from actplanner.contacts.service import recent_contacts
 from actplanner.domain.formats import PlanFile, TeamFile, load_plan
-from actplanner.domain.today import ClientDay, morning_meeting
+from actplanner.domain.today import ClientDay, look_back, morning_meeting
 from actplanner.domain.week import monday_of
 from actplanner.meeting.view import ROLE_NAMES, NightOnCall, OnDuty, contact_limits, on_duty
 from actplanner.on_call.service import on_call_now
@@ -53,16 +54,25 @@ def morning_sheet(*, session: Session, team_id: str, day: date, by: int | None, 
     """Today's sheet of ``team_id`` for ``day``; the contact log's read is audited with ``purpose``."""
     team = _team_file(session, team_id)
     plans = _plans(session, team_id, [monday_of(day), monday_of(day) - timedelta(days=7)])
-    log = contact_log(
+    since = day - timedelta(days=CONTACT_DAYS)
+    log = recent_contacts(
         session=session,
         team_id=team_id,
-        start=day - timedelta(days=CONTACT_DAYS),
+        start=max(min(look_back(team, day), day - timedelta(days=1)), since),
         end=day,
+        last_since=since,
         by=by,
         purpose=purpose,
     )
     limits = contact_limits(team)
-    days = morning_meeting(team, day, plans=plans, contacts=log.contacts, max_days_without_contact=limits)
+    days = morning_meeting(
+        team,
+        day,
+        plans=plans,
+        contacts=log.contacts,
+        max_days_without_contact=limits,
+        last_delivered=log.last_delivered,
+    )
     night, late = _last_night(session, team, day)
     return Sheet(
         team=team,
