@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Annotated, Any, Literal
 
-from pydantic import Discriminator, Field, Tag
+from pydantic import AfterValidator, Discriminator, Field, Tag
 
 from actplanner.domain.formats._base import (
     DISCIPLINE_REQUIREMENT,
@@ -32,6 +32,7 @@ from actplanner.domain.formats._base import (
     json_path,
     show,
     span_errors,
+    to_date,
     to_datetime,
 )
 from actplanner.domain.formats.limits import (
@@ -185,12 +186,25 @@ class Staff(FileModel):
 MIN_EVERY_DAYS = 7
 
 
+def _check_every_days(days: int) -> int:
+    if days < MIN_EVERY_DAYS:
+        raise ValueError(
+            f"every {days} days is too often for a recurring requirement: it repeats every "
+            f"{MIN_EVERY_DAYS} days or more (for visits each week, use a count a week instead)"
+        )
+    return days
+
+
+#: How often a recurring requirement falls due, in days: a week to a year.
+EveryDays = Annotated[int, Field(le=YEAR_DAYS), AfterValidator(_check_every_days)]
+
+
 class DisciplineRequirement(FileModel):
     """Visits by a discipline: ``visits`` a week, or (team@2) one every ``every_days`` days."""
 
     discipline: Discipline
     visits: int | None = Field(None, ge=1, le=7)
-    every_days: int | None = Field(None, ge=MIN_EVERY_DAYS, le=YEAR_DAYS)
+    every_days: EveryDays | None = None
     window_days: int = Field(0, ge=0, le=YEAR_DAYS)
     last: Date | None = None
 
@@ -200,7 +214,7 @@ class SkillRequirement(FileModel):
 
     skill: Word = Field(min_length=1)
     due: Date | None = None
-    every_days: int | None = Field(None, ge=MIN_EVERY_DAYS, le=YEAR_DAYS)
+    every_days: EveryDays | None = None
     window_days: int = Field(ge=0, le=YEAR_DAYS)
     last: Date | None = None
 
@@ -279,10 +293,58 @@ class TeamFile(FileModel):
     clients: list[Client] = Field(max_length=MAX_CLIENTS)
 
 
+#: The keys version 2 adds, per object of the file (FORMATS.md, "Team file additions").
+_V2_KEYS: dict[type[FileModel], tuple[str, ...]] = {
+    Policy: ("post_discharge",),
+    Acuity: ("max_days_without_contact",),
+    OnCall: ("fairness_weeks",),
+    Staff: ("employed_from", "employed_until"),
+    Client: ("admitted", "discharged", "acuity_changes", "episodes"),
+    SkillRequirement: ("every_days", "last"),
+    DisciplineRequirement: ("every_days", "window_days", "last"),
+}
+
+
+def uses_version_2(team: TeamFile) -> bool:
+    """Whether the file gives any key only version 2 has (then it must be, or be saved as, team@2)."""
+    return bool(_version_2_keys(team))
+
+
+def _version_2_keys(team: TeamFile) -> list[str]:
+    """The paths of the version 2 keys a file gives, in file order."""
+    found: list[str] = []
+
+    def note(path: str, value: FileModel) -> None:
+        found.extend(f"{path}.{key}" for key in _V2_KEYS[type(value)] if key in value.model_fields_set)
+
+    note("policy", team.policy)
+    for name, level in team.policy.acuity.items():
+        note(json_path(["policy", "acuity", name]), level)
+    note("policy.on_call", team.policy.on_call)
+    for i, member in enumerate(team.staff):
+        note(f"staff[{i}]", member)
+    for i, client in enumerate(team.clients):
+        note(f"clients[{i}]", client)
+        for j, req in enumerate(client.requirements):
+            note(f"clients[{i}].requirements[{j}]", req)
+    return found
+
+
+def _version_errors(team: TeamFile) -> list[str]:
+    if team.format == TEAM_FORMAT_2:
+        return []
+    return [
+        f"{path}: {show(path.rsplit('.', 1)[-1])} is a team@2 key: the file must say "
+        f'"format": "{TEAM_FORMAT_2}"'
+        for path in _version_2_keys(team)
+    ]
+
+
 def check_team(team: TeamFile) -> list[str]:
     """Rules across the team file that its structure alone cannot express."""
     staff = {s.id: s for s in team.staff}
-    errors = duplicate_ids("staff", [s.id for s in team.staff])
+    errors = _version_errors(team)
+    errors += duplicate_ids("staff", [s.id for s in team.staff])
     errors += duplicate_ids("clients", [c.id for c in team.clients])
     roles = team.policy.defined_roles()
     for i, member in enumerate(team.staff):
@@ -310,7 +372,21 @@ def _staff_errors(path: str, member: Staff, roles: list[str]) -> list[str]:
                 f"{path}.leave[{j}]: leave ends ({leave.end}) "
                 f"{'before' if leave.end < leave.start else 'when'} it starts ({leave.start})"
             )
+    errors += _order_errors(
+        f"{path}.employed_until",
+        (member.employed_from, member.employed_until),
+        "employment ends ({end}) {when} it starts ({start}); employed_until is the first day not employed",
+    )
     return errors
+
+
+def _order_errors(path: str, dates: tuple[str | None, str | None], message: str) -> list[str]:
+    """``[start, end)`` must not be empty when both dates are given; ``message`` says so in words."""
+    start, end = dates
+    if start is None or end is None or to_date(end) > to_date(start):
+        return []
+    when = "before" if to_date(end) < to_date(start) else "on the day"
+    return [f"{path}: {message.format(start=start, end=end, when=when)}"]
 
 
 @dataclass(frozen=True)
@@ -337,6 +413,9 @@ def _client_errors(
     for day, windows in (client.availability or {}).items():
         for j, span in enumerate(windows):
             errors += span_errors(f"{path}.availability.{day}[{j}]", span, "window")
+    errors += _program_errors(path, client, policy)
+    for j, req in enumerate(client.requirements):
+        errors += _requirement_errors(f"{path}.requirements[{j}]", req)
     refs = [("primary", client.primary)] if client.primary is not None else []
     refs += [(f"itt[{j}]", s) for j, s in enumerate(client.itt or [])]
     refs += [(f"excluded_staff[{j}]", s) for j, s in enumerate(client.excluded_staff)]
@@ -350,26 +429,102 @@ def _client_errors(
     )
 
 
+def _program_errors(path: str, client: Client, policy: Policy) -> list[str]:
+    """Admission before discharge, acuity changes to known levels, episodes in order and apart."""
+    errors = _order_errors(
+        f"{path}.discharged",
+        (client.admitted, client.discharged),
+        "discharged ({end}) {when} admitted ({start}); discharged is the first day off the program",
+    )
+    dated: dict[str, int] = {}
+    for j, change in enumerate(client.acuity_changes):
+        where = f"{path}.acuity_changes[{j}]"
+        if change.acuity not in policy.acuity:
+            errors.append(
+                f"{where}.acuity: unknown acuity {show(change.acuity)} "
+                f"(policy.acuity has {', '.join(policy.acuity)})"
+            )
+        if change.date in dated:
+            errors.append(
+                f"{where}.date: a second acuity change on {change.date} "
+                f"(also acuity_changes[{dated[change.date]}]); give one level a date"
+            )
+        dated.setdefault(change.date, j)
+    for j, episode in enumerate(client.episodes):
+        if episode.end is not None and to_date(episode.end) <= to_date(episode.start):
+            when = "before" if to_date(episode.end) < to_date(episode.start) else "on the day"
+            errors.append(
+                f"{path}.episodes[{j}].end: the episode ends ({episode.end}) {when} it starts "
+                f"({episode.start}); end is the first date back home"
+            )
+    if errors:
+        return errors
+    spans = sorted(
+        (to_date(e.start), to_date(e.end) if e.end is not None else None, j)
+        for j, e in enumerate(client.episodes)
+    )
+    for (_, end, j), (start, _, k) in zip(spans, spans[1:], strict=False):
+        if end is None or start < end:
+            first = client.episodes[j]
+            until = f"until {first.end}" if first.end is not None else "with no end"
+            errors.append(
+                f"{path}.episodes[{k}].start: this episode ({start}) overlaps episodes[{j}] "
+                f"(from {first.start} {until}); a client is in one episode at a time"
+            )
+    return errors
+
+
+def _requirement_errors(path: str, req: DisciplineRequirement | SkillRequirement) -> list[str]:
+    """Exactly one of a count (or due date) and ``every_days``; the recurring keys only with the latter."""
+    if isinstance(req, DisciplineRequirement):
+        once, what = "visits", '"visits" (visits each week)'
+        given = req.visits is not None
+    else:
+        once, what = "due", '"due" (the one date it is due)'
+        given = req.due is not None
+    if given and req.every_days is not None:
+        return [f'{path}: give either {what} or "every_days" (how often it recurs), not both']
+    if not given and req.every_days is None:
+        return [f'{path}.{once}: required key is missing (or, in a team@2 file, give "every_days")']
+    errors = []
+    if req.every_days is None:
+        if req.last is not None:
+            errors.append(f'{path}.last: only a recurring requirement (with "every_days") has a last date')
+        if isinstance(req, DisciplineRequirement) and "window_days" in req.model_fields_set:
+            errors.append(
+                f'{path}.window_days: only a recurring requirement (with "every_days") has a window'
+            )
+    return errors
+
+
+def _levels(client: Client) -> list[str]:
+    """The acuity levels a client is ever at: their own, then those of their changes."""
+    return list(dict.fromkeys([client.acuity, *(c.acuity for c in client.acuity_changes)]))
+
+
 def _contradictions(
     path: str, client: Client, policy: Policy, staff: dict[str, Staff], found: _Found
 ) -> list[str]:
     """Demands no plan could ever meet, whatever the week: a contradiction in the file,
     not a shortage of staff time (that is reported in the plan's ``unmet``)."""
     errors = []
-    level = policy.acuity[client.acuity]
-    visits = client.visits_per_week or level.visits_per_week
-    gap = level.min_gap_days
-    if (visits - 1) * gap + 1 > 7:
-        errors.append(
-            f"{path}.visits_per_week: {visits} visits {gap} days apart do not fit in a week "
-            f"(acuity {show(client.acuity)} has min_gap_days {gap})"
-        )
+    fewest = 7
+    for name in _levels(client):
+        level = policy.acuity[name]
+        visits = client.visits_per_week or level.visits_per_week
+        fewest = min(fewest, visits)
+        gap = level.min_gap_days
+        if (visits - 1) * gap + 1 > 7:
+            errors.append(
+                f"{path}.visits_per_week: {visits} visits {gap} days apart do not fit in a week "
+                f"(acuity {show(name)} has min_gap_days {gap})"
+            )
     for j, req in enumerate(client.requirements):
         if isinstance(req, DisciplineRequirement):
-            if req.visits is not None and req.visits > visits:
+            if req.visits is not None and req.visits > fewest:
                 errors.append(
                     f"{path}.requirements[{j}].visits: {req.visits} visits by a {req.discipline} "
-                    f"but the client has only {visits} visits a week"
+                    f"but the client has only {fewest} visits a week"
                 )
             if req.discipline not in found.disciplines:
                 errors.append(f"{path}.requirements[{j}].discipline: no staff member is a {req.discipline}")
