@@ -33,6 +33,7 @@ from actplanner.on_call.service import coverage_gaps
 from actplanner.planning.edits import keep_started, replan, started_note
 from actplanner.planning.jobs import get_job, latest_job
 from actplanner.planning.makeup import make_up_offer
+from actplanner.planning.month import month_view
 from actplanner.planning.plans import (
     PublishUnconfirmed,
     get_plan,
@@ -51,6 +52,8 @@ router = APIRouter(tags=["pages"])
 #: Seconds a solve gets unless the lead says otherwise: enough for a good plan of a usual team.
 DEFAULT_TIME_LIMIT = 30
 MIN_TIME_LIMIT = 1
+#: The most weeks "Plan the next weeks" queues at once (as ``actplanner plan --weeks``).
+MAX_WEEKS = 4
 
 Id = Annotated[int, Path(ge=1, le=MAX_ID)]
 
@@ -405,6 +408,8 @@ def board_context(
         "publish_concerns": [],
         "started_note": None,
         "make_up": None,
+        "max_weeks": MAX_WEEKS,
+        "month_url": None,
     }
     if team is None:
         context["teams"] = list_teams(session=session)
@@ -418,6 +423,7 @@ def board_context(
     context["days"] = days
     context["previous_week"] = board_href(team, user, week - timedelta(days=DAYS_IN_WEEK))
     context["next_week"] = board_href(team, user, week + timedelta(days=DAYS_IN_WEEK))
+    context["month_url"] = month_href(team, user, week)
     job = latest_job(session=session, team_id=team.id, week_start=week)
     if job is not None:
         context["job"] = job
@@ -496,52 +502,117 @@ def generate(
     time_limit: Annotated[str, Form(max_length=40)] = "",
     fresh: Annotated[str | None, Form(max_length=10)] = None,
     change_started: Annotated[str | None, Form(max_length=10)] = None,
+    weeks: Annotated[str, Form(max_length=10)] = "1",
 ) -> Response:
     """Queue a solve of the week for a worker and go back to the board, which shows its progress.
 
     The solve starts from the plan the board shows (keeping its pinned visits)
     unless the lead asks for a fresh start. In a week under way the visits that
     have started stay as they are, unless the lead ticks "also change visits
-    that have started".
+    that have started". With ``weeks`` above 1 it queues that many weeks from
+    this one, in order, each solved after the one before with its plan as history
+    (``jobs.enqueue_solve``'s ``after``), and goes to the month view.
     """
     if team is None:
         raise HTTPException(status_code=422, detail="Choose the team to plan.")
     found = team
     day, week_error = _planned_week(week)
     seconds, limit_error = parse_time_limit(time_limit)
-    errors = {k: v for k, v in (("week", week_error), ("time_limit", limit_error)) if v}
-    if day is None or seconds is None:
+    count, weeks_error = parse_weeks(weeks)
+    errors = {
+        k: v for k, v in (("week", week_error), ("time_limit", limit_error), ("weeks", weeks_error)) if v
+    }
+    if day is None or seconds is None or count is None:
         context = board_context(
             session, user, found, day, week_text=week, errors=errors, time_limit=time_limit
         )
         return render(request, "planning/board.html", context, status_code=422)
-    plans = week_plans(session=session, team_id=found.id, week_start=day)
-    baseline = None if fresh else _shown_plan(plans, None)
     try:
         with session.begin_nested():
-            kept = keep_started(
-                session=session,
-                team_id=found.id,
-                week_start=day,
-                baseline_plan_id=None if baseline is None else baseline.id,
-                change_started=bool(change_started),
-            )
-            queue.enqueue(
-                session=session,
-                team_id=found.id,
-                week_start=day,
-                time_limit=seconds,
-                baseline_plan_id=kept.baseline_plan_id,
-                from_date=kept.from_date,
-                user_id=user.id,
-            )
+            queued: list[int] = []
+            for k in range(count):
+                monday = day + timedelta(weeks=k)
+                plans = week_plans(session=session, team_id=found.id, week_start=monday)
+                baseline = None if fresh else _shown_plan(plans, None)
+                kept = keep_started(
+                    session=session,
+                    team_id=found.id,
+                    week_start=monday,
+                    baseline_plan_id=None if baseline is None else baseline.id,
+                    change_started=bool(change_started),
+                )
+                job = queue.enqueue(
+                    session=session,
+                    team_id=found.id,
+                    week_start=monday,
+                    time_limit=seconds,
+                    baseline_plan_id=kept.baseline_plan_id,
+                    from_date=kept.from_date,
+                    user_id=user.id,
+                    after=list(queued),
+                )
+                queued.append(job.id)
     except JobConflict as err:
         message = f"{err} Wait for it to finish or stop it first."
+        if count > 1:
+            message += " No week was queued."
         context = board_context(
             session, user, found, day, week_text=week, time_limit=time_limit, message=message
         )
         return render(request, "planning/board.html", context, status_code=409)
+    if count > 1:
+        return RedirectResponse(month_href(found, user, day, count), status_code=303)
     return RedirectResponse(board_href(found, user, day), status_code=303)
+
+
+def parse_weeks(text: str | None) -> tuple[int | None, str | None]:
+    """How many weeks to plan from the board (1 to ``MAX_WEEKS``), or an error saying what is wrong."""
+    try:
+        count = int((text or "1").strip())
+    except ValueError:
+        count = 0
+    if not 1 <= count <= MAX_WEEKS:
+        return None, f"Plan 1 to {MAX_WEEKS} weeks at a time."
+    return count, None
+
+
+def month_href(team: Team, user: User, week: date, weeks: int = MAX_WEEKS) -> str:
+    """The month view of ``weeks`` weeks from ``week``, keeping a lead without a team on this one."""
+    query: dict[str, Any] = {"week": week.isoformat(), "weeks": weeks}
+    if user.team_id != team.id:
+        query["team"] = team.id
+    return "/board/month?" + urlencode(query)
+
+
+@router.get("/board/month", name="board_month")
+def month(
+    request: Request,
+    session: SessionDep,
+    user: LeadDep,
+    team: TeamDep,
+    today: TodayDep,
+    week: Annotated[str | None, Query(max_length=40)] = None,
+    weeks: Annotated[int, Query(ge=1, le=MAX_WEEKS)] = MAX_WEEKS,
+) -> Response:
+    """The next weeks side by side: coverage per day, on-call, each client's planned visits against
+    their count; each week links to its board, where it is published."""
+    if team is None:
+        return RedirectResponse("/board", status_code=303)
+    day, week_text, errors = _week_of(today, week)
+    context: dict[str, Any] = {
+        "team": team,
+        "week": day,
+        "week_text": week_text,
+        "weeks": weeks,
+        "errors": errors,
+        "team_field": None if user.team_id == team.id else team.id,
+        "month": None,
+    }
+    if day is not None:
+        context["month"] = month_view(session=session, team_id=team.id, first=day, weeks=weeks)
+        context["board_url"] = lambda w: board_href(team, user, w)
+        context["board_week"] = board_href(team, user, day)
+    return render(request, "planning/month.html", context, status_code=422 if errors else 200)
 
 
 def _job(session: Session, user: User, job_id: int) -> tuple[SolveJob, Team]:
