@@ -156,7 +156,7 @@ def _assign_visits(
 ) -> _Week:
     """Step 3 (H1–H8, H10 rest): the baseline's visits where they still hold, then
     every missing visit by cheapest insertion."""
-    schedule = Schedule(problem, caseload, primary_by_day(on_call))
+    schedule = Schedule(problem, caseload, primary_by_day(on_call, problem.on_call_history))
     days = range(DAYS)
     baseline = problem.baseline
     if baseline is not None:

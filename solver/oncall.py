@@ -5,19 +5,39 @@ For each day d the period [d handoff, d+1 handoff) gets one holder per role in
 rules, modelled as heavily weighted slack so that a team that cannot meet them
 still gets the best rota possible, and ``unmet`` says what is missing. Fairness
 and stability are soft goals, returned as labelled ``Penalty`` terms.
+
+With ``Problem.on_call_history`` (the plans of record's periods) the rota
+remembers: the run of primary periods ending with last Sunday's counts towards
+``max_consecutive``, last Sunday's primary rests on Monday morning, and fair
+shares are counted over the last ``fairness_weeks`` weeks plus this one, in
+proportion to FTE among those who could hold each period (FORMATS.md, version 2).
 """
 
 from __future__ import annotations
 
+from collections import Counter, defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
+from fractions import Fraction
+from math import ceil, floor
 
 from ortools.sat.python import cp_model
 
 from solver import goals
 from solver.cpsat import deterministic_solver
 from solver.plan import OnCallPeriod, Penalty, Unmet
-from solver.problem import DAY, DAYS, WEEKDAY_NAMES, WEIGHTS, OnCallRole, Policy, Problem, Staff, Window
+from solver.problem import (
+    DAY,
+    DAYS,
+    WEEKDAY_NAMES,
+    WEIGHTS,
+    OnCallHistory,
+    OnCallRole,
+    Policy,
+    Problem,
+    Staff,
+    Window,
+)
 
 PRIMARY = "primary"
 BACKUP = "backup"
@@ -64,9 +84,34 @@ def can_hold(staff: Staff, role: OnCallRole, window: Window) -> bool:
     )
 
 
-def primary_by_day(periods: Iterable[OnCallPeriod]) -> dict[int, str]:
-    """Day index → who holds primary for the period starting that day (for H10's rest)."""
-    return {p.start // DAY: p.staff for p in periods if p.role == PRIMARY}
+def primary_by_day(periods: Iterable[OnCallPeriod], history: OnCallHistory | None = None) -> dict[int, str]:
+    """Day index → who holds primary for the period starting that day (for H10's rest).
+
+    With history, day -1 is last Sunday's primary, who rests on Monday morning too.
+    """
+    found = {p.start // DAY: p.staff for p in periods if p.role == PRIMARY}
+    if history is not None and (last := past_primaries(history).get(-1)) is not None:
+        found.setdefault(-1, last)
+    return found
+
+
+def past_primaries(history: OnCallHistory | None) -> dict[int, str]:
+    """Day index (negative: before this Monday) → who held primary for the period starting then."""
+    if history is None:
+        return {}
+    return {p.start // DAY: p.staff for p in history.periods if p.role == PRIMARY and p.start < 0}
+
+
+def carried_run(history: OnCallHistory | None) -> tuple[str, int] | None:
+    """Last Sunday's primary and the length of their run of primary periods ending with it."""
+    past = past_primaries(history)
+    sid = past.get(-1)
+    if sid is None:
+        return None
+    run = 1
+    while past.get(-1 - run) == sid:
+        run += 1
+    return sid, run
 
 
 def build_on_call(
@@ -94,13 +139,18 @@ def build_on_call(
     terms += _coverage(model, eligible, holds)
     _primary_is_not_backup(model, holds)
     terms += _consecutive_primary(model, problem, holds)
+    history = problem.on_call_history
+    shares = _shares(problem, eligible, history) if history is not None else {}
     for name in (role.name for role in policy.on_call_roles):
-        terms += _spread(model, problem, eligible, holds, name)
+        if history is None:
+            terms += _spread(model, problem, eligible, holds, name)
+        else:
+            terms += _spread_over_weeks(model, eligible, holds, name, shares, history.fairness_weeks)
     terms += _primary_not_prescriber(model, holds)
     terms += _changes(problem, baseline, holds)
     model.minimize(sum(t.weight * t.expr for t in terms))
 
-    hint = _greedy(problem, eligible)
+    hint = _greedy(problem, eligible, shares)
     for (name, day, sid), var in holds.items():
         model.add_hint(var, hint.get((name, day)) == sid)
 
@@ -158,9 +208,30 @@ def _primary_is_not_backup(model: cp_model.CpModel, holds: dict[Key, cp_model.In
 def _consecutive_primary(
     model: cp_model.CpModel, problem: Problem, holds: dict[Key, cp_model.IntVar]
 ) -> list[_Term]:
-    """Hard (H10): no one is primary for more than max_consecutive periods in a row."""
+    """Hard (H10): no one is primary for more than max_consecutive periods in a row,
+    counting the run carried over from last Sunday."""
     limit = problem.policy.max_consecutive
     terms: list[_Term] = []
+    carried = carried_run(problem.on_call_history)
+    if carried is not None:
+        sid, run = carried
+        # Windows of limit + 1 periods that start in last week's run: their part before
+        # Monday is all held (the run is unbroken), so the week's part may hold the rest.
+        for first in range(-min(run, limit), 0):
+            window = [holds[key] for d in range(0, first + limit + 1) if (key := (PRIMARY, d, sid)) in holds]
+            room = limit + first  # first is negative: -first periods already held.
+            if len(window) <= room:
+                continue
+            over = model.new_bool_var(f"over_consecutive(staff={sid}, from_day={first})")
+            model.add(sum(window) <= room + over)
+            terms.append(
+                _Term(
+                    f"{sid} primary more than {limit} periods in a row from last week's run",
+                    None,
+                    OVER_CONSECUTIVE,
+                    over,
+                )
+            )
     for s in problem.staff:
         for first in range(DAYS - limit):
             window = [
@@ -214,6 +285,81 @@ def _spread(
     return terms
 
 
+def _shares(
+    problem: Problem, eligible: dict[tuple[str, int], list[str]], history: OnCallHistory
+) -> dict[tuple[str, str, str], tuple[int, Fraction]]:
+    """(role, "" or " weekend", staff) → (periods held in the history's window, owed share).
+
+    The window is the last ``fairness_weeks`` weeks plus this one. Each period is owed to
+    those who could hold it (this week: ``eligible``; earlier: ``could_hold``), split in
+    proportion to FTE, so staff on leave or not yet employed are owed nothing of it.
+    """
+    staff = problem.staff_by_id
+    fte = {sid: Fraction(s.fte).limit_denominator(1000) for sid, s in staff.items()}
+    able = {
+        role.name: frozenset(
+            s.id for s in problem.staff if role.name in s.on_call_roles and s.discipline in role.disciplines
+        )
+        for role in problem.policy.on_call_roles
+    }
+    could = {(role, start): ids for role, start, ids in history.could_hold}
+    since = -history.fairness_weeks * DAYS * DAY
+    # One holder per earlier period (the last given), inside the window.
+    past = {(p.role, p.start): p.staff for p in history.periods if since <= p.start < 0}
+    held: Counter[tuple[str, str, str]] = Counter()
+    owed: defaultdict[tuple[str, str, str], Fraction] = defaultdict(Fraction)
+
+    def owe(role: str, day: int, ids: Iterable[str]) -> None:
+        people = [sid for sid in ids if sid in staff]
+        total = sum((fte[sid] for sid in people), Fraction(0))
+        for sid in people:
+            share = fte[sid] / total if total > 0 else Fraction(1, len(people))
+            for name in ("", " weekend") if day % DAYS in WEEKEND else ("",):
+                owed[role, name, sid] += share
+
+    for (role, start), sid in past.items():
+        day = start // DAY
+        for name in ("", " weekend") if day % DAYS in WEEKEND else ("",):
+            held[role, name, sid] += 1
+        owe(role, day, could.get((role, start), able.get(role, frozenset())))
+    for (role, day), ids in eligible.items():
+        owe(role, day, ids)
+    return {key: (held[key], owed[key]) for key in set(held) | set(owed)}
+
+
+def _spread_over_weeks(
+    model: cp_model.CpModel,
+    eligible: dict[tuple[str, int], list[str]],
+    holds: dict[Key, cp_model.IntVar],
+    role: str,
+    shares: dict[tuple[str, str, str], tuple[int, Fraction]],
+    weeks: int,
+) -> list[_Term]:
+    """Soft (goal 5, with history): each person's periods of a role, and its weekends, over
+    the window near their owed share.
+
+    Periods held before plus this week's, against floor or ceil of the owed share: each
+    period outside that band costs, so over the weeks the counts per FTE stay within one
+    period of each other where leave and the hard rules allow, and the rota rotates.
+    """
+    terms: list[_Term] = []
+    for name, days in (("", range(DAYS)), (" weekend", sorted(WEEKEND))):
+        people = sorted({sid for d in days for sid in eligible[role, d]})
+        for sid in people:
+            before, owed = shares.get((role, name, sid), (0, Fraction(0)))
+            low, high = floor(owed), ceil(owed)
+            count = before + sum(holds[key] for d in days if (key := (role, d, sid)) in holds)
+            label = (
+                f"on-call {role}{name} share over {weeks + 1} weeks "
+                f"(staff={sid}, held {before} before, share {low}-{high})"
+            )
+            off = model.new_int_var(0, before + DAYS + high, label)
+            model.add(off >= count - high)
+            model.add(off >= low - count)
+            terms.append(_Term(label, goals.ON_CALL, WEIGHTS.on_call_spread, off))
+    return terms
+
+
 def _primary_not_prescriber(model: cp_model.CpModel, holds: dict[Key, cp_model.IntVar]) -> list[_Term]:
     """Soft (goal 5): the prescriber on call is not the primary too, so two people can be called."""
     terms: list[_Term] = []
@@ -257,11 +403,22 @@ def _changes(
 # -- hint, solver and reporting -----------------------------------------------------------
 
 
-def _greedy(problem: Problem, eligible: dict[tuple[str, int], list[str]]) -> dict[tuple[str, int], str]:
-    """Day by day, whoever eligible has the fewest periods of the role and breaks no hard rule."""
+def _greedy(
+    problem: Problem,
+    eligible: dict[tuple[str, int], list[str]],
+    shares: dict[tuple[str, str, str], tuple[int, Fraction]],
+) -> dict[tuple[str, int], str]:
+    """Day by day, whoever eligible has the fewest periods of the role (with history: the
+    most owed) and breaks no hard rule."""
     limit = problem.policy.max_consecutive
     held: dict[tuple[str, int], str] = {}
-    counts: dict[tuple[str, str], int] = {}
+    # Before this week: periods held over the window minus the share owed by its end.
+    counts: dict[tuple[str, str], Fraction] = {
+        (role, sid): Fraction(before) - owed
+        for (role, name, sid), (before, owed) in shares.items()
+        if not name
+    }
+    past = past_primaries(problem.on_call_history)
     for day in range(DAYS):
         for role in problem.policy.on_call_roles:
             ids = eligible[role.name, day]
@@ -270,25 +427,27 @@ def _greedy(problem: Problem, eligible: dict[tuple[str, int], list[str]]) -> dic
             if not ids:
                 continue
 
-            best = min(ids, key=lambda sid: _greedy_rank(held, counts, role.name, day, sid, limit))
+            best = min(ids, key=lambda sid: _greedy_rank(held, past, counts, role.name, day, sid, limit))
             held[role.name, day] = best
-            counts[role.name, best] = counts.get((role.name, best), 0) + 1
+            counts[role.name, best] = counts.get((role.name, best), Fraction(0)) + 1
     return held
 
 
 def _greedy_rank(
     held: dict[tuple[str, int], str],
-    counts: dict[tuple[str, str], int],
+    past: dict[int, str],
+    counts: dict[tuple[str, str], Fraction],
     role: str,
     day: int,
     sid: str,
     limit: int,
-) -> tuple[bool, int, str]:
-    """Breaking the consecutive limit last, then fewest periods so far, then by id."""
+) -> tuple[bool, Fraction, str]:
+    """Breaking the consecutive limit (last week's run included) last, then fewest periods
+    so far, then by id."""
     streak = 0
-    while streak < day and held.get((PRIMARY, day - streak - 1)) == sid:
+    while (held.get((PRIMARY, d)) if (d := day - streak - 1) >= 0 else past.get(d)) == sid:
         streak += 1
-    return (role == PRIMARY and streak >= limit, counts.get((role, sid), 0), sid)
+    return (role == PRIMARY and streak >= limit, counts.get((role, sid), Fraction(0)), sid)
 
 
 def _uncovered(
@@ -317,8 +476,10 @@ def _uncovered(
 
 
 def _over_consecutive(problem: Problem, holders: dict[tuple[str, int], str]) -> list[Unmet]:
-    """Hard (H10): one sentence per run of primary periods longer than max_consecutive."""
+    """Hard (H10): one sentence per run of primary periods longer than max_consecutive,
+    a run carried over from last week counted whole."""
     limit = problem.policy.max_consecutive
+    carried = carried_run(problem.on_call_history)
     out: list[Unmet] = []
     day = 0
     while day < DAYS:
@@ -326,13 +487,23 @@ def _over_consecutive(problem: Problem, holders: dict[tuple[str, int], str]) -> 
         end = day + 1
         while sid is not None and end < DAYS and holders.get((PRIMARY, end)) == sid:
             end += 1
-        if sid is not None and end - day > limit:
+        before = carried[1] if day == 0 and carried is not None and carried[0] == sid else 0
+        if sid is not None and end - day + before > limit:
             out.append(
                 Unmet(
                     "H10",
-                    f"{sid} is primary on call for {end - day} periods in a row, "
-                    f"{WEEKDAY_NAMES[day]} to {WEEKDAY_NAMES[end - 1]}, above the limit of {limit}.",
+                    f"{sid} is primary on call for {end - day + before} periods in a row, "
+                    f"{_run_start(day, before)} to {WEEKDAY_NAMES[end - 1]}, above the limit of {limit}.",
                 )
             )
         day = end
     return out
+
+
+def _run_start(day: int, before: int) -> str:
+    """Where a run of primary periods starts, in words: a day of this week or of an earlier one."""
+    if not before:
+        return WEEKDAY_NAMES[day]
+    if before <= DAYS:
+        return f"last week's {WEEKDAY_NAMES[-before % DAYS]}"
+    return f"{before} periods before this Monday"

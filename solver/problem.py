@@ -187,6 +187,10 @@ class OnCallHistory:
 
     periods: tuple[OnCallPeriod, ...] = ()
     fairness_weeks: int = 8
+    #: (role, start, staff ids) per earlier period: who could have held it then (the role and a
+    #: listed discipline, employed, no leave overlapping it), the only staff owed a share of it.
+    #: A period left out is owed to everyone now able to take the role.
+    could_hold: tuple[tuple[str, int, frozenset[str]], ...] = ()
 
 
 @dataclass(frozen=True)

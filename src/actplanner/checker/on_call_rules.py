@@ -18,8 +18,10 @@ from .context import (
     parse_time,
     stamp,
 )
-from .history import PLAN_FORMATS
 from .report import Violation
+
+#: History files that are plans (of record when the last given for their week).
+PLAN_FORMATS = frozenset({"actplanner/plan@1", "actplanner/plan@2"})
 
 
 def required_roles(ctx: Context) -> list[str]:
@@ -176,8 +178,8 @@ def h10_on_call_limits(ctx: Context) -> list[Violation]:
     if isinstance(limit, int) and not isinstance(limit, bool):
         runs: dict[object, int] = defaultdict(int)
         if carried and ctx.dates:
-            for sid in carried.get(ctx.dates[0] - timedelta(days=1), set()):
-                runs[sid] = _run_before(carried, sid, ctx.dates[0])
+            for holder in carried.get(ctx.dates[0] - timedelta(days=1), set()):
+                runs[holder] = _run_before(carried, holder, ctx.dates[0])
         for d in ctx.dates:
             for sid in set(runs) | primary[d]:
                 before = runs[sid]
@@ -185,9 +187,9 @@ def h10_on_call_limits(ctx: Context) -> list[Violation]:
                 # Reported once: where the run first goes over, or on Monday for a run that
                 # came over the limit from last week and goes on.
                 if runs[sid] == limit + 1 or (d == ctx.dates[0] and runs[sid] > limit + 1):
-                    carried_from = (
-                        f", {before} of them before this week" if before and d == ctx.dates[0] else ""
-                    )
+                    carried_from = ""
+                    if before and d == ctx.dates[0]:
+                        carried_from = f", {before} of them before this week"
                     found.append(
                         Violation(
                             "H10",
@@ -203,7 +205,8 @@ def h10_on_call_limits(ctx: Context) -> list[Violation]:
         return found
     if ctx.dates:
         sunday = ctx.dates[0] - timedelta(days=1)
-        primary[sunday] = carried.get(sunday, set())
+        last: set[str | None] = set(carried.get(sunday, set()))
+        primary[sunday] = last
     for visit in ctx.visits:
         night = visit.date - timedelta(days=1)
         if not visit.timed or night not in primary:
@@ -243,17 +246,13 @@ def last_week_primaries(ctx: Context) -> dict[date, set[str]]:
     for week in sorted(records):
         for raw in as_list(records[week].get("on_call")):
             raw = as_dict(raw)
-            start, end, staff = (
-                parse_datetime(raw.get("start")),
-                parse_datetime(raw.get("end")),
-                raw.get("staff"),
-            )
+            start, end = parse_datetime(raw.get("start")), parse_datetime(raw.get("end"))
+            staff = raw.get("staff")
             if raw.get("role") != "primary" or not isinstance(staff, str) or start is None or end is None:
                 continue
             d = start.date()
-            if (start, end) == (at(d, ctx.handoff), at(d + timedelta(days=1), ctx.handoff)) and d < ctx.dates[
-                0
-            ]:
+            bounds = (at(d, ctx.handoff), at(d + timedelta(days=1), ctx.handoff))
+            if (start, end) == bounds and d < ctx.dates[0]:
                 found[d].add(staff)
     return dict(found)
 
