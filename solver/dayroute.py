@@ -4,7 +4,7 @@ The weekly decisions stay fixed (which clients are seen on which day, and the
 requirements each visit serves); within the day, the engine re-sequences every
 route and may hand a visit to another staff member who can legally take it
 (H3, H4 tags, H8 capacity), paying the ITT penalty when that staff member is
-not on the client's ITT. Paired and pinned visits keep their staff and time,
+not on the client's ITT. Paired, inpatient and pinned visits keep their staff and time,
 because the engine cannot synchronise two routes.
 """
 
@@ -65,7 +65,7 @@ def _protected_tags(schedule: Schedule, client: Client, day: int) -> frozenset[s
     teams = {
         d: [staff_by_id[s] for s in v[0] if s in staff_by_id]
         for d, v in schedule.visits[client.id].items()
-        if client.counts(d)
+        if client.provides(d)
     }
     mine = teams.get(day)
     if mine is None:
@@ -124,10 +124,13 @@ def build_day(schedule: Schedule, day: int) -> DayInstance | None:
             continue
         staff, start, _, _ = by_day[day]
         client = schedule.clients[cid]
-        if client.paired or (cid, day) in schedule.pinned or any(s not in index for s in staff):
+        # An inpatient visit (H13) keeps its staff and time too: its ITT member and the
+        # shift-wide window are the week step's to choose.
+        fixed = client.paired or client.inpatient(day) or (cid, day) in schedule.pinned
+        if fixed or any(s not in index for s in staff):
             for sid in staff:
                 if sid in index:
-                    stops.append(_fixed_stop(client, start, index[sid]))
+                    stops.append(_fixed_stop(client, day, start, index[sid]))
                     owners.append(cid)
                     initial[index[sid]].append(RouteStop(len(stops) - 1, start))
             continue
@@ -161,10 +164,10 @@ def _vehicle(route: Route) -> Vehicle:
     )
 
 
-def _fixed_stop(client: Client, start: int, vehicle: int) -> Stop:
-    """A paired or pinned visit (or one whose staff does not work today): kept as it is."""
+def _fixed_stop(client: Client, day: int, start: int, vehicle: int) -> Stop:
+    """A paired, inpatient or pinned visit (or one whose staff does not work today): kept as it is."""
     return Stop(
-        location=client.location,
+        location=client.location_on(day),
         service=client.visit_minutes,
         windows=((start, start),),
         allowed=frozenset({vehicle}),
@@ -212,7 +215,7 @@ def apply_day(schedule: Schedule, built: DayInstance, result: RoutingResult) -> 
         for rs in route.stops:
             client = clients[built.owners[rs.stop]]
             new_slots[route.vehicle].append(
-                Slot(client.id, client.location, rs.start, rs.start + client.visit_minutes)
+                Slot(client.id, client.location_on(built.day), rs.start, rs.start + client.visit_minutes)
             )
             assigned.setdefault(client.id, []).append((routes[route.vehicle].staff.id, rs.start))
     old = {i: r.slots for i, r in enumerate(routes)}

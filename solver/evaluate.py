@@ -11,7 +11,14 @@ from collections import defaultdict
 
 from solver import goals
 from solver.plan import OnCallPeriod, Penalty, Unmet, Visit
-from solver.pricing import balance_cost, continuity_cost, moved_cost, team_approach_cost, travel_cost
+from solver.pricing import (
+    balance_cost,
+    continuity_cost,
+    moved_cost,
+    recent_cost,
+    team_approach_cost,
+    travel_cost,
+)
 from solver.problem import DAY, DAYS, WEIGHTS, Problem
 from solver.schedule import Schedule
 
@@ -31,6 +38,7 @@ def visits_of(schedule: Schedule) -> list[Visit]:
             purpose=purpose,
             pinned=(cid, day) in pinned,
             id=schedule.ids.get((cid, day), ""),
+            place="hospital" if schedule.clients[cid].inpatient(day) else None,
         )
         for cid, by_day in sorted(schedule.visits.items())
         for day, (staff, start, end, purpose) in sorted(by_day.items())
@@ -51,6 +59,15 @@ def penalties(schedule: Schedule, on_call_penalties: list[Penalty], moved: int) 
                     terms.append(
                         Penalty(
                             f"non-ITT visit (client={cid}, day={day}, staff={sid})", goals.CONTINUITY, cost
+                        )
+                    )
+                recent = recent_cost(schedule, cid, (sid,))
+                if recent:
+                    terms.append(
+                        Penalty(
+                            f"not a recent ITT member (client={cid}, day={day}, staff={sid})",
+                            goals.RECENT,
+                            recent,
                         )
                     )
     want = problem.policy.team_approach_min_staff

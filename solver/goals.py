@@ -16,6 +16,7 @@ TEAM_APPROACH = "2 team approach"
 TRAVEL = "3 travel"
 BALANCE = "4 balanced work"
 ON_CALL = "5 fair on-call"
+RECENT = "6 continuity across weeks"
 STABILITY = "stability (re-plan)"
 
 
@@ -41,6 +42,7 @@ GOALS: tuple[Goal, ...] = (
     Goal(TRAVEL, "travel_minute", "as few minutes on the road as possible"),
     Goal(BALANCE, "imbalance_minute", "visit and travel minutes per FTE even across the field staff"),
     Goal(ON_CALL, "on_call_spread", "on-call periods, and weekend periods apart, shared evenly"),
+    Goal(RECENT, "not_recent_staff", "visits by the ITT members who saw the client in the last 14 days"),
     Goal(STABILITY, "moved_visit", "a re-plan moves as few of the planned visits as it can"),
 )
 

@@ -26,7 +26,9 @@ def requirement_tags(
 ) -> tuple[list[tuple[str, tuple[int, ...]]], list[tuple[str, int]]]:
     """The client's requirements as tags: skills with their days, disciplines with counts."""
     skills = [(f"k:{r.skill}", r.days) for r in client.skill_requirements]
-    disciplines = [(f"d:{r.discipline}", r.visits) for r in client.discipline_requirements]
+    # A recurring discipline requirement is one visit in a window, as a skill due is.
+    skills += [(f"d:{r.discipline}", r.days) for r in client.discipline_requirements if r.days is not None]
+    disciplines = [(f"d:{r.discipline}", r.visits) for r in client.discipline_requirements if r.days is None]
     return skills, disciplines
 
 
@@ -51,6 +53,13 @@ def best_placement(
     routes = [
         r for (_, d), r in schedule.routes.items() if d == day and schedule.can_serve(r.staff, client, day)
     ]
+    if client.inpatient(day):
+        # H13: at least one of the client's ITT on an inpatient visit.
+        itt = schedule.caseload.get(client.id)
+        members = set(itt.itt) if itt is not None else set()
+        if client.paired:
+            return _best_pair(schedule, client, routes, tags, members)
+        routes = [r for r in routes if r.staff.id in members]
     if not client.paired:
         best: Placement | None = None
         for route in routes:
@@ -67,14 +76,21 @@ def best_placement(
 
 
 def _best_pair(
-    schedule: Schedule, client: Client, routes: list[Route], tags: frozenset[str]
+    schedule: Schedule,
+    client: Client,
+    routes: list[Route],
+    tags: frozenset[str],
+    one_of: set[str] | None = None,
 ) -> Placement | None:
-    """Two staff at the same time (H5): try each's feasible start times on the other."""
+    """Two staff at the same time (H5): try each's feasible start times on the other.
+    ``one_of``: staff ids at least one of the two must be (an inpatient visit's ITT)."""
     options = {id(r): schedule.insertions(r, client) for r in routes}
     best: Placement | None = None
     for i, a in enumerate(routes):
         for b in routes[i + 1 :]:
             if not tags_met_by([a.staff, b.staff], tags):
+                continue
+            if one_of is not None and a.staff.id not in one_of and b.staff.id not in one_of:
                 continue
             times = sorted({ins.start for ins in options[id(a)]} | {ins.start for ins in options[id(b)]})
             for at in times:
@@ -155,7 +171,7 @@ def _outstanding(schedule: Schedule, client: Client) -> tuple[list, list]:
     staff_by_id = schedule.problem.staff_by_id
     kept = schedule.visits[client.id]
     teams = {
-        d: [staff_by_id[s] for s in v[0] if s in staff_by_id] for d, v in kept.items() if client.counts(d)
+        d: [staff_by_id[s] for s in v[0] if s in staff_by_id] for d, v in kept.items() if client.provides(d)
     }
     skills = [
         (tag, days)
@@ -169,17 +185,41 @@ def _outstanding(schedule: Schedule, client: Client) -> tuple[list, list]:
     return skills, [(tag, n) for tag, n in disciplines if n > 0]
 
 
+def _quota_shortfall(client: Client, home_days: Iterable[int]) -> list[str]:
+    """H13: the day quotas (post-discharge) ``home_days`` leave unmet, as sentences."""
+    days = set(home_days)
+    missed = []
+    for quota in client.day_quotas:
+        got = len(days.intersection(quota.days))
+        if got < quota.visits:
+            on = ", ".join(WEEKDAY_KEYS[d] for d in quota.days)
+            missed.append(f"{got} of the {quota.visits} {quota.kind} visits on {on} could be placed")
+    return missed
+
+
+def _quota_deficit(client: Client, home_days: set[int]) -> int:
+    """H13: how many home visits the day quotas still miss with visits on ``home_days``."""
+    return sum(max(0, q.visits - len(home_days.intersection(q.days))) for q in client.day_quotas)
+
+
 def place_client(
     schedule: Schedule,
     client: Client,
     days: Iterable[int],
 ) -> list[Unmet]:
-    """Insert the visits ``client`` still needs on some of ``days``; report what is missing."""
+    """Insert the visits ``client`` still needs on some of ``days``; report what is missing.
+
+    Home visits go on the client's open days with the spacing rule (H2) and the day
+    quotas (H13 post-discharge); inpatient visits on the stay's days, any of them; the
+    requirements (H4) are handed to whichever of both serve them most cheaply.
+    """
     allowed = sorted(days)
     taken = set(schedule.visits[client.id])
     kept = {d for d in taken if client.counts(d)}
     needed = client.visits_wanted - len(kept)
-    if needed <= 0:
+    stay = client.hospital
+    ward_needed = 0 if stay is None else stay.visits - sum(d in stay.days for d in taken)
+    if needed <= 0 and ward_needed <= 0:
         return []
     gap = client.min_gap_days
     anchors = client.spaced_from(taken)
@@ -187,22 +227,35 @@ def place_client(
     candidates = [
         d
         for d in allowed
-        if d not in taken and all(abs(d - k) >= gap for k in anchors) and price(d, frozenset()) is not None
+        if d not in taken
+        and not client.inpatient(d)
+        and all(abs(d - k) >= gap for k in anchors)
+        and price(d, frozenset()) is not None
     ]
+    ward = [
+        d for d in allowed if d not in taken and client.inpatient(d) and price(d, frozenset()) is not None
+    ]
+    ward_count = max(0, min(ward_needed, len(ward)))
+    ward_patterns = list(combinations(ward, ward_count))
     skills, disciplines = _outstanding(schedule, client)
     best: tuple[tuple[int, float], tuple[int, ...], dict[int, frozenset[str]], list[str]] | None
     best = None
-    count = min(needed, len(candidates))
-    while count > 0 and best is None:
+    count = max(0, min(needed, len(candidates)))
+    while best is None:
         for pattern in combinations(candidates, count):
             if not _spaced(pattern, gap):
                 continue
-            tags, missed = _assign_tags(pattern, price, skills, disciplines)
-            total = sum(price.cost(d, tags[d]) for d in pattern)
-            key = (len(missed), total)
-            if best is None or key < best[0]:
-                best = (key, pattern, tags, missed)
+            short = _quota_deficit(client, kept.union(pattern)) if client.day_quotas else 0
+            for extra in ward_patterns:
+                days_of = pattern + extra
+                tags, missed = _assign_tags(days_of, price, skills, disciplines)
+                total = sum(price.cost(d, tags[d]) for d in days_of)
+                key = (len(missed) + short, total)
+                if best is None or key < best[0]:
+                    best = (key, days_of, tags, missed)
         if best is None:
+            if count == 0:
+                break
             count -= 1
     unmet: list[Unmet] = []
     placed_days: tuple[int, ...] = ()
@@ -213,16 +266,30 @@ def place_client(
             found = price(d, tags[d])
             assert found is not None  # priced finite above
             schedule.add_visit(client, d, found[1], purpose_of(tags[d]))
-    if len(placed_days) < needed:
+    home = [d for d in placed_days if not client.inpatient(d)]
+    if needed > 0 and len(home) < needed:
         unmet.append(
             Unmet(
                 rule="H1",
                 client=client.id,
                 detail=_shortfall_reason(
-                    client, [d for d in allowed if d not in taken], candidates, len(kept) + len(placed_days)
+                    client, [d for d in allowed if d not in taken], candidates, len(kept) + len(home)
                 ),
             )
         )
+    if stay is not None and ward_needed > ward_count:
+        on = ", ".join(WEEKDAY_KEYS[d] for d in stay.days if d in allowed)
+        unmet.append(
+            Unmet(
+                rule="H13",
+                client=client.id,
+                detail=f"{stay.visits - ward_needed + ward_count} of {stay.visits} inpatient visits at "
+                f"{stay.label or 'the hospital'}: no ITT member free in their shift on {on}",
+            )
+        )
+    if needed > 0:
+        for sentence in _quota_shortfall(client, kept.union(home)):
+            unmet.append(Unmet(rule="H13", client=client.id, detail=sentence))
     for tag in missed_tags:
         unmet.append(Unmet(rule="H4", client=client.id, detail=_requirement_reason(client, tag)))
     return unmet
@@ -237,7 +304,7 @@ def _shortfall_reason(client: Client, considered: list[int], candidates: list[in
     want = client.visits_wanted
     open_days = [d for d in range(DAYS) if client.availability.get(d) and client.counts(d)]
     head = f"{got} of {want} visits"
-    if client.seen_before is not None:
+    if client.seen_before is not None and client.seen_before.from_day > 0:
         day = WEEKDAY_NAMES[client.seen_before.from_day]
         head = f"{got} of the {want} visits still needed from {day}"
     if len(open_days) < want:
@@ -256,6 +323,9 @@ def _requirement_reason(client: Client, tag: str) -> str:
     kind, name = tag[:1], tag[2:]
     if kind == "k":
         return f"no visit by a staff member with skill {name} could be placed in the due window"
+    windowed = next((r for r in client.discipline_requirements if r.discipline == name and r.days), None)
+    if windowed is not None:
+        return f"no visit by a {name.replace('_', ' ')} could be placed in the due window"
     wanted = next((r.visits for r in client.discipline_requirements if r.discipline == name), 1)
     return f"fewer than {wanted} visits by a {name.replace('_', ' ')} could be placed"
 
@@ -264,7 +334,7 @@ def difficulty(client: Client) -> tuple:
     """Hardest clients first: pairs, few open days for many visits, requirements."""
     open_days = sum(1 for d in range(DAYS) if client.availability.get(d))
     slack = open_days - (client.visits_per_week - 1) * client.min_gap_days - 1
-    reqs = len(client.skill_requirements) + len(client.discipline_requirements)
+    reqs = len(client.skill_requirements) + len(client.discipline_requirements) + len(client.day_quotas)
     return (
         not client.paired,
         min(slack, 1),

@@ -17,6 +17,8 @@ class Visit:
     purpose: str | None = None
     pinned: bool = False
     id: str = ""
+    #: None for a home visit, "hospital" for an inpatient visit (H13).
+    place: str | None = None
 
 
 @dataclass(frozen=True)

@@ -30,6 +30,15 @@ def continuity_cost(schedule: Schedule, client_id: str, staff_ids: Iterable[str]
     return sum(WEIGHTS.non_itt_visit for sid in staff_ids if not schedule.in_itt(sid, client_id))
 
 
+def recent_cost(schedule: Schedule, client_id: str, staff_ids: Iterable[str]) -> int:
+    """Goal 6: per staff member on the visit who is not one of the client's ITT members who
+    saw the client in the last 14 days (nothing when none of them did)."""
+    recent = schedule.recent_itt(client_id)
+    if not recent:
+        return 0
+    return sum(WEIGHTS.not_recent_staff for sid in staff_ids if sid not in recent)
+
+
 def team_approach_cost(missing_staff: int) -> int:
     """Goal 2: per staff member a client with two or more visits still needs to meet."""
     return missing_staff * WEIGHTS.team_approach_missing
@@ -48,13 +57,20 @@ def moved_cost(moved: int) -> int:
 def route_cost(schedule: Schedule, route: Route) -> int:
     """A route's own terms of the objective: its travel and its non-ITT visits."""
     return travel_cost(schedule.route_travel(route)) + sum(
-        continuity_cost(schedule, slot.client, (route.staff.id,)) for slot in route.slots
+        continuity_cost(schedule, slot.client, (route.staff.id,))
+        + recent_cost(schedule, slot.client, (route.staff.id,))
+        for slot in route.slots
     )
 
 
 def visit_cost(schedule: Schedule, client: Client, staff_ids: Iterable[str], travel_delta: int) -> int:
     """What inserting one visit adds to its routes' cost: the extra travel and continuity."""
-    return travel_cost(travel_delta) + continuity_cost(schedule, client.id, staff_ids)
+    staff_ids = tuple(staff_ids)
+    return (
+        travel_cost(travel_delta)
+        + continuity_cost(schedule, client.id, staff_ids)
+        + recent_cost(schedule, client.id, staff_ids)
+    )
 
 
 def insertion_cost(
@@ -79,7 +95,7 @@ def reassignment_cost(
     how many visits it has, for goal 2.
     """
     cost = 0 if staff_id == planned else HANDOVER
-    cost += continuity_cost(schedule, client_id, (staff_id,))
+    cost += continuity_cost(schedule, client_id, (staff_id,)) + recent_cost(schedule, client_id, (staff_id,))
     if len(seen | {staff_id}) < min(schedule.problem.policy.team_approach_min_staff, visits):
         cost += team_approach_cost(1)
     return cost
@@ -111,6 +127,7 @@ __all__ = [
     "insertion_cost",
     "moved_cost",
     "reassignment_cost",
+    "recent_cost",
     "reserve_cost",
     "route_cost",
     "team_approach_cost",

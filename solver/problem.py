@@ -75,10 +75,16 @@ class Staff:
 
 @dataclass(frozen=True)
 class DisciplineRequirement:
-    """At least ``visits`` of the week's visits include a staff member of ``discipline``."""
+    """At least ``visits`` of the week's visits include a staff member of ``discipline``.
+
+    A recurring requirement (``every_days``) gives ``days``: one visit on a day in them
+    (its due window intersected with the plannable days) includes such a staff member.
+    """
 
     discipline: str
     visits: int
+    days: tuple[int, ...] | None = None
+    due: str = ""
 
 
 @dataclass(frozen=True)
@@ -92,6 +98,42 @@ class SkillRequirement:
     skill: str
     days: tuple[int, ...]
     due: str = ""
+
+
+@dataclass(frozen=True)
+class DayQuota:
+    """H13: at least ``visits`` of the client's home visits fall on ``days``.
+
+    The post-discharge visits of a week (``kind`` "post-discharge") and the first
+    post-discharge visit (``kind`` "first post-discharge visit") are quotas.
+    """
+
+    days: tuple[int, ...]
+    visits: int
+    kind: str = "post-discharge"
+
+    def __post_init__(self) -> None:
+        if self.visits < 0:
+            raise ValueError(f"Negative quota ({self.visits}) not understood.")
+
+
+@dataclass(frozen=True)
+class HospitalStay:
+    """H13 inpatient visits: exactly ``visits`` visits on distinct ``days`` at ``location``
+    (an index of ``Problem.travel``), at any time inside the staff member's shift, with at
+    least one of the client's ITT on each. H1 and H2 ignore them; they may meet H4.
+
+    No home visit falls on ``days`` (they are not open dates).
+    """
+
+    days: tuple[int, ...]
+    visits: int
+    location: int
+    label: str = ""
+
+    def __post_init__(self) -> None:
+        if not 0 <= self.visits <= len(self.days):
+            raise ValueError(f"{self.visits} inpatient visits cannot fall on {len(self.days)} distinct days.")
 
 
 @dataclass(frozen=True)
@@ -138,16 +180,38 @@ class Client:
     discipline_requirements: tuple[DisciplineRequirement, ...] = ()
     skill_requirements: tuple[SkillRequirement, ...] = ()
     seen_before: SeenBefore | None = None
+    #: H13: home visits the post-discharge rule asks on given days.
+    day_quotas: tuple[DayQuota, ...] = ()
+    #: H13: the inpatient visits of the week, at the hospital.
+    hospital: HospitalStay | None = None
+    #: Goal 6: staff who saw the client in the last 14 days before the week.
+    recent_staff: frozenset[str] = frozenset()
 
     @property
     def visits_wanted(self) -> int:
-        """Visits the plan must hold on the days that count (all week, or from the re-plan day)."""
+        """Home visits the plan must hold on the days that count (all week, or from the re-plan day)."""
         return self.visits_per_week if self.seen_before is None else self.seen_before.visits
 
-    def counts(self, day: int) -> bool:
-        """Whether a visit on ``day`` counts towards H1, H2 and H4 (not one kept before a re-plan
-        with what happened: the contact log speaks for those days)."""
+    def inpatient(self, day: int) -> bool:
+        """Whether a visit on ``day`` is an inpatient visit (at the hospital)."""
+        return self.hospital is not None and day in self.hospital.days
+
+    def location_on(self, day: int) -> int:
+        """Where a visit on ``day`` takes place: the hospital on an inpatient day, else home."""
+        return (
+            self.hospital.location
+            if self.hospital is not None and day in self.hospital.days
+            else self.location
+        )
+
+    def provides(self, day: int) -> bool:
+        """Whether a visit on ``day`` can meet a requirement (H4): not one kept before a re-plan
+        with what happened (the contact log speaks for those days)."""
         return self.seen_before is None or day >= self.seen_before.from_day
+
+    def counts(self, day: int) -> bool:
+        """Whether a visit on ``day`` counts towards H1 and H2: a home visit that provides."""
+        return self.provides(day) and not self.inpatient(day)
 
     def spaced_from(self, days: Iterable[int]) -> list[int]:
         """The days a new visit is spaced from: the counted ``days`` and the last planned seen date."""
@@ -278,6 +342,9 @@ class Constants:
     imbalance_minute: int = 1
     on_call_spread: int = 50
     moved_visit: int = 400
+    #: Goal 6, after goal 5: per staff slot on a visit by someone other than the ITT members
+    #: who saw the client in the last 14 days (when there are any).
+    not_recent_staff: int = 20
     unmet_visit: int = 100_000
 
 
@@ -290,7 +357,9 @@ __all__ = [
     "WEIGHTS",
     "Baseline",
     "Client",
+    "DayQuota",
     "DisciplineRequirement",
+    "HospitalStay",
     "OnCallHistory",
     "OnCallRole",
     "Policy",

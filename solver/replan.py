@@ -48,7 +48,7 @@ def _force(schedule: Schedule, visit: Visit) -> str | None:
         if route is None or staff is None or not schedule.can_serve(staff, client, visit.day):
             reasons.append(f"{sid} is not available for it")
             continue
-        slot = Slot(client.id, client.location, visit.start, visit.end)
+        slot = Slot(client.id, client.location_on(visit.day), visit.start, visit.end)
         route.slots.append(slot)
         route.slots.sort(key=lambda s: s.start)
     schedule.visits[client.id][visit.day] = (
@@ -68,9 +68,19 @@ def _keep_if_valid(schedule: Schedule, visit: Visit) -> bool:
     if client is None:
         return False
     kept = schedule.visits[client.id]
-    if sum(client.counts(d) for d in kept) >= client.visits_wanted or visit.day in kept:
+    if visit.day in kept:
         return False
-    if any(abs(visit.day - d) < client.min_gap_days for d in client.spaced_from(kept)):
+    stay = client.hospital
+    if stay is not None and visit.day in stay.days:
+        # H13: an inpatient visit, while the stay still asks for one, with an ITT member on it.
+        load = schedule.caseload.get(client.id)
+        if sum(d in stay.days for d in kept) >= stay.visits or load is None:
+            return False
+        if not set(visit.staff) & set(load.itt):
+            return False
+    elif sum(client.counts(d) for d in kept) >= client.visits_wanted:
+        return False
+    elif any(abs(visit.day - d) < client.min_gap_days for d in client.spaced_from(kept)):
         return False
     if visit.end - visit.start != client.visit_minutes:
         return False

@@ -17,6 +17,7 @@ from solver.plan import Caseload
 from solver.problem import DAY, DAYS, Client, Problem, Staff, Window
 
 INF = 10**9
+NOBODY: frozenset[str] = frozenset()
 
 
 class Slot(NamedTuple):
@@ -94,6 +95,11 @@ class Schedule:
         #: moved within its day keeps its id, so anything tracking it can follow.
         self.ids: dict[tuple[str, int], str] = {}
         self.scarcity = _scarcity(problem)
+        self._recent: dict[str, frozenset[str]] = {
+            c.id: frozenset(caseload[c.id].itt) & c.recent_staff
+            for c in problem.clients
+            if c.recent_staff and c.id in caseload
+        }
         #: Deterministic measure of search effort: route positions examined.
         self.work = 0
 
@@ -110,6 +116,10 @@ class Schedule:
     def in_itt(self, staff_id: str, client_id: str) -> bool:
         load = self.caseload.get(client_id)
         return load is not None and staff_id in load.itt
+
+    def recent_itt(self, client_id: str) -> frozenset[str]:
+        """Goal 6: the client's ITT members who saw the client in the last 14 days."""
+        return self._recent.get(client_id, NOBODY)
 
     # -- insertion -----------------------------------------------------------
 
@@ -140,11 +150,14 @@ class Schedule:
         if len(route.slots) >= route.limit:
             return []
         minutes = client.visit_minutes
-        windows = client.availability.get(route.day, ())
+        day = route.day
+        # H13: an inpatient visit takes place at the hospital, at any time of the shift.
+        windows = (route.window,) if client.inpatient(day) else client.availability.get(day, ())
+        location = client.location_on(day)
         self.work += len(route.slots) + 1
         found = []
         for position in range(len(route.slots) + 1):
-            earliest, latest_end, delta = self._bounds(route, position, client.location)
+            earliest, latest_end, delta = self._bounds(route, position, location)
             if at is not None:
                 if (
                     earliest <= at
@@ -167,7 +180,7 @@ class Schedule:
     def insert(self, route: Route, client: Client, ins: Insertion) -> None:
         route.slots.insert(
             ins.position,
-            Slot(client.id, client.location, ins.start, ins.start + client.visit_minutes),
+            Slot(client.id, client.location_on(route.day), ins.start, ins.start + client.visit_minutes),
         )
 
     def add_visit(
