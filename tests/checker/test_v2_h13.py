@@ -205,3 +205,13 @@ def test_h13_a_seen_date_before_the_week_covers_the_first_post_discharge_visit()
     saturday = contact_log(contact("k-1", date="2026-11-28", place="community"))
     assert caught(team, plan, "H13", saturday) == []
     assert caught(team, plan2(), "H13") == []
+
+
+def test_the_travel_metric_goes_to_the_hospital() -> None:
+    """The nurse's Friday at the far hospital is 29 + 29 minutes of travel; at c-1's home, 10 + 10."""
+    stay = inpatient(MON, "2026-12-14", per_week=1, location=FAR_HOSPITAL)
+    team = team2(c_1={"episodes": [stay]})
+    plan = in_hospital_plan(hospital_visit("v-h", "c-1", ["s-rn"], FRI, "09:00", "09:45"))
+    at_hospital = report(team, plan).metrics["travel_minutes_total"]
+    visit(plan, "v-h").pop("place")
+    assert at_hospital - report(team, plan).metrics["travel_minutes_total"] == 38

@@ -75,7 +75,7 @@ def _travel_by_staff(ctx: Context) -> dict[str, int]:
     """Travel minutes per staff member: start → visits in start order → start, each day."""
     totals: dict[str, int] = defaultdict(int)
     for (sid, _day), visits in staff_days(ctx).items():
-        stops = [ctx.start_place(sid), *(ctx.home(v.client) for v in visits), ctx.start_place(sid)]
+        stops = [ctx.start_place(sid), *(ctx.place_of(v.visit) for v in visits), ctx.start_place(sid)]
         totals[sid] += sum(ctx.travel.minutes(a, b) or 0 for a, b in pairwise(stops))
     return totals
 
