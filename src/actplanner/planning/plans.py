@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import copy
 import uuid
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from typing import Any
 
 from sqlalchemy import func, select
@@ -14,16 +14,30 @@ from actplanner.audit.service import audit
 from actplanner.checker import check
 from actplanner.checker.report import RULE_TITLES
 from actplanner.db import PLAN_SOURCES, OnCallPeriod, Plan, Visit, utcnow
+from actplanner.db import Contact as ContactRow
 from actplanner.db.fields import put, take
 from actplanner.db.unit_of_work import changing_team
 from actplanner.domain.errors import NotFound
-from actplanner.domain.formats import PLAN_FORMAT, PlanFile, dump_plan, dump_team, load_plan
+from actplanner.domain.formats import (
+    CONTACTS_FORMAT,
+    PLAN_FORMAT,
+    ContactLog,
+    PlanFile,
+    TeamFile,
+    dump_contacts,
+    dump_plan,
+    dump_team,
+    load_plan,
+)
+from actplanner.domain.formats.plan import PLAN_FORMAT_2
 from actplanner.teams.service import get_team, team_file
 
 #: How a violation the lead accepted by hand is named in the plan's ``unmet`` list.
 FLAG_PREFIX = "Moved by hand against the checker: "
 #: How a re-plan names, in its ``unmet`` list, a pinned visit it kept although it breaks a rule.
 PINNED_PREFIX = "pinned visit"
+#: In a plan's ``given_defaults``: the file said plan@2 though it held no version 2 key.
+FORMAT_2_GIVEN = "format"
 
 
 class PublishUnconfirmed(Exception):
@@ -43,7 +57,7 @@ class PublishUnconfirmed(Exception):
 
 
 # What a calendar shows of a visit: a change to any of these bumps its SEQUENCE.
-_VISIT_SHOWN = ("client_id", "staff", "date", "start", "end", "purpose")
+_VISIT_SHOWN = ("client_id", "staff", "date", "start", "end", "purpose", "place")
 
 
 def new_uid() -> str:
@@ -120,11 +134,13 @@ def stored_plan_doc(*, session: Session, plan_id: int) -> dict[str, Any]:
     """
     plan = get_plan(session=session, plan_id=plan_id)
     given = plan.given_defaults
+    visits = [visit_entry(v) for v in plan.visits]
     doc: dict[str, Any] = {
-        "format": PLAN_FORMAT,
+        "format": plan_format(plan.replan_from, visits, FORMAT_2_GIVEN in given),
         "team": plan.team_id,
         "week_start": plan.week_start.isoformat(),
-        "visits": [visit_entry(v) for v in plan.visits],
+        **({"replan_from": plan.replan_from.isoformat()} if plan.replan_from is not None else {}),
+        "visits": visits,
         "on_call": [
             {"role": p.role, "staff": p.staff_id, "start": p.start, "end": p.end} for p in plan.on_call
         ],
@@ -151,6 +167,14 @@ def read_plan_doc(*, session: Session, plan_id: int, user_id: int | None) -> dic
     return doc
 
 
+def plan_format(replan_from: date | None, visits: list[dict[str, Any]], said_2: bool = False) -> str:
+    """The format a plan file of these visits says: plan@2 when it holds a version 2 key
+    (``replan_from``, a visit's ``place``) or its file said so, else plan@1."""
+    if said_2 or replan_from is not None or any("place" in v for v in visits):
+        return PLAN_FORMAT_2
+    return PLAN_FORMAT
+
+
 def visit_entry(visit: Visit) -> dict[str, Any]:
     """A visit as a plan file lists it."""
     entry: dict[str, Any] = {
@@ -163,27 +187,72 @@ def visit_entry(visit: Visit) -> dict[str, Any]:
     }
     put(entry, "purpose", visit.purpose, None, visit.given_defaults)
     put(entry, "pinned", visit.pinned, False, visit.given_defaults)
+    put(entry, "place", visit.place, None, visit.given_defaults)
     return entry
 
 
-def publish_concerns(*, session: Session, plan_id: int) -> list[str]:
+def publish_concerns(*, session: Session, plan_id: int, by: int | None = None) -> list[str]:
     """What publishing the plan asks the lead to accept, one sentence each; empty when nothing.
 
     The hard rules the checker finds broken and the plan's ``unmet`` does not
     own up to, then the moves the lead saved against the checker and the pinned
     visits a re-plan kept although they break a rule (both in ``unmet``, so the
     checker counts them excused, yet someone chose them by hand).
+
+    The checker reads the history the solver read (``check_history``): a re-plan
+    from F is checked against the contacts recorded before F, so a made-up week's
+    extra visits are not taken for too many. Reading the log is audited for ``by``.
     """
     plan = get_plan(session=session, plan_id=plan_id)
-    team_doc = dump_team(team_file(session=session, team_id=plan.team_id))
+    team = team_file(session=session, team_id=plan.team_id)
     doc = stored_plan_doc(session=session, plan_id=plan.id)
-    report = check(team_doc, doc, week_start=plan.week_start.isoformat())
+    history = check_history(session=session, team=team, plan=plan, by=by)
+    report = check(dump_team(team), doc, week_start=plan.week_start.isoformat(), history=history)
     concerns = [f"{_rule(v.rule)}: {v.message}" for v in report.unexcused]
     for entry in plan.unmet or []:
         detail = str(entry.get("detail", ""))
         if detail.startswith(FLAG_PREFIX) or detail.lower().startswith(PINNED_PREFIX):
             concerns.append(f"{_rule(str(entry.get('rule', '')))}: {detail}")
     return concerns
+
+
+def check_history(*, session: Session, team: TeamFile, plan: Plan, by: int | None) -> list[dict[str, Any]]:
+    """The raw history documents (FORMATS.md) the checker reads for a stored plan.
+
+    What the worker hands the solver (``planning.history.team_history``): the plans of
+    record of earlier weeks and the contacts up to the day before the week, or, in a
+    re-plan, up to the day before its ``replan_from``.
+    """
+    # Imported here: the history reads the contact log, whose service reads stored plans.
+    from actplanner.planning.history import history_weeks, team_history
+
+    until = plan.replan_from - timedelta(days=1) if plan.replan_from is not None else None
+    first = plan.week_start - timedelta(weeks=history_weeks(team))
+    last = until if until is not None else plan.week_start - timedelta(days=1)
+    recorded = session.scalar(
+        select(ContactRow.id)
+        .where(ContactRow.team_id == plan.team_id, ContactRow.date >= first, ContactRow.date <= last)
+        .limit(1)
+    )
+    if recorded is None:
+        # Nothing recorded in the span: no log to read, and no PHI view to audit.
+        until = first - timedelta(days=1)
+    history = team_history(
+        session,
+        plan.team_id,
+        plan.week_start,
+        team=team,
+        contacts_until=until,
+        by=by,
+        purpose="publish check",
+    )
+    docs = [dump_plan(p) for _, p in sorted(history.plans.items())]
+    if history.contacts:
+        log = ContactLog.model_construct(
+            format=CONTACTS_FORMAT, team=plan.team_id, contacts=list(history.contacts)
+        )
+        docs.append(dump_contacts(log))
+    return docs
 
 
 def _rule(code: str) -> str:
@@ -199,7 +268,7 @@ def publish_plan(*, session: Session, plan_id: int, user_id: int | None, confirm
     """
     plan = get_plan(session=session, plan_id=plan_id)
     _require_draft(plan)
-    concerns = publish_concerns(session=session, plan_id=plan.id)
+    concerns = publish_concerns(session=session, plan_id=plan.id, by=user_id)
     if concerns and not confirmed:
         raise PublishUnconfirmed(plan.id, concerns)
     # Locking the team row makes concurrent publishes of its weeks take turns (PostgreSQL); the
@@ -322,6 +391,13 @@ def pair_visits(
 
 def _set_plan(plan: Plan, doc: dict[str, Any]) -> None:
     given: list[str] = []
+    plan.replan_from = date.fromisoformat(doc["replan_from"]) if doc.get("replan_from") else None
+    if (
+        doc["format"] == PLAN_FORMAT_2
+        and plan.replan_from is None
+        and not any("place" in v for v in doc["visits"])
+    ):
+        given.append(FORMAT_2_GIVEN)
     plan.caseload = doc["caseload"]
     plan.unmet = take(doc, "unmet", [], given)
     plan.metrics = take(doc, "metrics", {}, given)
@@ -347,6 +423,8 @@ def _visit(entry: dict[str, Any], position: int) -> Visit:
         end=entry["end"],
         purpose=take(entry, "purpose", None, given),
         pinned=take(entry, "pinned", False, given),
+        # A plan@2 visit's place (absent: a home visit); stored as the file gave it.
+        place=take(entry, "place", None, given),
         given_defaults=given,
     )
 

@@ -131,7 +131,9 @@ def run_job(
         problem = to_problem(team, week_start, baseline=baseline, from_date=from_date, history=history)
         with _heartbeat(reporter, heartbeat_seconds):
             result = solver.solve(problem, params, reporter.on_progress)
-        plan = to_plan_file(result, team, week_start)
+        # A re-plan from F says so (plan@2 ``replan_from``): its publish check counts what happened.
+        replan_from = from_date if baseline is not None else None
+        plan = to_plan_file(result, team, week_start, replan_from=replan_from)
         source = "replan" if baseline is not None else "solve"
         stopped = result.status == "stopped"
         return _retrying(
