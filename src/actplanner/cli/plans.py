@@ -354,6 +354,25 @@ def bench_fidelity(
     typer.echo(text)
 
 
+@bench_app.command("fairness")
+def bench_fairness(
+    out: Annotated[Path, typer.Option(help="Markdown results to write.")] = Path(
+        "docs/fairness_benchmark.md"
+    ),
+    team: Annotated[str, typer.Option(help="Sample team: small, standard or large.")] = "standard",
+    weeks: Annotated[int, typer.Option(min=1, max=26, help="Consecutive weeks planned.")] = 8,
+    repeats: Annotated[int, typer.Option(min=1, max=50, help="Timed first plans each way.")] = 9,
+) -> None:
+    """On-call fairness over weeks planned with history against the same weeks without, timed."""
+    from actplanner.bench import fairness as fairness_bench
+
+    run = fairness_bench.run_fairness(team, weeks, repeats)
+    text = fairness_bench.format_fairness(run, bench_teams.machine())
+    out.parent.mkdir(parents=True, exist_ok=True)
+    out.write_text(text)
+    typer.echo(text)
+
+
 @bench_app.command("today")
 def bench_today(
     out: Annotated[Path, typer.Option(help="Markdown results to write.")] = Path("docs/today_benchmark.md"),
