@@ -25,7 +25,7 @@ from sqlalchemy import URL, make_url
 from sqlalchemy.exc import ArgumentError, OperationalError
 
 from actplanner.bench import fidelity as fidelity_bench
-from actplanner.bench import makeup, scale_out
+from actplanner.bench import makeup, multiweek, scale_out
 from actplanner.bench import teams as bench_teams
 from actplanner.bench.vrptw import format_summary, read_best_known, run_instance, summarise
 from actplanner.checker import check as check_plan
@@ -335,6 +335,25 @@ def bench_makeup(
     run = makeup.run_makeup(team, baseline_limit=baseline_limit, replan_limit=replan_limit, no_shows=no_shows)
     text = makeup.format_makeup(run, bench_teams.machine())
     out.parent.mkdir(parents=True, exist_ok=True)
+    out.write_text(text)
+    typer.echo(text)
+
+
+@bench_app.command("weeks")
+def bench_weeks(
+    out: Annotated[Path, typer.Option(help="Markdown results to write.")] = Path(
+        "docs/multiweek_benchmark.md"
+    ),
+    team: Annotated[str, typer.Option(help="Sample team: small, standard or large.")] = "standard",
+    weeks: Annotated[int, typer.Option(min=1, max=MAX_WEEKS, help="Weeks planned ahead.")] = MAX_WEEKS,
+    time_limit: Annotated[float, typer.Option(help="Seconds of search a week.")] = 10.0,
+) -> None:
+    """A plan of several weeks ahead against one week's time, checked with history."""
+    _check_time_limit(time_limit)
+    _check_out(out)
+    echo = lambda m: console.print(m, highlight=False)  # noqa: E731
+    run = multiweek.run_weeks(team, weeks=weeks, time_limit=time_limit, echo=echo)
+    text = multiweek.format_weeks(run, bench_teams.machine())
     out.write_text(text)
     typer.echo(text)
 
