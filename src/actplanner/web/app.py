@@ -61,6 +61,8 @@ TEAM_FILE_PATHS = {
     "/team/import": teams_api.MAX_TEAM_FILE_BYTES + 64 * 1024,
     "/contacts/import": teams_api.MAX_TEAM_FILE_BYTES + 64 * 1024,
     "/api/v1/teams": teams_api.MAX_TEAM_FILE_BYTES,
+    # A 12-week log of a large team is several MB: a log file's limit is a team file's.
+    "/api/v1/teams/{team_id}/contacts/import": teams_api.MAX_TEAM_FILE_BYTES,
 }
 
 

@@ -12,6 +12,7 @@ only), so only the pages need CSRF protection.
 from __future__ import annotations
 
 import hmac
+import re
 import secrets
 from collections.abc import Mapping
 from typing import Any
@@ -134,7 +135,8 @@ class BodyLimit:
     limit. Sits inside the session middleware: a visitor who is not signed in (no user
     in the session cookie, no ``Authorization`` header) gets ``anonymous`` bytes at
     most, a signed-in one ``default``, or the path's own limit in ``paths`` (a team
-    file upload).
+    file upload). A path of ``paths`` may name a segment in braces, as routes do
+    (``/api/v1/teams/{team_id}/contacts/import``): it stands for any one segment.
     """
 
     def __init__(
@@ -148,7 +150,8 @@ class BodyLimit:
         self.app = app
         self.default = default
         self.anonymous = anonymous
-        self.paths = dict(paths or {})
+        self.paths = {path: size for path, size in (paths or {}).items() if "{" not in path}
+        self.templates = [(_path_pattern(path), size) for path, size in (paths or {}).items() if "{" in path]
 
     def limit(self, scope: Scope) -> int:
         """The body limit of this request."""
@@ -157,7 +160,9 @@ class BodyLimit:
         if not credentials and not isinstance(session.get("user_id"), int):
             return self.anonymous
         path = scope["path"].removeprefix(scope.get("root_path", ""))
-        return self.paths.get(path, self.default)
+        if path in self.paths:
+            return self.paths[path]
+        return next((size for pattern, size in self.templates if pattern.fullmatch(path)), self.default)
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
@@ -179,6 +184,12 @@ class BodyLimit:
             return message
 
         await self.app(scope, receive_capped, send)
+
+
+def _path_pattern(template: str) -> re.Pattern[str]:
+    """``/a/{x}/b`` as a pattern matching ``/a/<any one segment>/b``."""
+    parts = re.split(r"(\{[^/{}]+\})", template)
+    return re.compile("".join("[^/]+" if part.startswith("{") else re.escape(part) for part in parts))
 
 
 def _content_length(scope: Scope) -> int | None:
