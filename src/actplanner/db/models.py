@@ -94,6 +94,9 @@ class Staff(Base):
     max_visits_per_day: Mapped[int | None]
     on_call_roles: Mapped[list[Any]] = mapped_column(default=list)
     leave: Mapped[list[Any]] = mapped_column(default=list)
+    # team@2: works on dates in [employed_from, employed_until); null when not given.
+    employed_from: Mapped[dt.date | None] = mapped_column(Date)
+    employed_until: Mapped[dt.date | None] = mapped_column(Date)
     given_defaults: Mapped[list[Any]] = mapped_column(default=list)
 
     team: Mapped[Team] = relationship(back_populates="staff")
@@ -123,6 +126,11 @@ class Client(Base):
     excluded_staff: Mapped[list[Any]] = mapped_column(default=list)
     paired: Mapped[bool] = mapped_column(default=False)
     requirements: Mapped[list[Any]] = mapped_column(default=list)
+    # team@2: on the program on dates in [admitted, discharged); its acuity changes and episodes.
+    admitted: Mapped[dt.date | None] = mapped_column(Date)
+    discharged: Mapped[dt.date | None] = mapped_column(Date)
+    acuity_changes: Mapped[list[Any]] = mapped_column(default=list)
+    episodes: Mapped[list[Any]] = mapped_column(default=list)
     given_defaults: Mapped[list[Any]] = mapped_column(default=list)
 
     team: Mapped[Team] = relationship(back_populates="clients")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import copy
+from datetime import date
 from typing import Any
 
 from sqlalchemy import select, update
@@ -13,7 +14,8 @@ from actplanner.db import Client, Staff, Team, User, utcnow
 from actplanner.db.fields import put, put_location, take, take_location, take_required_location
 from actplanner.db.unit_of_work import changing_team
 from actplanner.domain.errors import NotFound
-from actplanner.domain.formats import TEAM_FORMAT, TeamFile, dump_team, load_team
+from actplanner.domain.formats import TEAM_FORMAT, TEAM_FORMAT_2, TeamFile, dump_team, load_team
+from actplanner.domain.formats.team import doc_uses_version_2
 
 
 def get_team(*, session: Session, team_id: str) -> Team:
@@ -139,8 +141,20 @@ def _set_staff(row: Staff | None, entry: dict[str, Any], position: int) -> Staff
     row.max_visits_per_day = take(entry, "max_visits_per_day", None, given)
     row.on_call_roles = take(entry, "on_call_roles", [], given)
     row.leave = take(entry, "leave", [], given)
+    row.employed_from = _take_date(entry, "employed_from", given)
+    row.employed_until = _take_date(entry, "employed_until", given)
     row.given_defaults = given
     return row
+
+
+def _take_date(entry: dict[str, Any], key: str, given: list[str]) -> date | None:
+    """An optional date key (``YYYY-MM-DD``, already checked) as a date; None when absent or null."""
+    value = take(entry, key, None, given)
+    return date.fromisoformat(value) if value is not None else None
+
+
+def _put_date(entry: dict[str, Any], key: str, value: date | None, given: list[str]) -> None:
+    put(entry, key, value.isoformat() if value is not None else None, None, given)
 
 
 def _set_client(row: Client | None, entry: dict[str, Any], position: int) -> Client:
@@ -160,6 +174,10 @@ def _set_client(row: Client | None, entry: dict[str, Any], position: int) -> Cli
     row.excluded_staff = take(entry, "excluded_staff", [], given)
     row.paired = take(entry, "paired", False, given)
     row.requirements = take(entry, "requirements", [], given)
+    row.admitted = _take_date(entry, "admitted", given)
+    row.discharged = _take_date(entry, "discharged", given)
+    row.acuity_changes = take(entry, "acuity_changes", [], given)
+    row.episodes = take(entry, "episodes", [], given)
     row.given_defaults = given
     return row
 
@@ -174,6 +192,9 @@ def _team_doc(team: Team) -> dict[str, Any]:
         "staff": [_staff_entry(member) for member in team.staff],
         "clients": [_client_entry(client) for client in team.clients],
     }
+    # A team using any version 2 key is a team@2 file; any other, exactly as before, team@1.
+    if doc_uses_version_2(doc):
+        doc["format"] = TEAM_FORMAT_2
     # The rows' JSON values must not change when a caller edits the document.
     return copy.deepcopy(doc)
 
@@ -189,6 +210,8 @@ def _staff_entry(row: Staff) -> dict[str, Any]:
     put(entry, "max_visits_per_day", row.max_visits_per_day, None, given)
     put(entry, "on_call_roles", row.on_call_roles, [], given)
     put(entry, "leave", row.leave, [], given)
+    _put_date(entry, "employed_from", row.employed_from, given)
+    _put_date(entry, "employed_until", row.employed_until, given)
     return entry
 
 
@@ -207,4 +230,8 @@ def _client_entry(row: Client) -> dict[str, Any]:
     put(entry, "excluded_staff", row.excluded_staff, [], given)
     put(entry, "paired", row.paired, False, given)
     put(entry, "requirements", row.requirements, [], given)
+    _put_date(entry, "admitted", row.admitted, given)
+    _put_date(entry, "discharged", row.discharged, given)
+    put(entry, "acuity_changes", row.acuity_changes, [], given)
+    put(entry, "episodes", row.episodes, [], given)
     return entry

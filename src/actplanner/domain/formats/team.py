@@ -310,6 +310,31 @@ def uses_version_2(team: TeamFile) -> bool:
     return bool(_version_2_keys(team))
 
 
+def doc_uses_version_2(doc: dict[str, Any]) -> bool:
+    """``uses_version_2`` of a team file's document, read as a dict (one the app built, not yet loaded)."""
+
+    def gives(value: Any, model: type[FileModel]) -> bool:
+        return isinstance(value, dict) and any(key in value for key in _V2_KEYS[model])
+
+    policy = doc.get("policy") or {}
+    if gives(policy, Policy) or gives(policy.get("on_call"), OnCall):
+        return True
+    if any(gives(level, Acuity) for level in (policy.get("acuity") or {}).values()):
+        return True
+    if any(gives(member, Staff) for member in doc.get("staff") or []):
+        return True
+    for client in doc.get("clients") or []:
+        if gives(client, Client):
+            return True
+        for req in client.get("requirements") or []:
+            model = (
+                DisciplineRequirement if isinstance(req, dict) and "discipline" in req else SkillRequirement
+            )
+            if gives(req, model):
+                return True
+    return False
+
+
 def _version_2_keys(team: TeamFile) -> list[str]:
     """The paths of the version 2 keys a file gives, in file order."""
     found: list[str] = []
