@@ -4,9 +4,14 @@ rests on Monday. Hand-built raw plan dicts: only the H10 findings are read."""
 
 from __future__ import annotations
 
+import json
 from datetime import date, timedelta
+from pathlib import Path
+
+from typer.testing import CliRunner
 
 from actplanner.checker import check
+from actplanner.cli.main import app
 from tests.support.solver_factories import rules_team_doc
 
 WEEK = date(2026, 11, 30)
@@ -131,3 +136,18 @@ def test_early_monday_visit_is_excused_by_an_unmet_entry() -> None:
     found = h10(checked, plan(LAST_WEEK, ENDS_WITH_CM1[:-2] + ["s-rn1", "s-cm1"]))
 
     assert [v.excused for v in found] == [True]
+
+
+def test_check_from_the_terminal_reads_the_history_files(tmp_path: Path) -> None:
+    """`actplanner check TEAM PLAN --history FILE`: the carried run is reported, naming who."""
+    files = {"team.json": rules_team_doc(), "plan.json": plan(WEEK, THIS_WEEK)}
+    files["last.json"] = plan(LAST_WEEK, ENDS_WITH_CM1)
+    for name, doc in files.items():
+        (tmp_path / name).write_text(json.dumps(doc))
+    args = ["check", str(tmp_path / "team.json"), str(tmp_path / "plan.json")]
+    with_history = CliRunner().invoke(app, [*args, "--history", str(tmp_path / "last.json")])
+    alone = CliRunner().invoke(app, args)
+
+    carried = "s-cm1 is primary on call for more than 2 periods in a row"
+    assert carried in " ".join(with_history.output.split())
+    assert carried not in " ".join(alone.output.split())
