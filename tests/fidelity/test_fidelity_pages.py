@@ -104,9 +104,25 @@ def test_the_page_shows_planned_beside_delivered_and_the_weeks_without_a_plan(
     row = re.search(r'data-figure="contacts_per_client_week".*?</tr>', html, re.S)
     assert row is not None
     planned = re.findall(r'<td class="muted">([^<]*)</td>', row.group(0))[0]
-    # The greedy plan's visits over 20 clients and two weeks, one of them unplanned.
+    # The greedy plan's visits over 20 clients and the one week of the two that has a plan: a
+    # week without a plan promises nothing, so it is left out of the plans' figures rather than
+    # counted as a week of no visits (which halved this figure and left every client short).
     visits = len(plan_doc()["visits"])
-    assert float(planned) == pytest.approx(round(visits / 20 / 2, 4))
+    assert float(planned) == pytest.approx(round(visits / 20 / 1, 4))
+    short = re.search(r'data-figure="clients_below_required".*?</tr>', html, re.S)
+    assert short is not None
+    # Short in the planned week only: the clients the plan gives fewer dates than their count.
+    team = team_doc()
+    dates: dict[str, set[str]] = {}
+    for v in plan_doc()["visits"]:
+        dates.setdefault(v["client"], set()).add(v["date"])
+    acuity = team["policy"]["acuity"]
+    wanted = {
+        c["id"]: c.get("visits_per_week") or acuity[c["acuity"]]["visits_per_week"] for c in team["clients"]
+    }
+    by_hand = sum(len(dates.get(c, ())) < n for c, n in wanted.items())
+    assert by_hand < 20
+    assert int(re.findall(r'<td class="muted">([^<]*)</td>', short.group(0))[0].strip()) == by_hand
 
 
 def test_the_weekly_trend_is_inline_svg_with_no_external_resource(

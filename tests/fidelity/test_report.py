@@ -7,6 +7,7 @@ from datetime import date
 
 import pytest
 
+from actplanner.domain.fidelity import fidelity
 from actplanner.domain.formats import load_contacts, load_team
 from actplanner.fidelity.report import PeriodError, fidelity_report, parse_period
 from actplanner.fidelity.trend import Series, trend_svg
@@ -83,3 +84,33 @@ def test_staff_rows_count_joint_contacts_for_each_staff_member_and_sort_out_what
     (short,) = [s for s in report.short if s.client == code]
     assert (short.seen, short.required) == (1, 3)
     assert short.reasons == (f"phone on {TUE}", f"no show on {TUE}")
+
+
+def test_the_figures_of_counted_weeks_leave_the_other_weeks_out() -> None:
+    """Two weeks; only the first counts (the plans' figures read only weeks with a plan): c-1 seen
+    three times in it and c-2 twice, so nobody is short, and W is 1, not 2. Every week counting,
+    the second week (no contact at all) leaves both short and halves the rates."""
+    team = load_team(history_team())
+    week_2 = date(2026, 12, 7)
+    log = load_contacts(
+        contact_log(
+            contact("k1"),
+            contact("k2", date=TUE, staff=["s-cm"]),
+            contact("k3", date="2026-12-03"),
+            contact("k4", client="c-2", date=TUE),
+            contact("k5", client="c-2", date="2026-12-04", staff=["s-cm"]),
+            contact("k6", client="c-2", date="2026-12-08"),
+        ),
+        team,
+    ).contacts
+    start, end = date.fromisoformat(WEEK), date(2026, 12, 13)
+    counted = fidelity(team, log, start, end, weeks={start})
+    assert counted.contacts_per_client_week == 2.5
+    assert counted.clients_below_required == []
+    # Both 14-day windows' weeks are not counted, so no window is.
+    assert counted.team_approach_share is None
+    every = fidelity(team, log, start, end)
+    assert every.contacts_per_client_week == 1.5
+    assert every.clients_below_required == ["c-1", "c-2"]
+    assert every.team_approach_share == 1.0
+    assert fidelity(team, log, start, end, weeks={start, week_2}) == every

@@ -18,7 +18,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import Row, delete, func, select
+from sqlalchemy import ColumnElement, Row, Text, delete, func, select, type_coerce
 from sqlalchemy.orm import Session
 
 from actplanner.audit.service import audit
@@ -36,6 +36,7 @@ from actplanner.domain.formats import (
     load_contacts,
     load_plan,
 )
+from actplanner.domain.trusted import built, iso_date, json_list
 from actplanner.domain.week import monday_of, team_today
 from actplanner.planning.plans import published_plan, stored_plan_doc
 from actplanner.teams.service import get_team, team_file
@@ -153,21 +154,7 @@ def contact_log(
     )
     rows = session.execute(query).all()
     log = _log(team_id, rows)
-    with session.begin_nested():
-        audit(
-            session=session,
-            user_id=by,
-            action="view_phi",
-            target=f"contacts:{team_id}",
-            detail={
-                "purpose": purpose,
-                "from": start.isoformat(),
-                "to": end.isoformat(),
-                "contacts": len(rows),
-                "clients": sorted({r.client_id for r in rows}),
-            },
-            team_id=team_id,
-        )
+    _audit_read(session, team_id, by, purpose, start, end, len(rows), {r.client_id for r in rows})
     return log
 
 
@@ -200,7 +187,7 @@ def recent_contacts(
     get_team(session=session, team_id=team_id)
     columns = [getattr(ContactRow.__table__.c, name) for name in _READ_COLUMNS]
     rows = session.execute(
-        select(*columns)
+        select(*_as_text(columns))
         .where(ContactRow.team_id == team_id, ContactRow.date >= start, ContactRow.date <= end)
         .order_by(ContactRow.date, ContactRow.start, ContactRow.key)
     ).all()
@@ -225,9 +212,47 @@ def recent_contacts(
         .subquery()
     )
     last_rows = session.execute(
-        select(*(ranked.c[name] for name in _READ_COLUMNS)).where(ranked.c.rank == 1)
+        select(*_as_text([ranked.c[name] for name in _READ_COLUMNS])).where(ranked.c.rank == 1)
     ).all()
-    first = min(start, last_since)
+    shown = {r.client_id for r in rows} | {r.client_id for r in last_rows}
+    _audit_read(session, team_id, by, purpose, min(start, last_since), end, len(rows), shown)
+    memo: dict[str, list[Any]] = {}
+    return RecentContacts(
+        contacts=[_read(row, memo) for row in rows],
+        last_delivered={row.client_id: _read(row, memo) for row in last_rows},
+    )
+
+
+def read_contacts(
+    *, session: Session, team_id: str, start: dt.date, end: dt.date, by: int | None, purpose: str
+) -> list[Contact]:
+    """The team's contacts dated in [start, end] for an engine to read (the Fidelity page's weeks);
+    audited as a PHI view for ``purpose``, as ``contact_log`` is.
+
+    Columns, built as ``Contact``s without the keys only an export keeps: a quarter of a large
+    team's log is over ten thousand rows. An export reads ``contact_log``.
+    """
+    get_team(session=session, team_id=team_id)
+    rows = session.execute(
+        select(*_as_text([getattr(ContactRow.__table__.c, name) for name in _READ_COLUMNS]))
+        .where(ContactRow.team_id == team_id, ContactRow.date >= start, ContactRow.date <= end)
+        .order_by(ContactRow.date, ContactRow.start, ContactRow.key)
+    ).all()
+    _audit_read(session, team_id, by, purpose, start, end, len(rows), {r.client_id for r in rows})
+    memo: dict[str, list[Any]] = {}
+    return [_read(row, memo) for row in rows]
+
+
+def _audit_read(
+    session: Session,
+    team_id: str,
+    by: int | None,
+    purpose: str,
+    start: dt.date,
+    end: dt.date,
+    contacts: int,
+    clients: set[str],
+) -> None:
     with session.begin_nested():
         audit(
             session=session,
@@ -236,17 +261,13 @@ def recent_contacts(
             target=f"contacts:{team_id}",
             detail={
                 "purpose": purpose,
-                "from": first.isoformat(),
+                "from": start.isoformat(),
                 "to": end.isoformat(),
-                "contacts": len(rows),
-                "clients": sorted({r.client_id for r in rows} | {r.client_id for r in last_rows}),
+                "contacts": contacts,
+                "clients": sorted(clients),
             },
             team_id=team_id,
         )
-    return RecentContacts(
-        contacts=[_read(row) for row in rows],
-        last_delivered={row.client_id: _read(row) for row in last_rows},
-    )
 
 
 def list_contacts(
@@ -515,22 +536,35 @@ def _trusted(row: Row[Any]) -> Contact:
 _READ_COLUMNS = tuple(name for name in _COLUMNS if name != "given_defaults")
 
 
-def _read(row: Row[Any]) -> Contact:
-    """A stored row as a ``Contact`` for an engine to read, every field set: trusted as checked
-    when written, and never dumped again (an export goes through ``contact_log``, which keeps
-    exactly the keys each entry was given)."""
-    return Contact.model_construct(
-        id=row.key,
-        client=row.client_id,
-        staff=row.staff,
-        date=row.date.isoformat(),
-        start=row.start,
-        minutes=row.minutes,
-        outcome=row.outcome,
-        mode=row.mode,
-        place=row.place,
-        skills=row.skills,
-        visit=row.visit_id,
+def _as_text(columns: Sequence[ColumnElement[Any]]) -> list[ColumnElement[Any]]:
+    """The read columns, the date and JSON ones taken as the driver gives them (``_read`` turns
+    them into the file's values): the ORM's per-value conversions cost more than the query."""
+    return [type_coerce(c, Text).label(c.key) if c.key in _TEXT_COLUMNS else c for c in columns]
+
+
+#: The read columns whose ORM types convert every value read (dates on SQLite, JSON).
+_TEXT_COLUMNS = frozenset({"date", "staff", "skills"})
+
+
+def _read(row: Row[Any], memo: dict[str, list[Any]]) -> Contact:
+    """A stored row (the ``_READ_COLUMNS``, as ``_as_text`` selects them) as a ``Contact`` for an
+    engine to read, every field set: trusted as checked when written, and never dumped again (an
+    export goes through ``contact_log``, which keeps exactly the keys each entry was given)."""
+    # Unpacked as a tuple: reading eleven columns of a row by name, ten thousand times, shows.
+    key, client, staff, day, start, minutes, outcome, mode, place, skills, visit = tuple(row)
+    return built(
+        Contact,
+        id=key,
+        client=client,
+        staff=json_list(staff, memo),
+        date=iso_date(day),
+        start=start,
+        minutes=minutes,
+        outcome=outcome,
+        mode=mode,
+        place=place,
+        skills=json_list(skills, memo),
+        visit=visit,
     )
 
 
@@ -556,6 +590,7 @@ __all__ = [
     "get_contact",
     "import_contacts",
     "list_contacts",
+    "read_contacts",
     "recent_contacts",
     "record_contact",
 ]

@@ -8,17 +8,23 @@ nothing to count is null, not 0, so "no data" never reads as "failed".
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping, Sequence
+import functools
+from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import asdict, dataclass
 from datetime import date, timedelta
 
 from actplanner.domain.formats import Contact, PlanFile, TeamFile, minutes
+from actplanner.domain.trusted import built
 
 #: The 14-day window of DACTS H2 (team approach).
 WINDOW_DAYS = 14
 #: H2 counts clients seen by at least two distinct staff ("more than one staff member").
 TEAM_APPROACH_STAFF = 2
 DECIMALS = 4
+
+#: A contact's date, parsed once per distinct date: a quarter's log holds ninety dates and
+#: tens of thousands of contacts, each read by several figures.
+contact_day = functools.lru_cache(maxsize=4096)(date.fromisoformat)
 
 #: When a client is on the program: [admitted, discharged), None for no bound.
 Enrolment = tuple[date | None, date | None]
@@ -90,31 +96,52 @@ def fidelity(
     end: date,
     *,
     enrolment: Mapping[str, Enrolment] | None = None,
+    weeks: Collection[date] | None = None,
 ) -> FidelityFigures:
     """The fidelity figures of ``contacts`` over [``start``, ``end``] (a Monday to a Sunday).
 
     ``enrolment`` gives clients' program dates; a client it leaves out is on the program
     throughout (a team@1 file has no admission dates). ``contacts`` are the merged log.
+    ``weeks``, when given, are the Mondays of the period that count (the weeks a plan was
+    published, for the plans' figures): W is their number, only their contacts count, a
+    14-day window counts when both its weeks do, and only their weeks can leave a client
+    short. Without it every week counts, as FORMATS.md defines the figures.
     """
     if problems := check_period(start, end):
         raise ValueError("; ".join(problems))
     days = (end - start).days + 1
-    weeks = days / 7
+    counted = _counted_weeks(start, days, weeks)
     bounds = enrolment or {}
     on_program = [c.id for c in team.clients if _throughout(bounds.get(c.id, (None, None)), start, end)]
     in_a = set(on_program)
-    in_period = [c for c in contacts if start <= c.day <= end]
-    delivered = [c for c in in_period if c.delivered]
-    of_a = [c for c in delivered if c.client in in_a]
-    linked = [c for c in in_period if c.visit is not None]
+    # Each contact's date parsed once, and its week of the period: the engine reads thousands.
+    in_period = [
+        (c, day, (day - start).days // 7)
+        for c in contacts
+        if start <= (day := contact_day(c.date)) <= end and (day - start).days // 7 in counted
+    ]
+    delivered = [item for item in in_period if item[0].delivered]
+    of_a = [item for item in delivered if item[0].client in in_a]
+    linked = [c for c, _, _ in in_period if c.visit is not None]
+    client_weeks = len(in_a) * len(counted)
     return FidelityFigures(
-        contacts_per_client_week=_ratio(len(of_a), len(in_a) * weeks),
-        minutes_per_client_week=_ratio(sum(c.minutes for c in of_a), len(in_a) * weeks),
-        community_share=_ratio(sum(c.place != "office" for c in delivered), len(delivered)),
-        team_approach_share=_team_approach(of_a, in_a, start, days),
+        contacts_per_client_week=_ratio(len(of_a), client_weeks),
+        minutes_per_client_week=_ratio(sum(c.minutes for c, _, _ in of_a), client_weeks),
+        community_share=_ratio(sum(c.place != "office" for c, _, _ in delivered), len(delivered)),
+        team_approach_share=_team_approach(of_a, in_a, days, counted),
         done_share=_ratio(sum(c.outcome == "done" for c in linked), len(linked)),
-        clients_below_required=_below_required(team, of_a, on_program, start, days),
+        clients_below_required=sorted(
+            {s.client for s in _shortfalls(team, of_a, on_program, start, counted)}
+        ),
     )
+
+
+def _counted_weeks(start: date, days: int, weeks: Collection[date] | None) -> set[int]:
+    """The indexes (0 for the first) of the period's weeks that count."""
+    every = range(days // 7)
+    if weeks is None:
+        return set(every)
+    return {k for k in every if start + timedelta(days=7 * k) in weeks}
 
 
 def _throughout(bounds: Enrolment, start: date, end: date) -> bool:
@@ -126,28 +153,23 @@ def _ratio(part: float, whole: float) -> float | None:
     return round(part / whole, DECIMALS) if whole else None
 
 
-def _team_approach(delivered: Sequence[Contact], clients: set[str], start: date, days: int) -> float | None:
-    """The mean over the 14-day windows inside the period of the share of A seen by 2+ staff."""
+def _team_approach(
+    delivered: Sequence[tuple[Contact, date, int]], clients: set[str], days: int, counted: set[int]
+) -> float | None:
+    """The mean over the 14-day windows inside the period (both of whose weeks count) of the
+    share of A seen by 2+ staff."""
+    per_week = WINDOW_DAYS // 7
+    staff: dict[tuple[int, str], set[str]] = {}
+    for contact, _, week in delivered:
+        staff.setdefault((week // per_week, contact.client), set()).update(contact.staff)
     shares = []
-    for first in range(0, days - WINDOW_DAYS + 1, WINDOW_DAYS):
-        lo, hi = start + timedelta(days=first), start + timedelta(days=first + WINDOW_DAYS - 1)
-        staff: dict[str, set[str]] = {}
-        for contact in delivered:
-            if lo <= contact.day <= hi:
-                staff.setdefault(contact.client, set()).update(contact.staff)
-        seen = sum(len(staff.get(client, ())) >= TEAM_APPROACH_STAFF for client in clients)
+    for window in range(days // WINDOW_DAYS):
+        if not all(window * per_week + k in counted for k in range(per_week)):
+            continue
+        seen = sum(len(staff.get((window, client), ())) >= TEAM_APPROACH_STAFF for client in clients)
         shares.append(seen / len(clients) if clients else None)
-    counted = [s for s in shares if s is not None]
-    return round(sum(counted) / len(counted), DECIMALS) if counted else None
-
-
-def _below_required(
-    team: TeamFile, delivered: Sequence[Contact], clients: Sequence[str], start: date, days: int
-) -> list[str]:
-    """Clients of A who, in some week, had fewer distinct dates with a delivered contact not in
-    hospital than that week's H1 count."""
-    found = _shortfalls(team, delivered, clients, start, days)
-    return sorted({s.client for s in found})
+    counted_shares = [s for s in shares if s is not None]
+    return round(sum(counted_shares) / len(counted_shares), DECIMALS) if counted_shares else None
 
 
 @dataclass(frozen=True)
@@ -181,19 +203,27 @@ def shortfalls(
     days = (end - start).days + 1
     bounds = enrolment or {}
     clients = [c.id for c in team.clients if _throughout(bounds.get(c.id, (None, None)), start, end)]
-    in_period = [c for c in contacts if start <= c.day <= end]
-    return _shortfalls(team, in_period, clients, start, days)
+    in_period = [
+        (c, day, (day - start).days // 7) for c in contacts if start <= (day := contact_day(c.date)) <= end
+    ]
+    return _shortfalls(team, in_period, clients, start, set(range(days // 7)))
 
 
 def _shortfalls(
-    team: TeamFile, contacts: Sequence[Contact], clients: Sequence[str], start: date, days: int
+    team: TeamFile,
+    contacts: Sequence[tuple[Contact, date, int]],
+    clients: Sequence[str],
+    start: date,
+    counted: set[int],
 ) -> list[Shortfall]:
+    """Clients of A who, in a counted week, had fewer distinct dates with a delivered contact not
+    in hospital than that week's H1 count; ``contacts`` with their dates and week indexes."""
     dates: dict[tuple[str, int], set[date]] = {}
     missed: dict[tuple[str, int], list[Contact]] = {}
-    for contact in contacts:
-        key = (contact.client, (contact.day - start).days // 7)
+    for contact, day, week in contacts:
+        key = (contact.client, week)
         if contact.delivered and contact.place != "hospital":
-            dates.setdefault(key, set()).add(contact.day)
+            dates.setdefault(key, set()).add(day)
         else:
             missed.setdefault(key, []).append(contact)
     by_id = {c.id: c for c in team.clients}
@@ -202,7 +232,7 @@ def _shortfalls(
         client = by_id[ident]
         # A is on the program all period, so every week's n is the client's whole count.
         wanted = client.visits_per_week or team.policy.acuity[client.acuity].visits_per_week
-        for week in range(days // 7):
+        for week in sorted(counted):
             seen = len(dates.get((ident, week), ()))
             if seen < wanted:
                 others = sorted(missed.get((ident, week), []), key=lambda c: (c.date, c.start))
@@ -226,22 +256,27 @@ def planned_contacts(plans: Iterable[PlanFile]) -> tuple[Contact, ...]:
     """The plans' visits as if each had been delivered as planned: a home visit, done, face to
     face, for its minutes. ``fidelity`` of these is the "planned" beside the delivered."""
     out: list[Contact] = []
+    lengths: dict[tuple[str, str], int] = {}
     for plan in plans:
         for visit in plan.visits:
+            span = (visit.start, visit.end)
+            if (length := lengths.get(span)) is None:
+                length = lengths[span] = minutes(visit.end) - minutes(visit.start)
+            # Built, not validated: each field comes from a plan that was checked when loaded.
             out.append(
-                Contact.model_validate(
-                    {
-                        "id": f"p-{len(out) + 1}",
-                        "client": visit.client,
-                        "staff": list(visit.staff),
-                        "date": visit.date,
-                        "start": visit.start,
-                        "minutes": minutes(visit.end) - minutes(visit.start),
-                        "outcome": "done",
-                        "mode": "face_to_face",
-                        "place": "home",
-                        "visit": visit.id,
-                    }
+                built(
+                    Contact,
+                    id=f"p-{len(out) + 1}",
+                    client=visit.client,
+                    staff=list(visit.staff),
+                    date=visit.date,
+                    start=visit.start,
+                    minutes=length,
+                    outcome="done",
+                    mode="face_to_face",
+                    place="home",
+                    skills=[],
+                    visit=visit.id,
                 )
             )
     return tuple(out)

@@ -17,6 +17,7 @@ from actplanner.domain.fidelity import (
     TOP_RATINGS,
     FidelityFigures,
     check_period,
+    contact_day,
     fidelity,
     planned_contacts,
     shortfalls,
@@ -131,12 +132,15 @@ def fidelity_report(
     codes = {c.id: c.code for c in team.clients}
     planned = planned_contacts(plans)
     delivered = fidelity(team, contacts, start, end)
-    of_plans = fidelity(team, planned, start, end) if plans else None
     planned_weeks = {date.fromisoformat(str(p.week_start)) for p in plans}
+    # The plans' figures over the weeks that have a plan: a week nobody planned is no promise of
+    # nothing (it would count every client short and halve the contacts of a half-planned period).
+    of_plans = fidelity(team, planned, start, end, weeks=planned_weeks) if plans else None
     mondays = period_weeks(start, end)
     # Each week's figures read that week's contacts only: twelve weeks of a large team's log
     # scanned once, not once a week.
     delivered_by_week, planned_by_week = _by_week(contacts), _by_week(planned)
+    in_period = [c for c in contacts if start <= contact_day(c.date) <= end]
     return FidelityReport(
         start=start,
         end=end,
@@ -155,16 +159,16 @@ def fidelity_report(
             ShortRow(codes.get(s.client, s.client), s.week_start, s.seen, s.required, s.reasons)
             for s in shortfalls(team, contacts, start, end)
         ],
-        staff=_staff_rows(team, [c for c in contacts if start <= c.day <= end]),
+        staff=_staff_rows(team, in_period),
         unplanned_weeks=[m for m in mondays if m not in planned_weeks],
-        contacts=sum(start <= c.day <= end for c in contacts),
+        contacts=len(in_period),
     )
 
 
 def _by_week(contacts: Sequence[Contact]) -> dict[date, list[Contact]]:
     weeks: dict[date, list[Contact]] = {}
     for contact in contacts:
-        weeks.setdefault(monday_of(contact.day), []).append(contact)
+        weeks.setdefault(monday_of(contact_day(contact.date)), []).append(contact)
     return weeks
 
 
