@@ -14,9 +14,11 @@ from collections.abc import Sequence
 from dataclasses import replace
 from datetime import date, datetime, time, timedelta
 
+from actplanner.domain import care
 from actplanner.domain.formats import (
     WEEKDAYS,
     Client,
+    HaversineTravel,
     Location,
     MatrixTravel,
     PlanFile,
@@ -39,6 +41,8 @@ EARTH_RADIUS_KM = 6371.0
 #: Leave is kept from the day before the week (the Sunday on-call period) to the
 #: day after it (the last on-call period ends on the next Monday).
 LEAVE_CLIP = sv.Window(-DAY, (DAYS + 1) * DAY)
+#: Goal 6: staff who saw the client in this many days before the week are preferred.
+RECENT_DAYS = 14
 
 
 def to_problem(
@@ -64,20 +68,48 @@ def to_problem(
     """
     if week_start.weekday() != 0:
         raise ValueError(f"week_start {week_start} is not a Monday.")
+    cut = from_date if baseline is not None and from_date is not None else week_start
+    provided = (
+        seen_dates(team, history, before=cut, plan=baseline, hospital=True) if history is not None else {}
+    )
     first_client = 1 + len(team.staff)
+    # H13: each client in hospital this week gets the hospital as a location of its own,
+    # after the homes.
+    stays: dict[str, tuple[care.InpatientNeed, int]] = {}
+    for client in team.clients:
+        needs = care.inpatient_visits(client, week_start)
+        if needs:
+            stays[client.id] = (needs[0], first_client + len(team.clients) + len(stays))
+    hospitals = [need.episode.location for need, _ in stays.values() if need.episode.location is not None]
     clients = tuple(
-        _client(client, first_client + j, week_start, team.policy) for j, client in enumerate(team.clients)
+        _client(
+            team,
+            client,
+            first_client + j,
+            week_start,
+            cut,
+            provided.get(client.id, ()) if history is not None else None,
+            stays.get(client.id),
+        )
+        for j, client in enumerate(team.clients)
     )
     if history is not None:
-        cut = from_date if baseline is not None and from_date is not None else week_start
-        seen = seen_dates(team, history, before=cut, plan=baseline)
-        clients = tuple(with_seen_dates(c, seen.get(c.id, ()), week_start, cut) for c in clients)
+        clients = tuple(
+            with_seen_dates(
+                c,
+                [s for s in provided.get(c.id, ()) if not s.at_hospital],
+                week_start,
+                cut,
+                provided.get(c.id, ()),
+            )
+            for c in clients
+        )
     return sv.Problem(
         team=team.team.id,
         staff=tuple(_staff(member, 1 + i, week_start) for i, member in enumerate(team.staff)),
         clients=clients,
         policy=_policy(team.policy),
-        travel=travel_matrix(team),
+        travel=travel_matrix(team, hospitals),
         baseline=_baseline(baseline, team, week_start, from_date) if baseline else None,
         on_call_history=on_call_history(team, history, week_start) if history is not None else None,
     )
@@ -97,14 +129,30 @@ def haversine_minutes(a: Location, b: Location, speed_kmh: float, detour_factor:
     return math.ceil(haversine_km(a, b) * detour_factor / speed_kmh * 60)
 
 
-def travel_matrix(team: TeamFile) -> tuple[tuple[int, ...], ...]:
-    """Minutes between every pair of locations, indexed as in ``to_problem``."""
+def travel_matrix(team: TeamFile, hospitals: Sequence[Location] = ()) -> tuple[tuple[int, ...], ...]:
+    """Minutes between every pair of locations, indexed as in ``to_problem``; ``hospitals``
+    come last. A matrix cannot name a hospital: under the matrix model it is reached by the
+    haversine model with its default speed and detour (as the checker does)."""
     travel = team.policy.travel
-    if isinstance(travel, MatrixTravel):
-        names = ["office", *(s.id for s in team.staff), *(c.id for c in team.clients)]
-        return tuple(tuple(0 if a == b else travel.minutes[a][b] for b in names) for a in names)
     office = team.team.office
     points = [office, *(s.start or office for s in team.staff), *(c.home for c in team.clients)]
+    if isinstance(travel, MatrixTravel):
+        names = ["office", *(s.id for s in team.staff), *(c.id for c in team.clients)]
+        named = [[0 if a == b else travel.minutes[a][b] for b in names] for a in names]
+        if not hospitals:
+            return tuple(tuple(row) for row in named)
+        model = HaversineTravel.model_validate({"model": "haversine"})
+        everywhere = [*points, *hospitals]
+        return tuple(
+            tuple(
+                named[i][j]
+                if i < len(names) and j < len(names)
+                else haversine_minutes(a, b, model.speed_kmh, model.detour_factor)
+                for j, b in enumerate(everywhere)
+            )
+            for i, a in enumerate(everywhere)
+        )
+    points += list(hospitals)
     return tuple(
         tuple(haversine_minutes(a, b, travel.speed_kmh, travel.detour_factor) for b in points) for a in points
     )
@@ -122,9 +170,13 @@ def _staff(member: Staff, location: int, week_start: date) -> sv.Staff:
         for period in member.leave
         if (window := _clip(week_minute(week_start, period.start), week_minute(week_start, period.end)))
     )
+    # H3, H9: outside employment a staff member has no shift and no on-call period, read by
+    # the rota as leave over those days (from the Sunday before the week to the Monday after).
+    unemployed = [d for d in range(-1, DAYS + 1) if not care.employed_on(member, week_start + timedelta(d))]
+    leave += tuple(sv.Window(d * DAY, (d + 1) * DAY) for d in unemployed)
     shifts = {}
     for day, name in enumerate(WEEKDAYS):
-        if name in member.shifts:
+        if name in member.shifts and day not in unemployed:
             start, end = member.shifts[name]
             shift = sv.Window(day * DAY + minutes(start), day * DAY + minutes(end))
             if (rest := longest_piece(shift, leave)) is not None:
@@ -163,8 +215,22 @@ def longest_piece(shift: sv.Window, leave: tuple[sv.Window, ...]) -> sv.Window |
     return sv.Window(*best) if best else None
 
 
-def _client(client: Client, location: int, week_start: date, policy: Policy) -> sv.Client:
-    level = policy.acuity[client.acuity]
+def _client(
+    team: TeamFile,
+    client: Client,
+    location: int,
+    week_start: date,
+    cut: date,
+    provided: Sequence[SeenDate] | None,
+    stay: tuple[care.InpatientNeed, int] | None,
+) -> sv.Client:
+    """One client's week. ``cut`` is the first plannable date (F in a re-plan, else the
+    Monday); ``provided`` its dates before the cut that provided care (None without history);
+    ``stay`` the week's inpatient need and the hospital's location index."""
+    policy = team.policy
+    level = policy.acuity[care.acuity_in_force(client, week_start)]
+    dates = care.week_dates(week_start)
+    opened = care.open_dates(client, dates)
     availability: dict[int, tuple[sv.Window, ...]]
     if client.availability is None:
         availability = {day: (sv.Window(day * DAY, (day + 1) * DAY),) for day in range(DAYS)}
@@ -182,29 +248,47 @@ def _client(client: Client, location: int, week_start: date, policy: Policy) -> 
             for day, name in enumerate(WEEKDAYS)
             if client.availability.get(name)
         }
-    # Recurring requirements (team@2 ``every_days``) are skipped here for now: they are planned
-    # by the care rules (domain/care.py), which replace this part of the adapter.
-    disciplines = tuple(
-        sv.DisciplineRequirement(r.discipline, r.visits)
-        for r in client.requirements
-        if isinstance(r, FileDisciplineRequirement) and r.visits is not None
-    )
+    # H13: no home visit on a date that is not open.
+    availability = {day: w for day, w in availability.items() if dates[day] in opened}
+    seen = list(provided or ())
+    plannable = [d for d in range(DAYS) if dates[d] >= cut]
+    disciplines = []
     skills = []
     for r in client.requirements:
-        if isinstance(r, FileDisciplineRequirement) or r.due is None:
+        if isinstance(r, FileDisciplineRequirement) and r.visits is not None:
+            disciplines.append(sv.DisciplineRequirement(r.discipline, r.visits))
             continue
-        due = to_date(r.due)
-        lo, hi = due - timedelta(days=r.window_days), due + timedelta(days=r.window_days)
-        days = tuple(d for d in range(DAYS) if lo <= week_start + timedelta(days=d) <= hi)
-        # A due window that misses this week asks nothing of it.
-        if days:
-            skills.append(sv.SkillRequirement(skill=r.skill, days=days, due=r.due))
+        window = care.due_window(r, client, seen, cut, cut)
+        if window is None:
+            continue
+        due = care.due_of(r, client, seen, cut, cut)
+        lo, hi = window
+        # A due window that misses this week's plannable dates asks nothing of it.
+        days = tuple(d for d in plannable if lo <= dates[d] <= hi)
+        if not days:
+            continue
+        due_text = due.due.isoformat() if due is not None else ""
+        if isinstance(r, FileDisciplineRequirement):
+            disciplines.append(sv.DisciplineRequirement(r.discipline, 1, days=days, due=due_text))
+        else:
+            skills.append(sv.SkillRequirement(skill=r.skill, days=days, due=due_text))
+    hospital = None
+    if stay is not None:
+        need, where = stay
+        label = need.episode.location.label if need.episode.location is not None else None
+        hospital = sv.HospitalStay(
+            days=tuple(dates.index(d) for d in need.dates),
+            visits=need.visits,
+            location=where,
+            label=label or "the hospital",
+        )
+    since = cut - timedelta(days=RECENT_DAYS)
     return sv.Client(
         id=client.id,
         code=client.code,
         location=location,
-        acuity=client.acuity,
-        visits_per_week=client.visits_per_week or level.visits_per_week,
+        acuity=care.acuity_in_force(client, week_start),
+        visits_per_week=care.required_home_visits(team, client, week_start),
         visit_minutes=client.visit_minutes or level.visit_minutes,
         min_gap_days=level.min_gap_days,
         availability=availability,
@@ -213,26 +297,70 @@ def _client(client: Client, location: int, week_start: date, policy: Policy) -> 
         itt=tuple(client.itt) if client.itt is not None else None,
         excluded_staff=frozenset(client.excluded_staff),
         paired=client.paired,
-        discipline_requirements=disciplines,
+        discipline_requirements=tuple(disciplines),
         skill_requirements=tuple(skills),
+        day_quotas=_day_quotas(team, client, dates, cut, [s for s in seen if not s.at_hospital]),
+        hospital=hospital,
+        recent_staff=frozenset(sid for s in seen if since <= s.date < cut for sid in s.staff),
     )
 
 
-def with_seen_dates(client: sv.Client, seen: Sequence[SeenDate], week_start: date, cut: date) -> sv.Client:
+def _day_quotas(
+    team: TeamFile, client: Client, dates: list[date], cut: date, seen: Sequence[SeenDate]
+) -> tuple[sv.DayQuota, ...]:
+    """H13 post-discharge: at least ceil(visits_per_week × p / 7) home visits on the week's p
+    post-discharge dates (less those already seen before the cut), and a first home visit in
+    [end, end + first_within_days − 1] when no seen date before the cut is in it."""
+    rule = team.policy.post_discharge
+    if rule is None:
+        return ()
+    index = {d: i for i, d in enumerate(dates)}
+    quotas = []
+    after = [d for d in care.post_discharge_dates(team, client) if d in index]
+    if after:
+        wanted = math.ceil(rule.visits_per_week * len(after) / DAYS)
+        got = len({s.date for s in seen if s.date in after})
+        if wanted > got:
+            days = tuple(index[d] for d in after if d >= cut)
+            quotas.append(sv.DayQuota(days, wanted - got, "post-discharge"))
+    for end in care.discharges(client):
+        interval = care.first_visit_interval(team, end)
+        if interval is None or interval[1] < dates[0] or interval[0] > dates[-1]:
+            continue
+        lo, hi = interval
+        if any(lo <= s.date <= hi for s in seen):
+            continue
+        days = tuple(index[d] for d in dates if lo <= d <= hi and d >= cut and care.is_open(client, d))
+        quotas.append(sv.DayQuota(days, 1, "first post-discharge visit"))
+    return tuple(quotas)
+
+
+def with_seen_dates(
+    client: sv.Client,
+    seen: Sequence[SeenDate],
+    week_start: date,
+    cut: date,
+    provided: Sequence[SeenDate] | None = None,
+) -> sv.Client:
     """``client`` re-planned from ``cut`` with what happened: the visits still needed
     (max(0, n − c), c its seen dates this week before the cut), the last planned seen date
-    to space from, and the requirements those dates have not met already."""
+    to space from, and the requirements those dates have not met already. ``provided``
+    (default ``seen``) are the dates that may have met a requirement, hospital ones too."""
     this_week = [s for s in seen if week_start <= s.date < cut]
+    given = [s for s in (seen if provided is None else provided) if week_start <= s.date < cut]
     planned = [s.date for s in seen if s.planned]
     still = []
     for req in client.discipline_requirements:
-        left = req.visits - sum(req.discipline in s.disciplines for s in this_week)
+        if req.days is not None:
+            still.append(req)  # recurring: its window already reads what was provided
+            continue
+        left = req.visits - sum(req.discipline in s.disciplines for s in given)
         if left > 0:
             still.append(sv.DisciplineRequirement(req.discipline, left))
     skills = tuple(
         req
         for req in client.skill_requirements
-        if not any(req.skill in s.skills and (s.date - week_start).days in req.days for s in this_week)
+        if not any(req.skill in s.skills and (s.date - week_start).days in req.days for s in given)
     )
     return replace(
         client,
@@ -282,6 +410,7 @@ def _baseline(plan: PlanFile, team: TeamFile, week_start: date, from_date: date 
                 purpose=v.purpose,
                 pinned=v.pinned,
                 id=v.id,
+                place="hospital" if v.in_hospital else None,
             )
         )
     on_call = tuple(
@@ -300,7 +429,8 @@ def to_plan_file(
     Visits come in (date, start, staff) order; one without an id gets the next
     free ``v-NNNN``. ``pinned`` appears only on pinned visits, ``moved`` in the
     solver block only when the solver counted it. A re-plan made with what happened
-    names its date F (``replan_from``), which makes it a version 2 plan file.
+    names its date F (``replan_from``), and an inpatient visit says ``"place": "hospital"``;
+    either makes it a version 2 plan file.
     """
     visits = sorted(plan.visits, key=lambda v: (v.day, v.start, v.staff, v.client))
     used = {v.id for v in visits if v.id}
@@ -319,6 +449,8 @@ def to_plan_file(
         }
         if v.pinned:
             entry["pinned"] = True
+        if v.place is not None:
+            entry["place"] = v.place
         entries.append(entry)
     solver: dict[str, object] = {
         "status": plan.status,
@@ -329,7 +461,9 @@ def to_plan_file(
     if plan.moved is not None:
         solver["moved"] = plan.moved
     doc: dict[str, object] = {
-        "format": "actplanner/plan@1" if replan_from is None else "actplanner/plan@2",
+        "format": "actplanner/plan@2"
+        if replan_from is not None or any(v.place for v in visits)
+        else "actplanner/plan@1",
         "team": team.team.id,
         "week_start": week_start.isoformat(),
         **({"replan_from": replan_from.isoformat()} if replan_from is not None else {}),

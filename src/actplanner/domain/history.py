@@ -53,6 +53,12 @@ class SeenDate:
     disciplines: frozenset[str]
     skills: frozenset[str]
     planned: bool
+    #: The staff on it (goal 6: who saw the client recently); not part of what it provides,
+    #: so left out of comparisons.
+    staff: frozenset[str] = field(default=frozenset(), compare=False)
+    #: Not a seen date but a date that provided care in hospital (a delivered contact at
+    #: hospital, an inpatient visit of record): read only by recurring requirements (H4).
+    at_hospital: bool = False
 
 
 def read_history(
@@ -137,12 +143,16 @@ def seen_dates(
     *,
     before: date,
     plan: PlanFile | None = None,
+    hospital: bool = False,
 ) -> dict[str, tuple[SeenDate, ...]]:
     """Each client's seen dates before ``before``, in date order (clients with none left out).
 
     The plans of record are ``history.plans`` and, in a re-plan or its check, ``plan`` (the
     week's own plan, whose visits before ``before`` are kept exactly). A date with several
     sources provides what all of them do, and is planned when any of them is.
+    ``hospital`` adds the dates that provided care in hospital (``at_hospital``; a delivered
+    contact at hospital, an inpatient visit of record whose contact is absent or delivered),
+    which recurring requirements read as well (FORMATS.md, "Recurring requirements").
     """
     staff = {s.id: s for s in team.staff}
     discipline = {s.id: s.discipline for s in team.staff}
@@ -152,33 +162,49 @@ def seen_dates(
     contact_of = {(monday_of(day), c.visit): c for c, day in dated if c.visit is not None}
     # Per (client, date): the disciplines and skills all its sources provide, and whether
     # any of them is planned.
-    found: dict[tuple[str, date], tuple[set[str], set[str], list[bool]]] = {}
+    # Per (client, date): the disciplines, skills and staff all its sources provide, whether
+    # any of them is planned, and whether all of them were in hospital.
+    found: dict[tuple[str, date], tuple[set[str], set[str], set[str], list[bool]]] = {}
 
-    def add(client: str, day: date, people: Iterable[str], skills: Iterable[str], planned: bool) -> None:
-        disciplines, given, flag = found.setdefault((client, day), (set(), set(), [False]))
+    def add(
+        client: str,
+        day: date,
+        people: Iterable[str],
+        skills: Iterable[str],
+        planned: bool,
+        ward: bool = False,
+    ) -> None:
+        disciplines, given, who, flags = found.setdefault((client, day), (set(), set(), set(), [False, True]))
+        people = list(people)
         disciplines.update(discipline[s] for s in people if s in discipline)
         given.update(skills)
-        flag[0] = flag[0] or planned
+        who.update(people)
+        flags[0] = flags[0] or (planned and not ward)
+        flags[1] = flags[1] and ward
 
     for contact, day in dated:
-        if day < before and contact.delivered and contact.place != "hospital":
-            add(contact.client, day, contact.staff, contact.skills, contact.visit is not None)
+        if day < before and contact.delivered and (hospital or contact.place != "hospital"):
+            ward = contact.place == "hospital"
+            add(contact.client, day, contact.staff, contact.skills, contact.visit is not None, ward)
     for record in records:
         week = to_date(record.week_start)
         # A plan@1 visit has no place: every one is a home visit.
         for visit in record.visits:
             day = to_date(visit.date)
-            if day >= before:
+            if day >= before or (visit.in_hospital and not hospital):
                 continue
             recorded = contact_of.get((week, visit.id))
             if recorded is None:
-                add(visit.client, day, visit.staff, _purpose_skill(visit.purpose, visit.staff, staff), True)
+                skills = _purpose_skill(visit.purpose, visit.staff, staff)
+                add(visit.client, day, visit.staff, skills, True, visit.in_hospital)
             elif recorded.delivered:
                 # What was recorded is what happened: its staff and skills, not the plan's.
-                add(visit.client, day, recorded.staff, recorded.skills, True)
+                add(visit.client, day, recorded.staff, recorded.skills, True, visit.in_hospital)
     out: dict[str, list[SeenDate]] = {}
-    for (client, day), (disciplines, given, flag) in sorted(found.items(), key=lambda item: item[0]):
-        out.setdefault(client, []).append(SeenDate(day, frozenset(disciplines), frozenset(given), flag[0]))
+    for (client, day), (disciplines, given, who, flags) in sorted(found.items(), key=lambda item: item[0]):
+        out.setdefault(client, []).append(
+            SeenDate(day, frozenset(disciplines), frozenset(given), flags[0], frozenset(who), flags[1])
+        )
     return {client: tuple(dates) for client, dates in out.items()}
 
 

@@ -1,4 +1,4 @@
-"""The plan file, ``actplanner/plan@1``: what the solver decided for one week (FORMATS.md).
+"""The plan file, ``actplanner/plan@1`` and ``@2``: what the solver decided for one week (FORMATS.md).
 
 Loading checks the file's shape, not the hard rules: whether a plan meets
 H1–H12 against its team file is the checker's question.
@@ -30,7 +30,7 @@ from actplanner.domain.formats._base import (
 from actplanner.domain.formats.limits import INT64_MAX
 
 PLAN_FORMAT = "actplanner/plan@1"
-#: A plan that carries a version 2 key (``replan_from``) says so.
+#: A plan that carries a version 2 key (``replan_from``, a visit's ``place``) says so.
 PLAN_FORMAT_2 = "actplanner/plan@2"
 
 
@@ -43,6 +43,13 @@ class PlanVisit(FileModel):
     end: EndTime
     purpose: str | None = None
     pinned: bool = False
+    #: plan@2: where the visit takes place; absent or "home" is a home visit, "hospital" an
+    #: inpatient visit (H13).
+    place: Literal["home", "hospital"] | None = None
+
+    @property
+    def in_hospital(self) -> bool:
+        return self.place == "hospital"
 
 
 class PlanOnCall(FileModel):
@@ -100,6 +107,8 @@ def check_plan(plan: PlanFile) -> list[str]:
             errors.append(f"replan_from: {plan.replan_from} is not in the week of {plan.week_start}")
     for i, visit in enumerate(plan.visits):
         path = f"visits[{i}]"
+        if visit.place is not None and plan.format != PLAN_FORMAT_2:
+            errors.append(f"{path}.place: a version 2 key; the plan's format must be {PLAN_FORMAT_2!r}")
         if to_date(visit.date) not in week:
             errors.append(f"{path}.date: {visit.date} is not in the week of {plan.week_start}")
         errors += span_errors(path, [visit.start, visit.end], "visit")
