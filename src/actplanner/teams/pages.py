@@ -28,12 +28,15 @@ from actplanner.domain.formats import (
     DISCIPLINES,
     MAX_FILE_BYTES,
     ROLES,
+    TEAM_FORMAT_2,
     WEEKDAYS,
     FormatError,
     dump_team,
     load_team,
     parse_json,
 )
+from actplanner.domain.formats.limits import MAX_EPISODES
+from actplanner.domain.formats.team import doc_uses_version_2
 from actplanner.teams.service import export_team, get_team, import_team, list_teams, team_file
 from actplanner.web.deps import LeadDep, SessionDep, TeamDep, require_team
 from actplanner.web.schemas import TEAM_ID_PATTERN
@@ -118,6 +121,14 @@ def _set_optional(entry: dict[str, Any], key: str, value: Any, default: Any) -> 
     _set(entry, key, value)
 
 
+def _set_date(entry: dict[str, Any], key: str, text: str) -> None:
+    """An optional date from a date picker; emptied, the key goes (a null the file gave stays)."""
+    if text:
+        _set(entry, key, text)
+    elif entry.get(key) is not None:
+        del entry[key]
+
+
 def _set_json(entry: dict[str, Any], key: str, text: str, absent: Any, path: str, errors: list[str]) -> None:
     """A JSON textarea: blank is the key's default (``absent``); unreadable JSON is an error at ``path``."""
     if text == "":
@@ -135,8 +146,12 @@ def _set_json(entry: dict[str, Any], key: str, text: str, absent: Any, path: str
     _set(entry, key, value)
 
 
-def _set_location(entry: dict[str, Any], key: str, form: FormData, path: str, errors: list[str]) -> None:
-    lat, lon, label = _text(form, f"{key}_lat"), _text(form, f"{key}_lon"), _text(form, f"{key}_label")
+def _set_location(
+    entry: dict[str, Any], key: str, form: FormData, path: str, errors: list[str], name: str | None = None
+) -> None:
+    """The location at ``key`` from the form's ``<name>_lat``, ``_lon`` and ``_label`` (name: ``key``)."""
+    name = name or key
+    lat, lon, label = _text(form, f"{name}_lat"), _text(form, f"{name}_lon"), _text(form, f"{name}_label")
     if lat == "" and lon == "" and label == "":
         if entry.get(key) is not None:
             del entry[key]
@@ -190,7 +205,150 @@ def staff_entry(current: dict[str, Any], form: FormData, path: str, errors: list
     if new_leave is not None:
         leave.append({"start": new_leave[0], "end": new_leave[1]})
     _set_optional(entry, "leave", leave, [])
+    _set_date(entry, "employed_from", _text(form, "employed_from"))
+    _set_date(entry, "employed_until", _text(form, "employed_until"))
     return entry
+
+
+#: Most rows a repeated part of a form (episodes, acuity changes, recurring requirements) may post.
+MAX_FORM_ROWS = MAX_EPISODES + 1
+
+
+def _form_rows(form: FormData, prefix: str, keys: tuple[str, ...]) -> list[tuple[int, dict[str, str]]] | None:
+    """The rows of a repeated part of a form (``<prefix>-<j>-<key>``), without those ticked for
+    removal; None when the form has no such part (then the entry keeps what it had)."""
+    count = _number(_text(form, f"{prefix}_rows"))
+    if f"{prefix}_rows" not in form or not isinstance(count, int):
+        return None
+    rows = []
+    for j in range(max(0, min(count, MAX_FORM_ROWS))):
+        if form.get(f"{prefix}-{j}-remove") == "on":
+            continue
+        rows.append((j, {k: _text(form, f"{prefix}-{j}-{k}") for k in keys}))
+    return rows
+
+
+def _base(current: list[Any], j: int) -> dict[str, Any]:
+    """A copy of the row's entry as saved (so unchanged values keep the file's spelling), else empty."""
+    return json.loads(json.dumps(current[j])) if j < len(current) and isinstance(current[j], dict) else {}
+
+
+_EPISODE_KEYS = ("kind", "start", "end", "location_lat", "location_lon", "location_label", "visits_per_week")
+
+
+def _episodes(current: dict[str, Any], form: FormData, path: str, errors: list[str]) -> list[Any] | None:
+    """A client's episodes (hospital stays and absences) from the form's rows; a blank row is none."""
+    rows = _form_rows(form, "episode", _EPISODE_KEYS)
+    if rows is None:
+        return None
+    saved = current.get("episodes") or []
+    episodes: list[Any] = []
+    for j, row in rows:
+        if not any(row[k] for k in _EPISODE_KEYS if k != "kind"):
+            continue
+        where = f"{path}.episodes[{len(episodes)}]"
+        episode = _base(saved, j)
+        _set(episode, "kind", row["kind"] or "inpatient")
+        if row["start"] == "":
+            errors.append(f"{where}.start: give the date the stay or absence starts")
+        else:
+            _set(episode, "start", row["start"])
+        _set_date(episode, "end", row["end"])
+        _set_location(episode, "location", form, f"{where}.location", errors, name=f"episode-{j}-location")
+        visits = row["visits_per_week"]
+        _set_optional(episode, "visits_per_week", 0 if visits == "" else _number(visits), 0)
+        episodes.append(episode)
+    return episodes
+
+
+def _acuity_changes(current: dict[str, Any], form: FormData) -> list[Any] | None:
+    """A client's acuity changes from the form's rows; a row without a date is none."""
+    rows = _form_rows(form, "acuity_change", ("date", "acuity"))
+    if rows is None:
+        return None
+    saved = current.get("acuity_changes") or []
+    changes: list[Any] = []
+    for j, row in rows:
+        if row["date"] == "":
+            continue
+        change = _base(saved, j)
+        _set(change, "date", row["date"])
+        _set(change, "acuity", row["acuity"])
+        changes.append(change)
+    return changes
+
+
+def _is_recurring(requirement: Any) -> bool:
+    return isinstance(requirement, dict) and "every_days" in requirement
+
+
+_RECURRING_KEYS = ("what", "every_days", "window_days", "last")
+
+
+def _recurring(current: dict[str, Any], form: FormData, path: str, errors: list[str]) -> list[Any] | None:
+    """A client's recurring requirements (every N days) from the form's rows; a blank row is none.
+
+    ``what`` is ``skill:<skill>`` or ``discipline:<discipline>``.
+    """
+    rows = _form_rows(form, "recurring", _RECURRING_KEYS)
+    if rows is None:
+        return None
+    saved = [r for r in current.get("requirements") or [] if _is_recurring(r)]
+    out: list[Any] = []
+    for j, row in rows:
+        if row["every_days"] == "" and row["window_days"] == "" and row["last"] == "":
+            continue
+        kind, _, name = row["what"].partition(":")
+        if kind not in ("skill", "discipline") or not name:
+            errors.append(
+                f"{path}.requirements: choose the skill or discipline of recurring requirement {j + 1}"
+            )
+            continue
+        if row["every_days"] == "":
+            errors.append(
+                f"{path}.requirements: recurring requirement {j + 1} ({name.replace('_', ' ')}) "
+                "needs how often it recurs (every N days, 7 or more)"
+            )
+            continue
+        requirement = _base(saved, j)
+        if kind not in requirement:
+            requirement = {}
+        _set(requirement, kind, name)
+        _set(requirement, "every_days", _number(row["every_days"]))
+        window = 0 if row["window_days"] == "" else _number(row["window_days"])
+        if kind == "skill":
+            _set(requirement, "window_days", window)
+        else:
+            _set_optional(requirement, "window_days", window, 0)
+        _set_date(requirement, "last", row["last"])
+        out.append(requirement)
+    return out
+
+
+def _set_requirements(
+    entry: dict[str, Any], current: dict[str, Any], form: FormData, path: str, errors: list[str]
+) -> None:
+    """The JSON box holds the weekly and dated requirements, the rows below it the recurring ones."""
+    recurring = _recurring(current, form, path, errors)
+    if recurring is None:
+        _set_json(entry, "requirements", _text(form, "requirements"), [], f"{path}.requirements", errors)
+        return
+    text = _text(form, "requirements")
+    fixed: Any = []
+    if text:
+        try:
+            fixed = parse_json(text, where=f"{path}.requirements")
+        except FormatError as err:
+            errors.extend(err.messages)
+            return
+    if not isinstance(fixed, list):
+        _set(entry, "requirements", fixed)  # the file check says what a requirements list is
+        return
+    saved = current.get("requirements") or []
+    combined = fixed + recurring
+    if combined == [r for r in saved if not _is_recurring(r)] + [r for r in saved if _is_recurring(r)]:
+        return  # as it was, in the file's own order
+    _set_optional(entry, "requirements", combined, [])
 
 
 def client_entry(current: dict[str, Any], form: FormData, path: str, errors: list[str]) -> dict[str, Any]:
@@ -217,7 +375,15 @@ def client_entry(current: dict[str, Any], form: FormData, path: str, errors: lis
         del entry["itt"]
     _set_optional(entry, "excluded_staff", _words(_text(form, "excluded_staff")), [])
     _set_optional(entry, "paired", form.get("paired") == "on", False)
-    _set_json(entry, "requirements", _text(form, "requirements"), [], f"{path}.requirements", errors)
+    _set_requirements(entry, current, form, path, errors)
+    _set_date(entry, "admitted", _text(form, "admitted"))
+    _set_date(entry, "discharged", _text(form, "discharged"))
+    episodes = _episodes(current, form, path, errors)
+    if episodes is not None:
+        _set_optional(entry, "episodes", episodes, [])
+    changes = _acuity_changes(current, form)
+    if changes is not None:
+        _set_optional(entry, "acuity_changes", changes, [])
     return entry
 
 
@@ -230,9 +396,7 @@ def policy_block(current: dict[str, Any], form: FormData, errors: list[str]) -> 
     rows = _number(_text(form, "acuity_rows"))
     for row in range(rows if isinstance(rows, int) and 0 <= rows <= 50 else 0):
         name = _text(form, f"acuity-{row}-name")
-        values = {
-            k: _text(form, f"acuity-{row}-{k}") for k in ("visits_per_week", "visit_minutes", "min_gap_days")
-        }
+        values = {k: _text(form, f"acuity-{row}-{k}") for k in _LEVEL_KEYS}
         if name == "":
             if any(values.values()):
                 errors.append(f"policy.acuity: level {row + 1} of the table needs a name")
@@ -245,6 +409,8 @@ def policy_block(current: dict[str, Any], form: FormData, errors: list[str]) -> 
         _set(level, "visit_minutes", _number(values["visit_minutes"]))
         gap = _optional_number(values["min_gap_days"])
         _set_optional(level, "min_gap_days", 1 if gap is None else gap, 1)
+        limit = _optional_number(values["max_days_without_contact"])
+        _set_optional(level, "max_days_without_contact", limit, None)
         acuity[name] = level
     if acuity != current["acuity"]:
         policy["acuity"] = acuity
@@ -252,7 +418,41 @@ def policy_block(current: dict[str, Any], form: FormData, errors: list[str]) -> 
     _set(on_call, "handoff", _text(form, "handoff"))
     _set(on_call, "max_consecutive", _number(_text(form, "max_consecutive")))
     _set_optional(on_call, "rest_next_day_start", _text(form, "rest_next_day_start") or None, None)
+    if "fairness_weeks" in form:
+        weeks = _optional_number(_text(form, "fairness_weeks"))
+        _set_optional(
+            on_call,
+            "fairness_weeks",
+            DEFAULT_FAIRNESS_WEEKS if weeks is None else weeks,
+            DEFAULT_FAIRNESS_WEEKS,
+        )
+    if "post_discharge_days" in form:
+        _set_post_discharge(policy, form, errors)
     return policy
+
+
+#: The weeks of on-call history a fair share is counted over when the policy gives none (FORMATS.md).
+DEFAULT_FAIRNESS_WEEKS = 8
+_LEVEL_KEYS = ("visits_per_week", "visit_minutes", "min_gap_days", "max_days_without_contact")
+_POST_DISCHARGE_KEYS = ("days", "visits_per_week", "first_within_days")
+
+
+def _set_post_discharge(policy: dict[str, Any], form: FormData, errors: list[str]) -> None:
+    """The post-discharge rule: all three numbers, or none (no rule)."""
+    values = {k: _text(form, f"post_discharge_{k}") for k in _POST_DISCHARGE_KEYS}
+    if not any(values.values()):
+        policy.pop("post_discharge", None)
+        return
+    if not all(values.values()):
+        errors.append(
+            "policy.post_discharge: give the days after a stay, the visits a week in them and the days "
+            "to the first visit, or none of the three (no post-discharge rule)"
+        )
+        return
+    rule = dict(policy.get("post_discharge") or {})
+    for key, text in values.items():
+        _set(rule, key, _number(text))
+    policy["post_discharge"] = rule
 
 
 # ---------------------------------------------------------------------------------------------
@@ -306,6 +506,8 @@ def staff_form_values(entry: dict[str, Any]) -> dict[str, Any]:
         "leave_remove": [],
         "leave_start": "",
         "leave_end": "",
+        "employed_from": _show(entry.get("employed_from")),
+        "employed_until": _show(entry.get("employed_until")),
     }
     values.update(_location_values("start", entry.get("start")))
     for day in WEEKDAYS:
@@ -329,10 +531,48 @@ def client_form_values(entry: dict[str, Any]) -> dict[str, Any]:
         "itt": ", ".join(str(w) for w in entry.get("itt") or []),
         "excluded_staff": ", ".join(str(w) for w in entry.get("excluded_staff") or []),
         "paired": entry.get("paired") is True,
-        "requirements": _json_text(entry.get("requirements") or None),
+        "requirements": _json_text(
+            [r for r in entry.get("requirements") or [] if not _is_recurring(r)] or None
+        ),
+        "admitted": _show(entry.get("admitted")),
+        "discharged": _show(entry.get("discharged")),
+        # Each list ends with a blank row, to add one.
+        "episodes": [_episode_values(e) for e in _dicts(entry.get("episodes"))] + [_episode_values({})],
+        "acuity_changes": [
+            {"date": _show(c.get("date")), "acuity": _show(c.get("acuity"))}
+            for c in _dicts(entry.get("acuity_changes"))
+        ]
+        + [{"date": "", "acuity": ""}],
+        "recurring": [_recurring_values(r) for r in _dicts(entry.get("requirements")) if _is_recurring(r)]
+        + [{"what": "", "every_days": "", "window_days": "", "last": ""}],
     }
     values.update(_location_values("home", entry.get("home")))
     return values
+
+
+def _dicts(value: Any) -> list[dict[str, Any]]:
+    return [v for v in value if isinstance(v, dict)] if isinstance(value, list) else []
+
+
+def _episode_values(episode: dict[str, Any]) -> dict[str, str]:
+    place = _location_values("location", episode.get("location"))
+    return {
+        "kind": _show(episode.get("kind")) or "inpatient",
+        "start": _show(episode.get("start")),
+        "end": _show(episode.get("end")),
+        **place,
+        "visits_per_week": _show(episode.get("visits_per_week")),
+    }
+
+
+def _recurring_values(requirement: dict[str, Any]) -> dict[str, str]:
+    kind = "skill" if "skill" in requirement else "discipline"
+    return {
+        "what": f"{kind}:{requirement.get(kind, '')}",
+        "every_days": _show(requirement.get("every_days")),
+        "window_days": _show(requirement.get("window_days")),
+        "last": _show(requirement.get("last")),
+    }
 
 
 def policy_form_values(policy: dict[str, Any]) -> dict[str, Any]:
@@ -344,10 +584,12 @@ def policy_form_values(policy: dict[str, Any]) -> dict[str, Any]:
             "visits_per_week": _show(level.get("visits_per_week")),
             "visit_minutes": _show(level.get("visit_minutes")),
             "min_gap_days": _show(level.get("min_gap_days")),
+            "max_days_without_contact": _show(level.get("max_days_without_contact")),
         }
         for name, level in policy.get("acuity", {}).items()
     ]
-    acuity.append({"name": "", "visits_per_week": "", "visit_minutes": "", "min_gap_days": ""})
+    acuity.append({"name": "", **dict.fromkeys(_LEVEL_KEYS, "")})
+    post_discharge = policy.get("post_discharge") or {}
     return {
         "caseload_max_per_staff": _show(policy.get("caseload_max_per_staff")),
         "team_approach_min_staff": _show(policy.get("team_approach_min_staff")),
@@ -355,6 +597,8 @@ def policy_form_values(policy: dict[str, Any]) -> dict[str, Any]:
         "handoff": on_call.get("handoff", ""),
         "max_consecutive": _show(on_call.get("max_consecutive")),
         "rest_next_day_start": on_call.get("rest_next_day_start") or "",
+        "fairness_weeks": _show(on_call.get("fairness_weeks", DEFAULT_FAIRNESS_WEEKS)),
+        **{f"post_discharge_{k}": _show(post_discharge.get(k)) for k in _POST_DISCHARGE_KEYS},
     }
 
 
@@ -422,9 +666,18 @@ def _page_context(session: Session, team: Team | None, **extra: Any) -> dict[str
 
 def _choices(doc: dict[str, Any] | None) -> dict[str, Any]:
     if doc is None:
-        return {"disciplines": DISCIPLINES, "roles": [], "acuity_choices": [], "staff_options": []}
+        return {
+            "disciplines": DISCIPLINES,
+            "roles": [],
+            "acuity_choices": [],
+            "staff_options": [],
+            "recurring_choices": [],
+        }
     on_call_roles = doc["policy"]["on_call"]["roles"]
+    skills = sorted({k for s in doc["staff"] for k in s.get("skills", [])})
     return {
+        "recurring_choices": [(f"skill:{k}", k.replace("_", " ")) for k in skills]
+        + [(f"discipline:{d}", f"{d.replace('_', ' ')} visit") for d in DISCIPLINES],
         "disciplines": DISCIPLINES,
         "roles": [r for r in ROLES if on_call_roles.get(r) is not None],
         "acuity_choices": [(name, name) for name in doc["policy"]["acuity"]],
@@ -705,10 +958,13 @@ def _back_to_page(request: Request, team: Team, user: User, saved: str, anchor: 
 
 
 #: Form values that are lists or flags, shown from the entry rather than as typed.
-_LISTS = {"on_call_roles", "leave", "leave_remove", "paired"}
+_LISTS = {"on_call_roles", "leave", "leave_remove", "paired", "episodes", "acuity_changes", "recurring"}
 
 
 def _check(doc: dict[str, Any]) -> list[str]:
+    """The whole file's errors; a file the form gave a version 2 key becomes a team@2 file."""
+    if doc_uses_version_2(doc):
+        doc["format"] = TEAM_FORMAT_2
     try:
         load_team(doc)
     except FormatError as err:
@@ -736,13 +992,11 @@ def _save_policy(
     if problems:
         values = policy_form_values(doc["policy"])
         values.update(_submitted(form, ["caseload_max_per_staff", "team_approach_min_staff", "handoff"]))
-        values.update(_submitted(form, ["max_consecutive", "rest_next_day_start"]))
+        values.update(_submitted(form, ["max_consecutive", "rest_next_day_start", "fairness_weeks"]))
+        values.update(_submitted(form, [f"post_discharge_{k}" for k in _POST_DISCHARGE_KEYS]))
         rows = _number(_text(form, "acuity_rows"))
         values["acuity"] = [
-            {
-                k: _text(form, f"acuity-{row}-{k}")
-                for k in ("name", "visits_per_week", "visit_minutes", "min_gap_days")
-            }
+            {k: _text(form, f"acuity-{row}-{k}") for k in ("name", *_LEVEL_KEYS)}
             for row in range(rows if isinstance(rows, int) and 0 <= rows <= 50 else 0)
         ]
         context = _page_context(
