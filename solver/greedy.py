@@ -192,7 +192,7 @@ def _quota_shortfall(client: Client, home_days: Iterable[int]) -> list[str]:
     for quota in client.day_quotas:
         got = len(days.intersection(quota.days))
         if got < quota.visits:
-            on = ", ".join(WEEKDAY_KEYS[d] for d in quota.days)
+            on = ", ".join(WEEKDAY_KEYS[d] for d in quota.days) or "no open date this week"
             missed.append(f"{got} of the {quota.visits} {quota.kind} visits on {on} could be placed")
     return missed
 
