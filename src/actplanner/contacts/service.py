@@ -14,23 +14,28 @@ from __future__ import annotations
 
 import datetime as dt
 import secrets
+import weakref
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import ColumnElement, Row, Text, delete, func, select, type_coerce
+from sqlalchemy import ColumnElement, Engine, Row, Text, delete, func, select, type_coerce
 from sqlalchemy.orm import Session
 
 from actplanner.audit.service import audit
 from actplanner.db import Contact as ContactRow
 from actplanner.db import User
+from actplanner.db import Visit as VisitRow
 from actplanner.domain.errors import NotFound
 from actplanner.domain.formats import (
     CONTACTS_FORMAT,
+    PLAN_FORMAT,
     Contact,
     ContactLog,
     FormatError,
     PlanFile,
+    PlanVisit,
+    TeamFile,
     contact_visit_errors,
     dump_contacts,
     load_contacts,
@@ -372,18 +377,95 @@ def _new_key() -> str:
 
 
 def _checked(session: Session, team_id: str, entry: dict[str, Any]) -> Contact:
-    """The entry as a ``Contact`` if it passes the file's rules, the team's and its week's plan's."""
+    """The entry as a ``Contact`` if it passes the file's rules, the team's and its week's plan's.
+
+    One entry is checked against the kept team file and the one visit it names (not the
+    whole plan of its week): a contact is recorded from a phone in the field, and a large
+    team's file and plan took most of a second to load for each.
+    """
     doc = {"format": CONTACTS_FORMAT, "team": team_id, "contacts": [entry]}
-    team = team_file(session=session, team_id=team_id)
+    team = current_team_file(session=session, team_id=team_id)
     try:
         log = load_contacts(doc, team)
         contact = log.contacts[0]
-        errors = contact_visit_errors(log, _plans(session, team_id, {monday_of(contact.day)}))
+        errors = contact_visit_errors(log, _visit_plan(session, team_id, contact))
     except FormatError as err:
         errors = err.messages
     if errors:
         raise FormatError([m.removeprefix(_ENTRY) for m in errors])
     return contact
+
+
+def _visit_plan(session: Session, team_id: str, contact: Contact) -> dict[dt.date, PlanFile]:
+    """The published plan of the contact's week, holding only the visit the contact names (none
+    when the plan has no such visit), which is all ``contact_visit_errors`` reads of it."""
+    week = monday_of(contact.day)
+    if contact.visit is None:
+        return {}
+    plan = published_plan(session=session, team_id=team_id, week_start=week)
+    if plan is None:
+        return {}
+    found = session.execute(
+        select(VisitRow.client_id, VisitRow.staff, VisitRow.date, VisitRow.start, VisitRow.end).where(
+            VisitRow.plan_id == plan.id, VisitRow.id == contact.visit
+        )
+    ).one_or_none()
+    visits = []
+    if found is not None:
+        client, staff, day, start, end = tuple(found)
+        visits.append(
+            built(
+                PlanVisit,
+                id=contact.visit,
+                client=client,
+                staff=list(staff),
+                date=day.isoformat(),
+                start=start,
+                end=end,
+                purpose=None,
+                pinned=False,
+            )
+        )
+    shell = built(
+        PlanFile,
+        format=PLAN_FORMAT,
+        team=team_id,
+        week_start=week.isoformat(),
+        replan_from=None,
+        visits=visits,
+        on_call=[],
+        caseload={},
+        unmet=[],
+        metrics={},
+        solver=None,
+    )
+    return {week: shell}
+
+
+@dataclass
+class _KeptTeam:
+    stamp: dt.datetime
+    team: TeamFile
+
+
+#: Each database's team files by team id, with the ``updated_at`` they were read at.
+_kept_teams: weakref.WeakKeyDictionary[Engine, dict[str, _KeptTeam]] = weakref.WeakKeyDictionary()
+
+
+def current_team_file(*, session: Session, team_id: str) -> TeamFile:
+    """The team file, read again only when an import or an edit has changed the team (its
+    ``updated_at``, which every change of the team, its staff or clients sets); kept per
+    process and database. Loading a large team's file is most of a tenth of a second, and
+    recording a contact, the morning meeting and the Fidelity page each need it."""
+    stamp = get_team(session=session, team_id=team_id).updated_at
+    engine = session.get_bind()
+    kept = _kept_teams.setdefault(engine, {}) if isinstance(engine, Engine) else {}
+    found = kept.get(team_id)
+    if found is not None and found.stamp == stamp:
+        return found.team
+    team = team_file(session=session, team_id=team_id)
+    kept[team_id] = _KeptTeam(stamp, team)
+    return team
 
 
 def _plans(session: Session, team_id: str, weeks: set[dt.date]) -> dict[dt.date, PlanFile]:
@@ -586,6 +668,7 @@ __all__ = [
     "StoredContact",
     "contact_log",
     "correct_contact",
+    "current_team_file",
     "export_contacts",
     "get_contact",
     "import_contacts",

@@ -8,12 +8,11 @@ from typing import Any
 from sqlalchemy import Text, select, type_coerce
 from sqlalchemy.orm import Session
 
-from actplanner.contacts.service import read_contacts
+from actplanner.contacts.service import current_team_file, read_contacts
 from actplanner.db import Plan, Visit
 from actplanner.domain.formats import PLAN_FORMAT, PlanFile, PlanVisit
 from actplanner.domain.trusted import built, iso_date, json_list
 from actplanner.fidelity.report import FidelityReport, fidelity_report
-from actplanner.teams.service import team_file
 
 
 def period_report(
@@ -24,7 +23,7 @@ def period_report(
     Reading the log is audited as a PHI view for ``purpose`` ("fidelity", "fidelity csv",
     "fidelity report"), so each page view and each export leaves its own record.
     """
-    team = team_file(session=session, team_id=team_id)
+    team = current_team_file(session=session, team_id=team_id)
     contacts = read_contacts(session=session, team_id=team_id, start=start, end=end, by=by, purpose=purpose)
     return fidelity_report(team, contacts, published_plans(session, team_id, start, end), start, end)
 

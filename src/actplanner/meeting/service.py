@@ -20,14 +20,13 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import Engine
 from sqlalchemy.orm import Session
 
-from actplanner.contacts.service import recent_contacts
+from actplanner.contacts.service import current_team_file, recent_contacts
 from actplanner.domain.formats import PlanFile, TeamFile, load_plan
 from actplanner.domain.today import ClientDay, look_back, morning_meeting
 from actplanner.domain.week import monday_of
 from actplanner.meeting.view import ROLE_NAMES, NightOnCall, OnDuty, contact_limits, on_duty
 from actplanner.on_call.service import on_call_now
 from actplanner.planning.plans import published_plan, stored_plan_doc
-from actplanner.teams.service import get_team, team_file
 
 #: How far back the sheet reads the contact log. The longest look back of any line is the
 #: days-without-contact flag (8 days for the stable level), and "days since" is still shown
@@ -52,7 +51,7 @@ class Sheet:
 
 def morning_sheet(*, session: Session, team_id: str, day: date, by: int | None, purpose: str) -> Sheet:
     """Today's sheet of ``team_id`` for ``day``; the contact log's read is audited with ``purpose``."""
-    team = _team_file(session, team_id)
+    team = current_team_file(session=session, team_id=team_id)
     plans = _plans(session, team_id, [monday_of(day), monday_of(day) - timedelta(days=7)])
     since = day - timedelta(days=CONTACT_DAYS)
     log = recent_contacts(
@@ -87,9 +86,9 @@ def morning_sheet(*, session: Session, team_id: str, day: date, by: int | None, 
 
 @dataclass
 class _Kept:
-    """What this process has read of one database: each team's file by its stamp, and published plans."""
+    """What this process has read of one database: its published plans (the team files are kept
+    by ``contacts.service.current_team_file``)."""
 
-    teams: dict[str, tuple[datetime, TeamFile]]
     plans: dict[int, PlanFile]
 
 
@@ -99,18 +98,7 @@ _kept: weakref.WeakKeyDictionary[Engine, _Kept] = weakref.WeakKeyDictionary()
 def _store(session: Session) -> _Kept:
     engine = session.get_bind()
     assert isinstance(engine, Engine)
-    return _kept.setdefault(engine, _Kept({}, {}))
-
-
-def _team_file(session: Session, team_id: str) -> TeamFile:
-    """The team file, read again only when an import or an edit has changed the team (its ``updated_at``)."""
-    store, stamp = _store(session), get_team(session=session, team_id=team_id).updated_at
-    kept = store.teams.get(team_id)
-    if kept is not None and kept[0] == stamp:
-        return kept[1]
-    team = team_file(session=session, team_id=team_id)
-    store.teams[team_id] = (stamp, team)
-    return team
+    return _kept.setdefault(engine, _Kept({}))
 
 
 def _plans(session: Session, team_id: str, weeks: list[date]) -> list[PlanFile]:
