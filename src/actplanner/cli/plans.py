@@ -409,6 +409,26 @@ def bench_today(
     typer.echo(text)
 
 
+@bench_app.command("record")
+def bench_record(
+    out: Annotated[Path, typer.Option(help="Markdown results to write.")] = Path("docs/record_benchmark.md"),
+    team: Annotated[str, typer.Option(help="Sample team: small, standard or large.")] = "large",
+    weeks: Annotated[int, typer.Option(min=1, max=52, help="Weeks of recorded contacts.")] = 12,
+    postgres: Annotated[
+        str, typer.Option(help="PostgreSQL server URL to make a fresh database on; '' for SQLite only.")
+    ] = "postgresql+psycopg://postgres@127.0.0.1:5432/test",
+) -> None:
+    """Recording contacts through the API and My day's form, timed on SQLite and PostgreSQL."""
+    from actplanner.bench import record as record_bench
+    from actplanner.web.app import create_app
+
+    runs = record_bench.run_record(create_app, postgres=postgres or None, team_name=team, weeks=weeks)
+    text = record_bench.format_record(runs, bench_teams.machine())
+    out.parent.mkdir(parents=True, exist_ok=True)
+    out.write_text(text)
+    typer.echo(text)
+
+
 @bench_app.command("workers")
 def bench_workers(
     db: Annotated[
