@@ -70,7 +70,9 @@ def to_problem(
         raise ValueError(f"week_start {week_start} is not a Monday.")
     cut = from_date if baseline is not None and from_date is not None else week_start
     provided = (
-        seen_dates(team, history, before=cut, plan=baseline, hospital=True) if history is not None else {}
+        seen_dates(team, history, before=cut, plan=baseline, hospital=True, since=cut - lookback(team))
+        if history is not None
+        else {}
     )
     first_client = 1 + len(team.staff)
     # H13: each client in hospital this week gets the hospital as a location of its own,
@@ -113,6 +115,19 @@ def to_problem(
         baseline=_baseline(baseline, team, week_start, from_date) if baseline else None,
         on_call_history=on_call_history(team, history, week_start) if history is not None else None,
     )
+
+
+def lookback(team: TeamFile) -> timedelta:
+    """How far before the cut the week's rules read seen dates: continuity's 14 days, the
+    widest spacing, a first post-discharge visit's interval, and a recurring requirement's
+    every_days plus its window (an older date cannot move its due date into this week
+    without ``last`` or a later one doing so)."""
+    days = [RECENT_DAYS, *(level.min_gap_days for level in team.policy.acuity.values())]
+    if team.policy.post_discharge is not None:
+        days.append(team.policy.post_discharge.first_within_days)
+    for client in team.clients:
+        days += [r.every_days + r.window_days for r in client.requirements if r.every_days is not None]
+    return timedelta(days=max(days) + DAYS)
 
 
 def haversine_km(a: Location, b: Location) -> float:

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, timedelta
 from typing import Any
 
 from actplanner.domain.formats import (
@@ -144,6 +144,7 @@ def seen_dates(
     before: date,
     plan: PlanFile | None = None,
     hospital: bool = False,
+    since: date | None = None,
 ) -> dict[str, tuple[SeenDate, ...]]:
     """Each client's seen dates before ``before``, in date order (clients with none left out).
 
@@ -153,12 +154,18 @@ def seen_dates(
     ``hospital`` adds the dates that provided care in hospital (``at_hospital``; a delivered
     contact at hospital, an inpatient visit of record whose contact is absent or delivered),
     which recurring requirements read as well (FORMATS.md, "Recurring requirements").
+    ``since`` leaves out dates before it (and the plans of record of weeks wholly before it)
+    for a caller that looks back no further.
     """
     staff = {s.id: s for s in team.staff}
     discipline = {s.id: s.discipline for s in team.staff}
     records = [*history.plans.values(), *([plan] if plan is not None else [])]
+    if since is not None:
+        records = [r for r in records if to_date(r.week_start) + timedelta(days=7) > since]
     # Each contact's date parsed once: the large team's twelve weeks hold thousands.
     dated = [(c, c.day) for c in history.contacts]
+    if since is not None:
+        dated = [(c, day) for c, day in dated if day >= since]
     contact_of = {(monday_of(day), c.visit): c for c, day in dated if c.visit is not None}
     # Per (client, date): the disciplines and skills all its sources provide, and whether
     # any of them is planned.
@@ -191,7 +198,7 @@ def seen_dates(
         # A plan@1 visit has no place: every one is a home visit.
         for visit in record.visits:
             day = to_date(visit.date)
-            if day >= before or (visit.in_hospital and not hospital):
+            if day >= before or (visit.in_hospital and not hospital) or (since is not None and day < since):
                 continue
             recorded = contact_of.get((week, visit.id))
             if recorded is None:
