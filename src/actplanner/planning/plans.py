@@ -19,11 +19,8 @@ from actplanner.db.fields import put, take
 from actplanner.db.unit_of_work import changing_team
 from actplanner.domain.errors import NotFound
 from actplanner.domain.formats import (
-    CONTACTS_FORMAT,
     PLAN_FORMAT,
-    ContactLog,
     PlanFile,
-    TeamFile,
     dump_contacts,
     dump_plan,
     dump_team,
@@ -199,14 +196,14 @@ def publish_concerns(*, session: Session, plan_id: int, by: int | None = None) -
     visits a re-plan kept although they break a rule (both in ``unmet``, so the
     checker counts them excused, yet someone chose them by hand).
 
-    The checker reads the history the solver read (``check_history``): a re-plan
-    from F is checked against the contacts recorded before F, so a made-up week's
-    extra visits are not taken for too many. Reading the log is audited for ``by``.
+    A re-plan from F is checked with the week's contacts recorded before F
+    (``check_history``), as it was made, so a made-up week's extra visits are not
+    taken for too many. Reading the log is audited for ``by``.
     """
     plan = get_plan(session=session, plan_id=plan_id)
     team = team_file(session=session, team_id=plan.team_id)
     doc = stored_plan_doc(session=session, plan_id=plan.id)
-    history = check_history(session=session, team=team, plan=plan, by=by)
+    history = check_history(session=session, plan=plan, by=by)
     report = check(dump_team(team), doc, week_start=plan.week_start.isoformat(), history=history)
     concerns = [f"{_rule(v.rule)}: {v.message}" for v in report.unexcused]
     for entry in plan.unmet or []:
@@ -216,43 +213,35 @@ def publish_concerns(*, session: Session, plan_id: int, by: int | None = None) -
     return concerns
 
 
-def check_history(*, session: Session, team: TeamFile, plan: Plan, by: int | None) -> list[dict[str, Any]]:
-    """The raw history documents (FORMATS.md) the checker reads for a stored plan.
+def check_history(*, session: Session, plan: Plan, by: int | None) -> list[dict[str, Any]]:
+    """The raw history documents (FORMATS.md) the publish check gives the checker.
 
-    What the worker hands the solver (``planning.history.team_history``): the plans of
-    record of earlier weeks and the contacts up to the day before the week, or, in a
-    re-plan, up to the day before its ``replan_from``.
+    For a re-plan from F (``replan_from``), the week's contact log before F, which the
+    re-plan counted (``planning.makeup.replan_history``): a no-show kept before F is not
+    seen, so the visits placed for it are not too many. Otherwise none, as before: the
+    earlier weeks' plans of record are left out (plans published without history, as the
+    demo's, would ask about every week boundary).
     """
-    # Imported here: the history reads the contact log, whose service reads stored plans.
-    from actplanner.planning.history import history_weeks, team_history
-
-    until = plan.replan_from - timedelta(days=1) if plan.replan_from is not None else None
-    first = plan.week_start - timedelta(weeks=history_weeks(team))
-    last = until if until is not None else plan.week_start - timedelta(days=1)
+    if plan.replan_from is None or plan.replan_from <= plan.week_start:
+        return []
+    last = plan.replan_from - timedelta(days=1)
     recorded = session.scalar(
         select(ContactRow.id)
-        .where(ContactRow.team_id == plan.team_id, ContactRow.date >= first, ContactRow.date <= last)
+        .where(
+            ContactRow.team_id == plan.team_id, ContactRow.date >= plan.week_start, ContactRow.date <= last
+        )
         .limit(1)
     )
     if recorded is None:
-        # Nothing recorded in the span: no log to read, and no PHI view to audit.
-        until = first - timedelta(days=1)
-    history = team_history(
-        session,
-        plan.team_id,
-        plan.week_start,
-        team=team,
-        contacts_until=until,
-        by=by,
-        purpose="publish check",
+        # Nothing recorded before F: no log to read, and no PHI view to audit.
+        return []
+    # Imported here: the contact log's service reads stored plans through this module.
+    from actplanner.contacts.service import contact_log
+
+    log = contact_log(
+        session=session, team_id=plan.team_id, start=plan.week_start, end=last, by=by, purpose="publish check"
     )
-    docs = [dump_plan(p) for _, p in sorted(history.plans.items())]
-    if history.contacts:
-        log = ContactLog.model_construct(
-            format=CONTACTS_FORMAT, team=plan.team_id, contacts=list(history.contacts)
-        )
-        docs.append(dump_contacts(log))
-    return docs
+    return [dump_contacts(log)]
 
 
 def _rule(code: str) -> str:
