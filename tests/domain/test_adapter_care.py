@@ -224,3 +224,21 @@ def test_goal6_knows_who_saw_the_client_in_the_last_14_days() -> None:
     history["visits"] = [history["visits"][0]]
     _, _, problem = plan(team(), history, old)
     assert problem.clients_by_id["c-6"].recent_staff == frozenset({"s-tl1"})
+
+
+def test_the_full_search_keeps_every_care_rule_the_checker_reads() -> None:
+    """Week search and day routes too: c-6 in hospital from Tuesday (open-ended, three visits,
+    its injection due Tuesday to Thursday given there or at home on Monday), c-1 home from
+    hospital on Monday (five visits, the first by Tuesday)."""
+    stay = {"kind": "inpatient", "start": "2026-12-01", "location": HOSPITAL, "visits_per_week": 4}
+    doc = team(POST, episodes=[stay], requirements=injection(last="2026-11-18"))
+    doc["clients"][0]["episodes"] = [CAME_HOME_MONDAY]
+    model = load_team(doc)
+    result = solve(to_problem(model, WEEK), SolveParams(time_limit=3, seed=2))
+    out = dump_plan(to_plan_file(result, model, WEEK))
+    report = check(doc, out)
+    assert report.unexcused == [], [v.message for v in report.unexcused]
+    assert len(days(out, place="hospital")) == 4  # ceil(4 × 6 / 7)
+    assert days(out) == ["2026-11-30"]  # ceil(3 × 1 / 7) home visit, on Monday
+    assert len(days(out, "c-1")) == 5 and days(out, "c-1")[0] <= "2026-12-01"
+    assert rules_of(out) == set() and rules_of(out, "c-1") == set()

@@ -18,6 +18,7 @@ from solver.greedy import fill
 from solver.plan import Caseload, Penalty, Unmet, Visit
 from solver.problem import (
     DAY,
+    Baseline,
     DayQuota,
     DisciplineRequirement,
     HospitalStay,
@@ -216,3 +217,27 @@ def test_full_solve_keeps_inpatient_visits_through_the_day_routes() -> None:
     ward = [v for v in plan.visits if v.place == "hospital"]
     assert [(v.day, v.staff) for v in ward] == [(1, ("a",)), (2, ("a",))]
     assert "H13" not in [u.rule for u in plan.unmet]
+
+
+def test_h5_a_paired_inpatient_visit_has_two_staff_one_of_them_on_the_itt() -> None:
+    problem = inpatient_problem(paired=True, visits_per_week=0)
+    plan = greedy(problem)
+    ward = [v for v in plan.visits if v.place == "hospital"]
+    assert [(v.day, v.staff) for v in ward] == [(1, ("a", "x")), (2, ("a", "x"))]
+    # Without the ITT member at work, the pair cannot go: reported, not sent without them.
+    plan = greedy(inpatient_problem(itt_works=(3, 4), paired=True, visits_per_week=0))
+    assert [v for v in plan.visits if v.place == "hospital"] == []
+    assert rules(plan) == ["H13"]
+
+
+def test_replan_keeps_an_inpatient_visit_that_still_holds() -> None:
+    problem = inpatient_problem()
+    first = solve(problem, SolveParams(time_limit=2, greedy_only=True))
+    ward = [v for v in first.visits if v.place == "hospital"]
+    again = solve(
+        replace(problem, baseline=Baseline(first.visits, from_day=2)), SolveParams(time_limit=2, seed=1)
+    )
+    assert [(v.day, v.staff, v.start) for v in again.visits if v.place == "hospital"] == [
+        (v.day, v.staff, v.start) for v in ward
+    ]
+    assert again.moved == 0 and "H13" not in [u.rule for u in again.unmet]
