@@ -14,7 +14,9 @@ from typing import Any
 
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
+from sqlalchemy import select
 
+from actplanner.db import AuditEvent
 from actplanner.teams.service import import_team
 from tests.support.web_factories import World, db, sign_in, team_doc
 from tests.teams.test_team_pages import HTMX, _export
@@ -86,7 +88,7 @@ def use_team_2(app: FastAPI) -> None:
 
 
 def test_the_client_form_has_date_pickers_and_says_when_an_acuity_change_takes_effect(
-    client: TestClient, world: World
+    app: FastAPI, client: TestClient, world: World
 ) -> None:
     sign_in(client, "lead")
     page = client.get("/team/clients/c-001/edit").text
@@ -94,6 +96,12 @@ def test_the_client_form_has_date_pickers_and_says_when_an_acuity_change_takes_e
         assert f'type="date" name="{name}"' in page
     assert "takes effect from the first week starting on or after its date" in page
     assert 'name="recurring-0-last"' in page and 'type="date" name="recurring-0-last"' in page
+    # Hospital stays and program dates are health information: the view's audit says it showed them.
+    with db(app) as session:
+        events = session.scalars(
+            select(AuditEvent).where(AuditEvent.action == "view_phi", AuditEvent.target == "client:c-001")
+        ).all()
+    assert events and "episodes" in events[-1].detail["fields"]
 
 
 def test_recording_a_hospital_stay_saves_it_and_makes_the_file_team_2(

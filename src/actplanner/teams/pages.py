@@ -779,13 +779,14 @@ def _find(doc: dict[str, Any], kind: _Kind, entry_id: str | None) -> tuple[int, 
 
 
 def _audit_client_view(session: Session, user: User, team: Team, client_id: str) -> None:
-    # The form shows the client's name and home address: protected health information.
+    # The form shows the client's name and home address, and their hospital stays (where and
+    # when) and program dates: protected health information.
     audit(
         session=session,
         user_id=user.id,
         action="view_phi",
         target=f"client:{client_id}",
-        detail={"team": team.id, "fields": ["name", "home"]},
+        detail={"team": team.id, "fields": ["name", "home", "episodes", "admitted", "discharged"]},
     )
 
 
