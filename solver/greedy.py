@@ -217,9 +217,9 @@ def place_client(
     taken = set(schedule.visits[client.id])
     kept = {d for d in taken if client.counts(d)}
     needed = client.visits_wanted - len(kept)
-    stay = client.hospital
-    ward_needed = 0 if stay is None else stay.visits - sum(d in stay.days for d in taken)
-    if needed <= 0 and ward_needed <= 0:
+    # Per stay, the inpatient visits still needed.
+    ward_needed = [stay.visits - sum(d in stay.days for d in taken) for stay in client.hospital]
+    if needed <= 0 and all(n <= 0 for n in ward_needed):
         return []
     gap = client.min_gap_days
     anchors = client.spaced_from(taken)
@@ -232,11 +232,12 @@ def place_client(
         and all(abs(d - k) >= gap for k in anchors)
         and price(d, frozenset()) is not None
     ]
-    ward = [
-        d for d in allowed if d not in taken and client.inpatient(d) and price(d, frozenset()) is not None
-    ]
-    ward_count = max(0, min(ward_needed, len(ward)))
-    ward_patterns = list(combinations(ward, ward_count))
+    ward_counts = []
+    ward_patterns: list[tuple[int, ...]] = [()]
+    for stay, wanted in zip(client.hospital, ward_needed, strict=True):
+        ward = [d for d in allowed if d not in taken and d in stay.days and price(d, frozenset()) is not None]
+        ward_counts.append(max(0, min(wanted, len(ward))))
+        ward_patterns = [p + q for p in ward_patterns for q in combinations(ward, ward_counts[-1])]
     skills, disciplines = _outstanding(schedule, client)
     best: tuple[tuple[int, float], tuple[int, ...], dict[int, frozenset[str]], list[str]] | None
     best = None
@@ -277,13 +278,15 @@ def place_client(
                 ),
             )
         )
-    if stay is not None and ward_needed > ward_count:
+    for stay, wanted, count in zip(client.hospital, ward_needed, ward_counts, strict=True):
+        if wanted <= count:
+            continue
         on = ", ".join(WEEKDAY_KEYS[d] for d in stay.days if d in allowed)
         unmet.append(
             Unmet(
                 rule="H13",
                 client=client.id,
-                detail=f"{stay.visits - ward_needed + ward_count} of {stay.visits} inpatient visits at "
+                detail=f"{stay.visits - wanted + count} of {stay.visits} inpatient visits at "
                 f"{stay.label or 'the hospital'}: no ITT member free in their shift on {on}",
             )
         )

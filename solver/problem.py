@@ -182,8 +182,8 @@ class Client:
     seen_before: SeenBefore | None = None
     #: H13: home visits the post-discharge rule asks on given days.
     day_quotas: tuple[DayQuota, ...] = ()
-    #: H13: the inpatient visits of the week, at the hospital.
-    hospital: HospitalStay | None = None
+    #: H13: the inpatient visits of the week, one entry per stay (days apart), at its hospital.
+    hospital: tuple[HospitalStay, ...] = ()
     #: Goal 6: staff who saw the client in the last 14 days before the week.
     recent_staff: frozenset[str] = frozenset()
 
@@ -194,15 +194,14 @@ class Client:
 
     def inpatient(self, day: int) -> bool:
         """Whether a visit on ``day`` is an inpatient visit (at the hospital)."""
-        return self.hospital is not None and day in self.hospital.days
+        return any(day in stay.days for stay in self.hospital)
 
     def location_on(self, day: int) -> int:
         """Where a visit on ``day`` takes place: the hospital on an inpatient day, else home."""
-        return (
-            self.hospital.location
-            if self.hospital is not None and day in self.hospital.days
-            else self.location
-        )
+        for stay in self.hospital:
+            if day in stay.days:
+                return stay.location
+        return self.location
 
     def provides(self, day: int) -> bool:
         """Whether a visit on ``day`` can meet a requirement (H4): not one kept before a re-plan

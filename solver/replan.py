@@ -70,8 +70,8 @@ def _keep_if_valid(schedule: Schedule, visit: Visit) -> bool:
     kept = schedule.visits[client.id]
     if visit.day in kept:
         return False
-    stay = client.hospital
-    if stay is not None and visit.day in stay.days:
+    stay = next((stay for stay in client.hospital if visit.day in stay.days), None)
+    if stay is not None:
         # H13: an inpatient visit, while the stay still asks for one, with an ITT member on it.
         load = schedule.caseload.get(client.id)
         if sum(d in stay.days for d in kept) >= stay.visits or load is None:

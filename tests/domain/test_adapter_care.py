@@ -110,6 +110,22 @@ def test_h13_inpatient_visits_reported_when_the_itt_is_away() -> None:
     assert [v.rule for v in report.violations if v.client == "c-6" and v.rule == "H13"]  # caught, excused
 
 
+def test_h13_a_transfer_mid_week_plans_visits_at_both_hospitals() -> None:
+    first = {**STAY, "visits_per_week": 3}  # Tue-Wed: ceil(3 × 2 / 7) = 1
+    second = {
+        "kind": "inpatient",
+        "start": "2026-12-03",
+        "end": "2026-12-05",
+        "location": {"lat": 41.80, "lon": -87.60, "label": "State hospital"},
+        "visits_per_week": 4,  # Thu-Fri: ceil(4 × 2 / 7) = 2
+    }
+    out, report, problem = plan(team(episodes=[first, second]))
+    assert [s.visits for s in problem.clients_by_id["c-6"].hospital] == [1, 2]
+    ward = days(out, place="hospital")
+    assert len(ward) == 3 and ward[1:] == ["2026-12-03", "2026-12-04"]
+    assert not [v for v in report.violations if v.rule in ("H13", "H7")]
+
+
 # -- H13 post-discharge -------------------------------------------------------------
 
 POST = {"post_discharge": {"days": 14, "visits_per_week": 5, "first_within_days": 2}}

@@ -37,7 +37,7 @@ def with_hospital(problem: Problem, days: tuple[int, ...], visits: int) -> Probl
     points = [(0.0, 0.0)] * len(problem.travel) + [HOSPITAL]
     travel = tuple(tuple(math.ceil(math.dist(a, b)) for b in points) for a in points)
     stay = HospitalStay(days=days, visits=visits, location=len(points) - 1, label="County")
-    clients = tuple(replace(c, hospital=stay) if c.id == "c" else c for c in problem.clients)
+    clients = tuple(replace(c, hospital=(stay,)) if c.id == "c" else c for c in problem.clients)
     return replace(problem, travel=travel, clients=clients)
 
 
@@ -241,3 +241,21 @@ def test_replan_keeps_an_inpatient_visit_that_still_holds() -> None:
         (v.day, v.staff, v.start) for v in ward
     ]
     assert again.moved == 0 and "H13" not in [u.rule for u in again.unmet]
+
+
+def test_h13_two_stays_in_one_week_each_get_their_visits_at_their_own_hospital() -> None:
+    """Transferred on Wednesday: one visit at the first hospital (Tue), one at the second (Wed-Thu)."""
+    staff = [make_staff("a", shifts={d: shift(d, "07:00", "19:00") for d in range(5)})]
+    patient = make_client("c", visits_per_week=0, availability={}, primary="a", itt=("a",))
+    problem = make_problem(staff=staff, clients=[patient])
+    points = [(0.0, 0.0)] * len(problem.travel) + [HOSPITAL, (60.0, 80.0)]
+    travel = tuple(tuple(math.ceil(math.dist(a, b)) for b in points) for a in points)
+    first = HospitalStay(days=(1,), visits=1, location=len(points) - 2, label="County")
+    second = HospitalStay(days=(2, 3), visits=1, location=len(points) - 1, label="State")
+    problem = replace(
+        problem, travel=travel, clients=(replace(problem.clients[0], hospital=(first, second)),)
+    )
+    plan = greedy(problem)
+    assert [(v.day, v.place) for v in plan.visits] == [(1, "hospital"), (2, "hospital")]
+    assert plan.travel == 2 * 50 + 2 * 100
+    assert plan.unmet == []

@@ -77,12 +77,13 @@ def to_problem(
     first_client = 1 + len(team.staff)
     # H13: each client in hospital this week gets the hospital as a location of its own,
     # after the homes.
-    stays: dict[str, tuple[care.InpatientNeed, int]] = {}
+    stays: dict[str, list[tuple[care.InpatientNeed, int]]] = {}
+    hospitals: list[Location] = []
     for client in team.clients:
-        needs = care.inpatient_visits(client, week_start)
-        if needs:
-            stays[client.id] = (needs[0], first_client + len(team.clients) + len(stays))
-    hospitals = [need.episode.location for need, _ in stays.values() if need.episode.location is not None]
+        for need in care.inpatient_visits(client, week_start):
+            assert need.episode.location is not None  # inpatient_visits keeps only located stays
+            stays.setdefault(client.id, []).append((need, first_client + len(team.clients) + len(hospitals)))
+            hospitals.append(need.episode.location)
     clients = tuple(
         _client(
             team,
@@ -91,7 +92,7 @@ def to_problem(
             week_start,
             cut,
             provided.get(client.id, ()) if history is not None else None,
-            stays.get(client.id),
+            stays.get(client.id, []),
         )
         for j, client in enumerate(team.clients)
     )
@@ -237,11 +238,11 @@ def _client(
     week_start: date,
     cut: date,
     provided: Sequence[SeenDate] | None,
-    stay: tuple[care.InpatientNeed, int] | None,
+    stays: Sequence[tuple[care.InpatientNeed, int]],
 ) -> sv.Client:
     """One client's week. ``cut`` is the first plannable date (F in a re-plan, else the
     Monday); ``provided`` its dates before the cut that provided care (None without history);
-    ``stay`` the week's inpatient need and the hospital's location index."""
+    ``stays`` the week's inpatient needs, each with its hospital's location index."""
     policy = team.policy
     level = policy.acuity[care.acuity_in_force(client, week_start)]
     dates = care.week_dates(week_start)
@@ -287,16 +288,15 @@ def _client(
             disciplines.append(sv.DisciplineRequirement(r.discipline, 1, days=days, due=due_text))
         else:
             skills.append(sv.SkillRequirement(skill=r.skill, days=days, due=due_text))
-    hospital = None
-    if stay is not None:
-        need, where = stay
-        label = need.episode.location.label if need.episode.location is not None else None
-        hospital = sv.HospitalStay(
+    hospital = tuple(
+        sv.HospitalStay(
             days=tuple(dates.index(d) for d in need.dates),
             visits=need.visits,
             location=where,
-            label=label or "the hospital",
+            label=(need.episode.location.label if need.episode.location else None) or "the hospital",
         )
+        for need, where in stays
+    )
     since = cut - timedelta(days=RECENT_DAYS)
     return sv.Client(
         id=client.id,
