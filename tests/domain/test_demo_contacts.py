@@ -49,7 +49,35 @@ def test_the_log_holds_misses_call_outs_and_phone_calls(week: tuple[dict, dict])
     assert 0.03 < outcomes["no_show"] / len(planned) < 0.15
     assert outcomes["refused"] > 0 and outcomes["done"] > 0.8 * len(planned)
     unplanned = [c for c in contacts if "visit" not in c]
-    assert Counter(c.get("mode") for c in unplanned) == {"face_to_face": 3, "phone": 10}
+    kinds = Counter((c.get("mode"), c.get("place")) for c in unplanned)
+    # Call-outs in the community and phone calls as the module's rates give them for 100 clients;
+    # make-ups at home, for most of the missed visits but never more than were missed.
+    missed = len(planned) - outcomes["done"]
+    assert (kinds["face_to_face", "community"], kinds["phone", None]) == (3, 10)
+    assert 0.5 * missed < kinds["face_to_face", "home"] <= missed
+    assert set(kinds) == {("face_to_face", "community"), ("phone", None), ("face_to_face", "home")}
     log = load_contacts(recorded_contacts(doc, [plan]))
-    figures = fidelity(load_team(doc), log.contacts, WEEK, date(2026, 12, 6))
+    team = load_team(doc)
+    figures = fidelity(team, log.contacts, WEEK, date(2026, 12, 6))
     assert figures.done_share is not None and 0.8 < figures.done_share < 0.95
+    # Made up, most misses leave nobody short: fewer clients below their count than were missed.
+    without = load_contacts({**recorded_contacts(doc, [plan]), "contacts": planned})
+    short_without = fidelity(team, without.contacts, WEEK, date(2026, 12, 6)).clients_below_required
+    assert len(figures.clients_below_required) < len(short_without)
+
+
+def test_a_make_up_is_on_a_date_the_client_had_no_delivered_contact_on_by_someone_on_shift(
+    week: tuple[dict, dict],
+) -> None:
+    doc, plan = week
+    contacts = recorded_contacts(doc, [plan])["contacts"]
+    shifts = {s["id"]: s.get("shifts", {}) for s in doc["staff"]}
+    weekdays = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
+    made_up = [c for c in contacts if "visit" not in c and c.get("place") == "home"]
+    assert made_up
+    for c in made_up:
+        others = [o for o in contacts if o is not c and o["client"] == c["client"] and o["date"] == c["date"]]
+        assert not any(o["outcome"] == "done" and o.get("mode") == "face_to_face" for o in others)
+        assert WEEK.isoformat() <= c["date"] <= "2026-12-06"
+        (staff,) = c["staff"]
+        assert weekdays[date.fromisoformat(c["date"]).weekday()] in shifts[staff]
