@@ -93,7 +93,8 @@ class Search:
                 if tags:
                     hit = any(tags_met_by([m], frozenset({t})) for m in team for t in tags)
                 else:
-                    hit = bool(target.availability.get(d)) and any(
+                    # An inpatient day has no home availability but can still be served.
+                    hit = (bool(target.availability.get(d)) or target.inpatient(d)) and any(
                         schedule.can_serve(m, target, d) for m in team
                     )
                 if hit:
