@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import os
 from datetime import date, timedelta
-from types import SimpleNamespace
 from typing import Any
 
 import pytest
@@ -100,21 +99,22 @@ def test_history_reads_back_as_far_as_the_rules_need(factory: sessionmaker[Sessi
     assert list(history.plans) == [eight]
 
 
+def team_v2(fairness_weeks: int, *requirements: dict[str, Any]) -> Any:
+    """The small team as a team@2 file: its fairness weeks, and the first client's requirements."""
+    doc = team_doc()
+    doc["format"] = "actplanner/team@2"
+    doc["policy"]["on_call"]["fairness_weeks"] = fairness_weeks
+    doc["clients"][0]["requirements"] = list(requirements)
+    return load_team(doc)
+
+
 def test_a_requirement_every_28_days_reads_five_weeks_and_the_cap_holds() -> None:
-    """Only ``every_days`` and ``window_days`` of a requirement are read: stand-ins carry them."""
-    team = load_team(team_doc())
-    on_call = team.policy.on_call.model_copy(update={"fairness_weeks": 2})
-    team = team.model_copy(update={"policy": team.policy.model_copy(update={"on_call": on_call})})
-    assert history_weeks(team) == 2
-
-    def with_requirement(every_days: int, window_days: int) -> Any:
-        requirement = SimpleNamespace(skill="injection", every_days=every_days, window_days=window_days)
-        client = team.clients[0].model_copy(update={"requirements": [requirement]})
-        return team.model_copy(update={"clients": [client, *team.clients[1:]]})
-
+    assert history_weeks(team_v2(2)) == 2
+    injection = {"skill": "lai_injection", "every_days": 28, "window_days": 3}
     # 31 days span five weeks; one more so a contact on the first Monday read still counts.
-    assert history_weeks(with_requirement(28, 3)) == 6
-    assert history_weeks(with_requirement(365, 0)) == MAX_HISTORY_WEEKS
+    assert history_weeks(team_v2(2, injection)) == 6
+    prescriber = {"discipline": "psychiatrist", "every_days": 365}
+    assert history_weeks(team_v2(2, prescriber)) == MAX_HISTORY_WEEKS
 
 
 def test_history_holds_the_contacts_before_the_week(factory: sessionmaker[Session]) -> None:

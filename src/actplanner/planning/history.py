@@ -20,20 +20,19 @@ from datetime import date, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import select
+from sqlalchemy import Text, select, type_coerce
 from sqlalchemy.orm import Session
 
 from actplanner.contacts.service import contact_log
 from actplanner.db import OnCallOverride, OnCallPeriod, Plan, Visit
-from actplanner.domain.formats import PLAN_FORMAT, PlanFile, TeamFile, load_plan
-from actplanner.domain.formats.plan import PLAN_FORMAT_2
+from actplanner.domain.formats import PLAN_FORMAT, PlanFile, TeamFile
+from actplanner.domain.formats.plan import PLAN_FORMAT_2, PlanOnCall, PlanVisit
 from actplanner.domain.history import History
 from actplanner.domain.rota import Assignment, effective_rota, utc_to_local
+from actplanner.domain.trusted import built, iso_date, json_list
 from actplanner.domain.week import DAYS_IN_WEEK
 from actplanner.teams.service import team_file
 
-#: Weeks fair on-call shares are counted over when the team file does not say (team@2 default).
-DEFAULT_FAIRNESS_WEEKS = 8
 #: The most weeks any solve reads back: half a year. A requirement repeating more rarely than
 #: that falls due from its ``last`` date in the team file (docs/decisions.md).
 MAX_HISTORY_WEEKS = 26
@@ -47,16 +46,14 @@ def history_weeks(team: TeamFile) -> int:
     the first week read still counts); the longest spacing between visits of any level
     (H2 across the week boundary); and the post-discharge rule's ``days``.
     """
-    weeks = int(getattr(team.policy.on_call, "fairness_weeks", None) or DEFAULT_FAIRNESS_WEEKS)
+    weeks = team.policy.on_call.fairness_weeks
     days = max((level.min_gap_days for level in team.policy.acuity.values()), default=1)
-    post = getattr(team.policy, "post_discharge", None)
-    if post is not None:
-        days = max(days, int(post.days))
+    if team.policy.post_discharge is not None:
+        days = max(days, team.policy.post_discharge.days)
     for client in team.clients:
         for requirement in client.requirements:
-            every = getattr(requirement, "every_days", None)
-            if every:
-                days = max(days, int(every) + int(getattr(requirement, "window_days", 0) or 0))
+            if requirement.every_days is not None:
+                days = max(days, requirement.every_days + requirement.window_days)
     weeks = max(weeks, math.ceil(days / DAYS_IN_WEEK) + 1)
     return max(1, min(weeks, MAX_HISTORY_WEEKS))
 
@@ -109,41 +106,48 @@ def _plans_of_record(session: Session, team_id: str, first: date, week_start: da
 
 
 def _plan_files(session: Session, team: TeamFile, ids: Mapping[date, int]) -> dict[date, PlanFile]:
-    """The plan files of these plans, their on-call with the lead's overrides laid over."""
+    """The plan files of these plans, their on-call with the lead's overrides laid over.
+
+    Built without checking again (``domain.trusted``): each plan was checked when it was saved.
+    """
     if not ids:
         return {}
     wanted = list(ids.values())
-    # The place column arrives with plan@2 (migration 0007); a plan@1 visit has none.
-    place = Visit.__table__.c.get("place")
-    columns = [
-        Visit.plan_id,
-        Visit.id,
-        Visit.client_id,
-        Visit.staff,
-        Visit.date,
-        Visit.start,
-        Visit.end,
-        Visit.purpose,
-        Visit.pinned,
-        *([place] if place is not None else []),
-    ]
-    visits: dict[int, list[dict[str, Any]]] = defaultdict(list)
-    for row in session.execute(
-        select(*columns).where(Visit.plan_id.in_(wanted)).order_by(Visit.plan_id, Visit.position)
-    ):
-        entry: dict[str, Any] = {
-            "id": row.id,
-            "client": row.client_id,
-            "staff": list(row.staff),
-            "date": row.date.isoformat(),
-            "start": row.start,
-            "end": row.end,
-            "purpose": row.purpose,
-            "pinned": bool(row.pinned),
-        }
-        if place is not None and getattr(row, "place", None) is not None:
-            entry["place"] = row.place
-        visits[row.plan_id].append(entry)
+    visits: dict[int, list[PlanVisit]] = defaultdict(list)
+    memo: dict[str, list[Any]] = {}
+    rows = session.execute(
+        select(
+            Visit.plan_id,
+            Visit.id,
+            Visit.client_id,
+            # As the driver gives them (``iso_date``, ``json_list``): the ORM's conversions of
+            # every value cost more than the query.
+            type_coerce(Visit.staff, Text),
+            type_coerce(Visit.date, Text),
+            Visit.start,
+            Visit.end,
+            Visit.purpose,
+            Visit.pinned,
+            Visit.place,
+        )
+        .where(Visit.plan_id.in_(wanted))
+        .order_by(Visit.plan_id, Visit.position)
+    )
+    for plan_id, ident, client, staff, day, begins, ends, purpose, pinned, place in rows:
+        visits[plan_id].append(
+            built(
+                PlanVisit,
+                id=ident,
+                client=client,
+                staff=json_list(staff, memo),
+                date=iso_date(day),
+                start=begins,
+                end=ends,
+                purpose=purpose,
+                pinned=bool(pinned),
+                place=place,
+            )
+        )
     periods: dict[int, list[Assignment]] = defaultdict(list)
     for row in session.execute(
         select(
@@ -162,17 +166,15 @@ def _plan_files(session: Session, team: TeamFile, ids: Mapping[date, int]) -> di
     tz = ZoneInfo(team.team.timezone)
     out = {}
     for week, plan_id in sorted(ids.items()):
-        on_call = _with_overrides(periods.get(plan_id, []), overrides, tz)
         entries = visits.get(plan_id, [])
-        doc = {
-            "format": PLAN_FORMAT_2 if any("place" in v for v in entries) else PLAN_FORMAT,
-            "team": team.team.id,
-            "week_start": week.isoformat(),
-            "visits": entries,
-            "on_call": on_call,
-            "caseload": {},
-        }
-        out[week] = load_plan(doc)
+        out[week] = PlanFile.model_construct(
+            format=PLAN_FORMAT_2 if any(v.place is not None for v in entries) else PLAN_FORMAT,
+            team=team.team.id,
+            week_start=week.isoformat(),
+            visits=entries,
+            on_call=_with_overrides(periods.get(plan_id, []), overrides, tz),
+            caseload={},
+        )
     return out
 
 
@@ -200,9 +202,7 @@ def _overrides(session: Session, team_id: str, periods: list[Assignment]) -> lis
     return [Assignment(*row) for row in rows]
 
 
-def _with_overrides(
-    periods: list[Assignment], overrides: list[Assignment], tz: ZoneInfo
-) -> list[dict[str, str]]:
+def _with_overrides(periods: list[Assignment], overrides: list[Assignment], tz: ZoneInfo) -> list[PlanOnCall]:
     """A week's on-call entries as held: its periods with the overrides laid over them, each
     override cut to the span of that role's periods in the week (what lies outside belongs
     to the week before or after)."""
@@ -221,11 +221,12 @@ def _with_overrides(
         clipped.append(Assignment(override.role, override.staff_id, start, end, override.uid))
     holdings = effective_rota(periods, clipped, tz)
     return [
-        {
-            "role": h.role,
-            "staff": h.staff_id,
-            "start": utc_to_local(h.start, tz),
-            "end": utc_to_local(h.end, tz),
-        }
+        built(
+            PlanOnCall,
+            role=h.role,
+            staff=h.staff_id,
+            start=utc_to_local(h.start, tz),
+            end=utc_to_local(h.end, tz),
+        )
         for h in sorted(holdings, key=lambda h: (h.start, h.role))
     ]
