@@ -114,3 +114,20 @@ def test_the_figures_of_counted_weeks_leave_the_other_weeks_out() -> None:
     assert every.clients_below_required == ["c-1", "c-2"]
     assert every.team_approach_share == 1.0
     assert fidelity(team, log, start, end, weeks={start, week_2}) == every
+
+
+def test_the_default_period_starts_at_the_first_whole_week_the_log_covers() -> None:
+    """A log begun on Tuesday 2026-11-10: the default leaves out the weeks before and the partial
+    one, and starts Monday 2026-11-16; a log begun on a Monday starts that week."""
+    assert parse_period(None, None, today=TODAY, log_starts=date(2026, 11, 10)) == (
+        date(2026, 11, 16),
+        date(2026, 11, 29),
+    )
+    assert parse_period(None, None, today=TODAY, log_starts=date(2026, 11, 23))[0] == date(2026, 11, 23)
+    # A log older than four weeks, or one with no whole week yet: the last four whole weeks.
+    assert parse_period(None, None, today=TODAY, log_starts=date(2026, 1, 5))[0] == date(2026, 11, 2)
+    assert parse_period(None, None, today=TODAY, log_starts=date(2026, 11, 24))[0] == date(2026, 11, 2)
+    # A period asked for is taken as asked.
+    assert parse_period("2026-10-05", None, today=TODAY, log_starts=date(2026, 11, 23))[0] == date(
+        2026, 10, 5
+    )

@@ -18,7 +18,7 @@ from sqlalchemy.orm import Session
 from actplanner.db import Team, User
 from actplanner.fidelity.export import Part, report_csv
 from actplanner.fidelity.report import FidelityReport, PeriodError, parse_period, show
-from actplanner.fidelity.service import period_report
+from actplanner.fidelity.service import first_contact, period_report
 from actplanner.fidelity.trend import Series, trend_svg
 from actplanner.teams.service import list_teams
 from actplanner.web.deps import LeadDep, SessionDep, TeamDep, TodayDep
@@ -76,7 +76,9 @@ def _report(
     if team is None:
         raise HTTPException(status_code=422, detail="team: choose the team whose fidelity to show.")
     try:
-        start, end = parse_period(first, last, today=today)
+        start, end = parse_period(
+            first, last, today=today, log_starts=first_contact(session=session, team_id=team.id)
+        )
     except PeriodError as err:
         raise HTTPException(status_code=422, detail=str(err)) from None
     return team, period_report(
@@ -102,7 +104,9 @@ def fidelity_page(
         return render(request, "fidelity/fidelity.html", context)
     context["team_field"] = None if user.team_id == team.id else team.id
     try:
-        start, end = parse_period(first, last, today=today)
+        start, end = parse_period(
+            first, last, today=today, log_starts=first_contact(session=session, team_id=team.id)
+        )
     except PeriodError as err:
         context.update(error=str(err), first=first or "", last=last or "")
         return render(request, "fidelity/fidelity.html", context, status_code=422)

@@ -5,10 +5,11 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
-from sqlalchemy import Text, select, type_coerce
+from sqlalchemy import Text, func, select, type_coerce
 from sqlalchemy.orm import Session
 
 from actplanner.contacts.service import current_team_file, read_contacts
+from actplanner.db import Contact as ContactRow
 from actplanner.db import Plan, Visit
 from actplanner.domain.formats import PLAN_FORMAT, PlanFile, PlanVisit
 from actplanner.domain.trusted import built, iso_date, json_list
@@ -26,6 +27,15 @@ def period_report(
     team = current_team_file(session=session, team_id=team_id)
     contacts = read_contacts(session=session, team_id=team_id, start=start, end=end, by=by, purpose=purpose)
     return fidelity_report(team, contacts, published_plans(session, team_id, start, end), start, end)
+
+
+def first_contact(*, session: Session, team_id: str) -> date | None:
+    """The date of the team's first recorded contact (when its log begins); None when it has none.
+
+    A date only, no contact: not a view of the log.
+    """
+    found = session.scalar(select(func.min(ContactRow.date)).where(ContactRow.team_id == team_id))
+    return found if found is None or isinstance(found, date) else date.fromisoformat(str(found))
 
 
 def published_plans(session: Session, team_id: str, start: date, end: date) -> list[PlanFile]:
