@@ -17,6 +17,7 @@ from actplanner.db import SolveJob
 from actplanner.planning.jobs import claim_next_job, enqueue_solve
 from actplanner.planning.plans import stored_plan_doc
 from actplanner.planning.worker import run_job
+from actplanner.teams.service import import_team
 from tests.support.web_factories import TEAM, WEEK, World, db, form_token, sign_in, team_doc
 
 BOARD = f"/board?week={WEEK.isoformat()}"
@@ -75,8 +76,11 @@ def test_three_weeks_are_queued_in_order_planned_after_each_other_and_shown_side
     ]
     waiting = client.get(MONTH).text
     assert waiting.count("Waits for the week before") == 2
+    # While weeks are being planned the page follows them (htmx), with a Refresh link without it.
+    assert f'<div id="month" hx-get="{MONTH.replace("&", "&amp;")}" hx-trigger="load delay:2s"' in waiting
     assert run_all(app) == [j.id for j in queued]
     page = client.get(MONTH).text
+    assert '<div id="month">' in page and "Refresh" not in page
     done = jobs(app)
     codes = {c["id"]: c["code"] for c in team_doc()["clients"]}
     for job in done:
@@ -156,3 +160,25 @@ def test_a_week_already_being_solved_queues_none_of_the_weeks(
 def test_staff_may_not_open_the_month_view(client: TestClient, world: World) -> None:
     sign_in(client, "nurse")
     assert client.get(MONTH, follow_redirects=False).status_code == 403
+
+
+def test_a_client_away_from_a_thursday_is_asked_fewer_home_visits_that_week(
+    app: FastAPI, client: TestClient, world: World
+) -> None:
+    """The count a week requires is H1's of version 2: a client away from the second week's
+    Thursday on has three open dates that week, so ceil(n x 3 / 7) home visits, none after."""
+    doc = team_doc()
+    doc["format"] = "actplanner/team@2"
+    first = doc["clients"][0]
+    n = first.get("visits_per_week") or doc["policy"]["acuity"][first["acuity"]]["visits_per_week"]
+    thursday = (WEEKS[1] + timedelta(days=3)).isoformat()
+    first["episodes"] = [{"kind": "away", "start": thursday}]
+    with db(app) as session:
+        import_team(session=session, data=doc)
+        session.commit()
+    sign_in(client, "lead")
+    page = client.get(MONTH).text
+    row = re.search(rf'<tr data-client="{first["code"]}">(.*?)</tr>', page, re.S)
+    assert row is not None
+    required = [int(r) for r in re.findall(r'data-required="(\d+)"', row.group(1))]
+    assert required == [n, -(-n * 3 // 7), 0]

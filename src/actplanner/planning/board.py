@@ -160,7 +160,7 @@ def board_grid(team_doc: dict[str, Any], plan_doc: dict[str, Any], plan_id: int)
     ctx = Context(team_doc, plan_doc)
     counts: dict[tuple[str, date], list[int]] = defaultdict(lambda: [0, 0, 0])
     for (sid, day), stops in staff_days(ctx).items():
-        places = [ctx.start_place(sid), *(ctx.home(s.client) for s in stops), ctx.start_place(sid)]
+        places = [ctx.start_place(sid), *(ctx.place_of(s.visit) for s in stops), ctx.start_place(sid)]
         cell = counts[(sid, day)]
         cell[0] = len(stops)
         cell[1] = sum(s.end - s.start for s in stops)
@@ -612,6 +612,7 @@ def month(
         context["month"] = month_view(session=session, team_id=team.id, first=day, weeks=weeks)
         context["board_url"] = lambda w: board_href(team, user, w)
         context["board_week"] = board_href(team, user, day)
+        context["self_url"] = month_href(team, user, day, weeks)
     return render(request, "planning/month.html", context, status_code=422 if errors else 200)
 
 

@@ -4,7 +4,8 @@ For each week, the plan the board would show (the newest draft made after the
 published plan, else the published plan) and its solve's state; per day, the
 visits planned and who holds primary and backup on call for the period starting
 that day; per client (by code, no PHI), the dates with a planned home visit each
-week against the count the week requires. Publishing stays per week, on the board.
+week against the count the week requires (H1 as in version 2: open dates, the
+post-discharge rule; ``domain.care.required_home_visits``). Publishing stays per week, on the board.
 """
 
 from __future__ import annotations
@@ -16,7 +17,7 @@ from datetime import date, timedelta
 from sqlalchemy.orm import Session
 
 from actplanner.db import Plan, SolveJob
-from actplanner.domain.formats import Client, TeamFile
+from actplanner.domain.care import required_home_visits
 from actplanner.domain.week import week_dates
 from actplanner.planning.jobs import latest_job
 from actplanner.planning.plans import week_plans
@@ -79,6 +80,11 @@ class Month:
     roles: list[str]
 
     @property
+    def solving(self) -> bool:
+        """Whether a week's solve is queued or running (the page then refreshes itself)."""
+        return any(w.job is not None and w.job.active for w in self.weeks)
+
+    @property
     def short(self) -> int:
         """Client-weeks planned below their count."""
         return sum(cell.short for row in self.clients for cell in row.weeks)
@@ -91,11 +97,6 @@ def shown_plan(plans: list[Plan]) -> Plan | None:
     if draft is not None and (published is None or draft.id > published.id):
         return draft
     return published
-
-
-def required_visits(team: TeamFile, client: Client, week: date) -> int:
-    """The home visits a client's week requires: their own count, else their level's."""
-    return client.visits_per_week or team.policy.acuity[client.acuity].visits_per_week
 
 
 def month_view(*, session: Session, team_id: str, first: date, weeks: int) -> Month:
@@ -114,7 +115,7 @@ def month_view(*, session: Session, team_id: str, first: date, weeks: int) -> Mo
             dates: dict[str, set[date]] = defaultdict(set)
             for visit in plan.visits:
                 counts[visit.date] += 1
-                if getattr(visit, "place", None) in (None, "home"):
+                if visit.place in (None, "home"):
                     dates[visit.client_id].add(visit.date)
             planned[week] = dates
             for period in plan.on_call:
@@ -135,7 +136,7 @@ def month_view(*, session: Session, team_id: str, first: date, weeks: int) -> Mo
             [
                 ClientWeek(
                     None if w.week not in planned else len(planned[w.week].get(client.id, ())),
-                    required_visits(team, client, w.week),
+                    required_home_visits(team, client, w.week),
                 )
                 for w in shown
             ],
