@@ -3,7 +3,8 @@
 A SQLite database of its own gets the large sample team, its week planned
 (greedy: the page, not the plan, is under test) and published for that week and
 each of the ``weeks`` before it, and ``domain.demo_contacts``' log of those
-earlier weeks stored through the contact store. The lead then opens Today on the
+earlier weeks stored as rows in one go (``bench.record.store_log``; the seed is
+not under test). The lead then opens Today on the
 sample week's Monday (a Monday reads last week's plan too; the team file's
 injection and prescriber requirements are due that week) through the app's
 TestClient; the table gives the time of the whole request, p50 and p95, after
@@ -25,16 +26,12 @@ from pathlib import Path
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
 
-from actplanner.accounts.service import create_user
 from actplanner.bench.fidelity import WEEK
-from actplanner.contacts.service import import_contacts
 from actplanner.domain.adapter import to_plan_file, to_problem
 from actplanner.domain.demo_contacts import recorded_contacts
 from actplanner.domain.formats import dump_plan, load_team
-from actplanner.planning.plans import publish_plan, save_plan
 from actplanner.resources import fixture_file
 from actplanner.settings import Settings
-from actplanner.teams.service import import_team
 from solver import SolveParams, solve
 
 WARM_UP = 3
@@ -71,17 +68,12 @@ def run_today(make_app: Callable[[Settings], FastAPI], team_name: str = "large",
         with TestClient(app) as client:
             started = time.monotonic()
             with app.state.sessionmaker() as session:
-                team_id = import_team(session=session, data=team_doc).id
-                lead = create_user(
-                    session=session, username="lead", password=PASSWORD, role="lead", team_id=team_id
-                )
-                for doc in plans:
-                    saved = save_plan(session=session, team_id=team_id, plan_file=doc, source="solve")
-                    publish_plan(session=session, plan_id=saved.id, user_id=lead.id, confirmed=True)
-                import_contacts(session=session, team_id=team_id, data=log, by=lead.id)
+                from actplanner.bench.record import store_log  # record reads this module's shifted
+
+                store_log(session, team_doc, plans, log)
                 session.commit()
             seed_seconds = time.monotonic() - started
-            _sign_in(client)
+            sign_in_lead(client)
             times = []
             for i in range(WARM_UP + REQUESTS):
                 started = time.monotonic()
@@ -120,7 +112,8 @@ def shifted(plan: dict, weeks: int) -> dict:
     return {**plan, "week_start": start.isoformat(), "visits": visits, "on_call": on_call}
 
 
-def _sign_in(client: TestClient) -> None:
+def sign_in_lead(client: TestClient) -> None:
+    """Sign the benchmark's lead in (``bench.record.store_log`` made the login)."""
     form = client.get("/login").text
     token = re.search(r'name="csrf_token" value="([^"]+)"', form)
     if token is None:

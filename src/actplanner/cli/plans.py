@@ -366,8 +366,11 @@ def bench_fidelity(
     team: Annotated[str, typer.Option(help="Sample team: small, standard or large.")] = "large",
     weeks: Annotated[int, typer.Option(min=1, max=52, help="Weeks of recorded contacts.")] = 12,
 ) -> None:
-    """Fidelity from contacts over many weeks of recorded contacts, timed."""
-    text = fidelity_bench.format_fidelity(fidelity_bench.run_fidelity(team, weeks), bench_teams.machine())
+    """Fidelity from contacts over many weeks of recorded contacts, timed: the engine and the page."""
+    from actplanner.web.app import create_app
+
+    run = fidelity_bench.run_fidelity(team, weeks, make_app=create_app)
+    text = fidelity_bench.format_fidelity(run, bench_teams.machine())
     out.parent.mkdir(parents=True, exist_ok=True)
     out.write_text(text)
     typer.echo(text)
