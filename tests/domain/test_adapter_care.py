@@ -5,6 +5,7 @@ the independent checker (with the same history): no violation is left unexcused.
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Any
 
 from actplanner.checker import check
@@ -258,3 +259,17 @@ def test_the_full_search_keeps_every_care_rule_the_checker_reads() -> None:
     assert days(out) == ["2026-11-30"]  # ceil(3 × 1 / 7) home visit, on Monday
     assert len(days(out, "c-1")) == 5 and days(out, "c-1")[0] <= "2026-12-01"
     assert rules_of(out) == set() and rules_of(out, "c-1") == set()
+
+
+def test_a_replan_without_history_still_counts_the_kept_injection() -> None:
+    """Version 1 re-plan (a baseline and F, no history): the injection given on Tuesday, before
+    F, meets the requirement, so it is not planned again from Thursday."""
+    doc = team(requirements=injection(last="2026-11-18"))  # due Wed, window Tue-Thu
+    model = load_team(doc)
+    first = to_plan_file(
+        solve(to_problem(model, WEEK), SolveParams(time_limit=2, greedy_only=True)), model, WEEK
+    )
+    given = [v.date for v in first.visits if v.client == "c-6" and "s-rn1" in v.staff]
+    assert given and min(given) < "2026-12-03"
+    problem = to_problem(model, WEEK, baseline=first, from_date=date(2026, 12, 3))
+    assert [r.days for r in problem.clients_by_id["c-6"].skill_requirements] == [(1, 2, 3)]

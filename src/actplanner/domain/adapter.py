@@ -90,7 +90,9 @@ def to_problem(
             client,
             first_client + j,
             week_start,
-            cut,
+            # Without history a re-plan reads the baseline's visits before F as version 1 does:
+            # they count, so the week's rules start on the Monday.
+            cut if history is not None else week_start,
             provided.get(client.id, ()) if history is not None else None,
             stays.get(client.id, []),
         )
