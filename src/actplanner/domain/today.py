@@ -2,9 +2,10 @@
 
 For each client: the last delivered (face-to-face) contact, how many days ago
 and by whom; what is planned today; and flags in words, from the contact log,
-the plans and the team file as they stand: missed yesterday, yesterday's visit
-not recorded, too long without face-to-face contact (when the acuity level
-gives a limit), an injection due or overdue, a prescriber visit due this week.
+the plans and the team file as they stand: in hospital, or discharged in the
+last 14 days (team@2 episodes), missed yesterday, yesterday's visit not
+recorded, too long without face-to-face contact (when the acuity level gives a
+limit), an injection due or overdue, a prescriber visit due this week.
 Pure: the page reads the plans and contacts and renders what this returns.
 """
 
@@ -14,7 +15,9 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
 
+from actplanner.domain.care import discharged_within, in_hospital
 from actplanner.domain.formats import (
+    Client,
     Contact,
     DisciplineRequirement,
     PlanFile,
@@ -104,7 +107,8 @@ def morning_meeting(
         else:
             last = last_delivered.get(client.id)
         days_since = (today - last.day).days if last is not None else None
-        flags = _missed_yesterday(
+        flags = _stays(client, today)
+        flags += _missed_yesterday(
             yesterday, mine, visits_of.get((client.id, yesterday.isoformat()), []), recorded
         )
         limit = limits.get(client.acuity)
@@ -145,6 +149,26 @@ def morning_meeting(
     return sorted(
         lines, key=lambda d: (-len(d.flags), -(d.days_since if d.days_since is not None else 10**6), d.code)
     )
+
+
+#: How long after a hospital stay the meeting hears of the discharge (issue 11).
+DISCHARGED_DAYS = 14
+
+
+def _stays(client: Client, today: date) -> list[str]:
+    """In hospital today (a team@2 inpatient episode holding today), or discharged in the last
+    ``DISCHARGED_DAYS`` days (the episode's end, the first date home)."""
+    stay = in_hospital(client, today)
+    if stay is not None:
+        where = f" at {stay.location.label}" if stay.location is not None and stay.location.label else ""
+        until = f", expected home {stay.end}" if stay.end is not None else ""
+        return [f"in hospital since {stay.start}{where}{until}"]
+    left = discharged_within(client, today, DISCHARGED_DAYS)
+    if left is not None and left.end is not None:
+        days = (today - to_date(left.end)).days
+        ago = "today" if days == 0 else "1 day ago" if days == 1 else f"{days} days ago"
+        return [f"discharged from hospital {left.end} ({ago})"]
+    return []
 
 
 def look_back(team: TeamFile, today: date) -> date:
