@@ -127,10 +127,16 @@ def fidelity_report(
     plans: Sequence[PlanFile],
     start: date,
     end: date,
+    *,
+    planned: Sequence[Contact] | None = None,
 ) -> FidelityReport:
-    """The report of [``start``, ``end``] (a Monday to a Sunday) from ``contacts`` and published ``plans``."""
+    """The report of [``start``, ``end``] (a Monday to a Sunday) from ``contacts`` and published ``plans``.
+
+    ``planned`` is ``planned_contacts(plans)`` when the caller has it already (plans never
+    change once published, so a service keeps them made).
+    """
     codes = {c.id: c.code for c in team.clients}
-    planned = planned_contacts(plans)
+    planned = planned_contacts(plans) if planned is None else planned
     delivered = fidelity(team, contacts, start, end)
     planned_weeks = {date.fromisoformat(str(p.week_start)) for p in plans}
     # The plans' figures over the weeks that have a plan: a week nobody planned is no promise of

@@ -2,16 +2,19 @@
 
 from __future__ import annotations
 
+import weakref
+from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from sqlalchemy import Text, func, select, type_coerce
+from sqlalchemy import Engine, Text, func, select, type_coerce
 from sqlalchemy.orm import Session
 
 from actplanner.contacts.service import current_team_file, read_contacts
 from actplanner.db import Contact as ContactRow
 from actplanner.db import Plan, Visit
-from actplanner.domain.formats import PLAN_FORMAT, PlanFile, PlanVisit
+from actplanner.domain.fidelity import planned_contacts
+from actplanner.domain.formats import PLAN_FORMAT, Contact, PlanFile, PlanVisit
 from actplanner.domain.trusted import built, iso_date, json_list
 from actplanner.fidelity.report import FidelityReport, fidelity_report
 
@@ -26,7 +29,9 @@ def period_report(
     """
     team = current_team_file(session=session, team_id=team_id)
     contacts = read_contacts(session=session, team_id=team_id, start=start, end=end, by=by, purpose=purpose)
-    return fidelity_report(team, contacts, published_plans(session, team_id, start, end), start, end)
+    kept = _published(session, team_id, start, end)
+    planned = [c for plan in kept for c in plan.planned]
+    return fidelity_report(team, contacts, [k.plan for k in kept], start, end, planned=planned)
 
 
 def first_contact(*, session: Session, team_id: str) -> date | None:
@@ -38,17 +43,61 @@ def first_contact(*, session: Session, team_id: str) -> date | None:
     return found if found is None or isinstance(found, date) else date.fromisoformat(str(found))
 
 
-def published_plans(session: Session, team_id: str, start: date, end: date) -> list[PlanFile]:
-    """The visits of the published plan of each week of the period that has one.
+@dataclass(frozen=True)
+class _KeptPlan:
+    """A published plan with its visits, and those visits as planned contacts (made once)."""
 
-    Only the visits, and only their columns, in one query for the whole period: planned
-    contacts read nothing else, and loading twelve stored plans of a large team as objects
-    (each plan's visits a query of their own) was most of the page's time. Built as plan
-    models without checking again: each plan was checked when it was saved.
+    plan: PlanFile
+    planned: tuple[Contact, ...]
+
+
+#: Published plans of each database by plan id, as ``published_plans`` builds them: a published
+#: plan never changes (an edit or a re-plan is a new version), so its id names its visits.
+_kept: weakref.WeakKeyDictionary[Engine, dict[int, _KeptPlan]] = weakref.WeakKeyDictionary()
+#: How many plans a process keeps per database: a year of weeks of a few teams.
+KEPT_PLANS = 256
+
+
+def published_plans(session: Session, team_id: str, start: date, end: date) -> list[PlanFile]:
+    """The visits of the published plan of each week of the period that has one (see ``_published``)."""
+    return [k.plan for k in _published(session, team_id, start, end)]
+
+
+def _published(session: Session, team_id: str, start: date, end: date) -> list[_KeptPlan]:
+    """The visits of the published plan of each week of the period that has one, by week.
+
+    Only the visits, and only their columns, in one query for the plans not yet kept:
+    planned contacts read nothing else, and loading twelve stored plans of a large team as
+    objects (each plan's visits a query of their own) was most of the page's time. Built
+    as plan models without checking again (each plan was checked when it was saved), and
+    kept per process by plan id, as the morning meeting keeps its plans.
     """
+    found = session.execute(
+        select(Plan.id, Plan.week_start)
+        .where(
+            Plan.team_id == team_id,
+            Plan.status == "published",
+            Plan.week_start >= start,
+            Plan.week_start <= end,
+        )
+        .order_by(Plan.week_start)
+    ).all()
+    engine = session.get_bind()
+    kept: dict[int, _KeptPlan] = _kept.setdefault(engine, {}) if isinstance(engine, Engine) else {}
+    missing = {ident: monday for ident, monday in found if ident not in kept}
+    if missing:
+        if len(kept) + len(missing) > KEPT_PLANS:
+            kept.clear()
+        for ident, plan in _plan_visits(session, team_id, missing).items():
+            kept[ident] = _KeptPlan(plan, planned_contacts([plan]))
+    return [kept[ident] for ident, _ in found]
+
+
+def _plan_visits(session: Session, team_id: str, plans: dict[int, date]) -> dict[int, PlanFile]:
+    """The plans ``plans`` names (id: week) with their visits, from one query of columns."""
     rows = session.execute(
         select(
-            Plan.week_start,
+            Visit.plan_id,
             Visit.id,
             Visit.client_id,
             # As the driver gives them (``iso_date``, ``json_list``): the ORM's conversions of
@@ -58,29 +107,13 @@ def published_plans(session: Session, team_id: str, start: date, end: date) -> l
             Visit.start,
             Visit.end,
         )
-        .join(Plan, Plan.id == Visit.plan_id)
-        .where(
-            Plan.team_id == team_id,
-            Plan.status == "published",
-            Plan.week_start >= start,
-            Plan.week_start <= end,
-        )
-        .order_by(Plan.week_start, Visit.position)
+        .where(Visit.plan_id.in_(list(plans)))
+        .order_by(Visit.plan_id, Visit.position)
     ).all()
-    weeks: dict[date, list[PlanVisit]] = {
-        monday: []
-        for monday in session.scalars(
-            select(Plan.week_start).where(
-                Plan.team_id == team_id,
-                Plan.status == "published",
-                Plan.week_start >= start,
-                Plan.week_start <= end,
-            )
-        )
-    }
+    visits: dict[int, list[PlanVisit]] = {ident: [] for ident in plans}
     memo: dict[str, list[Any]] = {}
-    for monday, ident, client, staff, day, begins, ends in rows:
-        weeks[monday].append(
+    for plan_id, ident, client, staff, day, begins, ends in rows:
+        visits[plan_id].append(
             built(
                 PlanVisit,
                 id=ident,
@@ -93,14 +126,14 @@ def published_plans(session: Session, team_id: str, start: date, end: date) -> l
                 pinned=False,
             )
         )
-    return [
-        PlanFile.model_construct(
+    return {
+        ident: PlanFile.model_construct(
             format=PLAN_FORMAT,
             team=team_id,
             week_start=monday.isoformat(),
-            visits=visits,
+            visits=visits[ident],
             on_call=[],
             caseload={},
         )
-        for monday, visits in sorted(weeks.items())
-    ]
+        for ident, monday in plans.items()
+    }
