@@ -13,8 +13,9 @@ from fastapi.testclient import TestClient
 
 from actplanner.contacts.service import list_contacts
 from actplanner.domain.formats import MAX_FILE_BYTES
+from actplanner.planning.plans import publish_plan, save_plan
 from actplanner.web.security import BODY_LIMIT
-from tests.support.web_factories import TEAM, WEEK, World, bearer, db, form_token, sign_in, team_doc
+from tests.support.web_factories import TEAM, WEEK, World, bearer, db, form_token, plan_doc, sign_in, team_doc
 
 URL = f"/api/v1/teams/{TEAM}/contacts/import"
 TOO_LARGE = "The request is too large: at most 10 MB may be sent here. Nothing was read or changed."
@@ -104,3 +105,46 @@ def test_the_file_limit_is_only_for_the_import(client: TestClient, world: World)
     )
     assert response.status_code == 413
     assert "at most 1 MB" in response.json()["detail"]
+
+
+def test_an_import_replaces_by_id_and_by_visit_even_when_two_stored_contacts_swap_visits(
+    app: FastAPI, client: TestClient, world: World
+) -> None:
+    """Stored: k-1 for visit A, k-2 for visit B. The log gives k-1 for B, k-2 for A, and k-3 for a
+    visit C whose stored k-0 it replaces: three contacts stored, each on the log's visit."""
+    doc = plan_doc()
+    with db(app) as session:
+        saved = save_plan(session=session, team_id=TEAM, plan_file=doc, source="solve")
+        publish_plan(session=session, plan_id=saved.id, user_id=world.lead_id, confirmed=True)
+        session.commit()
+    a, b, c = doc["visits"][:3]
+
+    def on(visit: dict[str, Any], ident: str) -> dict[str, Any]:
+        return {
+            "id": ident,
+            "client": visit["client"],
+            "staff": visit["staff"],
+            "date": visit["date"],
+            "start": visit["start"],
+            "minutes": 0,
+            "outcome": "no_show",
+            "visit": visit["id"],
+        }
+
+    lead = {**bearer(world.lead_token), "Content-Type": "application/json"}
+    first = {
+        "format": "actplanner/contacts@1",
+        "team": TEAM,
+        "contacts": [on(a, "k-1"), on(b, "k-2"), on(c, "k-0")],
+    }
+    assert client.post(URL, content=json.dumps(first), headers=lead).json() == {"contacts": 3}
+    swapped = {
+        "format": "actplanner/contacts@1",
+        "team": TEAM,
+        "contacts": [on(b, "k-1"), on(a, "k-2"), on(c, "k-3")],
+    }
+    response = client.post(URL, content=json.dumps(swapped), headers=lead)
+    assert response.status_code == 200, response.text
+    with db(app) as session:
+        stored = {s.contact.id: s for s in list_contacts(session=session, team_id=TEAM)}
+    assert {k: s.contact.visit for k, s in stored.items()} == {"k-1": b["id"], "k-2": a["id"], "k-3": c["id"]}
