@@ -76,6 +76,9 @@ def test_three_weeks_are_queued_in_order_planned_after_each_other_and_shown_side
     ]
     waiting = client.get(MONTH).text
     assert waiting.count("Waits for the week before") == 2
+    # The later week's own board says why its solve has not started.
+    second_board = client.get(f"/board?week={WEEKS[1].isoformat()}").text
+    assert "Waits for the week before it: it is planned with that week&#39;s plan as history." in second_board
     # While weeks are being planned the page follows them (htmx), with a Refresh link without it.
     assert f'<div id="month" hx-get="{MONTH.replace("&", "&amp;")}" hx-trigger="load delay:2s"' in waiting
     assert run_all(app) == [j.id for j in queued]
