@@ -13,6 +13,7 @@ import json
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from datetime import date
 from typing import Annotated, Any
 from urllib.parse import urlencode
 
@@ -37,6 +38,8 @@ from actplanner.domain.formats import (
 )
 from actplanner.domain.formats.limits import MAX_EPISODES
 from actplanner.domain.formats.team import doc_uses_version_2
+from actplanner.domain.week import WeekError, parse_day, team_today
+from actplanner.teams.care_view import client_seen, in_force
 from actplanner.teams.service import export_team, get_team, import_team, list_teams, team_file
 from actplanner.web.deps import LeadDep, SessionDep, TeamDep, require_team
 from actplanner.web.schemas import TEAM_ID_PATTERN
@@ -45,6 +48,10 @@ from actplanner.web.templating import is_fragment_request, render
 router = APIRouter(tags=["pages"])
 
 EntryId = Annotated[str, Path(pattern=TEAM_ID_PATTERN, max_length=100)]
+DayQuery = Annotated[
+    str | None,
+    Query(max_length=40, description="The day the client page shows in force (YYYY-MM-DD); default today."),
+]
 
 
 # ---------------------------------------------------------------------------------------------
@@ -778,16 +785,28 @@ def _find(doc: dict[str, Any], kind: _Kind, entry_id: str | None) -> tuple[int, 
     raise HTTPException(status_code=404, detail=f"No {kind.name} {entry_id!r} in this team.")
 
 
-def _audit_client_view(session: Session, user: User, team: Team, client_id: str) -> None:
-    # The form shows the client's name and home address, and their hospital stays (where and
-    # when) and program dates: protected health information.
-    audit(
-        session=session,
-        user_id=user.id,
-        action="view_phi",
-        target=f"client:{client_id}",
-        detail={"team": team.id, "fields": ["name", "home", "episodes", "admitted", "discharged"]},
-    )
+def _audit_client_view(
+    session: Session, user: User, team: Team, client_id: str, on: str | None = None
+) -> None:
+    # The form shows the client's name and home address, their hospital stays (where and
+    # when) and program dates, and what is in force on a day, due dates read from their
+    # contacts and visits of record: protected health information.
+    fields = ["name", "home", "episodes", "admitted", "discharged"]
+    detail: dict[str, Any] = {"team": team.id, "fields": fields}
+    if on is not None:
+        fields += ["in force", "contacts"]
+        detail["day"] = on
+    audit(session=session, user_id=user.id, action="view_phi", target=f"client:{client_id}", detail=detail)
+
+
+def _shown_day(team: Team, day: str | None) -> date:
+    """The day the client page shows in force: the one asked for, else the team's today."""
+    if day is None or not day.strip():
+        return team_today(team.timezone)
+    try:
+        return parse_day(day, field="day")
+    except WeekError as err:
+        raise HTTPException(status_code=422, detail=str(err)) from err
 
 
 def _edit_form(
@@ -797,14 +816,14 @@ def _edit_form(
     kind: _Kind,
     entry_id: str | None,
     team: Team | None,
+    day: str | None = None,
 ) -> Response:
     if team is None:
         raise HTTPException(status_code=404, detail="Choose a team first.")
-    doc = dump_team(team_file(session=session, team_id=team.id))
+    model = team_file(session=session, team_id=team.id)
+    doc = dump_team(model)
     index, entry = _find(doc, kind, entry_id)
-    if kind is CLIENTS and entry:
-        _audit_client_view(session, user, team, entry["id"])
-    editing = {
+    editing: dict[str, Any] = {
         "kind": kind.name,
         "id": entry_id,
         "index": index,
@@ -812,6 +831,14 @@ def _edit_form(
         "fields": kind.values(entry),
         "entry": entry,
     }
+    if kind is CLIENTS and entry:
+        shown = _shown_day(team, day)
+        client = model.clients[index]
+        seen = client_seen(session=session, team=model, client=client, day=shown)
+        editing["in_force"] = in_force(model, client, shown, seen)
+        editing["in_force_day"] = shown
+        editing["other_team"] = None if user.team_id == team.id else team.id
+        _audit_client_view(session, user, team, entry["id"], shown.isoformat())
     return _form_response(
         request, session, user, team, kind, editing, FormErrors(f"{kind.key}[{index}]"), 200
     )
@@ -855,10 +882,16 @@ def new_client(request: Request, session: SessionDep, user: LeadDep, team: TeamD
 
 @router.get("/team/clients/{client_id}/edit", name="team_client_edit")
 def edit_client(
-    request: Request, session: SessionDep, user: LeadDep, client_id: EntryId, team: TeamDep
+    request: Request,
+    session: SessionDep,
+    user: LeadDep,
+    client_id: EntryId,
+    team: TeamDep,
+    day: DayQuery = None,
 ) -> Response:
-    """The form of one client; it shows their name and home, so it is audited."""
-    return _edit_form(request, session, user, CLIENTS, client_id, team)
+    """The form of one client, with what is in force for them on ``day`` (default today) and
+    why; it shows their name, home and care, so it is audited."""
+    return _edit_form(request, session, user, CLIENTS, client_id, team, day)
 
 
 @router.post("/team/staff", name="team_staff_create")
