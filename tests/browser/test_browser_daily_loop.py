@@ -90,12 +90,14 @@ def nurse_day_and_visits(
         c["id"]: c.get("visits_per_week") or team["policy"]["acuity"][c["acuity"]]["visits_per_week"]
         for c in team["clients"]
     }
+    # Home visits only: a hospital visit (plan@2 place) counts towards no weekly count.
+    home = [v for v in doc["visits"] if v.get("place", "home") == "home"]
     dates: dict[str, set[str]] = {}
-    for v in doc["visits"]:
+    for v in home:
         dates.setdefault(v["client"], set()).add(v["date"])
     for offset in range(5):
         day = (WEEK + timedelta(days=offset)).isoformat()
-        theirs = [v for v in doc["visits"] if v["date"] == day and STAFF_ID in v["staff"]]
+        theirs = [v for v in home if v["date"] == day and STAFF_ID in v["staff"]]
         exact = [v for v in theirs if len(dates[v["client"]]) == wanted[v["client"]]]
         others = [v for v in theirs if exact and v["client"] != exact[0]["client"]]
         if exact and others:
