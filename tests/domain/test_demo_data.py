@@ -44,7 +44,7 @@ def test_fixture_has_the_advertised_size(size: str) -> None:
     """Each fixture has the number of clients and staff the README advertises."""
     team = team_file(size)
     assert (len(team["clients"]), len(team["staff"])) == ADVERTISED[size]
-    assert team["format"] == "actplanner/team@1"
+    assert team["format"] == "actplanner/team@2"
 
 
 @pytest.mark.parametrize("size", SIZES)

@@ -51,7 +51,14 @@ POLICY: dict[str, Any] = {
         "max_consecutive": 2,
         "rest_next_day_start": "10:00",
     },
+    # team@2: more contact for the two weeks after a hospital stay, the first within 2 days.
+    "post_discharge": {"days": 14, "visits_per_week": 3, "first_within_days": 2},
 }
+# team@2: the longest a client of each level should go without a delivered contact (flags only).
+MAX_DAYS_WITHOUT_CONTACT = {"high": 2, "moderate": 4, "stable": 10}
+for _level, _days in MAX_DAYS_WITHOUT_CONTACT.items():
+    POLICY["acuity"][_level]["max_days_without_contact"] = _days
+
 ACUITY_MIX = (("high", 0.2), ("moderate", 0.5), ("stable", 0.3))
 
 # Client availability patterns: (name, weight, usable by high acuity, windows per weekday).
@@ -139,6 +146,12 @@ class Area:
     excluded: int = 2
     hard: int = 0
     overrides: int = 2
+    # team@2: hospital stays, absences and acuity step-downs among the area's clients.
+    stays: int = 2
+    aways: int = 1
+    step_downs: int = 2
+    # team@2: employment dates by roster key: ("employed_from" | "employed_until", date).
+    employment: tuple[tuple[str, str, str], ...] = ()
 
 
 def _rn(key: str, skills: tuple[str, ...] = (), **kw: object) -> StaffSpec:
@@ -191,6 +204,10 @@ _SMALL = Area(
     paired=1,
     excluded=1,
     overrides=1,
+    stays=1,
+    step_downs=1,
+    # The second case manager joined in the autumn.
+    employment=(("cm2", "employed_from", "2026-10-05"),),
 )
 
 
@@ -232,6 +249,10 @@ _STANDARD = Area(
     excluded=3,
     hard=2,
     overrides=3,
+    stays=3,
+    step_downs=3,
+    # s-cm3 started a month ago; the employment specialist leaves after the sixth week.
+    employment=(("cm3", "employed_from", "2026-11-02"), ("es1", "employed_until", "2027-01-11")),
 )
 
 # Four neighbouring ACT teams of one agency; their offices are at most 15 km apart.
@@ -261,6 +282,7 @@ _LARGE_AREAS = (
             StaffSpec("tl1", "team_leader", max_visits=4, on_call=("primary", "backup")),
         ),  # fmt: skip
         hard=1,
+        employment=(("es1", "employed_until", "2027-01-11"),),
     ),
     Area(
         prefix="w-",
@@ -336,6 +358,7 @@ _LARGE_AREAS = (
             StaffSpec("tl1", "team_leader", max_visits=4, on_call=("primary", "backup")),
         ),  # fmt: skip
         hard=1,
+        employment=(("cm3", "employed_from", "2026-12-14"),),
     ),
     Area(
         prefix="s-",
@@ -385,13 +408,14 @@ _TEAMS = {
 
 
 def generate_team(size: str = "standard", seed: int = 7) -> dict:
-    """Return a sample team file (FORMATS.md, `actplanner/team@1`) of the given size."""
+    """Return a sample team file (FORMATS.md, `actplanner/team@2`) of the given size."""
     if size not in _TEAMS:
         raise ValueError(f"Unknown size {size!r}; expected one of {', '.join(SIZES)}.")
     team_id, name, office, areas = _TEAMS[size]
     rng = random.Random(f"{size}:{seed}")
     staff: list[dict] = []
     clients: list[dict] = []
+    by_area: list[tuple[Area, list[dict], list[dict]]] = []
     codes: set[str] = set()
     used_names: set[str] = set()
     for area in areas:
@@ -400,9 +424,14 @@ def generate_team(size: str = "standard", seed: int = 7) -> dict:
             for i, spec in enumerate(area.roster)
         ]
         staff.extend(area_staff)
-        clients.extend(_clients(area, area_staff, rng, codes))
+        by_area.append((area, area_staff, _clients(area, area_staff, rng, codes)))
+    # Version 2's dates draw from their own stream, so the version 1 team underneath stays as it was.
+    dated = random.Random(f"{size}:{seed}:team@2")
+    for area, area_staff, area_clients in by_area:
+        _add_version_2(dated, area, area_staff, area_clients)
+        clients.extend(_ordered(c) for c in area_clients)
     return {
-        "format": "actplanner/team@1",
+        "format": "actplanner/team@2",
         "team": {
             "id": team_id,
             "name": name,
@@ -492,7 +521,8 @@ def _clients(area: Area, staff: list[dict], rng: random.Random, codes: set[str])
 
 _KEY_ORDER = (
     "id", "code", "name", "home", "acuity", "visits_per_week", "visit_minutes", "availability",
-    "language", "primary", "itt", "excluded_staff", "paired", "requirements",
+    "language", "primary", "itt", "excluded_staff", "paired", "requirements", "admitted",
+    "discharged", "acuity_changes", "episodes",
 )  # fmt: skip
 
 
@@ -683,6 +713,142 @@ def _visitable(client: dict, staff: list[dict], day: date) -> bool:
         weekday in s["shifts"] and not any(p["start"][:10] <= iso < p["end"][:10] for p in s.get("leave", ()))
         for s in staff
     )
+
+
+# Real Chicago hospitals with psychiatric beds (approximate coordinates); a stay is at the nearest.
+HOSPITALS = (
+    (41.9005, -87.6995, "Humboldt Park Health, 1044 N Francisco Ave"),
+    (41.9030, -87.6836, "Ascension Saint Mary, 2233 W Division St"),
+    (41.8745, -87.6695, "Rush University Medical Center, 1620 W Harrison St"),
+    (41.8740, -87.6770, "John H. Stroger Jr. Hospital of Cook County, 1969 W Ogden Ave"),
+    (41.8610, -87.6945, "Mount Sinai Hospital, 1500 S Fairfield Ave"),
+    (41.9750, -87.6985, "Swedish Hospital, 5140 N California Ave"),
+    (41.9365, -87.6515, "Advocate Illinois Masonic Medical Center, 836 W Wellington Ave"),
+    (41.8465, -87.6235, "Insight Hospital and Medical Center, 2525 S Michigan Ave"),
+    (41.7890, -87.6040, "University of Chicago Medical Center, 5841 S Maryland Ave"),
+)  # fmt: skip
+
+# Hospital stays as (start, end) days from WEEK_START; the first ends in week 1, so the
+# post-discharge rule applies at once; the second starts and ends within the following weeks.
+_STAYS = ((-6, 3), (9, 17), (-10, 22), (2, 8))
+_AWAY = (15, 22)  # A week away (family, a trip): no visits, none owed.
+# Step-downs take effect from the first week starting on or after their date.
+_STEP_DOWN_DAYS = (10, 28, 35)
+INTAKE_DAY = 14  # A new admission starts on the program in the third week.
+
+
+def _day(offset: int) -> str:
+    return (WEEK_START + timedelta(days=offset)).isoformat()
+
+
+def _nearest_hospital(home: dict) -> dict:
+    """The hospital nearest a client's home (flat-earth distance is enough at city scale)."""
+    lat, lon, label = min(
+        HOSPITALS, key=lambda h: (h[0] - home["lat"]) ** 2 + ((h[1] - home["lon"]) * 0.745) ** 2
+    )
+    return {"lat": lat, "lon": lon, "label": label}
+
+
+def _add_version_2(rng: random.Random, area: Area, staff: list[dict], clients: list[dict]) -> None:
+    """Give an area team@2 dates: employment, admissions, stays, absences, step-downs, recurring care."""
+    for key, field, day in area.employment:
+        member = next(s for s in staff if s["id"] == f"s-{area.prefix}{key}")
+        member[field] = day
+    for client in clients:
+        client["admitted"] = _day(-rng.randint(60, 2500))
+    # Ordinary clients (no override, not paired, not a hard case) take the dated changes.
+    hard = {c["id"] for c in clients if len(c.get("availability", {})) == 1}
+    plain = [c for c in clients if "visits_per_week" not in c and not c.get("paired") and c["id"] not in hard]
+    used: set[str] = set()
+
+    def pick(candidates: list[dict], k: int) -> list[dict]:
+        chosen = rng.sample([c for c in candidates if c["id"] not in used], k)
+        used.update(c["id"] for c in chosen)
+        return chosen
+
+    def needs(client: dict, what: str) -> bool:
+        return any(what in (r.get("skill"), r.get("discipline")) for r in client.get("requirements", []))
+
+    # A new admission: no caseload given yet and nothing due before the first visit.
+    intake = pick([c for c in plain if "primary" not in c and not c.get("requirements")], 1)[0]
+    intake["admitted"] = _day(INTAKE_DAY)
+    # Hospital stays: stable clients (a relapse) with an ITT to visit them and no injection due there.
+    # Home again, they are seen on any day of the week (the post-discharge visits come close together).
+    stayers = pick(
+        [
+            c for c in plain
+            if "itt" in c and c["acuity"] == "stable" and not needs(c, "lai_injection")
+            and len(c.get("availability", WEEKDAYS)) == 7
+        ],
+        area.stays,
+    )  # fmt: skip
+    for client, (start, end) in zip(stayers, _STAYS, strict=False):
+        client["episodes"] = [
+            {"kind": "inpatient", "start": _day(start), "end": _day(end),
+             "location": _nearest_hospital(client["home"]), "visits_per_week": 1}
+        ]  # fmt: skip
+    for client in pick([c for c in plain if not c.get("requirements")], area.aways):
+        client["episodes"] = [{"kind": "away", "start": _day(_AWAY[0]), "end": _day(_AWAY[1])}]
+    # Step-downs: high to moderate, and (from the third) moderate to stable for a client with
+    # no requirements, as one level's visits a week must still hold everything asked of it.
+    high = pick([c for c in plain if c["acuity"] == "high"], min(area.step_downs, 2))
+    moderate = pick(
+        [c for c in plain if c["acuity"] == "moderate" and not c.get("requirements")],
+        max(0, area.step_downs - 2),
+    )
+    for n, client in enumerate(high + moderate):
+        lower = "moderate" if client["acuity"] == "high" else "stable"
+        client["acuity_changes"] = [{"date": _day(_STEP_DOWN_DAYS[n]), "acuity": lower}]
+    _add_recurring(rng, area, clients, staff)
+
+
+def _add_recurring(rng: random.Random, area: Area, clients: list[dict], staff: list[dict]) -> None:
+    """Make most injections recurring (same first due date) and prescriber visits every 28 days."""
+    injections = [r for c in clients for r in c.get("requirements", []) if r.get("skill") == "lai_injection"]
+    for k, req in enumerate(injections):
+        if k % 5 == 4:
+            continue  # A one-off due date, as version 1 has them.
+        due = date.fromisoformat(req.pop("due"))
+        every = rng.choice((14, 28, 28))
+        # A window that stayed out of the first week's reach must still stay out.
+        window = 2 if (due - WEEK_START).days >= 9 else rng.choice((2, 3))
+        last = (due - timedelta(days=every)).isoformat()
+        req.clear()
+        req.update(skill="lai_injection", every_days=every, window_days=window, last=last)
+    prescribers = [s for s in staff if s["discipline"] == "psychiatrist"]
+    weekly = [
+        (c, r) for c in clients for r in c.get("requirements", []) if r.get("discipline") == "psychiatrist"
+    ]
+    for k, (client, req) in enumerate(weekly):
+        if k % 4 != 3:
+            req.pop("visits")
+            req.update(every_days=28, window_days=7, last=_prescriber_last(rng, client, prescribers))
+    # More clients see the prescriber monthly: stable ones with nothing else asked of them.
+    monthly = [
+        c for c in clients
+        if not c.get("requirements") and c["acuity"] == "stable" and not c.get("paired")
+        and any(_speaks(s, c) and s["id"] not in c.get("excluded_staff", ()) for s in prescribers)
+    ]  # fmt: skip
+    for client in rng.sample(monthly, min(len(monthly), round(area.psychiatrist_share * len(clients)))):
+        client["requirements"] = [
+            {
+                "discipline": "psychiatrist",
+                "every_days": 28,
+                "window_days": 7,
+                "last": _prescriber_last(rng, client, prescribers),
+            }
+        ]
+
+
+def _prescriber_last(rng: random.Random, client: dict, prescribers: list[dict]) -> str:
+    """Draw the last prescriber visit (due 28 days later, within the next four weeks) so that
+    where the 7-day window reaches into the first week, that part has a day the client is
+    available and a prescriber works: a window's days in a week are planned in that week."""
+    while True:
+        due = WEEK_START + timedelta(days=rng.randint(0, 27))
+        days = [due + timedelta(days=d) for d in range(-7, 8) if 0 <= (due - WEEK_START).days + d < 7]
+        if not days or any(_visitable(client, prescribers, day) for day in days):
+            return (due - timedelta(days=28)).isoformat()
 
 
 def write_fixtures(directory: Path, seed: int = 7) -> list[Path]:
