@@ -13,6 +13,7 @@ from sqlalchemy.orm import Session
 
 from actplanner.contacts.service import CORRECTION_DAYS, StoredContact, list_contacts
 from actplanner.db import Client, Staff, Team
+from actplanner.domain.places import visit_hospital
 from actplanner.domain.week import monday_of
 from actplanner.planning.plans import published_plan
 
@@ -51,6 +52,8 @@ class VisitCard:
     recorded: StoredContact | None = None
     values: dict[str, str] = field(default_factory=dict)
     errors: dict[str, str] = field(default_factory=dict)
+    #: Where the contact happens when done: "hospital" for an inpatient visit, else "home".
+    place: str = "home"
 
 
 @dataclass(frozen=True)
@@ -94,6 +97,8 @@ def my_day(*, session: Session, team: Team, member: Staff, day: date, with_names
     visits = [] if plan is None else [v for v in plan.visits if member.id in v.staff and v.date == day]
     for visit in sorted(visits, key=lambda v: (v.start, v.id)):
         client = clients.get(visit.client_id)
+        # An inpatient visit goes to the hospital, not the home.
+        hospital = visit_hospital(visit.place, client.episodes, visit.date) if client else None
         purpose = visit.purpose
         cards.append(
             VisitCard(
@@ -107,10 +112,11 @@ def my_day(*, session: Session, team: Team, member: Staff, day: date, with_names
                 purpose=purpose,
                 staff=[member.id, *(s for s in visit.staff if s != member.id)],
                 coworkers=[names.get(s, s) for s in visit.staff if s != member.id],
-                address=address(client),
-                map_href=map_href(client),
+                address=hospital.words if hospital else address(client),
+                map_href=f"geo:{hospital.lat:.6f},{hospital.lon:.6f}" if hospital else map_href(client),
                 skill=purpose if purpose and any(purpose in skills.get(s, ()) for s in visit.staff) else None,
                 recorded=by_visit.get(visit.id),
+                place="hospital" if hospital else "home",
             )
         )
     planned = {c.visit_id for c in cards}

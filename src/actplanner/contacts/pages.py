@@ -241,7 +241,7 @@ def record_visit(
         "outcome": outcome,
     }
     if outcome == "done":
-        entry.update(start=start, minutes=_whole(minutes, errors), mode="face_to_face", place="home")
+        entry.update(start=start, minutes=_whole(minutes, errors), mode="face_to_face", place=card.place)
         if given and card.skill:
             entry["skills"] = [card.skill]
     else:

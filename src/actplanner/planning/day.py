@@ -23,6 +23,7 @@ from actplanner.db import Plan, SolveJob, Team, User
 from actplanner.domain import errors
 from actplanner.domain.adapter import travel_matrix
 from actplanner.domain.formats import WEEKDAYS, FormatError, TeamFile, dump_team
+from actplanner.domain.places import visit_hospital
 from actplanner.domain.week import week_dates
 from actplanner.planning import edits, jobs, plans
 from actplanner.planning.edits import FLAG_PREFIX, BadEdit, MoveRefused, PlanSuperseded, staff_name
@@ -56,6 +57,8 @@ class RouteStop:
     co_workers: tuple[str, ...]
     travel_before: int
     pinned: bool
+    #: Where the visit takes place: the hospital's words for an inpatient visit, else None (the home).
+    hospital: str | None = None
 
 
 @dataclass(frozen=True)
@@ -431,6 +434,7 @@ def _route(team: TeamFile, plan: Plan, staff_id: str, day: dt.date) -> DayRoute:
     for number, visit in enumerate(visits, start=1):
         client = clients.get(visit.client_id)
         there = 1 + len(team.staff) + client_index[visit.client_id] if client else here
+        hospital = visit_hospital(visit.place, client.episodes, visit.date) if client else None
         stops.append(
             RouteStop(
                 number=number,
@@ -442,9 +446,12 @@ def _route(team: TeamFile, plan: Plan, staff_id: str, day: dt.date) -> DayRoute:
                 co_workers=tuple(names.get(s, s) for s in visit.staff if s != staff_id),
                 travel_before=matrix[here][there],
                 pinned=visit.pinned,
+                hospital=hospital.words if hospital else None,
             )
         )
-        if client:
+        if hospital is not None and client:
+            points.append(MapPoint(hospital.lat, hospital.lon, client.code))
+        elif client:
             points.append(MapPoint(client.home.lat, client.home.lon, client.code))
         here = there
     start = member.start or team.team.office

@@ -19,6 +19,7 @@ from sqlalchemy.orm import Session
 
 from actplanner.audit.service import audit
 from actplanner.db import Client, OnCallPeriod, Plan, Staff, Team, User, Visit
+from actplanner.domain.places import visit_hospital
 from actplanner.domain.week import monday_of, team_today
 from actplanner.planning.plans import published_plan
 from actplanner.teams.service import get_staff, get_team
@@ -103,9 +104,13 @@ def _whose(session: Session, user: User, staff: str | None, team: str | None) ->
     return found, member
 
 
-def _address(client: Client | None) -> str:
+def _address(client: Client | None, visit: Visit | None = None) -> str:
     if client is None:
         return ""
+    # An inpatient visit goes to the hospital, not the home.
+    hospital = visit_hospital(visit.place, client.episodes, visit.date) if visit is not None else None
+    if hospital is not None:
+        return hospital.words
     return client.home_label or f"{client.home_lat:.5f}, {client.home_lon:.5f}"
 
 
@@ -127,7 +132,7 @@ def _lines(
             name=clients[v.client_id].name if with_names and v.client_id in clients else None,
             purpose=v.purpose,
             coworkers=[names.get(s, s) for s in v.staff if s != member.id],
-            address=_address(clients.get(v.client_id)),
+            address=_address(clients.get(v.client_id), v),
         )
         for v in visits
     ]
