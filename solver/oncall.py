@@ -471,7 +471,7 @@ def _uncovered(
                     f"no staff member with the {role.name} role and a listed discipline "
                     f"({disciplines}) is free of leave for the period"
                 )
-            out.append(Unmet("H9", f"{head}: {why}."))
+            out.append(Unmet("H9", f"{head}: {why}.", day=day))
     return out
 
 
@@ -494,6 +494,9 @@ def _over_consecutive(problem: Problem, holders: dict[tuple[str, int], str]) -> 
                     "H10",
                     f"{sid} is primary on call for {end - day + before} periods in a row, "
                     f"{_run_start(day, before)} to {WEEKDAY_NAMES[end - 1]}, above the limit of {limit}.",
+                    staff=sid,
+                    # The period that first goes over the limit (Monday for a run already over).
+                    day=day + max(0, limit - before),
                 )
             )
         day = end

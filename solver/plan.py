@@ -44,6 +44,10 @@ class Unmet:
     rule: str
     detail: str
     client: str | None = None
+    #: What else the rule names (version 2's excusing matches every field given): the staff
+    #: member and the day index (0 = Monday) of, say, an on-call run over the limit.
+    staff: str | None = None
+    day: int | None = None
 
 
 @dataclass(frozen=True)

@@ -479,7 +479,9 @@ def to_plan_file(
         solver["moved"] = plan.moved
     doc: dict[str, object] = {
         "format": "actplanner/plan@2"
-        if replan_from is not None or any(v.place for v in visits)
+        if replan_from is not None
+        or any(v.place for v in visits)
+        or any(u.staff is not None or u.day is not None for u in plan.unmet)
         else "actplanner/plan@1",
         "team": team.team.id,
         "week_start": week_start.isoformat(),
@@ -497,16 +499,24 @@ def to_plan_file(
         "caseload": {
             client: {"primary": c.primary, "itt": list(c.itt)} for client, c in plan.caseload.items()
         },
-        "unmet": [
-            {"client": u.client, "rule": u.rule, "detail": u.detail}
-            if u.client is not None
-            else {"rule": u.rule, "detail": u.detail}
-            for u in plan.unmet
-        ],
+        "unmet": [_unmet_entry(u, week_start) for u in plan.unmet],
         "metrics": dict(plan.metrics),
         "solver": solver,
     }
     return load_plan(doc)
+
+
+def _unmet_entry(u: sp.Unmet, week_start: date) -> dict[str, object]:
+    """An ``unmet`` entry naming what the solver named: the client, and (version 2) the staff
+    member and date, so that the checker's excusing matches it field for field."""
+    entry: dict[str, object] = {"rule": u.rule, "detail": u.detail}
+    if u.client is not None:
+        entry["client"] = u.client
+    if u.staff is not None:
+        entry["staff"] = u.staff
+    if u.day is not None:
+        entry["date"] = (week_start + timedelta(days=u.day)).isoformat()
+    return entry
 
 
 def clock(minute_of_day: int) -> str:

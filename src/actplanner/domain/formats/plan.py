@@ -68,6 +68,9 @@ class PlanUnmet(FileModel):
     client: Id | None = None
     rule: str = Field(min_length=1)
     detail: str
+    #: plan@2: the staff member and date the unmet rule is about (excusing matches every field given).
+    staff: Id | None = None
+    date: Date | None = None
 
 
 class SolverInfo(FileModel):
@@ -115,6 +118,12 @@ def check_plan(plan: PlanFile) -> list[str]:
         for j, ident in enumerate(visit.staff):
             if ident in visit.staff[:j]:
                 errors.append(f"{path}.staff[{j}]: {show(ident)} is listed twice")
+    for i, entry in enumerate(plan.unmet):
+        for key in ("staff", "date"):
+            if getattr(entry, key) is not None and plan.format != PLAN_FORMAT_2:
+                errors.append(
+                    f"unmet[{i}].{key}: a version 2 key; the plan's format must be {PLAN_FORMAT_2!r}"
+                )
     for i, period in enumerate(plan.on_call):
         if to_datetime(period.end) <= to_datetime(period.start):
             errors.append(
