@@ -169,6 +169,27 @@ def test_h4_discipline_count_reads_who_was_seen() -> None:
     assert not any("with a nurse" in m for m in only_wednesday)
 
 
+def test_h4_a_due_window_met_last_week_asks_nothing_more_of_this_one() -> None:
+    """Due Sunday 2026-11-29 ± 2 days: the window runs into Monday and Tuesday. Given last
+    Saturday (last week's plan of record, the nurse's injection visit), nothing is due this
+    week; without that history, or with it recorded as a no-show, one is."""
+    team = team_file("tiny")
+    team["clients"][0]["requirements"][1] = {"skill": "lai_injection", "due": LAST_SUN, "window_days": 2}
+    plan = make_plan()
+    plan["visits"][0]["staff"] = ["s-cm"]  # Monday's visit is not the nurse's.
+    last_week = plan_file("2026-11-23", visit("v-7", "c-1", ["s-rn"], "2026-11-28", purpose="lai_injection"))
+
+    def h4(*history: dict) -> list[str]:
+        return [v.message for v in check(team, plan, history=list(history)).violations if v.rule == "H4"]
+
+    assert h4() == [
+        "c-1 needs a visit by someone with skill 'lai_injection' between 2026-11-27 and "
+        "2026-12-01 (due 2026-11-29); none is planned."
+    ]
+    assert h4(last_week) == []
+    assert len(h4(last_week, log(missed("k-1", visit="v-7", date="2026-11-28")))) == 1
+
+
 # -- H12: replan_from itself -------------------------------------------------------------------
 
 

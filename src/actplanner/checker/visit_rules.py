@@ -243,7 +243,10 @@ def _skill_requirement(ctx: Context, cid: str, visits: list[Visit], req: dict) -
     if not ctx.dates or high < ctx.dates[0] or low > ctx.dates[-1]:
         return []
     visits, seen = _counted(ctx, cid, visits)
-    if any(low <= s.date <= high and skill in s.skills for s in seen):
+    # A window that began last week and was met then asks nothing more of this one (history:
+    # the seen dates before the week), as for a recurring requirement's "already provided".
+    earlier = [s for s in ctx.seen_before_cut(cid) if s.date < ctx.dates[0]]
+    if any(low <= s.date <= high and skill in s.skills for s in [*seen, *earlier]):
         return []
     for visit in visits:
         if low <= visit.date <= high and any(
