@@ -4,15 +4,19 @@ done visit is recorded at the hospital, and the board grid's travel for it goes 
 
 from __future__ import annotations
 
+import re
 from datetime import date
+from itertools import pairwise
 from typing import Any
 
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
 
+from actplanner.checker.context import Context
+from actplanner.checker.route_rules import staff_days
 from actplanner.contacts.service import list_contacts
 from actplanner.domain.adapter import to_plan_file, to_problem
-from actplanner.domain.formats import dump_plan, dump_team
+from actplanner.domain.formats import dump_plan, dump_team, load_team
 from actplanner.planning.board import board_grid
 from actplanner.planning.plans import publish_plan, save_plan
 from actplanner.teams.service import import_team, team_file
@@ -86,7 +90,6 @@ def test_a_hospital_visit_shows_at_the_hospital_and_is_recorded_there(
 def test_the_board_grid_counts_travel_to_the_hospital() -> None:
     """The same plan's travel for the inpatient visit's staff member and day is longer with the
     hospital far away than with the hospital at the client's home."""
-    from actplanner.domain.formats import load_team
 
     far = far_hospital()
     team = load_team(far)
@@ -102,3 +105,33 @@ def test_the_board_grid_counts_travel_to_the_hospital() -> None:
         return cell.travel_minutes
 
     assert travel(far) > travel(near)
+
+
+def test_the_day_view_travels_to_the_hospital_as_the_checker_does(
+    app: FastAPI, client: TestClient, world: World
+) -> None:
+    """The leg before a hospital visit on the day view is the checker's travel to the hospital,
+    not to the client's home."""
+
+    sign_in(client, "lead")
+    doc = far_hospital()
+    plan_id, plan = published(app, doc)
+    with db(app) as session:
+        team_doc = dump_team(team_file(session=session, team_id=TEAM))
+    visit = next(v for v in plan["visits"] if v.get("place") == "hospital" and v["client"] == "c-001")
+    member, day = visit["staff"][0], visit["date"]
+    ctx = Context(team_doc, plan)
+    stops = staff_days(ctx)[(member, date.fromisoformat(day))]
+    places = [ctx.start_place(member), *(ctx.place_of(s.visit) for s in stops)]
+    legs = {s.visit.id: ctx.travel.minutes(a, b) for s, (a, b) in zip(stops, pairwise(places), strict=True)}
+    to_home = ctx.travel.minutes(places[[s.visit.id for s in stops].index(visit["id"])], ctx.home("c-001"))
+    assert legs[visit["id"]] != to_home
+
+    view = client.get(f"/board/plans/{plan_id}/staff/{member}/days/{day}").text
+    shown = dict(
+        re.findall(
+            r'<tr id="visit-([^"]+)"[^>]*>\s*<td>\d+</td>\s*<td class="leg" data-minutes="(\d+)"', view
+        )
+    )
+    assert int(shown[visit["id"]]) == legs[visit["id"]]
+    assert {k: int(v) for k, v in shown.items()} == legs

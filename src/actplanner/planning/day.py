@@ -22,7 +22,7 @@ from actplanner.checker.report import RULE_TITLES
 from actplanner.db import Plan, SolveJob, Team, User
 from actplanner.domain import errors
 from actplanner.domain.adapter import travel_matrix
-from actplanner.domain.formats import WEEKDAYS, FormatError, TeamFile, dump_team
+from actplanner.domain.formats import WEEKDAYS, FormatError, Location, TeamFile, dump_team
 from actplanner.domain.places import visit_hospital
 from actplanner.domain.week import week_dates
 from actplanner.planning import edits, jobs, plans
@@ -425,16 +425,26 @@ def _route(team: TeamFile, plan: Plan, staff_id: str, day: dt.date) -> DayRoute:
     clients = {c.id: c for c in team.clients}
     names = {m.id: m.name for m in team.staff}
     member = team.staff[staff_index[staff_id]]
-    matrix = travel_matrix(team)
     home = 1 + staff_index[staff_id]
     visits = sorted(
         (v for v in plan.visits if staff_id in v.staff and v.date == day), key=lambda v: (v.start, v.id)
     )
+    # An inpatient visit's leg goes to its hospital: the matrix gains the day's hospitals last.
+    hospitals = {
+        v.id: found
+        for v in visits
+        if v.client_id in clients
+        and (found := visit_hospital(v.place, clients[v.client_id].episodes, v.date)) is not None
+    }
+    located = list(hospitals.values())
+    matrix = travel_matrix(team, [Location(lat=h.lat, lon=h.lon) for h in located])
     stops, points, here = [], [], home
     for number, visit in enumerate(visits, start=1):
         client = clients.get(visit.client_id)
+        hospital = hospitals.get(visit.id)
         there = 1 + len(team.staff) + client_index[visit.client_id] if client else here
-        hospital = visit_hospital(visit.place, client.episodes, visit.date) if client else None
+        if hospital is not None:
+            there = 1 + len(team.staff) + len(team.clients) + located.index(hospital)
         stops.append(
             RouteStop(
                 number=number,
