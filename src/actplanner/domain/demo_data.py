@@ -152,6 +152,9 @@ class Area:
     step_downs: int = 2
     # team@2: employment dates by roster key: ("employed_from" | "employed_until", date).
     employment: tuple[tuple[str, str, str], ...] = ()
+    # team@2 dates that change nothing in week 1 (the small team: tests reason about its first
+    # week's plan, visit by visit): stays from week 2, no intake, only new recurring care due later.
+    quiet_first_week: bool = False
 
 
 def _rn(key: str, skills: tuple[str, ...] = (), **kw: object) -> StaffSpec:
@@ -205,6 +208,7 @@ _SMALL = Area(
     excluded=1,
     overrides=1,
     stays=1,
+    quiet_first_week=True,
     step_downs=1,
     # The second case manager joined in the autumn.
     employment=(("cm2", "employed_from", "2026-10-05"),),
@@ -770,8 +774,9 @@ def _add_version_2(rng: random.Random, area: Area, staff: list[dict], clients: l
         return any(what in (r.get("skill"), r.get("discipline")) for r in client.get("requirements", []))
 
     # A new admission: no caseload given yet and nothing due before the first visit.
-    intake = pick([c for c in plain if "primary" not in c and not c.get("requirements")], 1)[0]
-    intake["admitted"] = _day(INTAKE_DAY)
+    if not area.quiet_first_week:
+        intake = pick([c for c in plain if "primary" not in c and not c.get("requirements")], 1)[0]
+        intake["admitted"] = _day(INTAKE_DAY)
     # Hospital stays: stable clients (a relapse) with an ITT to visit them and no injection due there.
     # Home again, they are seen on any day of the week (the post-discharge visits come close together).
     stayers = pick(
@@ -782,7 +787,7 @@ def _add_version_2(rng: random.Random, area: Area, staff: list[dict], clients: l
         ],
         area.stays,
     )  # fmt: skip
-    for client, (start, end) in zip(stayers, _STAYS, strict=False):
+    for client, (start, end) in zip(stayers, _STAYS[1:] if area.quiet_first_week else _STAYS, strict=False):
         client["episodes"] = [
             {"kind": "inpatient", "start": _day(start), "end": _day(end),
              "location": _nearest_hospital(client["home"]), "visits_per_week": 1}
@@ -799,7 +804,37 @@ def _add_version_2(rng: random.Random, area: Area, staff: list[dict], clients: l
     for n, client in enumerate(high + moderate):
         lower = "moderate" if client["acuity"] == "high" else "stable"
         client["acuity_changes"] = [{"date": _day(_STEP_DOWN_DAYS[n]), "acuity": lower}]
-    _add_recurring(rng, area, clients, staff)
+    if area.quiet_first_week:
+        _add_later_recurring(rng, clients, staff, used)
+    else:
+        _add_recurring(rng, area, clients, staff)
+
+
+def _add_later_recurring(rng: random.Random, clients: list[dict], staff: list[dict], used: set[str]) -> None:
+    """New recurring care first due after week 1's reach: an injection every 28 days (due in
+    weeks 2-3, window 2) and prescriber visits every 28 days (due in weeks 3-4, window 7)."""
+    free = [c for c in clients if not c.get("requirements") and not c.get("paired") and c["id"] not in used]
+    nurses = [s for s in staff if "lai_injection" in s.get("skills", ())]
+    prescribers = [s for s in staff if s["discipline"] == "psychiatrist"]
+
+    def serves(client: dict, who: list[dict]) -> bool:
+        return any(_speaks(s, client) and s["id"] not in client.get("excluded_staff", ()) for s in who)
+
+    for client in rng.sample([c for c in free if serves(c, nurses)], 2):
+        due = WEEK_START + timedelta(days=rng.randint(9, 20))
+        client["requirements"] = [
+            {"skill": "lai_injection", "every_days": 28, "window_days": 2,
+             "last": (due - timedelta(days=28)).isoformat()}
+        ]  # fmt: skip
+    stable = [
+        c for c in free if c["acuity"] == "stable" and not c.get("requirements") and serves(c, prescribers)
+    ]
+    for client in rng.sample(stable, min(2, len(stable))):
+        due = WEEK_START + timedelta(days=rng.randint(14, 27))
+        client["requirements"] = [
+            {"discipline": "psychiatrist", "every_days": 28, "window_days": 7,
+             "last": (due - timedelta(days=28)).isoformat()}
+        ]  # fmt: skip
 
 
 def _add_recurring(rng: random.Random, area: Area, clients: list[dict], staff: list[dict]) -> None:
