@@ -33,6 +33,7 @@ from actplanner.domain.demo_contacts import recorded_contacts
 from actplanner.domain.errors import NotFound
 from actplanner.domain.formats import dump_plan, dump_team
 from actplanner.domain.week import monday_of, team_today
+from actplanner.planning.history import team_history
 from actplanner.planning.jobs import SWEEP_SECONDS
 from actplanner.planning.plans import publish_plan, save_plan
 from actplanner.planning.queue import DatabaseQueue
@@ -200,8 +201,13 @@ def _publish_demo_weeks(session: Session, team_id: str) -> date:
     week = monday_of(today)
     plans = []
     for monday in (week - timedelta(days=14), week - timedelta(days=7), week):
+        # Each week with the ones published before it as history, as the app plans: spacing,
+        # recurring care and a fair rota carry over the week boundary.
+        history = team_history(session, team_id, monday, team=team)
         plan = solver.solve(
-            to_problem(team, monday), solver.SolveParams(time_limit=10, greedy_only=True), None
+            to_problem(team, monday, history=history),
+            solver.SolveParams(time_limit=10, greedy_only=True),
+            None,
         )
         doc = to_plan_file(plan, team, monday)
         saved = save_plan(session=session, team_id=team_id, plan_file=doc, source="solve")

@@ -14,12 +14,13 @@ from actplanner.audit.service import audit
 from actplanner.checker import check
 from actplanner.checker.report import RULE_TITLES
 from actplanner.db import PLAN_SOURCES, OnCallPeriod, Plan, Visit, utcnow
-from actplanner.db import Contact as ContactRow
 from actplanner.db.fields import put, take
 from actplanner.db.unit_of_work import changing_team
 from actplanner.domain.errors import NotFound
 from actplanner.domain.formats import (
+    CONTACTS_FORMAT,
     PLAN_FORMAT,
+    ContactLog,
     PlanFile,
     dump_contacts,
     dump_plan,
@@ -214,34 +215,35 @@ def publish_concerns(*, session: Session, plan_id: int, by: int | None = None) -
 
 
 def check_history(*, session: Session, plan: Plan, by: int | None) -> list[dict[str, Any]]:
-    """The raw history documents (FORMATS.md) the publish check gives the checker.
+    """The raw history documents (FORMATS.md) the publish check gives the checker: the history
+    the solver read (``planning.history.team_history``), so both judge the week alike.
 
-    For a re-plan from F (``replan_from``), the week's contact log before F, which the
-    re-plan counted (``planning.makeup.replan_history``): a no-show kept before F is not
-    seen, so the visits placed for it are not too many. Otherwise none, as before: the
-    earlier weeks' plans of record are left out (plans published without history, as the
-    demo's, would ask about every week boundary).
+    The earlier weeks' plans of record and the contact log up to the week (for a re-plan
+    from F, up to F: a no-show kept before F is not seen, so the visits placed for it are
+    not too many). Without them a recurring injection given last week would look overdue,
+    and a primary run or a visit just after the week boundary would go unchecked. Reading
+    the log is audited for ``by``.
     """
-    if plan.replan_from is None or plan.replan_from <= plan.week_start:
-        return []
-    last = plan.replan_from - timedelta(days=1)
-    recorded = session.scalar(
-        select(ContactRow.id)
-        .where(
-            ContactRow.team_id == plan.team_id, ContactRow.date >= plan.week_start, ContactRow.date <= last
-        )
-        .limit(1)
-    )
-    if recorded is None:
-        # Nothing recorded before F: no log to read, and no PHI view to audit.
-        return []
     # Imported here: the contact log's service reads stored plans through this module.
-    from actplanner.contacts.service import contact_log
+    from actplanner.planning.history import team_history
 
-    log = contact_log(
-        session=session, team_id=plan.team_id, start=plan.week_start, end=last, by=by, purpose="publish check"
+    replanning = plan.replan_from is not None and plan.replan_from > plan.week_start
+    history = team_history(
+        session,
+        plan.team_id,
+        plan.week_start,
+        contacts_until=plan.replan_from - timedelta(days=1) if replanning and plan.replan_from else None,
+        by=by,
+        purpose="publish check",
     )
-    return [dump_contacts(log)]
+    docs: list[dict[str, Any]] = [dump_plan(p) for _, p in sorted(history.plans.items())]
+    if history.contacts:
+        # Built unchecked: every contact was checked when it was recorded.
+        log = ContactLog.model_construct(
+            format=CONTACTS_FORMAT, team=plan.team_id, contacts=list(history.contacts)
+        )
+        docs.append(dump_contacts(log))
+    return docs
 
 
 def _rule(code: str) -> str:
