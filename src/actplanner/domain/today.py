@@ -123,8 +123,21 @@ def morning_meeting(
             for v in sorted(visits_of.get((client.id, today.isoformat()), []), key=lambda v: v.start)
         )
         for req in client.requirements:
-            if isinstance(req, SkillRequirement):
+            if isinstance(req, SkillRequirement) and req.every_days is not None:
+                flags += _recurring(
+                    req, req.skill, today, sorted(d for d, k in given.items() if req.skill in k)
+                )
+            elif isinstance(req, SkillRequirement):
                 flags += _injection(req, today, given)
+            elif isinstance(req, DisciplineRequirement) and req.every_days is not None:
+                provided = sorted(s.date for s in seen.get(client.id, ()) if req.discipline in s.disciplines)
+                ahead = sorted(
+                    date.fromisoformat(v.date)
+                    for d in range(1, req.every_days + req.window_days + 1)
+                    for v in visits_of.get((client.id, (today + timedelta(days=d)).isoformat()), [])
+                    if any(s in staff and staff[s].discipline == req.discipline for s in v.staff)
+                )
+                flags += _recurring(req, f"{req.discipline.replace('_', ' ')} visit", today, provided, ahead)
             elif isinstance(req, DisciplineRequirement) and req.discipline in PRESCRIBERS:
                 later = [
                     v
@@ -185,6 +198,16 @@ def look_back(team: TeamFile, today: date) -> date:
             and r.due is not None
             and to_date(r.due) - timedelta(days=r.window_days) <= today
         ]
+        + [
+            # A recurring requirement's window as the file's ``last`` places it: a date inside it
+            # that provided it moves the next one on.
+            start
+            for c in team.clients
+            for r in c.requirements
+            if r.every_days is not None
+            and r.last is not None
+            and (start := to_date(r.last) + timedelta(days=r.every_days - r.window_days)) <= today
+        ]
     )
 
 
@@ -204,6 +227,34 @@ def _missed_yesterday(
         if (monday_of(yesterday), visit.id) not in recorded:
             flags.append(f"yesterday's visit at {visit.start} not recorded")
     return flags
+
+
+def _recurring(
+    req: SkillRequirement | DisciplineRequirement,
+    what: str,
+    today: date,
+    provided: Sequence[date],
+    ahead: Sequence[date] = (),
+) -> list[str]:
+    """A recurring requirement (team@2 ``every_days``): due ``every_days`` after L, the later of the
+    file's ``last`` and the last date up to today that provided it (the sheet reads dates back to
+    its look back; earlier ones count through ``last``), within ± ``window_days``. Flagged from the
+    window's first day until provided, "overdue" once the window has ended; a discipline visit
+    planned in the window after today is no flag."""
+    assert req.every_days is not None
+    on_file = to_date(req.last) if req.last else None
+    last = max([d for d in (on_file, *provided) if d is not None and d <= today], default=None)
+    if last is None:
+        return [f"{what} due: none on record"]
+    due = last + timedelta(days=req.every_days)
+    low, high = due - timedelta(days=req.window_days), due + timedelta(days=req.window_days)
+    if today < low:
+        return []
+    if today > high:
+        return [f"{what} overdue: its window ended {high}"]
+    if any(today < d <= high for d in ahead):
+        return []
+    return [f"{what} due by {high}" + (", none planned" if isinstance(req, DisciplineRequirement) else "")]
 
 
 def _injection(req: SkillRequirement, today: date, given: Mapping[date, frozenset[str]]) -> list[str]:
