@@ -42,12 +42,13 @@ def nurse(session: Session, team: Team) -> User:
 
 
 def first_visit() -> dict[str, Any]:
-    """The plan's v-0001: c-013 by s-rn1 on Monday 08:36, an injection."""
-    return plan_doc()["visits"][0]
+    """The plan's first injection visit (v-0002 since the sample plan holds a hospital visit first):
+    c-013 by s-rn1 on Monday 08:36."""
+    return next(v for v in plan_doc()["visits"] if v.get("purpose") == "lai_injection")
 
 
 def done(**fields: Any) -> dict[str, Any]:
-    """A done home visit recording v-0001, with ``fields`` changed."""
+    """A done home visit recording the first injection visit, with ``fields`` changed."""
     visit = first_visit()
     entry = {
         "client": visit["client"],
@@ -77,7 +78,7 @@ def test_a_recorded_contact_is_stored_audited_and_read_back_as_the_domain_log(
     log = contact_log(
         session=session, team_id=team.id, start=MONDAY, end=date(2026, 12, 6), by=nurse.id, purpose="today"
     )
-    assert [c.visit for c in log.contacts] == ["v-0001"]
+    assert [c.visit for c in log.contacts] == [first_visit()["id"]]
     assert log.contacts[0].delivered and log.contacts[0].skills == ["lai_injection"]
     assert log == load_contacts(
         {"format": "actplanner/contacts@1", "team": team.id, "contacts": [log.contacts[0].model_dump()]}
@@ -105,7 +106,7 @@ def test_the_log_holds_only_the_dates_asked_for(session: Session, team: Team) ->
         (done(client="c-999", visit=None), 'client: unknown client "c-999"'),
         (done(skills=["surgery"]), 'skills[0]: no staff member on the contact has skill "surgery"'),
         (done(visit="v-9999"), 'visit: the plan of the week of 2026-11-30 has no visit "v-9999"'),
-        (done(date="2026-12-01"), 'visit: visit "v-0001" is on 2026-11-30, the contact on 2026-12-01'),
+        (done(date="2026-12-01"), 'visit: visit "v-0002" is on 2026-11-30, the contact on 2026-12-01'),
         (done(start="9:00"), 'start: "9:00" is not a time (HH:MM)'),
     ],
 )
@@ -125,7 +126,7 @@ def test_an_entry_is_checked_with_the_file_rules_the_team_and_the_weeks_plan(
 def test_a_visit_is_recorded_once_and_then_corrected(session: Session, team: Team) -> None:
     record_contact(session=session, team_id=team.id, entry=done(), by=None)
     with pytest.raises(
-        FormatError, match="visit: visit v-0001 of the week of 2026-11-30 is already recorded"
+        FormatError, match="visit: visit v-0002 of the week of 2026-11-30 is already recorded"
     ):
         record_contact(session=session, team_id=team.id, entry=done(), by=None)
 
