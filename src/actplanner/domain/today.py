@@ -56,6 +56,9 @@ class ClientDay:
     last_by: tuple[str, ...]
     planned: tuple[PlannedToday, ...]
     flags: tuple[str, ...]
+    #: What falls due next and when, soonest first ("lai_injection 2026-12-26"): a dated
+    #: requirement not yet given, a recurring one every_days after its last provided date.
+    next_due: tuple[str, ...] = ()
 
 
 def morning_meeting(
@@ -122,13 +125,19 @@ def morning_meeting(
             PlannedToday(v.id, tuple(v.staff), v.start, v.end, v.purpose)
             for v in sorted(visits_of.get((client.id, today.isoformat()), []), key=lambda v: v.start)
         )
+        coming: list[tuple[date, str]] = []
         for req in client.requirements:
             if isinstance(req, SkillRequirement) and req.every_days is not None:
-                flags += _recurring(
-                    req, req.skill, today, sorted(d for d, k in given.items() if req.skill in k)
-                )
+                had = sorted(d for d, skills in given.items() if req.skill in skills)
+                flags += _recurring(req, req.skill, today, had)
+                coming += _next_due(req, req.skill, today, had)
             elif isinstance(req, SkillRequirement):
-                flags += _injection(req, today, given)
+                open_flag = _injection(req, today, given)
+                flags += open_flag
+                if req.due is not None and (
+                    open_flag or today < to_date(req.due) - timedelta(req.window_days)
+                ):
+                    coming.append((to_date(req.due), req.skill))
             elif isinstance(req, DisciplineRequirement) and req.every_days is not None:
                 provided = sorted(s.date for s in seen.get(client.id, ()) if req.discipline in s.disciplines)
                 ahead = sorted(
@@ -137,7 +146,9 @@ def morning_meeting(
                     for v in visits_of.get((client.id, (today + timedelta(days=d)).isoformat()), [])
                     if any(s in staff and staff[s].discipline == req.discipline for s in v.staff)
                 )
-                flags += _recurring(req, f"{req.discipline.replace('_', ' ')} visit", today, provided, ahead)
+                what = f"{req.discipline.replace('_', ' ')} visit"
+                flags += _recurring(req, what, today, provided, ahead)
+                coming += _next_due(req, what, today, provided)
             elif isinstance(req, DisciplineRequirement) and req.discipline in PRESCRIBERS:
                 later = [
                     v
@@ -157,6 +168,7 @@ def morning_meeting(
                 last_by=tuple(last.staff) if last is not None else (),
                 planned=planned,
                 flags=tuple(flags),
+                next_due=tuple(f"{what} {day}" for day, what in sorted(coming)),
             )
         )
     return sorted(
@@ -227,6 +239,17 @@ def _missed_yesterday(
         if (monday_of(yesterday), visit.id) not in recorded:
             flags.append(f"yesterday's visit at {visit.start} not recorded")
     return flags
+
+
+def _next_due(
+    req: SkillRequirement | DisciplineRequirement, what: str, today: date, provided: Sequence[date]
+) -> list[tuple[date, str]]:
+    """A recurring requirement's next due date: ``every_days`` after the later of the file's
+    ``last`` and the last provided date up to today (none known: none shown)."""
+    assert req.every_days is not None
+    on_file = to_date(req.last) if req.last else None
+    last = max([d for d in (on_file, *provided) if d is not None and d <= today], default=None)
+    return [] if last is None else [(last + timedelta(days=req.every_days), what)]
 
 
 def _recurring(

@@ -43,6 +43,7 @@ class Line:
     last_by: tuple[str, ...]
     planned: tuple[Planned, ...]
     flags: tuple[str, ...]
+    next_due: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -95,6 +96,7 @@ def lines(days: Sequence[ClientDay], team: TeamFile, *, with_names: bool) -> lis
             last_by=who(d.last_by),
             planned=tuple(Planned(p.start, p.end, who(p.staff), p.purpose) for p in d.planned),
             flags=d.flags,
+            next_due=d.next_due,
         )
         for d in days
     ]
