@@ -8,7 +8,7 @@ from collections import Counter
 import pytest
 
 from actplanner.domain import formats
-from actplanner.domain.demo_data import SIZES, generate_team, team_json
+from actplanner.domain.demo_data import SIZES, VERSION_2, generate_team, team_json
 from actplanner.resources import fixture_file
 from tests.support.team_files import team_file
 
@@ -44,7 +44,7 @@ def test_fixture_has_the_advertised_size(size: str) -> None:
     """Each fixture has the number of clients and staff the README advertises."""
     team = team_file(size)
     assert (len(team["clients"]), len(team["staff"])) == ADVERTISED[size]
-    assert team["format"] == "actplanner/team@2"
+    assert team["format"] == ("actplanner/team@2" if size in VERSION_2 else "actplanner/team@1")
 
 
 @pytest.mark.parametrize("size", SIZES)

@@ -278,9 +278,7 @@ def test_coverage_gaps_show_unpublished_weeks_and_holes_left_by_overrides(sessio
         (monday_nine, monday_nine + timedelta(days=14))
     ]
     for weeks in range(3):
-        # Week 1's plan moved to weeks 2 and 3 does not plan their care (the small team's hospital
-        # stay and recurring care from week 2): the lead confirms; the rota is what is tested here.
-        publish(session, team, shifted(plan_doc(), weeks), confirmed=weeks > 0)
+        publish(session, team, shifted(plan_doc(), weeks))
     assert coverage_gaps(session=session, team_id=team.id, now=monday_nine) == []
     # Republishing the second week without Wednesday's primary leaves exactly that day uncovered.
     holed = shifted(plan_doc(), 1)

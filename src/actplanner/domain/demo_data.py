@@ -25,6 +25,10 @@ FULL_DAY = ("08:30", "17:00")
 WEEKEND_DAY = ("09:00", "17:00")
 PART_DAY = ("09:00", "16:00")
 SIZES = ("small", "standard", "large")
+# The teams written as team@2 files, with stays, step-downs and recurring care. The small team
+# stays a team@1 file: the tests that reason about a version 1 team, visit by visit and field
+# by field, start from it (tests/teams/v2_files.py builds their team@2 version of it).
+VERSION_2 = ("standard", "large")
 
 PRESCRIBERS = ("psychiatrist", "nurse_practitioner")
 # Disciplines a client may refuse without losing access to nursing or prescribing.
@@ -152,9 +156,6 @@ class Area:
     step_downs: int = 2
     # team@2: employment dates by roster key: ("employed_from" | "employed_until", date).
     employment: tuple[tuple[str, str, str], ...] = ()
-    # team@2 dates that change nothing in week 1 (the small team: tests reason about its first
-    # week's plan, visit by visit): stays from week 2, no intake, only new recurring care due later.
-    quiet_first_week: bool = False
 
 
 def _rn(key: str, skills: tuple[str, ...] = (), **kw: object) -> StaffSpec:
@@ -207,11 +208,6 @@ _SMALL = Area(
     paired=1,
     excluded=1,
     overrides=1,
-    stays=1,
-    quiet_first_week=True,
-    step_downs=1,
-    # The second case manager joined in the autumn.
-    employment=(("cm2", "employed_from", "2026-10-05"),),
 )
 
 
@@ -412,7 +408,7 @@ _TEAMS = {
 
 
 def generate_team(size: str = "standard", seed: int = 7) -> dict:
-    """Return a sample team file (FORMATS.md, `actplanner/team@2`) of the given size."""
+    """Return a sample team file (FORMATS.md; team@2 for the sizes in VERSION_2) of the given size."""
     if size not in _TEAMS:
         raise ValueError(f"Unknown size {size!r}; expected one of {', '.join(SIZES)}.")
     team_id, name, office, areas = _TEAMS[size]
@@ -431,18 +427,25 @@ def generate_team(size: str = "standard", seed: int = 7) -> dict:
         by_area.append((area, area_staff, _clients(area, area_staff, rng, codes)))
     # Version 2's dates draw from their own stream, so the version 1 team underneath stays as it was.
     dated = random.Random(f"{size}:{seed}:team@2")
+    version_2 = size in VERSION_2
     for area, area_staff, area_clients in by_area:
-        _add_version_2(dated, area, area_staff, area_clients)
+        if version_2:
+            _add_version_2(dated, area, area_staff, area_clients)
         clients.extend(_ordered(c) for c in area_clients)
+    policy = json.loads(json.dumps(POLICY))
+    if not version_2:
+        del policy["post_discharge"]
+        for level in policy["acuity"].values():
+            del level["max_days_without_contact"]
     return {
-        "format": "actplanner/team@2",
+        "format": "actplanner/team@2" if version_2 else "actplanner/team@1",
         "team": {
             "id": team_id,
             "name": name,
             "timezone": "America/Chicago",
             "office": {"lat": office[0], "lon": office[1], "label": office[2]},
         },
-        "policy": json.loads(json.dumps(POLICY)),
+        "policy": policy,
         "staff": staff,
         "clients": clients,
     }
@@ -774,9 +777,8 @@ def _add_version_2(rng: random.Random, area: Area, staff: list[dict], clients: l
         return any(what in (r.get("skill"), r.get("discipline")) for r in client.get("requirements", []))
 
     # A new admission: no caseload given yet and nothing due before the first visit.
-    if not area.quiet_first_week:
-        intake = pick([c for c in plain if "primary" not in c and not c.get("requirements")], 1)[0]
-        intake["admitted"] = _day(INTAKE_DAY)
+    intake = pick([c for c in plain if "primary" not in c and not c.get("requirements")], 1)[0]
+    intake["admitted"] = _day(INTAKE_DAY)
     # Hospital stays: stable clients (a relapse) with an ITT to visit them and no injection due there.
     # Home again, they are seen on any day of the week (the post-discharge visits come close together).
     stayers = pick(
@@ -787,7 +789,7 @@ def _add_version_2(rng: random.Random, area: Area, staff: list[dict], clients: l
         ],
         area.stays,
     )  # fmt: skip
-    for client, (start, end) in zip(stayers, _STAYS[1:] if area.quiet_first_week else _STAYS, strict=False):
+    for client, (start, end) in zip(stayers, _STAYS, strict=False):
         client["episodes"] = [
             {"kind": "inpatient", "start": _day(start), "end": _day(end),
              "location": _nearest_hospital(client["home"]), "visits_per_week": 1}
@@ -804,37 +806,7 @@ def _add_version_2(rng: random.Random, area: Area, staff: list[dict], clients: l
     for n, client in enumerate(high + moderate):
         lower = "moderate" if client["acuity"] == "high" else "stable"
         client["acuity_changes"] = [{"date": _day(_STEP_DOWN_DAYS[n]), "acuity": lower}]
-    if area.quiet_first_week:
-        _add_later_recurring(rng, clients, staff, used)
-    else:
-        _add_recurring(rng, area, clients, staff)
-
-
-def _add_later_recurring(rng: random.Random, clients: list[dict], staff: list[dict], used: set[str]) -> None:
-    """New recurring care first due after week 1's reach: an injection every 28 days (due in
-    weeks 2-3, window 2) and prescriber visits every 28 days (due in weeks 3-4, window 7)."""
-    free = [c for c in clients if not c.get("requirements") and not c.get("paired") and c["id"] not in used]
-    nurses = [s for s in staff if "lai_injection" in s.get("skills", ())]
-    prescribers = [s for s in staff if s["discipline"] == "psychiatrist"]
-
-    def serves(client: dict, who: list[dict]) -> bool:
-        return any(_speaks(s, client) and s["id"] not in client.get("excluded_staff", ()) for s in who)
-
-    for client in rng.sample([c for c in free if serves(c, nurses)], 2):
-        due = WEEK_START + timedelta(days=rng.randint(9, 20))
-        client["requirements"] = [
-            {"skill": "lai_injection", "every_days": 28, "window_days": 2,
-             "last": (due - timedelta(days=28)).isoformat()}
-        ]  # fmt: skip
-    stable = [
-        c for c in free if c["acuity"] == "stable" and not c.get("requirements") and serves(c, prescribers)
-    ]
-    for client in rng.sample(stable, min(2, len(stable))):
-        due = WEEK_START + timedelta(days=rng.randint(14, 27))
-        client["requirements"] = [
-            {"discipline": "psychiatrist", "every_days": 28, "window_days": 7,
-             "last": (due - timedelta(days=28)).isoformat()}
-        ]  # fmt: skip
+    _add_recurring(rng, area, clients, staff)
 
 
 def _add_recurring(rng: random.Random, area: Area, clients: list[dict], staff: list[dict]) -> None:
