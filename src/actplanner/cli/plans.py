@@ -76,7 +76,7 @@ def _check_out(out: Path) -> None:
 
 
 def plan(
-    team_file: Annotated[Path, typer.Argument(help="Team file (actplanner/team@1 JSON).")],
+    team_file: Annotated[Path, typer.Argument(help="Team file (actplanner/team@1 or @2 JSON).")],
     week: Annotated[str, typer.Option(help="Monday the week starts, YYYY-MM-DD.")],
     out: Annotated[
         Path | None, typer.Option(help="Where to write the plan file (default plan.json).")
@@ -287,7 +287,7 @@ def check(
         typer.Option("--history", help="An earlier plan file or a contact log (repeat for each)."),
     ] = None,
 ) -> None:
-    """Check a plan against the hard rules H1–H12; exit 1 on any unexcused violation."""
+    """Check a plan against the hard rules H1–H13; exit 1 on any unexcused violation."""
     docs = []
     for path in (team_file, plan_file, *(history or [])):
         try:
