@@ -278,7 +278,9 @@ def test_coverage_gaps_show_unpublished_weeks_and_holes_left_by_overrides(sessio
         (monday_nine, monday_nine + timedelta(days=14))
     ]
     for weeks in range(3):
-        publish(session, team, shifted(plan_doc(), weeks))
+        # Week 1's plan moved to later weeks breaks Monday's rest after its own Sunday primary
+        # (H10 across the boundary), which the lead confirms: the rota's coverage is the question.
+        publish(session, team, shifted(plan_doc(), weeks), confirmed=weeks > 0)
     assert coverage_gaps(session=session, team_id=team.id, now=monday_nine) == []
     # Republishing the second week without Wednesday's primary leaves exactly that day uncovered.
     holed = shifted(plan_doc(), 1)

@@ -281,8 +281,12 @@ def _client(
             continue
         due = care.due_of(r, client, seen, cut, cut)
         lo, hi = window
-        # A due window that misses this week's plannable dates asks nothing of it.
         days = tuple(d for d in plannable if lo <= dates[d] <= hi)
+        if not days:
+            # A window that misses the week asks nothing of it. One that closed before F, not
+            # given (a missed injection), keeps its days: the solver cannot place a visit
+            # there and reports it in unmet, as the checker will find it.
+            days = tuple(d for d in range(DAYS) if lo <= dates[d] <= hi)
         if not days:
             continue
         due_text = due.due.isoformat() if due is not None else ""

@@ -24,6 +24,7 @@ from sqlalchemy import Text, select, type_coerce
 from sqlalchemy.orm import Session
 
 from actplanner.contacts.service import contact_log
+from actplanner.db import Contact as ContactRow
 from actplanner.db import OnCallOverride, OnCallPeriod, Plan, Visit
 from actplanner.domain.formats import PLAN_FORMAT, PlanFile, TeamFile
 from actplanner.domain.formats.plan import PLAN_FORMAT_2, PlanOnCall, PlanVisit
@@ -86,10 +87,21 @@ def team_history(
     plans = _plan_files(session, team, ids)
     until = contacts_until if contacts_until is not None else week_start - timedelta(days=1)
     contacts: tuple[Any, ...] = ()
-    if until >= first:
+    if until >= first and _any_contact(session, team_id, first, until):
         log = contact_log(session=session, team_id=team_id, start=first, end=until, by=by, purpose=purpose)
         contacts = tuple(log.contacts)
     return History(plans=plans, contacts=contacts)
+
+
+def _any_contact(session: Session, team_id: str, first: date, until: date) -> bool:
+    """Whether any contact is recorded in [first, until]: with none there is no log to read,
+    and no view of it to audit (a team that records nothing plans as before)."""
+    found = session.scalar(
+        select(ContactRow.id)
+        .where(ContactRow.team_id == team_id, ContactRow.date >= first, ContactRow.date <= until)
+        .limit(1)
+    )
+    return found is not None
 
 
 def _plans_of_record(session: Session, team_id: str, first: date, week_start: date) -> dict[date, int]:
