@@ -181,3 +181,22 @@ def test_the_planned_figures_read_the_plans_as_delivered() -> None:
     assert (figures.contacts_per_client_week, figures.minutes_per_client_week) == (2.0, 97.5)
     assert (figures.community_share, figures.done_share) == (1.0, 1.0)
     assert figures.clients_below_required == ["c-2"]
+
+
+def test_a_planned_hospital_visit_is_planned_at_the_hospital_not_as_a_home_visit() -> None:
+    """c-1 needs 3 home visits; with one of its three planned visits in hospital (plan@2), the
+    planned figures still count the contact but find c-1 below its count."""
+    doc = plan_file(
+        "2026-11-30",
+        visit("v-1", "c-1", ["s-rn"], "2026-11-30"),
+        visit("v-2", "c-1", ["s-cm"], "2026-12-02", place="hospital"),
+        visit("v-3", "c-1", ["s-rn"], "2026-12-04"),
+        visit("v-4", "c-2", ["s-rn", "s-cm"], "2026-12-01", "09:00", "10:00"),
+        visit("v-5", "c-2", ["s-rn", "s-cm"], "2026-12-03", "09:00", "10:00"),
+    )
+    doc["format"] = "actplanner/plan@2"
+    planned = planned_contacts([load_plan(doc)])
+    assert [c.place for c in planned] == ["home", "hospital", "home", "home", "home"]
+    figures = fidelity(TEAM, planned, D1, date(2026, 12, 6))
+    assert figures.contacts_per_client_week == 2.5
+    assert figures.clients_below_required == ["c-1"]

@@ -255,8 +255,10 @@ def _reason(contact: Contact) -> str:
 
 
 def planned_contacts(plans: Iterable[PlanFile]) -> tuple[Contact, ...]:
-    """The plans' visits as if each had been delivered as planned: a home visit, done, face to
-    face, for its minutes. ``fidelity`` of these is the "planned" beside the delivered."""
+    """The plans' visits as if each had been delivered as planned: done, face to face, for its
+    minutes, at home or (an inpatient visit, plan@2) at the hospital, which H1 and the count of
+    clients below their visits do not count. ``fidelity`` of these is the "planned" beside the
+    delivered."""
     out: list[Contact] = []
     lengths: dict[tuple[str, str], int] = {}
     for plan in plans:
@@ -276,7 +278,7 @@ def planned_contacts(plans: Iterable[PlanFile]) -> tuple[Contact, ...]:
                     minutes=length,
                     outcome="done",
                     mode="face_to_face",
-                    place="home",
+                    place="hospital" if visit.place == "hospital" else "home",
                     skills=[],
                     visit=visit.id,
                 )

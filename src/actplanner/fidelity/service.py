@@ -5,18 +5,17 @@ from __future__ import annotations
 import weakref
 from dataclasses import dataclass
 from datetime import date
-from typing import Any
 
-from sqlalchemy import Engine, Text, func, select, type_coerce
+from sqlalchemy import Engine, func, select
 from sqlalchemy.orm import Session
 
 from actplanner.contacts.service import current_team_file, read_contacts
 from actplanner.db import Contact as ContactRow
-from actplanner.db import Plan, Visit
+from actplanner.db import Plan
 from actplanner.domain.fidelity import planned_contacts
-from actplanner.domain.formats import PLAN_FORMAT, Contact, PlanFile, PlanVisit
-from actplanner.domain.trusted import built, iso_date, json_list
+from actplanner.domain.formats import PLAN_FORMAT, Contact, PlanFile
 from actplanner.fidelity.report import FidelityReport, fidelity_report
+from actplanner.planning.plans import stored_visits
 
 
 def period_report(
@@ -95,37 +94,7 @@ def _published(session: Session, team_id: str, start: date, end: date) -> list[_
 
 def _plan_visits(session: Session, team_id: str, plans: dict[int, date]) -> dict[int, PlanFile]:
     """The plans ``plans`` names (id: week) with their visits, from one query of columns."""
-    rows = session.execute(
-        select(
-            Visit.plan_id,
-            Visit.id,
-            Visit.client_id,
-            # As the driver gives them (``iso_date``, ``json_list``): the ORM's conversions of
-            # every value cost more than the query.
-            type_coerce(Visit.staff, Text),
-            type_coerce(Visit.date, Text),
-            Visit.start,
-            Visit.end,
-        )
-        .where(Visit.plan_id.in_(list(plans)))
-        .order_by(Visit.plan_id, Visit.position)
-    ).all()
-    visits: dict[int, list[PlanVisit]] = {ident: [] for ident in plans}
-    memo: dict[str, list[Any]] = {}
-    for plan_id, ident, client, staff, day, begins, ends in rows:
-        visits[plan_id].append(
-            built(
-                PlanVisit,
-                id=ident,
-                client=client,
-                staff=json_list(staff, memo),
-                date=iso_date(day),
-                start=begins,
-                end=ends,
-                purpose=None,
-                pinned=False,
-            )
-        )
+    visits = stored_visits(session, plans)
     return {
         ident: PlanFile.model_construct(
             format=PLAN_FORMAT,

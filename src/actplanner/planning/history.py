@@ -20,18 +20,19 @@ from datetime import date, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import Text, select, type_coerce
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from actplanner.contacts.service import contact_log
 from actplanner.db import Contact as ContactRow
-from actplanner.db import OnCallOverride, OnCallPeriod, Plan, Visit
+from actplanner.db import OnCallOverride, OnCallPeriod, Plan
 from actplanner.domain.formats import PLAN_FORMAT, PlanFile, TeamFile
-from actplanner.domain.formats.plan import PLAN_FORMAT_2, PlanOnCall, PlanVisit
+from actplanner.domain.formats.plan import PLAN_FORMAT_2, PlanOnCall
 from actplanner.domain.history import History
 from actplanner.domain.rota import Assignment, effective_rota, utc_to_local
-from actplanner.domain.trusted import built, iso_date, json_list
+from actplanner.domain.trusted import built
 from actplanner.domain.week import DAYS_IN_WEEK
+from actplanner.planning.plans import stored_visits
 from actplanner.teams.service import team_file
 
 #: The most weeks any solve reads back: half a year. A requirement repeating more rarely than
@@ -125,41 +126,7 @@ def _plan_files(session: Session, team: TeamFile, ids: Mapping[date, int]) -> di
     if not ids:
         return {}
     wanted = list(ids.values())
-    visits: dict[int, list[PlanVisit]] = defaultdict(list)
-    memo: dict[str, list[Any]] = {}
-    rows = session.execute(
-        select(
-            Visit.plan_id,
-            Visit.id,
-            Visit.client_id,
-            # As the driver gives them (``iso_date``, ``json_list``): the ORM's conversions of
-            # every value cost more than the query.
-            type_coerce(Visit.staff, Text),
-            type_coerce(Visit.date, Text),
-            Visit.start,
-            Visit.end,
-            Visit.purpose,
-            Visit.pinned,
-            Visit.place,
-        )
-        .where(Visit.plan_id.in_(wanted))
-        .order_by(Visit.plan_id, Visit.position)
-    )
-    for plan_id, ident, client, staff, day, begins, ends, purpose, pinned, place in rows:
-        visits[plan_id].append(
-            built(
-                PlanVisit,
-                id=ident,
-                client=client,
-                staff=json_list(staff, memo),
-                date=iso_date(day),
-                start=begins,
-                end=ends,
-                purpose=purpose,
-                pinned=bool(pinned),
-                place=place,
-            )
-        )
+    visits = stored_visits(session, wanted)
     periods: dict[int, list[Assignment]] = defaultdict(list)
     for row in session.execute(
         select(

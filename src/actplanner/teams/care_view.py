@@ -14,18 +14,18 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from sqlalchemy import Text, select, type_coerce
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from actplanner.contacts.service import list_contacts
-from actplanner.db import Plan, Visit
+from actplanner.db import Plan
 from actplanner.domain import care
 from actplanner.domain.formats import Client, Episode, PlanFile, TeamFile
 from actplanner.domain.formats._base import to_date
-from actplanner.domain.formats.plan import PLAN_FORMAT_2, PlanVisit
+from actplanner.domain.formats.plan import PLAN_FORMAT_2
 from actplanner.domain.history import History, SeenDate, seen_dates
-from actplanner.domain.trusted import built, iso_date, json_list
 from actplanner.domain.week import DAYS_IN_WEEK, monday_of
+from actplanner.planning.plans import stored_visits
 
 
 @dataclass(frozen=True)
@@ -208,37 +208,7 @@ def client_seen(*, session: Session, team: TeamFile, client: Client, day: date) 
             )
         ).all()
     )
-    memo: dict[str, list[object]] = {}
-    visits: dict[int, list[PlanVisit]] = {plan_id: [] for plan_id in weeks}
-    if weeks:
-        rows = session.execute(
-            select(
-                Visit.plan_id,
-                Visit.id,
-                type_coerce(Visit.staff, Text),
-                type_coerce(Visit.date, Text),
-                Visit.start,
-                Visit.end,
-                Visit.purpose,
-                Visit.pinned,
-                Visit.place,
-            ).where(Visit.plan_id.in_(list(weeks)), Visit.client_id == client.id)
-        )
-        for plan_id, ident, staff, when, begins, ends, purpose, pinned, place in rows:
-            visits[plan_id].append(
-                built(
-                    PlanVisit,
-                    id=ident,
-                    client=client.id,
-                    staff=json_list(staff, memo),
-                    date=iso_date(when),
-                    start=begins,
-                    end=ends,
-                    purpose=purpose,
-                    pinned=bool(pinned),
-                    place=place,
-                )
-            )
+    visits = stored_visits(session, weeks, client_id=client.id)
     plans = {
         week: PlanFile.model_construct(
             format=PLAN_FORMAT_2,
