@@ -20,6 +20,7 @@ from sqlalchemy import select, update
 
 from actplanner.accounts.service import create_token, create_user, deactivate_user, token_hash
 from actplanner.db import ApiToken, AuditEvent, FeedEvent, Staff, Team
+from actplanner.domain.formats import dump_team
 from actplanner.feeds import calendar as calendar_module
 from actplanner.feeds import service as feeds_service
 from actplanner.feeds.service import sync_feeds
@@ -557,7 +558,7 @@ def test_an_import_moves_last_modified_so_if_modified_since_sees_it(
     _page, token = create_link(client)
     first = client.get(f"/feeds/{token}.ics")
     with db(app) as session:
-        doc = team_file(session=session, team_id=TEAM).model_dump(mode="json", exclude_none=True)
+        doc = dump_team(team_file(session=session, team_id=TEAM))
         doc["team"]["name"] = "Renamed ACT"
         import_team(session=session, data=doc)
         session.commit()
