@@ -217,7 +217,9 @@ def test_the_daily_loop_record_meet_make_up_publish_and_read_fidelity(
         "f => { const i = document.createElement('input'); i.type = 'hidden'; i.name = 'time_limit';"
         " i.value = '5'; f.appendChild(i); }"
     )
-    offer.get_by_role("button", name="Re-plan the rest of the week").click()
+    # The worker runs once the job is queued: wait for the form's answer, not just the click.
+    with lead.expect_response(lambda r: r.request.method == "POST" and r.status < 400):
+        offer.get_by_role("button", name="Re-plan the rest of the week").click()
     assert work_loop(url=server.database_url, once=True) == 1
     lead.goto(f"/board?week={WEEK.isoformat()}")
     head = lead.locator("#plan-title")
