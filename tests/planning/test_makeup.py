@@ -14,7 +14,6 @@ from fastapi import FastAPI
 from fastapi.testclient import TestClient
 from sqlalchemy import select
 
-from actplanner.contacts.service import record_contact
 from actplanner.db import AuditEvent, Plan, SolveJob
 from actplanner.domain.formats import load_contacts, load_plan, load_team
 from actplanner.planning.makeup import short_clients
@@ -34,7 +33,16 @@ from tests.support.contact_files import (
     plan_file,
     visit,
 )
-from tests.support.web_factories import TEAM, World, db, form_token, plan_doc, sign_in, team_doc
+from tests.support.web_factories import (
+    TEAM,
+    World,
+    db,
+    form_token,
+    plan_doc,
+    publish_with_monday_no_show,
+    sign_in,
+    team_doc,
+)
 
 #: Wednesday afternoon of the test week in the small team's zone: Monday and Tuesday have happened.
 WEDNESDAY = datetime(2026, 12, 2, 15, 0, tzinfo=ZoneInfo("America/Chicago"))
@@ -77,40 +85,8 @@ def week_under_way(
     """The small team's greedy plan published, Wednesday afternoon, and a client's Monday visit
     recorded as a no-show: (the published plan's id, that visit, the client's code)."""
     clock(WEDNESDAY)
-    doc = plan_doc()
+    plan_id, monday = publish_with_monday_no_show(app, world.lead_id)
     team = team_doc()
-    wanted = {
-        c["id"]: c.get("visits_per_week") or team["policy"]["acuity"][c["acuity"]]["visits_per_week"]
-        for c in team["clients"]
-    }
-    # A client the plan gives exactly their count, one of them on Monday, and the fewest
-    # visits a week: the weekdays after Wednesday leave room to make that one up.
-    dates: dict[str, set[str]] = {}
-    for v in doc["visits"]:
-        dates.setdefault(v["client"], set()).add(v["date"])
-    monday = min(
-        (v for v in doc["visits"] if v["date"] == MON and len(dates[v["client"]]) == wanted[v["client"]]),
-        key=lambda v: (wanted[v["client"]], v["client"]),
-    )
-    with db(app) as session:
-        saved = save_plan(session=session, team_id=TEAM, plan_file=doc, source="solve")
-        publish_plan(session=session, plan_id=saved.id, user_id=None, confirmed=True)
-        record_contact(
-            session=session,
-            team_id=TEAM,
-            entry={
-                "client": monday["client"],
-                "staff": monday["staff"],
-                "date": monday["date"],
-                "start": monday["start"],
-                "minutes": 0,
-                "outcome": "no_show",
-                "visit": monday["id"],
-            },
-            by=world.lead_id,
-        )
-        session.commit()
-        plan_id = saved.id
     code = next(c["code"] for c in team["clients"] if c["id"] == monday["client"])
     return plan_id, monday, code
 

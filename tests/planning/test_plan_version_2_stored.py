@@ -16,7 +16,6 @@ from fastapi.testclient import TestClient
 from sqlalchemy import select
 
 from actplanner.checker import check
-from actplanner.contacts.service import record_contact
 from actplanner.db import AuditEvent, Plan, SolveJob
 from actplanner.domain.formats import dump_plan, dump_team, load_plan
 from actplanner.domain.formats.plan import PLAN_FORMAT_2, PlanVisit
@@ -24,7 +23,16 @@ from actplanner.planning import plans
 from actplanner.planning.worker import work_loop
 from actplanner.settings import Settings
 from actplanner.teams.service import team_file
-from tests.support.web_factories import TEAM, World, bearer, db, form_token, plan_doc, sign_in, team_doc
+from tests.support.web_factories import (
+    TEAM,
+    World,
+    bearer,
+    db,
+    form_token,
+    plan_doc,
+    publish_with_monday_no_show,
+    sign_in,
+)
 
 WEEK = "2026-11-30"
 #: Wednesday afternoon of the test week in the small team's zone: Monday and Tuesday have happened.
@@ -94,38 +102,8 @@ def no_show_on_monday(app: FastAPI, world: World, clock: Callable[[datetime], No
     """The small team's plan published, Wednesday afternoon, and the Monday visit of a client the
     plan gives exactly their count recorded as a no-show; that visit."""
     clock(WEDNESDAY)
-    doc = plan_doc()
-    team = team_doc()
-    wanted = {
-        c["id"]: c.get("visits_per_week") or team["policy"]["acuity"][c["acuity"]]["visits_per_week"]
-        for c in team["clients"]
-    }
-    dates: dict[str, set[str]] = {}
-    for v in doc["visits"]:
-        dates.setdefault(v["client"], set()).add(v["date"])
-    monday = min(
-        (v for v in doc["visits"] if v["date"] == WEEK and len(dates[v["client"]]) == wanted[v["client"]]),
-        key=lambda v: (wanted[v["client"]], v["client"]),
-    )
-    with db(app) as session:
-        saved = plans.save_plan(session=session, team_id=TEAM, plan_file=doc, source="solve")
-        plans.publish_plan(session=session, plan_id=saved.id, user_id=None, confirmed=True)
-        record_contact(
-            session=session,
-            team_id=TEAM,
-            entry={
-                "client": monday["client"],
-                "staff": monday["staff"],
-                "date": monday["date"],
-                "start": monday["start"],
-                "minutes": 0,
-                "outcome": "no_show",
-                "visit": monday["id"],
-            },
-            by=world.lead_id,
-        )
-        session.commit()
-    return {**monday, "plan_id": saved.id}
+    plan_id, monday = publish_with_monday_no_show(app, world.lead_id)
+    return {**monday, "plan_id": plan_id}
 
 
 def made_up_draft(app: FastAPI, client: TestClient, settings: Settings, published_id: int) -> int:

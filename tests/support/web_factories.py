@@ -80,3 +80,38 @@ def audit_events(app: FastAPI) -> list[tuple[int | None, str, str]]:
     with db(app) as session:
         events = session.scalars(select(AuditEvent).order_by(AuditEvent.id))
         return [(e.user_id, e.action, e.target) for e in events]
+
+
+def publish_with_monday_no_show(app: FastAPI, lead_id: int) -> tuple[int, dict[str, Any]]:
+    """The small team's plan published, and recorded as a no-show the Monday visit of a client
+    the plan gives exactly their count, of those with the fewest visits a week (the weekdays
+    after Wednesday leave room to make it up): (the published plan's id, that visit)."""
+    # Imported here: most tests of the web layer need neither the plans nor the contact log.
+    from actplanner.contacts.service import record_contact
+    from actplanner.planning.plans import publish_plan, save_plan
+
+    doc = plan_doc()
+    team = team_doc()
+    wanted = {
+        c["id"]: c.get("visits_per_week") or team["policy"]["acuity"][c["acuity"]]["visits_per_week"]
+        for c in team["clients"]
+    }
+    dates: dict[str, set[str]] = {}
+    for v in doc["visits"]:
+        dates.setdefault(v["client"], set()).add(v["date"])
+    monday = min(
+        (
+            v
+            for v in doc["visits"]
+            if v["date"] == WEEK.isoformat() and len(dates[v["client"]]) == wanted[v["client"]]
+        ),
+        key=lambda v: (wanted[v["client"]], v["client"]),
+    )
+    with db(app) as session:
+        saved = save_plan(session=session, team_id=TEAM, plan_file=doc, source="solve")
+        publish_plan(session=session, plan_id=saved.id, user_id=None, confirmed=True)
+        entry = {key: monday[key] for key in ("client", "staff", "date", "start")}
+        entry.update(minutes=0, outcome="no_show", visit=monday["id"])
+        record_contact(session=session, team_id=TEAM, entry=entry, by=lead_id)
+        session.commit()
+        return saved.id, monday
