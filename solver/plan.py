@@ -32,6 +32,29 @@ class OnCallPeriod:
 
 
 @dataclass(frozen=True)
+class Shift:
+    """Part B: a staff member's working window on ``day`` (week minutes). ``type`` is the shift
+    type chosen for a contracted staff member, None for fixed hours."""
+
+    staff: str
+    day: int
+    start: int
+    end: int
+    type: str | None = None
+    pinned: bool = False
+
+
+@dataclass(frozen=True)
+class Break:
+    """H15: a staff member's break on ``day``, [start, end) in week minutes."""
+
+    staff: str
+    day: int
+    start: int
+    end: int
+
+
+@dataclass(frozen=True)
 class Caseload:
     primary: str
     itt: tuple[str, ...]
@@ -72,3 +95,6 @@ class Plan:
     bound: float | None = None
     moved: int | None = None
     penalties: tuple[Penalty, ...] = ()
+    #: Part B: every working staff member's window per day, and the breaks (empty without a roster).
+    shifts: tuple[Shift, ...] = ()
+    breaks: tuple[Break, ...] = ()

@@ -10,7 +10,7 @@ team files into a ``Problem`` and a ``Plan`` back into a plan file.
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from solver.plan import OnCallPeriod, Visit
 
@@ -257,6 +257,110 @@ class OnCallHistory:
 
 
 @dataclass(frozen=True)
+class ShiftOption:
+    """A shift a contracted staff member may work on ``day`` (Part B): a shift type's window in
+    week minutes. The adapter lists only options the contract, the type's ``days``, leave,
+    employment and ``days_off`` allow, so any one of them (or none: a day off) is legal for H18's
+    per-date rules."""
+
+    name: str
+    day: int
+    window: Window
+
+
+@dataclass(frozen=True)
+class ShiftRequest:
+    """Goal 7: a request for ``day``: off (``shift`` None) or to work the shift type ``shift``."""
+
+    day: int
+    shift: str | None = None
+
+
+@dataclass(frozen=True)
+class Contract:
+    """H18: what a contracted staff member's roster must respect (the adapter resolved dates).
+
+    ``minutes`` is the week's [lo, hi] of working minutes (shift minus its break) plus credits:
+    ``credit`` minutes for each of the ``credited_days`` (wholly on leave, not a day off) and
+    for each day in ``holidays`` (holiday dates that are not days off) the staff member does not
+    work. ``worked_before`` are the shift windows of the days before the week (negative week
+    minutes, from history), latest last, for the consecutive-days and rest rules across the
+    boundary; ``weekends_before`` is how many of the 3 weekends before this one were worked.
+    ``fair_before`` counts weekend and holiday shifts over the fairness weeks (goal 8).
+    """
+
+    options: tuple[ShiftOption, ...]
+    minutes: tuple[int, int]
+    max_days: int = 5
+    max_consecutive: int | None = None
+    min_rest: int | None = None
+    max_weekends_per_4: int | None = None
+    credit: int = 0
+    credited_days: int = 0
+    holidays: tuple[int, ...] = ()
+    requests: tuple[ShiftRequest, ...] = ()
+    worked_before: tuple[Window, ...] = ()
+    weekends_before: int = 0
+    fair_before: int = 0
+
+
+@dataclass(frozen=True)
+class CoverageNeed:
+    """H17: over [window.start, window.end) at least ``min_staff`` staff are working, with at least
+    the stated number of each discipline in ``by_discipline``."""
+
+    window: Window
+    min_staff: int
+    by_discipline: tuple[tuple[str, int], ...] = ()
+
+
+@dataclass(frozen=True)
+class BreakRule:
+    """H15: a shift longer than ``after_minutes`` has one break of ``minutes`` inside each day's
+    ``window`` (minutes after midnight) and the shift."""
+
+    after_minutes: int
+    minutes: int
+    window: tuple[int, int]
+
+    def applies(self, shift: Window) -> bool:
+        return shift.end - shift.start > self.after_minutes
+
+    def working_minutes(self, shift: Window) -> int:
+        """End − start − its break (FORMATS.md Part B)."""
+        return shift.end - shift.start - (self.minutes if self.applies(shift) else 0)
+
+
+@dataclass(frozen=True)
+class Meeting:
+    """H16: the team meeting on ``window.start // DAY``, at the office (travel location 0)."""
+
+    window: Window
+
+
+@dataclass(frozen=True)
+class Roster:
+    """Part B: rostered shifts, holidays, breaks, the team meeting and coverage.
+
+    ``contracts`` hold the staff whose shifts the solver chooses (their ``Staff.shifts`` are
+    empty in the problem; the roster step fills them). ``kept`` fixes a contracted staff
+    member's day: a published roster kept in a re-plan, or a pinned shift (None: off).
+    ``holidays`` are day indices of the week that are holidays.
+    """
+
+    contracts: dict[str, Contract]
+    coverage: tuple[CoverageNeed, ...] = ()
+    breaks: BreakRule | None = None
+    meetings: tuple[Meeting, ...] = ()
+    holidays: frozenset[int] = frozenset()
+    kept: dict[tuple[str, int], ShiftOption | None] = field(default_factory=dict)
+    #: Pinned shifts among ``kept`` (the plan file writes them ``pinned``).
+    pinned: frozenset[tuple[str, int]] = frozenset()
+    #: Weekend and holiday shifts counted over the fairness weeks (goal 8): the history's weeks.
+    fairness_weeks: int = 8
+
+
+@dataclass(frozen=True)
 class Baseline:
     """The plan to stay close to. Visits on days before ``from_day`` are kept exactly."""
 
@@ -281,6 +385,8 @@ class Problem:
     travel: tuple[tuple[int, ...], ...]
     baseline: Baseline | None = None
     on_call_history: OnCallHistory | None = None
+    #: Part B (team@2 with shift types, contracts, coverage, breaks or the meeting).
+    roster: Roster | None = None
 
     def __post_init__(self) -> None:
         n = len(self.travel)
@@ -355,16 +461,23 @@ __all__ = [
     "PRIMARY_DISCIPLINES",
     "WEIGHTS",
     "Baseline",
+    "BreakRule",
     "Client",
+    "Contract",
+    "CoverageNeed",
     "DayQuota",
     "DisciplineRequirement",
     "HospitalStay",
+    "Meeting",
     "OnCallHistory",
     "OnCallRole",
     "Policy",
     "Problem",
     "Progress",
+    "Roster",
     "SeenBefore",
+    "ShiftOption",
+    "ShiftRequest",
     "SkillRequirement",
     "SolveParams",
     "Staff",

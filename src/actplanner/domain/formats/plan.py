@@ -52,6 +52,27 @@ class PlanVisit(FileModel):
         return self.place == "hospital"
 
 
+class PlanShift(FileModel):
+    """plan@2 Part B (H14): a working staff member's window on a date; ``type`` is the shift type
+    of a contracted staff member, null for fixed hours."""
+
+    staff: Id
+    date: Date
+    type: str | None = None
+    start: Time
+    end: EndTime
+    pinned: bool = False
+
+
+class PlanBreak(FileModel):
+    """plan@2 Part B (H15): a staff member's break on a date."""
+
+    staff: Id
+    date: Date
+    start: Time
+    end: EndTime
+
+
 class PlanOnCall(FileModel):
     role: RoleName
     staff: Id
@@ -91,6 +112,9 @@ class PlanFile(FileModel):
     on_call: list[PlanOnCall]
     caseload: dict[Id, PlanCaseload]
     unmet: list[PlanUnmet] = []
+    #: plan@2 Part B: every working staff member's window per date, and the breaks.
+    shifts: list[PlanShift] | None = None
+    breaks: list[PlanBreak] | None = None
     metrics: dict[str, Any] = {}
     solver: SolverInfo | None = None
 

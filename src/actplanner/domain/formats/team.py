@@ -20,6 +20,7 @@ from actplanner.domain.formats._base import (
     TRAVEL_MATRIX,
     Date,
     Discipline,
+    EndTime,
     FileModel,
     Id,
     LocalDateTime,
@@ -146,6 +147,55 @@ class PostDischarge(FileModel):
     first_within_days: int = Field(ge=1, le=YEAR_DAYS)
 
 
+#: A day name of Part B's ``days`` lists: a weekday, or ``holiday`` (a date in ``policy.holidays``,
+#: which matches only ``holiday``; FORMATS.md Part B, "Day names").
+DayName = Literal["mon", "tue", "wed", "thu", "fri", "sat", "sun", "holiday"]
+DAY_NAMES: tuple[str, ...] = ("mon", "tue", "wed", "thu", "fri", "sat", "sun", "holiday")
+
+
+class Holiday(FileModel):
+    """team@2 Part B: a date the team keeps as a holiday (its own coverage, shift types and meeting)."""
+
+    date: Date
+    name: Name
+
+
+class ShiftType(FileModel):
+    """team@2 Part B: a shift a contracted staff member may be rostered on, [start, end) within
+    one day, on the ``days`` given (without ``days``: mon–sun, not holidays)."""
+
+    start: Time
+    end: EndTime
+    days: list[DayName] | None = Field(None, max_length=len(DAY_NAMES))
+
+
+class Coverage(FileModel):
+    """team@2 Part B (H17): staff working at every minute of [start, end) on the ``days`` given."""
+
+    days: list[DayName] = Field(min_length=1, max_length=len(DAY_NAMES))
+    start: Time
+    end: EndTime
+    min_staff: int = Field(ge=0, le=MAX_STAFF)
+    min_by_discipline: dict[Discipline, Annotated[int, Field(ge=1, le=MAX_STAFF)]] = {}
+
+
+class Breaks(FileModel):
+    """team@2 Part B (H15): a shift longer than ``after_minutes`` has one break of ``minutes``
+    inside ``window``."""
+
+    after_minutes: int = Field(ge=0, le=DAY_MINUTES)
+    minutes: int = Field(ge=1, le=DAY_MINUTES)
+    window: Span
+
+
+class TeamMeeting(FileModel):
+    """team@2 Part B (H16): the daily team meeting at the office on the ``days`` given."""
+
+    days: list[DayName] = Field(min_length=1, max_length=len(DAY_NAMES))
+    start: Time
+    end: EndTime
+
+
 class Policy(FileModel):
     caseload_max_per_staff: int = Field(ge=1, le=MAX_CLIENTS)
     acuity: dict[Word, Acuity] = Field(min_length=1, max_length=MAX_LIST)
@@ -153,6 +203,12 @@ class Policy(FileModel):
     travel: Travel = Field(default_factory=lambda: HaversineTravel.model_validate({"model": "haversine"}))
     on_call: OnCall
     post_discharge: PostDischarge | None = None
+    #: team@2 Part B: holidays, shift types, coverage, the break rule and the team meeting.
+    holidays: list[Holiday] = Field([], max_length=MAX_EPISODES)
+    shift_types: dict[Word, ShiftType] = Field({}, max_length=MAX_LIST)
+    coverage: list[Coverage] = Field([], max_length=MAX_LIST)
+    breaks: Breaks | None = None
+    team_meeting: TeamMeeting | None = None
 
     def defined_roles(self) -> list[str]:
         """Role names the policy defines, in escalation order."""
@@ -164,6 +220,29 @@ class Leave(FileModel):
     end: LocalDateTime
 
 
+class ShiftRequest(FileModel):
+    """team@2 Part B (goal 7): a contracted staff member asks for ``date`` off, or for a shift type."""
+
+    date: Date
+    off: bool = False
+    shift: Word | None = None
+
+
+class Contract(FileModel):
+    """team@2 Part B (H18): the solver chooses this staff member's shifts within these terms."""
+
+    shift_types: list[Word] = Field(min_length=1, max_length=MAX_LIST)
+    minutes_per_week: Annotated[
+        list[Annotated[int, Field(ge=0, le=WEEK_MINUTES)]], Field(min_length=2, max_length=2)
+    ]
+    max_days_per_week: int = Field(5, ge=1, le=7)
+    max_consecutive_days: int | None = Field(None, ge=1, le=YEAR_DAYS)
+    min_rest_minutes: int | None = Field(None, ge=0, le=WEEK_MINUTES)
+    max_weekends_per_4_weeks: int | None = Field(None, ge=0, le=4)
+    days_off: list[DayName] = Field([], max_length=len(DAY_NAMES))
+    requests: list[ShiftRequest] = Field([], max_length=MAX_EPISODES)
+
+
 class Staff(FileModel):
     id: Id
     name: Name
@@ -173,13 +252,16 @@ class Staff(FileModel):
     languages: list[Word] = Field([], max_length=MAX_LIST)
     skills: list[Word] = Field([], max_length=MAX_LIST)
     start: Location | None = None
-    shifts: dict[Weekday, Span] = {}
+    #: Fixed hours by weekday; team@2 Part B adds a ``holiday`` entry (worked on holidays).
+    shifts: dict[DayName, Span] = {}
     max_visits_per_day: int | None = Field(None, ge=1, le=DAY_MINUTES)
     on_call_roles: list[RoleName] = Field([], max_length=MAX_LIST)
     leave: list[Leave] = Field([], max_length=MAX_LEAVE)
     #: team@2: the staff member works on dates in [employed_from, employed_until).
     employed_from: Date | None = None
     employed_until: Date | None = None
+    #: team@2 Part B: rostered by the solver within a contract (instead of fixed ``shifts``).
+    contract: Contract | None = None
 
 
 #: The shortest repeat of a recurring requirement, in days (FORMATS.md: ``every_days`` >= 7).
@@ -295,10 +377,10 @@ class TeamFile(FileModel):
 
 #: The keys version 2 adds, per object of the file (FORMATS.md, "Team file additions").
 _V2_KEYS: dict[type[FileModel], tuple[str, ...]] = {
-    Policy: ("post_discharge",),
+    Policy: ("post_discharge", "holidays", "shift_types", "coverage", "breaks", "team_meeting"),
     Acuity: ("max_days_without_contact",),
     OnCall: ("fairness_weeks",),
-    Staff: ("employed_from", "employed_until"),
+    Staff: ("employed_from", "employed_until", "contract"),
     Client: ("admitted", "discharged", "acuity_changes", "episodes"),
     SkillRequirement: ("every_days", "last"),
     DisciplineRequirement: ("every_days", "window_days", "last"),
