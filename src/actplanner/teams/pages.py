@@ -36,10 +36,20 @@ from actplanner.domain.formats import (
     load_team,
     parse_json,
 )
-from actplanner.domain.formats.limits import MAX_EPISODES
 from actplanner.domain.formats.team import doc_uses_version_2
 from actplanner.domain.week import WeekError, parse_day, team_today
 from actplanner.teams.care_view import client_seen, in_force
+from actplanner.teams.form_fields import (
+    form_rows,
+    form_text,
+    number,
+    optional_number,
+    saved_row,
+    set_date,
+    set_key,
+    set_optional,
+    show_value,
+)
 from actplanner.teams.service import export_team, get_team, import_team, list_teams, team_file
 from actplanner.web.deps import LeadDep, SessionDep, TeamDep, require_team
 from actplanner.web.schemas import TEAM_ID_PATTERN
@@ -87,53 +97,9 @@ def _matches(relative: str | None, key: str) -> bool:
 # Form values to team-file values
 
 
-def _text(form: FormData, name: str) -> str:
-    value = form.get(name)
-    return value.strip() if isinstance(value, str) else ""
-
-
-def _number(text: str) -> Any:
-    """A form field as a JSON number; unreadable text stays text, so ``load_team`` names the field.
-
-    Whole numbers stay whole and "2.5" stays 2.5, so the file check says "expected a
-    whole number, got 2.5" where an integer is needed.
-    """
-    if re.fullmatch(r"[+-]?\d+", text):
-        return int(text)
-    try:
-        return float(text)
-    except ValueError:
-        return text
-
-
-def _optional_number(text: str) -> Any:
-    return None if text == "" else _number(text)
-
-
 def _words(text: str) -> list[str]:
     """A comma-separated list (languages, skills, staff ids)."""
     return [word.strip() for word in text.split(",") if word.strip()]
-
-
-def _set(entry: dict[str, Any], key: str, value: Any) -> None:
-    """Set a required key, keeping the file's own spelling when the value did not change (1 stays 1.0)."""
-    if key not in entry or entry[key] != value:
-        entry[key] = value
-
-
-def _set_optional(entry: dict[str, Any], key: str, value: Any, default: Any) -> None:
-    """Set an optional key; a default value leaves the key as the file had it (absent or given)."""
-    if value == default and entry.get(key, default) == default:
-        return
-    _set(entry, key, value)
-
-
-def _set_date(entry: dict[str, Any], key: str, text: str) -> None:
-    """An optional date from a date picker; emptied, the key goes (a null the file gave stays)."""
-    if text:
-        _set(entry, key, text)
-    elif entry.get(key) is not None:
-        del entry[key]
 
 
 def _set_json(entry: dict[str, Any], key: str, text: str, absent: Any, path: str, errors: list[str]) -> None:
@@ -143,14 +109,14 @@ def _set_json(entry: dict[str, Any], key: str, text: str, absent: Any, path: str
             if entry.get(key) is not None:
                 del entry[key]
         else:
-            _set_optional(entry, key, absent, absent)
+            set_optional(entry, key, absent, absent)
         return
     try:
         value = parse_json(text, where=path)
     except FormatError as err:
         errors.extend(err.messages)
         return
-    _set(entry, key, value)
+    set_key(entry, key, value)
 
 
 def _set_location(
@@ -158,7 +124,11 @@ def _set_location(
 ) -> None:
     """The location at ``key`` from the form's ``<name>_lat``, ``_lon`` and ``_label`` (name: ``key``)."""
     name = name or key
-    lat, lon, label = _text(form, f"{name}_lat"), _text(form, f"{name}_lon"), _text(form, f"{name}_label")
+    lat, lon, label = (
+        form_text(form, f"{name}_lat"),
+        form_text(form, f"{name}_lon"),
+        form_text(form, f"{name}_label"),
+    )
     if lat == "" and lon == "" and label == "":
         if entry.get(key) is not None:
             del entry[key]
@@ -167,14 +137,14 @@ def _set_location(
         errors.append(f"{path}.{'lat' if lat == '' else 'lon'}: give both a latitude and a longitude")
         return
     place: dict[str, Any] = dict(entry.get(key) or {})
-    _set(place, "lat", _number(lat))
-    _set(place, "lon", _number(lon))
-    _set_optional(place, "label", label or None, None)
+    set_key(place, "lat", number(lat))
+    set_key(place, "lon", number(lon))
+    set_optional(place, "label", label or None, None)
     entry[key] = place
 
 
 def _span(form: FormData, name: str, path: str, errors: list[str]) -> list[str] | None:
-    start, end = _text(form, f"{name}_start"), _text(form, f"{name}_end")
+    start, end = form_text(form, f"{name}_start"), form_text(form, f"{name}_end")
     if start == "" and end == "":
         return None
     if start == "" or end == "":
@@ -187,13 +157,13 @@ def staff_entry(current: dict[str, Any], form: FormData, path: str, errors: list
     """The team-file entry of a staff member as edited in the form; problems of the form go to ``errors``."""
     entry = json.loads(json.dumps(current))
     if "id" not in current:
-        entry["id"] = _text(form, "id")
-    _set(entry, "name", _text(form, "name"))
-    _set(entry, "discipline", _text(form, "discipline"))
-    _set(entry, "fte", _number(_text(form, "fte")))
-    _set_optional(entry, "phone", _text(form, "phone") or None, None)
-    _set_optional(entry, "languages", _words(_text(form, "languages")), [])
-    _set_optional(entry, "skills", _words(_text(form, "skills")), [])
+        entry["id"] = form_text(form, "id")
+    set_key(entry, "name", form_text(form, "name"))
+    set_key(entry, "discipline", form_text(form, "discipline"))
+    set_key(entry, "fte", number(form_text(form, "fte")))
+    set_optional(entry, "phone", form_text(form, "phone") or None, None)
+    set_optional(entry, "languages", _words(form_text(form, "languages")), [])
+    set_optional(entry, "skills", _words(form_text(form, "skills")), [])
     _set_location(entry, "start", form, f"{path}.start", errors)
     shifts = {}
     for day in WEEKDAYS:
@@ -201,43 +171,20 @@ def staff_entry(current: dict[str, Any], form: FormData, path: str, errors: list
         if span is not None:
             shifts[day] = span
     if shifts != current.get("shifts", {}):
-        _set_optional(entry, "shifts", shifts, {})
-    _set_optional(entry, "max_visits_per_day", _optional_number(_text(form, "max_visits_per_day")), None)
+        set_optional(entry, "shifts", shifts, {})
+    set_optional(entry, "max_visits_per_day", optional_number(form_text(form, "max_visits_per_day")), None)
     roles = [r for r in ROLES if r in form.getlist("on_call_roles")]
     if set(roles) != set(current.get("on_call_roles", [])):
-        _set_optional(entry, "on_call_roles", roles, [])
+        set_optional(entry, "on_call_roles", roles, [])
     removed = set(form.getlist("leave_remove"))
     leave = [period for j, period in enumerate(current.get("leave", [])) if str(j) not in removed]
     new_leave = _span(form, "leave", f"{path}.leave[{len(leave)}]", errors)
     if new_leave is not None:
         leave.append({"start": new_leave[0], "end": new_leave[1]})
-    _set_optional(entry, "leave", leave, [])
-    _set_date(entry, "employed_from", _text(form, "employed_from"))
-    _set_date(entry, "employed_until", _text(form, "employed_until"))
+    set_optional(entry, "leave", leave, [])
+    set_date(entry, "employed_from", form_text(form, "employed_from"))
+    set_date(entry, "employed_until", form_text(form, "employed_until"))
     return entry
-
-
-#: Most rows a repeated part of a form (episodes, acuity changes, recurring requirements) may post.
-MAX_FORM_ROWS = MAX_EPISODES + 1
-
-
-def _form_rows(form: FormData, prefix: str, keys: tuple[str, ...]) -> list[tuple[int, dict[str, str]]] | None:
-    """The rows of a repeated part of a form (``<prefix>-<j>-<key>``), without those ticked for
-    removal; None when the form has no such part (then the entry keeps what it had)."""
-    count = _number(_text(form, f"{prefix}_rows"))
-    if f"{prefix}_rows" not in form or not isinstance(count, int):
-        return None
-    rows = []
-    for j in range(max(0, min(count, MAX_FORM_ROWS))):
-        if form.get(f"{prefix}-{j}-remove") == "on":
-            continue
-        rows.append((j, {k: _text(form, f"{prefix}-{j}-{k}") for k in keys}))
-    return rows
-
-
-def _base(current: list[Any], j: int) -> dict[str, Any]:
-    """A copy of the row's entry as saved (so unchanged values keep the file's spelling), else empty."""
-    return json.loads(json.dumps(current[j])) if j < len(current) and isinstance(current[j], dict) else {}
 
 
 _EPISODE_KEYS = ("kind", "start", "end", "location_lat", "location_lon", "location_label", "visits_per_week")
@@ -245,7 +192,7 @@ _EPISODE_KEYS = ("kind", "start", "end", "location_lat", "location_lon", "locati
 
 def _episodes(current: dict[str, Any], form: FormData, path: str, errors: list[str]) -> list[Any] | None:
     """A client's episodes (hospital stays and absences) from the form's rows; a blank row is none."""
-    rows = _form_rows(form, "episode", _EPISODE_KEYS)
+    rows = form_rows(form, "episode", _EPISODE_KEYS)
     if rows is None:
         return None
     saved = current.get("episodes") or []
@@ -254,23 +201,23 @@ def _episodes(current: dict[str, Any], form: FormData, path: str, errors: list[s
         if not any(row[k] for k in _EPISODE_KEYS if k != "kind"):
             continue
         where = f"{path}.episodes[{len(episodes)}]"
-        episode = _base(saved, j)
-        _set(episode, "kind", row["kind"] or "inpatient")
+        episode = saved_row(saved, j)
+        set_key(episode, "kind", row["kind"] or "inpatient")
         if row["start"] == "":
             errors.append(f"{where}.start: give the date the stay or absence starts")
         else:
-            _set(episode, "start", row["start"])
-        _set_date(episode, "end", row["end"])
+            set_key(episode, "start", row["start"])
+        set_date(episode, "end", row["end"])
         _set_location(episode, "location", form, f"{where}.location", errors, name=f"episode-{j}-location")
         visits = row["visits_per_week"]
-        _set_optional(episode, "visits_per_week", 0 if visits == "" else _number(visits), 0)
+        set_optional(episode, "visits_per_week", 0 if visits == "" else number(visits), 0)
         episodes.append(episode)
     return episodes
 
 
 def _acuity_changes(current: dict[str, Any], form: FormData) -> list[Any] | None:
     """A client's acuity changes from the form's rows; a row without a date is none."""
-    rows = _form_rows(form, "acuity_change", ("date", "acuity"))
+    rows = form_rows(form, "acuity_change", ("date", "acuity"))
     if rows is None:
         return None
     saved = current.get("acuity_changes") or []
@@ -278,9 +225,9 @@ def _acuity_changes(current: dict[str, Any], form: FormData) -> list[Any] | None
     for j, row in rows:
         if row["date"] == "":
             continue
-        change = _base(saved, j)
-        _set(change, "date", row["date"])
-        _set(change, "acuity", row["acuity"])
+        change = saved_row(saved, j)
+        set_key(change, "date", row["date"])
+        set_key(change, "acuity", row["acuity"])
         changes.append(change)
     return changes
 
@@ -297,7 +244,7 @@ def _recurring(current: dict[str, Any], form: FormData, path: str, errors: list[
 
     ``what`` is ``skill:<skill>`` or ``discipline:<discipline>``.
     """
-    rows = _form_rows(form, "recurring", _RECURRING_KEYS)
+    rows = form_rows(form, "recurring", _RECURRING_KEYS)
     if rows is None:
         return None
     saved = [r for r in current.get("requirements") or [] if _is_recurring(r)]
@@ -317,17 +264,17 @@ def _recurring(current: dict[str, Any], form: FormData, path: str, errors: list[
                 "needs how often it recurs (every N days, 7 or more)"
             )
             continue
-        requirement = _base(saved, j)
+        requirement = saved_row(saved, j)
         if kind not in requirement:
             requirement = {}
-        _set(requirement, kind, name)
-        _set(requirement, "every_days", _number(row["every_days"]))
-        window = 0 if row["window_days"] == "" else _number(row["window_days"])
+        set_key(requirement, kind, name)
+        set_key(requirement, "every_days", number(row["every_days"]))
+        window = 0 if row["window_days"] == "" else number(row["window_days"])
         if kind == "skill":
-            _set(requirement, "window_days", window)
+            set_key(requirement, "window_days", window)
         else:
-            _set_optional(requirement, "window_days", window, 0)
-        _set_date(requirement, "last", row["last"])
+            set_optional(requirement, "window_days", window, 0)
+        set_date(requirement, "last", row["last"])
         out.append(requirement)
     return out
 
@@ -338,9 +285,9 @@ def _set_requirements(
     """The JSON box holds the weekly and dated requirements, the rows below it the recurring ones."""
     recurring = _recurring(current, form, path, errors)
     if recurring is None:
-        _set_json(entry, "requirements", _text(form, "requirements"), [], f"{path}.requirements", errors)
+        _set_json(entry, "requirements", form_text(form, "requirements"), [], f"{path}.requirements", errors)
         return
-    text = _text(form, "requirements")
+    text = form_text(form, "requirements")
     fixed: Any = []
     if text:
         try:
@@ -349,61 +296,61 @@ def _set_requirements(
             errors.extend(err.messages)
             return
     if not isinstance(fixed, list):
-        _set(entry, "requirements", fixed)  # the file check says what a requirements list is
+        set_key(entry, "requirements", fixed)  # the file check says what a requirements list is
         return
     saved = current.get("requirements") or []
     combined = fixed + recurring
     if combined == [r for r in saved if not _is_recurring(r)] + [r for r in saved if _is_recurring(r)]:
         return  # as it was, in the file's own order
-    _set_optional(entry, "requirements", combined, [])
+    set_optional(entry, "requirements", combined, [])
 
 
 def client_entry(current: dict[str, Any], form: FormData, path: str, errors: list[str]) -> dict[str, Any]:
     """The team-file entry of a client as edited in the form; problems of the form go to ``errors``."""
     entry = json.loads(json.dumps(current))
     if "id" not in current:
-        entry["id"] = _text(form, "id")
-    _set(entry, "code", _text(form, "code"))
-    _set_optional(entry, "name", _text(form, "name") or None, None)
-    if _text(form, "home_lat") == "" and _text(form, "home_lon") == "":
+        entry["id"] = form_text(form, "id")
+    set_key(entry, "code", form_text(form, "code"))
+    set_optional(entry, "name", form_text(form, "name") or None, None)
+    if form_text(form, "home_lat") == "" and form_text(form, "home_lon") == "":
         errors.append(f"{path}.home: a client needs a home location (latitude and longitude)")
     else:
         _set_location(entry, "home", form, f"{path}.home", errors)
-    _set(entry, "acuity", _text(form, "acuity"))
-    _set_optional(entry, "visits_per_week", _optional_number(_text(form, "visits_per_week")), None)
-    _set_optional(entry, "visit_minutes", _optional_number(_text(form, "visit_minutes")), None)
-    _set_json(entry, "availability", _text(form, "availability"), None, f"{path}.availability", errors)
-    _set_optional(entry, "language", _text(form, "language") or None, None)
-    _set_optional(entry, "primary", _text(form, "primary") or None, None)
-    itt = _words(_text(form, "itt"))
+    set_key(entry, "acuity", form_text(form, "acuity"))
+    set_optional(entry, "visits_per_week", optional_number(form_text(form, "visits_per_week")), None)
+    set_optional(entry, "visit_minutes", optional_number(form_text(form, "visit_minutes")), None)
+    _set_json(entry, "availability", form_text(form, "availability"), None, f"{path}.availability", errors)
+    set_optional(entry, "language", form_text(form, "language") or None, None)
+    set_optional(entry, "primary", form_text(form, "primary") or None, None)
+    itt = _words(form_text(form, "itt"))
     if itt:
-        _set(entry, "itt", itt)
+        set_key(entry, "itt", itt)
     elif entry.get("itt") is not None:
         del entry["itt"]
-    _set_optional(entry, "excluded_staff", _words(_text(form, "excluded_staff")), [])
-    _set_optional(entry, "paired", form.get("paired") == "on", False)
+    set_optional(entry, "excluded_staff", _words(form_text(form, "excluded_staff")), [])
+    set_optional(entry, "paired", form.get("paired") == "on", False)
     _set_requirements(entry, current, form, path, errors)
-    _set_date(entry, "admitted", _text(form, "admitted"))
-    _set_date(entry, "discharged", _text(form, "discharged"))
+    set_date(entry, "admitted", form_text(form, "admitted"))
+    set_date(entry, "discharged", form_text(form, "discharged"))
     episodes = _episodes(current, form, path, errors)
     if episodes is not None:
-        _set_optional(entry, "episodes", episodes, [])
+        set_optional(entry, "episodes", episodes, [])
     changes = _acuity_changes(current, form)
     if changes is not None:
-        _set_optional(entry, "acuity_changes", changes, [])
+        set_optional(entry, "acuity_changes", changes, [])
     return entry
 
 
 def policy_block(current: dict[str, Any], form: FormData, errors: list[str]) -> dict[str, Any]:
     """The team file's ``policy`` as edited in the form; problems of the form go to ``errors``."""
     policy = json.loads(json.dumps(current))
-    _set(policy, "caseload_max_per_staff", _number(_text(form, "caseload_max_per_staff")))
-    _set(policy, "team_approach_min_staff", _number(_text(form, "team_approach_min_staff")))
+    set_key(policy, "caseload_max_per_staff", number(form_text(form, "caseload_max_per_staff")))
+    set_key(policy, "team_approach_min_staff", number(form_text(form, "team_approach_min_staff")))
     acuity: dict[str, Any] = {}
-    rows = _number(_text(form, "acuity_rows"))
+    rows = number(form_text(form, "acuity_rows"))
     for row in range(rows if isinstance(rows, int) and 0 <= rows <= 50 else 0):
-        name = _text(form, f"acuity-{row}-name")
-        values = {k: _text(form, f"acuity-{row}-{k}") for k in _LEVEL_KEYS}
+        name = form_text(form, f"acuity-{row}-name")
+        values = {k: form_text(form, f"acuity-{row}-{k}") for k in _LEVEL_KEYS}
         if name == "":
             if any(values.values()):
                 errors.append(f"policy.acuity: level {row + 1} of the table needs a name")
@@ -412,22 +359,22 @@ def policy_block(current: dict[str, Any], form: FormData, errors: list[str]) -> 
             errors.append(f"policy.acuity.{name}: the level {name!r} is listed twice")
             continue
         level = dict(current["acuity"].get(name, {}))
-        _set(level, "visits_per_week", _number(values["visits_per_week"]))
-        _set(level, "visit_minutes", _number(values["visit_minutes"]))
-        gap = _optional_number(values["min_gap_days"])
-        _set_optional(level, "min_gap_days", 1 if gap is None else gap, 1)
-        limit = _optional_number(values["max_days_without_contact"])
-        _set_optional(level, "max_days_without_contact", limit, None)
+        set_key(level, "visits_per_week", number(values["visits_per_week"]))
+        set_key(level, "visit_minutes", number(values["visit_minutes"]))
+        gap = optional_number(values["min_gap_days"])
+        set_optional(level, "min_gap_days", 1 if gap is None else gap, 1)
+        limit = optional_number(values["max_days_without_contact"])
+        set_optional(level, "max_days_without_contact", limit, None)
         acuity[name] = level
     if acuity != current["acuity"]:
         policy["acuity"] = acuity
     on_call = policy["on_call"]
-    _set(on_call, "handoff", _text(form, "handoff"))
-    _set(on_call, "max_consecutive", _number(_text(form, "max_consecutive")))
-    _set_optional(on_call, "rest_next_day_start", _text(form, "rest_next_day_start") or None, None)
+    set_key(on_call, "handoff", form_text(form, "handoff"))
+    set_key(on_call, "max_consecutive", number(form_text(form, "max_consecutive")))
+    set_optional(on_call, "rest_next_day_start", form_text(form, "rest_next_day_start") or None, None)
     if "fairness_weeks" in form:
-        weeks = _optional_number(_text(form, "fairness_weeks"))
-        _set_optional(
+        weeks = optional_number(form_text(form, "fairness_weeks"))
+        set_optional(
             on_call,
             "fairness_weeks",
             DEFAULT_FAIRNESS_WEEKS if weeks is None else weeks,
@@ -446,7 +393,7 @@ _POST_DISCHARGE_KEYS = ("days", "visits_per_week", "first_within_days")
 
 def _set_post_discharge(policy: dict[str, Any], form: FormData, errors: list[str]) -> None:
     """The post-discharge rule: all three numbers, or none (no rule)."""
-    values = {k: _text(form, f"post_discharge_{k}") for k in _POST_DISCHARGE_KEYS}
+    values = {k: form_text(form, f"post_discharge_{k}") for k in _POST_DISCHARGE_KEYS}
     if not any(values.values()):
         policy.pop("post_discharge", None)
         return
@@ -458,7 +405,7 @@ def _set_post_discharge(policy: dict[str, Any], form: FormData, errors: list[str
         return
     rule = dict(policy.get("post_discharge") or {})
     for key, text in values.items():
-        _set(rule, key, _number(text))
+        set_key(rule, key, number(text))
     policy["post_discharge"] = rule
 
 
@@ -503,18 +450,18 @@ def staff_form_values(entry: dict[str, Any]) -> dict[str, Any]:
         "id": entry.get("id", ""),
         "name": entry.get("name", ""),
         "discipline": entry.get("discipline", ""),
-        "fte": _show(entry.get("fte")),
+        "fte": show_value(entry.get("fte")),
         "phone": entry.get("phone") or "",
         "languages": ", ".join(str(w) for w in entry.get("languages") or []),
         "skills": ", ".join(str(w) for w in entry.get("skills") or []),
-        "max_visits_per_day": _show(entry.get("max_visits_per_day")),
+        "max_visits_per_day": show_value(entry.get("max_visits_per_day")),
         "on_call_roles": list(entry.get("on_call_roles") or []),
         "leave": list(entry.get("leave") or []),
         "leave_remove": [],
         "leave_start": "",
         "leave_end": "",
-        "employed_from": _show(entry.get("employed_from")),
-        "employed_until": _show(entry.get("employed_until")),
+        "employed_from": show_value(entry.get("employed_from")),
+        "employed_until": show_value(entry.get("employed_until")),
     }
     values.update(_location_values("start", entry.get("start")))
     for day in WEEKDAYS:
@@ -530,8 +477,8 @@ def client_form_values(entry: dict[str, Any]) -> dict[str, Any]:
         "code": entry.get("code", ""),
         "name": entry.get("name") or "",
         "acuity": entry.get("acuity", ""),
-        "visits_per_week": _show(entry.get("visits_per_week")),
-        "visit_minutes": _show(entry.get("visit_minutes")),
+        "visits_per_week": show_value(entry.get("visits_per_week")),
+        "visit_minutes": show_value(entry.get("visit_minutes")),
         "availability": _json_text(entry.get("availability")),
         "language": entry.get("language") or "",
         "primary": entry.get("primary") or "",
@@ -541,12 +488,12 @@ def client_form_values(entry: dict[str, Any]) -> dict[str, Any]:
         "requirements": _json_text(
             [r for r in entry.get("requirements") or [] if not _is_recurring(r)] or None
         ),
-        "admitted": _show(entry.get("admitted")),
-        "discharged": _show(entry.get("discharged")),
+        "admitted": show_value(entry.get("admitted")),
+        "discharged": show_value(entry.get("discharged")),
         # Each list ends with a blank row, to add one.
         "episodes": [_episode_values(e) for e in _dicts(entry.get("episodes"))] + [_episode_values({})],
         "acuity_changes": [
-            {"date": _show(c.get("date")), "acuity": _show(c.get("acuity"))}
+            {"date": show_value(c.get("date")), "acuity": show_value(c.get("acuity"))}
             for c in _dicts(entry.get("acuity_changes"))
         ]
         + [{"date": "", "acuity": ""}],
@@ -564,11 +511,11 @@ def _dicts(value: Any) -> list[dict[str, Any]]:
 def _episode_values(episode: dict[str, Any]) -> dict[str, str]:
     place = _location_values("location", episode.get("location"))
     return {
-        "kind": _show(episode.get("kind")) or "inpatient",
-        "start": _show(episode.get("start")),
-        "end": _show(episode.get("end")),
+        "kind": show_value(episode.get("kind")) or "inpatient",
+        "start": show_value(episode.get("start")),
+        "end": show_value(episode.get("end")),
         **place,
-        "visits_per_week": _show(episode.get("visits_per_week")),
+        "visits_per_week": show_value(episode.get("visits_per_week")),
     }
 
 
@@ -576,9 +523,9 @@ def _recurring_values(requirement: dict[str, Any]) -> dict[str, str]:
     kind = "skill" if "skill" in requirement else "discipline"
     return {
         "what": f"{kind}:{requirement.get(kind, '')}",
-        "every_days": _show(requirement.get("every_days")),
-        "window_days": _show(requirement.get("window_days")),
-        "last": _show(requirement.get("last")),
+        "every_days": show_value(requirement.get("every_days")),
+        "window_days": show_value(requirement.get("window_days")),
+        "last": show_value(requirement.get("last")),
     }
 
 
@@ -588,34 +535,30 @@ def policy_form_values(policy: dict[str, Any]) -> dict[str, Any]:
     acuity = [
         {
             "name": name,
-            "visits_per_week": _show(level.get("visits_per_week")),
-            "visit_minutes": _show(level.get("visit_minutes")),
-            "min_gap_days": _show(level.get("min_gap_days")),
-            "max_days_without_contact": _show(level.get("max_days_without_contact")),
+            "visits_per_week": show_value(level.get("visits_per_week")),
+            "visit_minutes": show_value(level.get("visit_minutes")),
+            "min_gap_days": show_value(level.get("min_gap_days")),
+            "max_days_without_contact": show_value(level.get("max_days_without_contact")),
         }
         for name, level in policy.get("acuity", {}).items()
     ]
     acuity.append({"name": "", **dict.fromkeys(_LEVEL_KEYS, "")})
     post_discharge = policy.get("post_discharge") or {}
     return {
-        "caseload_max_per_staff": _show(policy.get("caseload_max_per_staff")),
-        "team_approach_min_staff": _show(policy.get("team_approach_min_staff")),
+        "caseload_max_per_staff": show_value(policy.get("caseload_max_per_staff")),
+        "team_approach_min_staff": show_value(policy.get("team_approach_min_staff")),
         "acuity": acuity,
         "handoff": on_call.get("handoff", ""),
-        "max_consecutive": _show(on_call.get("max_consecutive")),
+        "max_consecutive": show_value(on_call.get("max_consecutive")),
         "rest_next_day_start": on_call.get("rest_next_day_start") or "",
-        "fairness_weeks": _show(on_call.get("fairness_weeks", DEFAULT_FAIRNESS_WEEKS)),
-        **{f"post_discharge_{k}": _show(post_discharge.get(k)) for k in _POST_DISCHARGE_KEYS},
+        "fairness_weeks": show_value(on_call.get("fairness_weeks", DEFAULT_FAIRNESS_WEEKS)),
+        **{f"post_discharge_{k}": show_value(post_discharge.get(k)) for k in _POST_DISCHARGE_KEYS},
     }
 
 
 def _submitted(form: FormData, names: list[str]) -> dict[str, Any]:
     """What was typed into a form, to show it again beside its errors."""
-    return {name: _text(form, name) for name in names}
-
-
-def _show(value: Any) -> str:
-    return "" if value is None else str(value)
+    return {name: form_text(form, name) for name in names}
 
 
 def _json_text(value: Any) -> str:
@@ -629,8 +572,8 @@ def _span_values(span: Any) -> tuple[str, str]:
 def _location_values(key: str, place: Any) -> dict[str, str]:
     place = place or {}
     return {
-        f"{key}_lat": _show(place.get("lat")),
-        f"{key}_lon": _show(place.get("lon")),
+        f"{key}_lat": show_value(place.get("lat")),
+        f"{key}_lon": show_value(place.get("lon")),
         f"{key}_label": place.get("label") or "",
     }
 
@@ -1028,9 +971,9 @@ def _save_policy(
         values.update(_submitted(form, ["caseload_max_per_staff", "team_approach_min_staff", "handoff"]))
         values.update(_submitted(form, ["max_consecutive", "rest_next_day_start", "fairness_weeks"]))
         values.update(_submitted(form, [f"post_discharge_{k}" for k in _POST_DISCHARGE_KEYS]))
-        rows = _number(_text(form, "acuity_rows"))
+        rows = number(form_text(form, "acuity_rows"))
         values["acuity"] = [
-            {k: _text(form, f"acuity-{row}-{k}") for k in ("name", *_LEVEL_KEYS)}
+            {k: form_text(form, f"acuity-{row}-{k}") for k in ("name", *_LEVEL_KEYS)}
             for row in range(rows if isinstance(rows, int) and 0 <= rows <= 50 else 0)
         ]
         context = _page_context(
