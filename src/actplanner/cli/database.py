@@ -26,6 +26,20 @@ from actplanner.db.unit_of_work import unit_of_work
 from actplanner.settings import get_settings
 
 SET_UP = "`actplanner serve` or `actplanner user create` sets it up"
+#: The file ``actplanner demo`` makes in the folder it runs in (``cli.server.DEMO_DB`` uses it).
+DEMO_FILE = Path("actplanner-demo.sqlite3")
+
+
+def default_url() -> str:
+    """``ACTPLANNER_DATABASE_URL``; when it is not set and the default SQLite file is not here but
+    the demo's is, the demo's: ``actplanner on-call`` run in the demo's folder answers from it."""
+    settings = get_settings()
+    if "database_url" in settings.model_fields_set:
+        return settings.database_url
+    default = make_url(settings.database_url).database
+    if default and not Path(default).exists() and DEMO_FILE.is_file():
+        return f"sqlite:///{DEMO_FILE.resolve()}"
+    return settings.database_url
 
 
 def open_database(
@@ -35,7 +49,7 @@ def open_database(
 
     Without ``migrate_first`` it must already have this version's schema, or the command fails saying so.
     """
-    url = url or get_settings().database_url
+    url = url or default_url()
     if migrate_first:
         with _unreachable_is_one_line(url):
             migrate(url)

@@ -80,7 +80,13 @@ def _print_on_call(answer: OnCallAnswer) -> None:
         )
     table = Table(show_header=True, header_style="bold")
     for column in ("role", "on call", "phone", "since", "until", "next", "from"):
-        table.add_column(column)
+        # Wrap, never cut with "…": a name or role shown in part is misread at 2 a.m.
+        table.add_column(column, overflow="fold")
+    # A phone number cut short at 80 columns is a wrong number at 2 a.m.: the phone column is as
+    # wide as its longest number and never wraps; the other columns give way.
+    phones = [len(r.holder.phone or "") for r in answer.roles if r.holder]
+    phone = table.columns[2]
+    phone.no_wrap, phone.min_width = True, max([5, *phones])
     for role in answer.roles:
         holder = role.holder
         table.add_row(

@@ -22,7 +22,7 @@ from sqlalchemy.orm import Session
 
 import solver
 from actplanner.accounts.service import create_login, user_named
-from actplanner.cli.database import migrate_database, open_database
+from actplanner.cli.database import DEMO_FILE, migrate_database, open_database
 from actplanner.cli.output import console, fail, out
 from actplanner.cli.users import new_password
 from actplanner.contacts.service import import_contacts
@@ -48,7 +48,7 @@ from actplanner.resources import fixture_file
 from actplanner.settings import get_settings
 from actplanner.teams.service import get_team, import_team, team_file
 
-DEMO_DB = Path("actplanner-demo.sqlite3")
+DEMO_DB = DEMO_FILE
 DEMO_TEAM = "standard"
 #: Seconds a worker gets to save its best plan after SIGTERM before it is interrupted, then killed.
 WORKER_GRACE_SECONDS = 15.0
@@ -100,7 +100,9 @@ def serve(
 def demo(
     port: Annotated[int, typer.Option(help="Port to listen on (127.0.0.1 only).")] = 8000,
     db: Annotated[Path, typer.Option(help="SQLite database file (made when missing).")] = DEMO_DB,
-    no_browser_hint: Annotated[bool, typer.Option(help="Print only the URL, no sign-in hint.")] = False,
+    no_browser_hint: Annotated[
+        bool, typer.Option("--no-browser-hint", help="Print only the URL, no sign-in hint.")
+    ] = False,
 ) -> None:
     """Try it out: a SQLite database with the standard sample team, a lead and a staff login, the server."""
     _check_serve_options(port, 1, 1)

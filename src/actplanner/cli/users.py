@@ -26,8 +26,13 @@ token_app = typer.Typer(help="Personal API tokens.", no_args_is_help=True)
 
 
 def new_password() -> str:
-    """A random password to show once, for a login made without one."""
-    return secrets.token_urlsafe(12)
+    """A random password to show once, for a login made without one.
+
+    Never starting with "-": pasted after a command-line option it would read as another option.
+    """
+    while (password := secrets.token_urlsafe(12)).startswith("-"):
+        pass
+    return password
 
 
 @user_app.command("create")
