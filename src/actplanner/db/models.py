@@ -97,6 +97,8 @@ class Staff(Base):
     # team@2: works on dates in [employed_from, employed_until); null when not given.
     employed_from: Mapped[dt.date | None] = mapped_column(Date)
     employed_until: Mapped[dt.date | None] = mapped_column(Date)
+    # team@2 Part B: the staff member's ``contract`` as the file gave it; null for fixed hours.
+    contract: Mapped[dict[str, Any] | None]
     given_defaults: Mapped[list[Any]] = mapped_column(default=list)
 
     team: Mapped[Team] = relationship(back_populates="staff")
@@ -259,6 +261,19 @@ class Plan(Base):
         cascade="all, delete-orphan",
         passive_deletes=True,
     )
+    # plan@2 Part B: the working windows and breaks (none without Part B).
+    shifts: Mapped[list[PlanShift]] = relationship(
+        back_populates="plan",
+        order_by="PlanShift.position",
+        cascade="all, delete-orphan",
+        passive_deletes=True,
+    )
+    breaks: Mapped[list[PlanBreak]] = relationship(
+        back_populates="plan",
+        order_by="PlanBreak.position",
+        cascade="all, delete-orphan",
+        passive_deletes=True,
+    )
 
 
 class Visit(Base):
@@ -304,6 +319,47 @@ class OnCallPeriod(Base):
     updated_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
 
     plan: Mapped[Plan] = relationship(back_populates="on_call")
+
+
+class PlanShift(Base):
+    """A plan's working window of one staff member on one date (plan@2 ``shifts``).
+
+    ``type`` is the contracted staff member's shift type, None for fixed hours;
+    ``uid`` names the shift in the staff calendar feed across the plan's versions.
+    """
+
+    __tablename__ = "plan_shifts"
+
+    plan_id: Mapped[int] = mapped_column(ForeignKey("plans.id", ondelete="CASCADE"), primary_key=True)
+    position: Mapped[int] = mapped_column(Integer, primary_key=True)
+    staff_id: Mapped[str] = mapped_column(ID)
+    date: Mapped[dt.date] = mapped_column(Date)
+    type: Mapped[str | None] = mapped_column(String(100))
+    start: Mapped[str] = mapped_column(String(5))
+    end: Mapped[str] = mapped_column(String(5))
+    pinned: Mapped[bool] = mapped_column(default=False)
+    # Random, never derived from ids, like a visit's.
+    uid: Mapped[str] = mapped_column(String(32), index=True)
+    sequence: Mapped[int] = mapped_column(default=0)
+    updated_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+    given_defaults: Mapped[list[Any]] = mapped_column(default=list)
+
+    plan: Mapped[Plan] = relationship(back_populates="shifts")
+
+
+class PlanBreak(Base):
+    """A plan's break of one staff member on one date (plan@2 ``breaks``)."""
+
+    __tablename__ = "plan_breaks"
+
+    plan_id: Mapped[int] = mapped_column(ForeignKey("plans.id", ondelete="CASCADE"), primary_key=True)
+    position: Mapped[int] = mapped_column(Integer, primary_key=True)
+    staff_id: Mapped[str] = mapped_column(ID)
+    date: Mapped[dt.date] = mapped_column(Date)
+    start: Mapped[str] = mapped_column(String(5))
+    end: Mapped[str] = mapped_column(String(5))
+
+    plan: Mapped[Plan] = relationship(back_populates="breaks")
 
 
 class SolveJob(Base):

@@ -1,0 +1,195 @@
+"""Rostered shifts (FORMATS.md Part B): staff contracts, a plan's shifts and breaks
+
+Revision ID: 0009
+Revises: 0008
+Create Date: 2026-12-01 17:30:00.000000
+
+``staff.contract`` is a team@2 staff member's ``contract`` as the file gave it
+(null for fixed hours). ``plan_shifts`` and ``plan_breaks`` hold a plan@2 file's
+``shifts`` and ``breaks``; a shift has a random calendar ``uid`` and a
+``sequence`` like a visit. The policy's Part B keys (``holidays``,
+``shift_types``, ``coverage``, ``breaks``, ``team_meeting``) and a fixed shift's
+``holiday`` entry live in JSON columns the schema already has.
+
+The downgrade keeps all of it for the way back up and leaves the older version
+a team it can read: the plan tables are renamed whole (``kept_0009_plan_shifts``,
+``kept_0009_plan_breaks``: their rows stay with their plan, and go when it is
+deleted); a contract, and a fixed shifts map with a ``holiday`` entry, go to
+``kept_0009_staff`` (the map left without it); a policy with Part B keys is kept
+whole in ``kept_0009_policies`` and left without them. The upgrade renames the
+plan tables back and puts the staff member's contract and shifts and the policy
+back where the older version did not change them meanwhile (a change made then
+is the newer word and stays; a contract is not put back on a staff member the
+older version gave other hours, who would then have both).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+import sqlalchemy as sa
+from alembic import op
+
+from actplanner.db.migrations.downgrades import has_table, kept, require_database
+
+revision: str = "0009"
+down_revision: str | None = "0008"
+branch_labels: str | Sequence[str] | None = None
+depends_on: str | Sequence[str] | None = None
+
+KEPT_SHIFTS = kept("0009", "plan_shifts")
+KEPT_BREAKS = kept("0009", "plan_breaks")
+KEPT_STAFF = kept("0009", "staff")
+KEPT_POLICIES = kept("0009", "policies")
+#: The policy keys Part B adds.
+PART_B_POLICY_KEYS = ("holidays", "shift_types", "coverage", "breaks", "team_meeting")
+#: A fixed shifts map's entry for holidays (Part B).
+HOLIDAY = "holiday"
+
+_teams = sa.table("teams", sa.column("id", sa.String(100)), sa.column("policy", sa.JSON()))
+_staff = sa.table(
+    "staff",
+    sa.column("team_id", sa.String(100)),
+    sa.column("id", sa.String(100)),
+    sa.column("shifts", sa.JSON()),
+    sa.column("contract", sa.JSON()),
+)
+_kept_staff = sa.table(
+    KEPT_STAFF,
+    sa.column("team_id", sa.String(100)),
+    sa.column("staff_id", sa.String(100)),
+    sa.column("contract", sa.JSON()),
+    sa.column("shifts", sa.JSON()),
+    sa.column("shifts_left", sa.JSON()),
+)
+_kept_policies = sa.table(
+    KEPT_POLICIES,
+    sa.column("team_id", sa.String(100)),
+    sa.column("policy", sa.JSON()),
+    sa.column("policy_left", sa.JSON()),
+)
+
+
+def upgrade() -> None:
+    with op.batch_alter_table("staff", schema=None) as batch_op:
+        batch_op.add_column(sa.Column("contract", sa.JSON(), nullable=True))
+    if has_table(KEPT_SHIFTS):
+        # Renamed whole (rows, keys and index), so the way back gives the very table.
+        op.rename_table(KEPT_SHIFTS, "plan_shifts")
+    else:
+        op.create_table(
+            "plan_shifts",
+            sa.Column("plan_id", sa.Integer(), nullable=False),
+            sa.Column("position", sa.Integer(), nullable=False),
+            sa.Column("staff_id", sa.String(length=100), nullable=False),
+            sa.Column("date", sa.Date(), nullable=False),
+            sa.Column("type", sa.String(length=100), nullable=True),
+            sa.Column("start", sa.String(length=5), nullable=False),
+            sa.Column("end", sa.String(length=5), nullable=False),
+            sa.Column("pinned", sa.Boolean(), nullable=False),
+            sa.Column("uid", sa.String(length=32), nullable=False),
+            sa.Column("sequence", sa.Integer(), nullable=False),
+            sa.Column("updated_at", sa.DateTime(timezone=True), nullable=False),
+            sa.Column("given_defaults", sa.JSON(), nullable=False),
+            sa.ForeignKeyConstraint(
+                ["plan_id"], ["plans.id"], name=op.f("fk_plan_shifts_plan_id_plans"), ondelete="CASCADE"
+            ),
+            sa.PrimaryKeyConstraint("plan_id", "position", name=op.f("pk_plan_shifts")),
+        )
+        with op.batch_alter_table("plan_shifts", schema=None) as batch_op:
+            batch_op.create_index(batch_op.f("ix_plan_shifts_uid"), ["uid"], unique=False)
+    if has_table(KEPT_BREAKS):
+        op.rename_table(KEPT_BREAKS, "plan_breaks")
+    else:
+        op.create_table(
+            "plan_breaks",
+            sa.Column("plan_id", sa.Integer(), nullable=False),
+            sa.Column("position", sa.Integer(), nullable=False),
+            sa.Column("staff_id", sa.String(length=100), nullable=False),
+            sa.Column("date", sa.Date(), nullable=False),
+            sa.Column("start", sa.String(length=5), nullable=False),
+            sa.Column("end", sa.String(length=5), nullable=False),
+            sa.ForeignKeyConstraint(
+                ["plan_id"], ["plans.id"], name=op.f("fk_plan_breaks_plan_id_plans"), ondelete="CASCADE"
+            ),
+            sa.PrimaryKeyConstraint("plan_id", "position", name=op.f("pk_plan_breaks")),
+        )
+    if has_table(KEPT_STAFF):
+        bind = op.get_bind()
+        for row in bind.execute(sa.select(_kept_staff)).mappings().all():
+            same = sa.and_(_staff.c.team_id == row["team_id"], _staff.c.id == row["staff_id"])
+            now = bind.execute(sa.select(_staff.c.shifts).where(same)).one_or_none()
+            if now is None or now[0] != row["shifts_left"]:
+                continue
+            bind.execute(_staff.update().where(same).values(contract=row["contract"], shifts=row["shifts"]))
+        op.drop_table(KEPT_STAFF)
+    if has_table(KEPT_POLICIES):
+        bind = op.get_bind()
+        for row in bind.execute(sa.select(_kept_policies)).mappings().all():
+            same_team = _teams.c.id == row["team_id"]
+            now = bind.execute(sa.select(_teams.c.policy).where(same_team)).scalar_one_or_none()
+            if now == row["policy_left"]:
+                bind.execute(_teams.update().where(same_team).values(policy=row["policy"]))
+        op.drop_table(KEPT_POLICIES)
+
+
+def _shifts_left(shifts: Any) -> Any:
+    """A fixed shifts map as the older version says it: no ``holiday`` entry."""
+    if isinstance(shifts, dict) and HOLIDAY in shifts:
+        return {day: window for day, window in shifts.items() if day != HOLIDAY}
+    return shifts
+
+
+def _policy_left(policy: dict[str, Any]) -> dict[str, Any]:
+    """A policy as the older version says it: no Part B keys."""
+    return {key: value for key, value in policy.items() if key not in PART_B_POLICY_KEYS}
+
+
+def downgrade() -> None:
+    require_database("0009")
+    bind = op.get_bind()
+    op.rename_table("plan_shifts", KEPT_SHIFTS)
+    op.rename_table("plan_breaks", KEPT_BREAKS)
+    op.create_table(
+        KEPT_STAFF,
+        sa.Column("team_id", sa.String(length=100), primary_key=True),
+        sa.Column("staff_id", sa.String(length=100), primary_key=True),
+        sa.Column("contract", sa.JSON(), nullable=True),
+        # The whole shifts map, and what the downgrade left of it (the same when it had no holiday).
+        sa.Column("shifts", sa.JSON(), nullable=False),
+        sa.Column("shifts_left", sa.JSON(), nullable=False),
+    )
+    for row in bind.execute(sa.select(_staff)).mappings().all():
+        shifts = row["shifts"] if row["shifts"] is not None else {}
+        left = _shifts_left(shifts)
+        if row["contract"] is None and left == shifts:
+            continue
+        bind.execute(
+            _kept_staff.insert().values(
+                team_id=row["team_id"],
+                staff_id=row["id"],
+                contract=row["contract"],
+                shifts=shifts,
+                shifts_left=left,
+            )
+        )
+        if left != shifts:
+            same = sa.and_(_staff.c.team_id == row["team_id"], _staff.c.id == row["id"])
+            bind.execute(_staff.update().where(same).values(shifts=left))
+    op.create_table(
+        KEPT_POLICIES,
+        sa.Column("team_id", sa.String(length=100), primary_key=True),
+        sa.Column("policy", sa.JSON(), nullable=False),
+        sa.Column("policy_left", sa.JSON(), nullable=False),
+    )
+    for team_id, policy in bind.execute(sa.select(_teams.c.id, _teams.c.policy)).all():
+        policy_left = _policy_left(policy)
+        if policy_left != policy:
+            bind.execute(
+                _kept_policies.insert().values(team_id=team_id, policy=policy, policy_left=policy_left)
+            )
+            bind.execute(_teams.update().where(_teams.c.id == team_id).values(policy=policy_left))
+    # SQLite drops the column in place (3.35 and later), as 0007 does: no copy of the table.
+    with op.batch_alter_table("staff", schema=None, recreate="never") as batch_op:
+        batch_op.drop_column("contract")
