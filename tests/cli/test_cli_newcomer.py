@@ -64,3 +64,12 @@ def test_generated_passwords_never_begin_with_a_dash(monkeypatch: pytest.MonkeyP
     draws = iter(["-starts-with-dash", "-again", "fine-password"])
     monkeypatch.setattr(users.secrets, "token_urlsafe", lambda _n: next(draws))
     assert users.new_password() == "fine-password"
+
+
+def test_a_gap_next_week_is_a_line_below_tonights_answer(in_demo_folder: Path) -> None:
+    """The demo publishes this week only: next week's gap is named after the answer, not above it."""
+    result = runner.invoke(app, ["on-call"], env={"COLUMNS": "80"})
+    lines = result.output.splitlines()
+    gap = next(i for i, line in enumerate(lines) if "no primary on call" in line.lower())
+    table = next(i for i, line in enumerate(lines) if "primary" in line and "│" in line)
+    assert lines[gap].startswith("Ahead:") and gap > table

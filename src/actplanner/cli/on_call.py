@@ -74,7 +74,10 @@ def _when(instant: datetime | None) -> str:
 
 def _print_on_call(answer: OnCallAnswer) -> None:
     out.print(f"[bold]On call · {answer.team_name}[/bold]  {answer.at:%a %d %b %Y %H:%M %Z}", highlight=False)
-    for start, end in answer.primary_gaps:
+    # Tonight's answer comes first: only a gap that has begun goes above it; one ahead is a line below.
+    now = [(start, end) for start, end in answer.primary_gaps if start <= answer.at]
+    ahead = [(start, end) for start, end in answer.primary_gaps if start > answer.at]
+    for start, end in now:
         out.print(
             f"[bold red]No primary on call from {_when(start)} to {_when(end)}[/bold red]", highlight=False
         )
@@ -103,6 +106,10 @@ def _print_on_call(answer: OnCallAnswer) -> None:
     for step in answer.escalation:
         who = f"{step.person.name} {step.person.phone or ''}" if step.person else "[red]nobody[/red]"
         out.print(f"  {step.step}. {step.role}: {who}", highlight=False)
+    for start, end in ahead:
+        out.print(
+            f"[red]Ahead: no primary on call from {_when(start)} to {_when(end)}[/red]", highlight=False
+        )
     console.print(f"Answer for {iso(answer.at)} ({answer.timezone}).", highlight=False)
 
 
