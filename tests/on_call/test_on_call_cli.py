@@ -55,7 +55,7 @@ def test_terminal_shows_holders_phones_escalation_and_gaps(published: dict[str, 
     assert "Tue 01 Dec 2026 12:00 CST" in result.stdout
     assert "+1-312-555-" in result.stdout
     assert "4. team_leader: Victor Miller +1-312-555-0106" in result.stdout
-    assert "No primary on call from Mon 07 Dec 08:30 to Tue 15 Dec 12:00" in result.stdout
+    assert "Ahead: no primary on call from Mon 07 Dec 08:30 to Tue 15 Dec 12:00" in result.stdout
 
 
 def test_several_teams_need_team(database: str, world: World) -> None:
