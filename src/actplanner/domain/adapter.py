@@ -14,7 +14,7 @@ from collections.abc import Sequence
 from dataclasses import replace
 from datetime import date, datetime, time, timedelta
 
-from actplanner.domain import care
+from actplanner.domain import care, rostering
 from actplanner.domain.formats import (
     WEEKDAYS,
     Client,
@@ -30,6 +30,7 @@ from actplanner.domain.formats import (
 )
 from actplanner.domain.formats import DisciplineRequirement as FileDisciplineRequirement
 from actplanner.domain.formats._base import to_date, to_datetime
+from actplanner.domain.formats.team import uses_part_b
 from actplanner.domain.history import History, SeenDate, seen_dates
 from actplanner.domain.on_call_history import on_call_history
 from solver import plan as sp
@@ -51,6 +52,7 @@ def to_problem(
     baseline: PlanFile | None = None,
     from_date: date | None = None,
     history: History | None = None,
+    re_roster: Sequence[str] = (),
 ) -> sv.Problem:
     """The solver's ``Problem`` for one week of ``team``.
 
@@ -65,6 +67,13 @@ def to_problem(
     happened: the seen dates before ``from_date`` (the week's Monday without
     one) decide how many visits each client still needs, the spacing of the
     next one and the requirements already met (FORMATS.md, version 2).
+
+    Under Part B (``uses_part_b``) the problem carries a ``Roster``: contracted
+    staff have no fixed shifts and a ``Contract`` instead; a baseline's shifts
+    of contracted staff are kept unless they are listed in ``re_roster`` (staff
+    ids; their days from the re-plan date on are chosen again), and pinned
+    shifts are always kept. Fixed staff work their ``holiday`` entry on a
+    holiday, and are off without one.
     """
     if week_start.weekday() != 0:
         raise ValueError(f"week_start {week_start} is not a Monday.")
@@ -109,14 +118,18 @@ def to_problem(
             )
             for c in clients
         )
+    holidays = rostering.holiday_dates(team)
     return sv.Problem(
         team=team.team.id,
-        staff=tuple(_staff(member, 1 + i, week_start) for i, member in enumerate(team.staff)),
+        staff=tuple(_staff(member, 1 + i, week_start, holidays) for i, member in enumerate(team.staff)),
         clients=clients,
         policy=_policy(team.policy),
         travel=travel_matrix(team, hospitals),
         baseline=_baseline(baseline, team, week_start, from_date) if baseline else None,
         on_call_history=on_call_history(team, history, week_start) if history is not None else None,
+        roster=_roster(team, week_start, baseline, from_date, history, re_roster)
+        if uses_part_b(team)
+        else None,
     )
 
 
@@ -182,23 +195,44 @@ def week_minute(week_start: date, local: str) -> int:
     return delta // timedelta(minutes=1)
 
 
-def _staff(member: Staff, location: int, week_start: date) -> sv.Staff:
+def _staff_leave(member: Staff, week_start: date) -> tuple[tuple[sv.Window, ...], list[int]]:
+    """The staff member's leave in week minutes (clipped), unemployed days read as leave, and
+    those unemployed days (from the Sunday before the week to the Monday after)."""
     leave = tuple(
         window
         for period in member.leave
         if (window := _clip(week_minute(week_start, period.start), week_minute(week_start, period.end)))
     )
     # H3, H9: outside employment a staff member has no shift and no on-call period, read by
-    # the rota as leave over those days (from the Sunday before the week to the Monday after).
+    # the rota as leave over those days.
     unemployed = [d for d in range(-1, DAYS + 1) if not care.employed_on(member, week_start + timedelta(d))]
-    leave += tuple(sv.Window(d * DAY, (d + 1) * DAY) for d in unemployed)
+    return leave + tuple(sv.Window(d * DAY, (d + 1) * DAY) for d in unemployed), unemployed
+
+
+def fixed_shifts(
+    member: Staff, week_start: date, holidays: frozenset[date] = frozenset()
+) -> dict[int, sv.Window]:
+    """A fixed-hours staff member's working window per day (H14): the team file's window of
+    the date (the ``holiday`` entry on a holiday, none: off) cut by leave, keeping the longest
+    piece; no window outside employment. Empty for a contracted staff member."""
+    if member.contract is not None:
+        return {}
+    leave, unemployed = _staff_leave(member, week_start)
     shifts = {}
-    for day, name in enumerate(WEEKDAYS):
-        if name in member.shifts and day not in unemployed:
-            start, end = member.shifts[name]
-            shift = sv.Window(day * DAY + minutes(start), day * DAY + minutes(end))
+    for day in range(DAYS):
+        span = rostering.fixed_window(member, week_start + timedelta(days=day), holidays)
+        if span is not None and day not in unemployed:
+            shift = sv.Window(day * DAY + span[0], day * DAY + span[1])
             if (rest := longest_piece(shift, leave)) is not None:
                 shifts[day] = rest
+    return shifts
+
+
+def _staff(
+    member: Staff, location: int, week_start: date, holidays: frozenset[date] = frozenset()
+) -> sv.Staff:
+    leave, _ = _staff_leave(member, week_start)
+    shifts = fixed_shifts(member, week_start, holidays)
     return sv.Staff(
         id=member.id,
         discipline=member.discipline,
@@ -412,6 +446,159 @@ def _policy(policy: Policy) -> sv.Policy:
     )
 
 
+def _roster(
+    team: TeamFile,
+    week_start: date,
+    baseline: PlanFile | None,
+    from_date: date | None,
+    history: History | None,
+    re_roster: Sequence[str],
+) -> sv.Roster:
+    """Part B's roster of the week: each contracted staff member's contract, the coverage
+    needs, break rule and meetings of each date (by its day name), the week's holidays, and
+    the shifts a re-plan keeps."""
+    policy = team.policy
+    holidays = rostering.holiday_dates(team)
+    dates = care.week_dates(week_start)
+    names = [rostering.day_name(d, holidays) for d in dates]
+
+    def window(day: int, start: str, end: str) -> sv.Window:
+        return sv.Window(day * DAY + minutes(start), day * DAY + minutes(end))
+
+    coverage = tuple(
+        sv.CoverageNeed(window(day, c.start, c.end), c.min_staff, tuple(sorted(c.min_by_discipline.items())))
+        for day, name in enumerate(names)
+        for c in policy.coverage
+        if name in c.days
+    )
+    meeting = policy.team_meeting
+    meetings = tuple(
+        sv.Meeting(window(day, meeting.start, meeting.end))
+        for day, name in enumerate(names)
+        if meeting is not None and name in meeting.days
+    )
+    rule = policy.breaks
+    breaks = (
+        sv.BreakRule(rule.after_minutes, rule.minutes, (minutes(rule.window[0]), minutes(rule.window[1])))
+        if rule is not None
+        else None
+    )
+    contracts = {
+        member.id: _contract(team, member, week_start, holidays, history)
+        for member in team.staff
+        if member.contract is not None
+    }
+    kept, pinned = _kept(baseline, week_start, from_date, contracts, frozenset(re_roster))
+    return sv.Roster(
+        contracts=contracts,
+        coverage=coverage,
+        breaks=breaks,
+        meetings=meetings,
+        holidays=frozenset(day for day, d in enumerate(dates) if d in holidays),
+        kept=kept,
+        pinned=pinned,
+        fairness_weeks=policy.on_call.fairness_weeks,
+    )
+
+
+def _contract(
+    team: TeamFile, member: Staff, week_start: date, holidays: frozenset[date], history: History | None
+) -> sv.Contract:
+    """H18 of one contracted staff member, dates resolved. Options: each allowed shift type
+    whose ``days`` admit the date, not on a day off, employed, no leave overlapping it.
+    Credits (FORMATS.md H18): a date wholly on leave, or a holiday not worked, and not a day
+    off, credits floor(minutes_per_week[0] / max_days_per_week); a holiday wholly on leave
+    is counted once, among the leave days."""
+    contract = member.contract
+    assert contract is not None
+    leave, unemployed = _staff_leave(member, week_start)
+    periods = [(to_datetime(p.start), to_datetime(p.end)) for p in member.leave]
+    options = []
+    credited = 0
+    free_holidays = []
+    for day, today in enumerate(care.week_dates(week_start)):
+        off = rostering.is_day_off(contract, today, holidays)
+        if not off and rostering.wholly_on_leave(today, periods):
+            credited += 1
+        elif not off and today in holidays:
+            free_holidays.append(day)
+        if off or day in unemployed:
+            continue
+        name = rostering.day_name(today, holidays)
+        for type_name in contract.shift_types:
+            kind = team.policy.shift_types.get(type_name)
+            if kind is None or not rostering.type_admits(kind, name):
+                continue
+            span = sv.Window(day * DAY + minutes(kind.start), day * DAY + minutes(kind.end))
+            if not any(span.overlaps(gone) for gone in leave):
+                options.append(sv.ShiftOption(type_name, day, span))
+    lo, hi = contract.minutes_per_week
+    week = {d: i for i, d in enumerate(care.week_dates(week_start))}
+    requests = tuple(
+        sv.ShiftRequest(week[to_date(r.date)], None if r.off else r.shift)
+        for r in contract.requests
+        if to_date(r.date) in week
+    )
+    return sv.Contract(
+        options=tuple(options),
+        minutes=(lo, hi),
+        max_days=contract.max_days_per_week,
+        max_consecutive=contract.max_consecutive_days,
+        min_rest=contract.min_rest_minutes,
+        max_weekends_per_4=contract.max_weekends_per_4_weeks,
+        credit=lo // contract.max_days_per_week,
+        credited_days=credited,
+        holidays=tuple(free_holidays),
+        requests=requests,
+        worked_before=rostering.worked_before(member.id, history, week_start),
+        weekends_before=rostering.weekends_before(member.id, history, week_start),
+        fair_before=rostering.fair_before(
+            member.id, history, week_start, team.policy.on_call.fairness_weeks, holidays
+        ),
+    )
+
+
+def _kept(
+    baseline: PlanFile | None,
+    week_start: date,
+    from_date: date | None,
+    contracts: dict[str, sv.Contract],
+    re_roster: frozenset[str],
+) -> tuple[dict[tuple[str, int], sv.ShiftOption | None], frozenset[tuple[str, int]]]:
+    """The baseline's roster a re-plan keeps: every date of a contracted staff member (a
+    shift, or None: off) unless they are re-rostered, plus every pinned shift. Dates before
+    the re-plan date happened and are kept exactly; from it on, a kept shift that is no longer
+    allowed (leave recorded since, the contract changed) is chosen again, pinned or not."""
+    if baseline is None or baseline.shifts is None:
+        return {}, frozenset()
+    first = 0 if from_date is None else min(DAYS, max(0, (from_date - week_start).days))
+    given = {}
+    untyped = set()  # fixed hours then, a contract now: nothing of the contract to keep
+    for s in baseline.shifts:
+        day = (to_date(s.date) - week_start).days
+        if s.staff not in contracts or not 0 <= day < DAYS:
+            continue
+        if s.type is None:
+            untyped.add((s.staff, day))
+            continue
+        span = sv.Window(day * DAY + minutes(s.start), day * DAY + minutes(s.end))
+        given[(s.staff, day)] = (sv.ShiftOption(s.type, day, span), s.pinned)
+    kept: dict[tuple[str, int], sv.ShiftOption | None] = {}
+    pinned = set()
+    for staff, contract in contracts.items():
+        for day in range(DAYS):
+            option, pin = given.get((staff, day), (None, False))
+            if (staff, day) in untyped:
+                continue
+            if day >= first and option is not None and option not in contract.options:
+                continue
+            if pin or day < first or staff not in re_roster:
+                kept[(staff, day)] = option
+                if pin:
+                    pinned.add((staff, day))
+    return kept, frozenset(pinned)
+
+
 def _baseline(plan: PlanFile, team: TeamFile, week_start: date, from_date: date | None) -> sv.Baseline:
     if plan.team != team.team.id or plan.week_start != week_start.isoformat():
         raise ValueError(
@@ -452,6 +639,11 @@ def to_plan_file(
     solver block only when the solver counted it. A re-plan made with what happened
     names its date F (``replan_from``), and an inpatient visit says ``"place": "hospital"``;
     either makes it a version 2 plan file.
+
+    Under Part B the file is plan@2 with ``shifts`` (date, start, staff order) and
+    ``breaks``. Contracted staff's shifts are the plan's; fixed staff's are the team file's
+    windows of each date (H14 defines them from the team file alone), so the file is
+    complete whichever step made the plan.
     """
     visits = sorted(plan.visits, key=lambda v: (v.day, v.start, v.staff, v.client))
     used = {v.id for v in visits if v.id}
@@ -481,9 +673,11 @@ def to_plan_file(
     }
     if plan.moved is not None:
         solver["moved"] = plan.moved
+    part_b = uses_part_b(team)
     doc: dict[str, object] = {
         "format": "actplanner/plan@2"
-        if replan_from is not None
+        if part_b
+        or replan_from is not None
         or any(v.place for v in visits)
         or any(u.staff is not None or u.day is not None for u in plan.unmet)
         else "actplanner/plan@1",
@@ -504,10 +698,49 @@ def to_plan_file(
             client: {"primary": c.primary, "itt": list(c.itt)} for client, c in plan.caseload.items()
         },
         "unmet": [_unmet_entry(u, week_start) for u in plan.unmet],
+        **(_shift_entries(plan, team, week_start) if part_b else {}),
         "metrics": dict(plan.metrics),
         "solver": solver,
     }
     return load_plan(doc)
+
+
+def plan_shifts(plan: sp.Plan, team: TeamFile, week_start: date) -> list[sp.Shift]:
+    """Every working staff member's window per day (H14): contracted staff's from the plan,
+    fixed staff's from the team file, in (day, start, staff) order."""
+    contracted = {m.id for m in team.staff if m.contract is not None}
+    holidays = rostering.holiday_dates(team)
+    shifts = [s for s in plan.shifts if s.staff in contracted]
+    shifts += [
+        sp.Shift(member.id, day, w.start, w.end)
+        for member in team.staff
+        if member.contract is None
+        for day, w in fixed_shifts(member, week_start, holidays).items()
+    ]
+    return sorted(shifts, key=lambda s: (s.day, s.start, s.staff))
+
+
+def _shift_entries(plan: sp.Plan, team: TeamFile, week_start: date) -> dict[str, object]:
+    """The plan file's ``shifts`` and ``breaks`` (plan@2 Part B); ``pinned`` only when pinned."""
+
+    def when(day: int, start: int, end: int) -> dict[str, str]:
+        return {
+            "date": (week_start + timedelta(days=day)).isoformat(),
+            "start": clock(start - day * DAY),
+            "end": clock(end - day * DAY),
+        }
+
+    shifts = []
+    for s in plan_shifts(plan, team, week_start):
+        entry: dict[str, object] = {"staff": s.staff, **when(s.day, s.start, s.end), "type": s.type}
+        if s.pinned:
+            entry["pinned"] = True
+        shifts.append(entry)
+    breaks = [
+        {"staff": b.staff, **when(b.day, b.start, b.end)}
+        for b in sorted(plan.breaks, key=lambda b: (b.day, b.start, b.staff))
+    ]
+    return {"shifts": shifts, "breaks": breaks}
 
 
 def _unmet_entry(u: sp.Unmet, week_start: date) -> dict[str, object]:

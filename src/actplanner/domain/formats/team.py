@@ -387,6 +387,22 @@ _V2_KEYS: dict[type[FileModel], tuple[str, ...]] = {
 }
 
 
+def uses_part_b(team: TeamFile) -> bool:
+    """Whether Part B (rostered shifts) is in force: the policy gives holidays, shift types,
+    coverage, the break rule or the team meeting, or a staff member has a contract. Then the
+    solver builds a roster, the plan file carries ``shifts`` and ``breaks``, and the checker
+    applies H14–H18."""
+    policy = team.policy
+    return bool(
+        policy.holidays
+        or policy.shift_types
+        or policy.coverage
+        or policy.breaks is not None
+        or policy.team_meeting is not None
+        or any(member.contract is not None for member in team.staff)
+    )
+
+
 def uses_version_2(team: TeamFile) -> bool:
     """Whether the file gives any key only version 2 has (then it must be, or be saved as, team@2)."""
     return bool(_version_2_keys(team))
