@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import copy
 from datetime import date
+from datetime import date as date_type
 from typing import Any
 
 from sqlalchemy import select, update
@@ -14,7 +15,14 @@ from actplanner.db import Client, Staff, Team, User, utcnow
 from actplanner.db.fields import put, put_location, take, take_location, take_required_location
 from actplanner.db.unit_of_work import changing_team
 from actplanner.domain.errors import NotFound
-from actplanner.domain.formats import TEAM_FORMAT, TEAM_FORMAT_2, TeamFile, dump_team, load_team
+from actplanner.domain.formats import (
+    TEAM_FORMAT,
+    TEAM_FORMAT_2,
+    FormatError,
+    TeamFile,
+    dump_team,
+    load_team,
+)
 from actplanner.domain.formats.team import doc_uses_version_2
 
 
@@ -111,6 +119,102 @@ def add_leave(
     return import_team(session=session, data=doc, user_id=user_id)
 
 
+def set_request(
+    session: Session,
+    team_id: str,
+    staff_id: str,
+    date: str | date_type,
+    *,
+    off: bool = False,
+    shift: str | None = None,
+    user_id: int | None = None,
+) -> Team:
+    """Record a contracted staff member's request (Part B, goal 7): ``date`` off, or ``shift``.
+
+    One request per date: a new one replaces the date's earlier one. The team file is
+    imported again (audited as every team edit is). NotFound for an unknown staff member;
+    FormatError, naming the field, for a staff member on fixed hours, a date that is not
+    ``YYYY-MM-DD``, a request for both or neither, or a shift type the team or the contract
+    does not have.
+    """
+    day = _request_date(date)
+    doc = _team_doc(get_team(session=session, team_id=team_id))
+    index, member = _contracted(doc, team_id, staff_id)
+    where = f"staff[{index}].contract.requests"
+    if off and shift is not None:
+        raise FormatError([f"{where}: ask for the day off or for a shift, not both."])
+    if not off and shift is None:
+        raise FormatError([f"{where}: say what is asked: the day off, or a shift type."])
+    if shift is not None:
+        types = doc["policy"].get("shift_types") or {}
+        if shift not in types:
+            known = ", ".join(sorted(types)) or "none"
+            raise FormatError([f"{where}: {shift!r} is not one of the team's shift types ({known})."])
+        allowed = member["contract"]["shift_types"]
+        if shift not in allowed:
+            raise FormatError(
+                [
+                    f"{where}: {member['name']}'s contract does not allow the {shift!r} shift"
+                    f" (allowed: {', '.join(allowed)})."
+                ]
+            )
+    contract = member["contract"]
+    requests = [r for r in contract.get("requests", []) if r.get("date") != day]
+    requests.append({"date": day, "off": True} if off else {"date": day, "shift": shift})
+    contract["requests"] = sorted(requests, key=lambda r: r["date"])
+    return import_team(session=session, data=doc, user_id=user_id)
+
+
+def clear_request(
+    session: Session, team_id: str, staff_id: str, date: str | date_type, *, user_id: int | None = None
+) -> Team:
+    """Withdraw a contracted staff member's request for ``date`` (none there: nothing changes).
+
+    Errors as ``set_request``'s.
+    """
+    day = _request_date(date)
+    doc = _team_doc(get_team(session=session, team_id=team_id))
+    _, member = _contracted(doc, team_id, staff_id)
+    contract = member["contract"]
+    requests = contract.get("requests", [])
+    left = [r for r in requests if r.get("date") != day]
+    if len(left) == len(requests):
+        return get_team(session=session, team_id=team_id)
+    if left:
+        contract["requests"] = left
+    else:
+        contract.pop("requests")
+    return import_team(session=session, data=doc, user_id=user_id)
+
+
+def _request_date(value: str | date_type) -> str:
+    if isinstance(value, date_type):
+        return value.isoformat()
+    try:
+        return date_type.fromisoformat(value).isoformat() if len(value) == 10 else _bad_date(value)
+    except ValueError:
+        return _bad_date(value)
+
+
+def _bad_date(value: object) -> str:
+    raise FormatError([f"date: {value!r} is not a date; expected YYYY-MM-DD, e.g. 2026-12-24."])
+
+
+def _contracted(doc: dict[str, Any], team_id: str, staff_id: str) -> tuple[int, dict[str, Any]]:
+    """The staff entry (and its place in the file) of a contracted staff member."""
+    for index, member in enumerate(doc["staff"]):
+        if member["id"] == staff_id:
+            if member.get("contract") is None:
+                raise FormatError(
+                    [
+                        f"staff[{index}].contract: {member['name']} works fixed hours, not a contract;"
+                        " requests are for staff rostered within a contract."
+                    ]
+                )
+            return index, member
+    raise NotFound(f"No staff member {staff_id!r} in team {team_id!r}.")
+
+
 def team_file(*, session: Session, team_id: str) -> TeamFile:
     """The team as a loaded team file, for ``adapter.to_problem`` (not audited: no one sees it)."""
     return load_team(_team_doc(get_team(session=session, team_id=team_id)))
@@ -143,6 +247,8 @@ def _set_staff(row: Staff | None, entry: dict[str, Any], position: int) -> Staff
     row.leave = take(entry, "leave", [], given)
     row.employed_from = _take_date(entry, "employed_from", given)
     row.employed_until = _take_date(entry, "employed_until", given)
+    # Part B: stored as the file gave it (its own optional keys included), null for fixed hours.
+    row.contract = take(entry, "contract", None, given)
     row.given_defaults = given
     return row
 
@@ -212,6 +318,7 @@ def _staff_entry(row: Staff) -> dict[str, Any]:
     put(entry, "leave", row.leave, [], given)
     _put_date(entry, "employed_from", row.employed_from, given)
     _put_date(entry, "employed_until", row.employed_until, given)
+    put(entry, "contract", row.contract, None, given)
     return entry
 
 
