@@ -17,6 +17,8 @@ TRAVEL = "3 travel"
 BALANCE = "4 balanced work"
 ON_CALL = "5 fair on-call"
 RECENT = "6 continuity across weeks"
+REQUESTS = "7 requests honoured"
+FAIR_WEEKENDS = "8 fair weekends and holidays"
 STABILITY = "stability (re-plan)"
 
 
@@ -43,6 +45,12 @@ GOALS: tuple[Goal, ...] = (
     Goal(BALANCE, "imbalance_minute", "visit and travel minutes per FTE even across the field staff"),
     Goal(ON_CALL, "on_call_spread", "on-call periods, and weekend periods apart, shared evenly"),
     Goal(RECENT, "not_recent_staff", "visits by the ITT members who saw the client in the last 14 days"),
+    Goal(REQUESTS, "request_not_honoured", "a staff member's request for a day off or a shift is honoured"),
+    Goal(
+        FAIR_WEEKENDS,
+        "weekend_shift_share",
+        "weekend and holiday shifts shared in proportion to FTE over the fairness weeks",
+    ),
     Goal(STABILITY, "moved_visit", "a re-plan moves as few of the planned visits as it can"),
 )
 

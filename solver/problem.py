@@ -416,6 +416,8 @@ class SolveParams:
     workers: int = 1
     #: Build the greedy (cheapest insertion) plan only: the benchmark baseline.
     greedy_only: bool = False
+    #: Part B: build the roster with the greedy baseline (cheapest feasible shift per day).
+    greedy_roster: bool = False
 
     def __post_init__(self) -> None:
         if self.time_limit <= 0:
@@ -450,6 +452,10 @@ class Constants:
     #: Goal 6, after goal 5: per staff slot on a visit by someone other than the ITT members
     #: who saw the client in the last 14 days (when there are any).
     not_recent_staff: int = 20
+    #: Goal 7 (Part B): per request for a day off or a shift type not honoured.
+    request_not_honoured: int = 300
+    #: Goal 8 (Part B): per whole weekend or holiday shift a staff member is off their FTE share.
+    weekend_shift_share: int = 100
     unmet_visit: int = 100_000
 
 
