@@ -1,4 +1,4 @@
-"""An independent checker of plan files against team files (FORMATS.md, H1–H13).
+"""An independent checker of plan files against team files (FORMATS.md, H1–H18).
 
 It reads the raw JSON objects and shares no code with the solver or the
 pydantic format models, so that it is a genuine second opinion on a plan.

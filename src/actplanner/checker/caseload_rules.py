@@ -13,7 +13,7 @@ PRIMARY_DISCIPLINES = frozenset({
     "case_manager", "social_worker", "nurse", "substance_use_specialist",
     "employment_specialist", "peer_specialist", "team_leader",
 })  # fmt: skip
-RULE_CODES = frozenset(f"H{i}" for i in range(1, 14))
+RULE_CODES = frozenset(f"H{i}" for i in range(1, 19))
 # Guards floor(caseload_max × fte) against binary fractions: 100 × 0.29 is 28.999…
 _FLOOR_SLACK = 1e-9
 
@@ -129,13 +129,34 @@ def h12_integrity(ctx: Context) -> list[Violation]:
         if client is not None and not _known(client, ctx.clients):
             found.append(_h12(f"unmet[{i}] names client {client!r}, who is not in the team."))
         if entry.get("rule") not in RULE_CODES:
-            found.append(_h12(f"unmet[{i}] names rule {entry.get('rule')!r}, not one of H1–H13."))
+            found.append(_h12(f"unmet[{i}] names rule {entry.get('rule')!r}, not one of H1–H18."))
         staff = entry.get("staff")
         if staff is not None and not _known(staff, ctx.staff):
             found.append(_h12(f"unmet[{i}] names staff {staff!r}, who is not in the team."))
         if entry.get("date") is not None and parse_date(entry.get("date")) is None:
             found.append(_h12(f"unmet[{i}] has date {entry.get('date')!r}, not a YYYY-MM-DD date."))
     found.extend(_place_on_plan_1(ctx))
+    found.extend(_roster_id_problems(ctx))
+    return found
+
+
+def _roster_id_problems(ctx: Context) -> list[Violation]:
+    """``shifts`` and ``breaks`` are plan@2 keys (Part B): lists whose entries name team staff."""
+    found = []
+    for key in ("shifts", "breaks"):
+        if ctx.plan.get(key) is None:
+            continue
+        if ctx.plan.get("format") != PLAN_FORMATS[1]:
+            found.append(_h12(f"The plan gives {key}, but its format is not {PLAN_FORMATS[1]!r}."))
+        if not isinstance(ctx.plan[key], list):
+            found.append(_h12(f"The plan's {key} is not a list."))
+        for i, entry in enumerate(as_list(ctx.plan[key])):
+            staff = as_dict(entry).get("staff")
+            if isinstance(entry, dict) and not _known(staff, ctx.staff):
+                day = entry.get("date") if isinstance(entry.get("date"), str) else None
+                found.append(
+                    Violation("H12", f"{key}[{i}] names staff {staff!r}, who is not in the team.", date=day)
+                )
     return found
 
 

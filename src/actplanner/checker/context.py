@@ -19,6 +19,9 @@ WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 TEAM_FORMAT_2 = "actplanner/team@2"
 PLAN_FORMAT_2 = "actplanner/plan@2"
 HOME_PLACES = (None, "home")
+#: Policy keys that put a team under Part B (rostered shifts); a staff ``contract`` does too.
+PART_B_POLICY_LISTS = ("holidays", "shift_types", "coverage")
+PART_B_POLICY_RULES = ("breaks", "team_meeting")
 #: How far past the week the checker looks for a client's next open date (an overdue
 #: recurring requirement of a client in hospital falls due on the first date home).
 _OPEN_HORIZON_DAYS = 366
@@ -90,6 +93,17 @@ def overlaps(a: tuple[datetime, datetime], b: tuple[datetime, datetime]) -> bool
     return a[0] < b[1] and b[0] < a[1]
 
 
+def uses_part_b(team: dict) -> bool:
+    """Whether FORMATS.md Part B is in force: the policy has holidays, shift types, coverage, a
+    break rule or a team meeting, or a staff member has a contract (read from the raw file)."""
+    policy = as_dict(team.get("policy"))
+    if any(policy.get(key) for key in PART_B_POLICY_LISTS):
+        return True
+    if any(policy.get(key) is not None for key in PART_B_POLICY_RULES):
+        return True
+    return any(as_dict(member).get("contract") is not None for member in as_list(team.get("staff")))
+
+
 def _text(value: object) -> str | None:
     return value if isinstance(value, str) else None
 
@@ -153,6 +167,36 @@ class Visit:
             assert self.start is not None and self.end is not None
             return f"{self.date} {hhmm(self.start)}–{hhmm(self.end)}"
         return str(self.date)
+
+
+@dataclass(frozen=True)
+class PlanShift:
+    """A readable plan@2 shift (Part B): a known staff member, a date of the week, its window
+    in minutes of that date; ``type`` as written (null for fixed hours)."""
+
+    index: int
+    staff: str
+    date: date
+    type: object
+    start: int
+    end: int
+
+    def when(self) -> str:
+        return f"{self.date} {hhmm(self.start)}–{hhmm(self.end)}"
+
+
+@dataclass(frozen=True)
+class PlanBreak:
+    """A readable plan@2 break (Part B), like ``PlanShift`` without a type."""
+
+    index: int
+    staff: str
+    date: date
+    start: int
+    end: int
+
+    def when(self) -> str:
+        return f"{self.date} {hhmm(self.start)}–{hhmm(self.end)}"
 
 
 @dataclass(frozen=True)
@@ -235,6 +279,19 @@ class Context:
         self.visits: list[Visit] = []
         self.visit_problems: list[Violation] = []
         self._read_visits()
+        #: Part B (rostered shifts): with it H3 and H7 read the plan's shifts, not the team
+        #: file's hours, and H14–H18 apply.
+        self.part_b = uses_part_b(self.team)
+        self.holidays = self._holidays() if self.part_b else {}
+        self.shifts: list[PlanShift] = []
+        self.breaks: list[PlanBreak] = []
+        #: Shift and break entries that cannot be read (H14 and H15 report them).
+        self.roster_problems: list[Violation] = []
+        if self.part_b:
+            self._read_roster()
+        self.shift_of: dict[tuple[str, date], PlanShift] = {}
+        for entry in self.shifts:
+            self.shift_of.setdefault((entry.staff, entry.date), entry)
         self.on_call = [
             OnCall(
                 i,
@@ -307,6 +364,57 @@ class Context:
                 self._problem(f"Visit {name} has no staff list.", client=known, date=str(day))
             self.visits.append(Visit(name, known, listed, day, start, end, raw.get("place")))
 
+    def _holidays(self) -> dict[date, str]:
+        """The policy's holidays by date, with their names."""
+        found: dict[date, str] = {}
+        for raw in as_list(self.policy.get("holidays")):
+            raw = as_dict(raw)
+            day = parse_date(raw.get("date"))
+            if day is not None:
+                found.setdefault(day, _text(raw.get("name")) or "a holiday")
+        return found
+
+    def _read_roster(self) -> None:
+        """The plan's ``shifts`` and ``breaks`` (Part B); an entry naming staff not in the team is
+        left to H12, any other unreadable entry becomes a structural H14 or H15 violation."""
+        for key, rule in (("shifts", "H14"), ("breaks", "H15")):
+            for i, raw in enumerate(as_list(self.plan.get(key))):
+                where = f"{key}[{i}]"
+                if not isinstance(raw, dict):
+                    self._roster_problem(rule, f"{where} is not a {key[:-1]} entry.")
+                    continue
+                staff = raw.get("staff")
+                if not isinstance(staff, str) or staff not in self.staff:
+                    continue
+                day = parse_date(raw.get("date"))
+                if day is None or (self.dates and day not in self.dates):
+                    week = f"{self.dates[0]} to {self.dates[-1]}" if self.dates else "the plan's week"
+                    self._roster_problem(
+                        rule,
+                        f"{where} ({staff}) has date {raw.get('date')!r}, not a date of the week {week}.",
+                        staff,
+                    )
+                    continue
+                start, end = parse_time(raw.get("start")), parse_time(raw.get("end"), end=True)
+                if start is None or end is None or end <= start:
+                    self._roster_problem(
+                        rule,
+                        f"{where} ({staff}, {day}) runs {raw.get('start')!r} to {raw.get('end')!r}: "
+                        "expected two times (HH:MM), the end after the start.",
+                        staff,
+                        str(day),
+                    )
+                    continue
+                if key == "shifts":
+                    self.shifts.append(PlanShift(i, staff, day, raw.get("type"), start, end))
+                else:
+                    self.breaks.append(PlanBreak(i, staff, day, start, end))
+
+    def _roster_problem(
+        self, rule: str, message: str, staff: str | None = None, date: str | None = None
+    ) -> None:
+        self.roster_problems.append(Violation(rule, message, staff=staff, date=date, excusable=False))
+
     def _problem(self, message: str, *, client: str | None = None, date: str | None = None) -> None:
         self.visit_problems.append(Violation("H12", message, client=client, date=date))
 
@@ -339,8 +447,19 @@ class Context:
             min_gap_days=level.get("min_gap_days", 1),
         )
 
+    def day_name(self, day: date) -> str:
+        """The name a date goes by in Part B's ``days`` lists and fixed shifts: ``holiday`` on a
+        holiday (its weekday's entries do not apply), else its weekday."""
+        return "holiday" if day in self.holidays else weekday(day)
+
     def shift(self, staff_id: str, day: date) -> tuple[int, int] | None:
-        """(start, end) minutes of a staff member's shift on a date, None on a day off."""
+        """(start, end) minutes of a staff member's shift on a date, None on a day off.
+
+        With Part B this is the plan's shift (H14 judges it against the team file); without it
+        the team file's hours for the weekday."""
+        if self.part_b:
+            entry = self.shift_of.get((staff_id, day))
+            return (entry.start, entry.end) if entry is not None else None
         window = as_dict(self.staff[staff_id].get("shifts")).get(weekday(day))
         if not isinstance(window, list) or len(window) != 2:
             return None

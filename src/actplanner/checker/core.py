@@ -7,12 +7,15 @@ from dataclasses import replace
 
 from .caseload_rules import h11_caseload, h12_integrity
 from .context import PLAN_FORMAT_2, Context, as_dict, as_list
+from .coverage_rules import h17_coverage
+from .day_rules import h15_breaks, h16_team_meeting
 from .episode_rules import h9_employment, h13_episodes
 from .figures import metrics
 from .history import provided_dates, seen_dates
 from .on_call_rules import h9_on_call_coverage, h10_on_call_limits
 from .report import Report, Violation
 from .route_rules import h7_routes, h8_daily_limit
+from .shift_rules import h14_shifts, h18_contracts
 from .visit_rules import (
     h1_visit_count,
     h2_spacing,
@@ -38,6 +41,11 @@ RULES: tuple[Rule, ...] = (
     h11_caseload,
     h12_integrity,
     h13_episodes,
+    h14_shifts,
+    h15_breaks,
+    h16_team_meeting,
+    h17_coverage,
+    h18_contracts,
 )
 
 
@@ -46,7 +54,8 @@ def check(team: dict, plan: dict, *, week_start: str | None = None, history: lis
 
     ``team`` and ``plan`` are the raw JSON objects; ``week_start``, when given,
     is the week that was asked for; ``history`` the raw earlier plan files and
-    contact logs, whose seen dates H1, H2, H4 and H13 read (FORMATS.md, version 2).
+    contact logs, whose seen dates H1, H2, H4 and H13 read (FORMATS.md, version 2), and whose
+    shifts and on-call periods H10, H16 and H18 read across the week boundary.
     Malformed input becomes violations, never an exception.
     """
     ctx = Context(team, plan, week_start, history)
@@ -72,7 +81,7 @@ def check(team: dict, plan: dict, *, week_start: str | None = None, history: lis
                 )
             ]
         violations.extend(replace(v, excused=_excused(v, excuses, ctx.plan)) for v in found)
-    return Report(violations=violations, metrics=metrics(ctx.team, ctx.plan))
+    return Report(violations=violations, metrics=metrics(ctx.team, ctx.plan, history=ctx.history))
 
 
 Excuse = tuple[object, str | None, str | None, str | None]
@@ -86,7 +95,10 @@ def _excused(v: Violation, excuses: list[Excuse], plan: dict) -> bool:
     whose client, staff and date match every one of those fields it gives; with the rule alone
     only violations that name none of them (FORMATS.md, version 2). Either way an over-cap
     primary (H11, no single client to blame) is also excused by an H11 entry for any client
-    whose primary it is."""
+    whose primary it is. A violation that is not ``excusable`` (H14, H15's break as written) is
+    never excused."""
+    if not v.excusable:
+        return False
     version2 = plan.get("format") == PLAN_FORMAT_2
     for rule, client, staff, day in excuses:
         if rule != v.rule:

@@ -14,14 +14,20 @@ from datetime import datetime, timedelta
 from itertools import pairwise
 
 from .context import Context, as_dict, as_list
+from .coverage_rules import minutes_short
+from .day_rules import team_meeting_days
+from .roster import contracted
 from .route_rules import staff_days
 
 Figures = dict[str, float | int | None]
 
 
-def metrics(team: dict, plan: dict) -> Figures:
-    """All figures of a plan, by name; a figure that cannot be computed is None."""
-    ctx = Context(team, plan)
+def metrics(team: dict, plan: dict, history: list | None = None) -> Figures:
+    """All figures of a plan, by name; a figure that cannot be computed is None.
+
+    ``history`` (the raw earlier plans) tells who was primary on call the Sunday night before,
+    whom Monday's team meeting does not expect (Part B)."""
+    ctx = Context(team, plan, history=history)
     found: Figures = {}
     parts: list[tuple[tuple[str, ...], Callable[[Context], Figures]]] = [
         (("itt_share",), itt_share),
@@ -33,6 +39,10 @@ def metrics(team: dict, plan: dict) -> Figures:
           "share_clients_seen_by_2plus_staff", "caseload_ratio"), fidelity),
         (("on_call_coverage",), on_call_coverage),
     ]  # fmt: skip
+    if ctx.part_b:
+        parts.append(
+            (("team_meeting_days", "coverage_minutes_short", "requests_honoured_share"), roster_figures)
+        )
     for names, part in parts:
         try:
             found.update(part(ctx))
@@ -109,7 +119,8 @@ def workload_spread(ctx: Context) -> Figures:
     per_fte = []
     for sid, member in ctx.staff.items():
         fte = member.get("fte")
-        if (sid in work or as_dict(member.get("shifts"))) and isinstance(fte, int | float):
+        rostered = any(who == sid for who, _ in ctx.shift_of)
+        if (sid in work or as_dict(member.get("shifts")) or rostered) and isinstance(fte, int | float):
             if fte > 0:
                 per_fte.append(work[sid] / fte)
     if not per_fte:
@@ -195,6 +206,29 @@ def on_call_coverage(ctx: Context) -> Figures:
             covered += end - start
             reach = end
     return {"on_call_coverage": covered / (span[1] - span[0])}
+
+
+def roster_figures(ctx: Context) -> Figures:
+    """Part B: dates with a team meeting at least two staff attend (DACTS H3), the minutes
+    coverage is short (summed over each coverage window and date), and the share of contracted
+    staff's requests dated in the week that the plan honours (1.0 when there are none)."""
+    asked = honoured = 0
+    for sid, terms in contracted(ctx).items():
+        for raw in as_list(terms.get("requests")):
+            raw = as_dict(raw)
+            day = next((d for d in ctx.dates if str(d) == raw.get("date")), None)
+            if day is None or (raw.get("off") is not True and not isinstance(raw.get("shift"), str)):
+                continue
+            shift = ctx.shift_of.get((sid, day))
+            asked += 1
+            honoured += (
+                shift is None if raw.get("off") is True else shift is not None and shift.type == raw["shift"]
+            )
+    return {
+        "team_meeting_days": team_meeting_days(ctx),
+        "coverage_minutes_short": minutes_short(ctx),
+        "requests_honoured_share": honoured / asked if asked else 1.0,
+    }
 
 
 def _minus(

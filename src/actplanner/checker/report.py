@@ -18,6 +18,11 @@ RULE_TITLES = {
     "H11": "caseload",
     "H12": "integrity",
     "H13": "episodes",
+    "H14": "holidays and shifts",
+    "H15": "breaks",
+    "H16": "team meeting",
+    "H17": "coverage",
+    "H18": "contracts",
 }
 
 
@@ -26,7 +31,9 @@ class Violation:
     """One broken hard rule, in a sentence a team lead understands.
 
     ``client``, ``staff`` and ``date`` name what the violation is about, where
-    that applies; ``excused`` is true when the plan's ``unmet`` owns up to it.
+    that applies; ``excused`` is true when the plan's ``unmet`` owns up to it. A violation
+    that is not ``excusable`` (a shift or break not as the files define it) stays a violation
+    whatever ``unmet`` says: a solver can always write it right.
     """
 
     rule: str
@@ -35,6 +42,7 @@ class Violation:
     staff: str | None = None
     date: str | None = None
     excused: bool = False
+    excusable: bool = True
 
 
 @dataclass
