@@ -16,6 +16,7 @@ from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
 
+from actplanner.domain import demo_roster
 from actplanner.domain.formats import WEEKDAYS
 from solver.problem import PRIMARY_DISCIPLINES
 
@@ -29,6 +30,9 @@ SIZES = ("small", "standard", "large")
 # stays a team@1 file: the tests that reason about a version 1 team, visit by visit and field
 # by field, start from it (tests/teams/v2_files.py builds their team@2 version of it).
 VERSION_2 = ("standard", "large")
+# The team@2 teams that carry Part B (rostered shifts, holidays, coverage, breaks, the meeting;
+# demo_roster.py). Empty until the solver plans rosters: the switch regenerates the fixtures.
+PART_B: tuple[str, ...] = ()
 
 PRESCRIBERS = ("psychiatrist", "nurse_practitioner")
 # Disciplines a client may refuse without losing access to nursing or prescribing.
@@ -407,8 +411,9 @@ _TEAMS = {
 }
 
 
-def generate_team(size: str = "standard", seed: int = 7) -> dict:
-    """Return a sample team file (FORMATS.md; team@2 for the sizes in VERSION_2) of the given size."""
+def generate_team(size: str = "standard", seed: int = 7, part_b: bool | None = None) -> dict:
+    """Return a sample team file (FORMATS.md; team@2 for the sizes in VERSION_2) of the given size,
+    with Part B's rostered shifts when ``part_b`` (by default, for the sizes in PART_B)."""
     if size not in _TEAMS:
         raise ValueError(f"Unknown size {size!r}; expected one of {', '.join(SIZES)}.")
     team_id, name, office, areas = _TEAMS[size]
@@ -428,11 +433,19 @@ def generate_team(size: str = "standard", seed: int = 7) -> dict:
     # Version 2's dates draw from their own stream, so the version 1 team underneath stays as it was.
     dated = random.Random(f"{size}:{seed}:team@2")
     version_2 = size in VERSION_2
+    rostered_team = version_2 and (size in PART_B if part_b is None else part_b)
     for area, area_staff, area_clients in by_area:
         if version_2:
             _add_version_2(dated, area, area_staff, area_clients)
+    # Part B (rostered shifts) draws from a third stream, after the other two have drawn.
+    rostered = random.Random(f"{size}:{seed}:part-b")
+    for _area, area_staff, area_clients in by_area:
+        if rostered_team:
+            demo_roster.add_contracts(rostered, area_staff, area_clients, holiday_hours=size == "standard")
         clients.extend(_ordered(c) for c in area_clients)
     policy = json.loads(json.dumps(POLICY))
+    if rostered_team:
+        demo_roster.add_policy(policy, len(areas))
     if not version_2:
         del policy["post_discharge"]
         for level in policy["acuity"].values():
