@@ -6,6 +6,11 @@ route and may hand a visit to another staff member who can legally take it
 (H3, H4 tags, H8 capacity), paying the ITT penalty when that staff member is
 not on the client's ITT. Paired, inpatient and pinned visits keep their staff and time,
 because the engine cannot synchronise two routes.
+
+Part B: a day's team meeting is a stop at the office fixed at its time for each staff
+member whose day holds it, so the engine routes to it and away from it (H16). The engine
+knows no breaks: a result in which a staff member's day no longer has room for the break
+it had (H15) is not applied, and the day keeps its routes.
 """
 
 from __future__ import annotations
@@ -14,6 +19,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from solver.clock import Clock
+from solver.day_items import OFFICE
 from solver.greedy import requirement_tags
 from solver.pricing import reassignment_cost, route_cost
 from solver.problem import DAYS, Client
@@ -25,6 +31,8 @@ from solver.schedule import Route, Schedule, Slot, tags_met_by
 #: one core of the benchmark machine (measured 2,800/s at 60 stops, 1,500/s at
 #: 240), taken a little low so the iteration budget, not the clock, ends a day.
 ITERATIONS_SCALE = 15_000
+#: The owner of a meeting stop in ``DayInstance.owners`` (no client has an empty id).
+MEETING = ""
 
 
 def improve(
@@ -139,6 +147,11 @@ def build_day(schedule: Schedule, day: int) -> DayInstance | None:
         initial[index[staff[0]]].append(RouteStop(len(stops) - 1, start))
     if not stops:
         return None
+    for i, route in enumerate(routes):
+        if route.meeting is not None:
+            stops.append(_meeting_stop(route.meeting.start, route.meeting.end, i))
+            owners.append(MEETING)
+            initial[i].append(RouteStop(len(stops) - 1, route.meeting.start))
     problem = schedule.problem
     instance = RoutingInstance(
         distance=problem.travel,
@@ -170,6 +183,18 @@ def _fixed_stop(client: Client, day: int, start: int, vehicle: int) -> Stop:
         location=client.location_on(day),
         service=client.visit_minutes,
         windows=((start, start),),
+        allowed=frozenset({vehicle}),
+    )
+
+
+def _meeting_stop(start: int, end: int, vehicle: int) -> Stop:
+    """H16: the team meeting at the office, at its time, in one staff member's day; it is not a
+    visit, so it takes none of the day's visit limit."""
+    return Stop(
+        location=OFFICE,
+        service=end - start,
+        windows=((start, start),),
+        demand=0,
         allowed=frozenset({vehicle}),
     )
 
@@ -213,15 +238,20 @@ def apply_day(schedule: Schedule, built: DayInstance, result: RoutingResult) -> 
     assigned: dict[str, list[tuple[str, int]]] = {}
     for route in result.routes:
         for rs in route.stops:
+            if built.owners[rs.stop] == MEETING:
+                continue
             client = clients[built.owners[rs.stop]]
             new_slots[route.vehicle].append(
                 Slot(client.id, client.location_on(built.day), rs.start, rs.start + client.visit_minutes)
             )
             assigned.setdefault(client.id, []).append((routes[route.vehicle].staff.id, rs.start))
     old = {i: r.slots for i, r in enumerate(routes)}
+    held = [not schedule.part_b_problems(r) for r in routes]
     for i, r in enumerate(routes):
         r.slots = sorted(new_slots[i], key=lambda s: s.start)
-    if _day_cost(schedule, routes) >= before:
+    # H15 (and H16 as a check): a day that held its break and meeting still holds them.
+    broken = any(ok and schedule.part_b_problems(r) for ok, r in zip(held, routes, strict=True))
+    if broken or _day_cost(schedule, routes) >= before:
         for i, r in enumerate(routes):
             r.slots = old[i]
         return False

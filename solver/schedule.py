@@ -13,8 +13,9 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import NamedTuple
 
-from solver.plan import Break, Caseload
-from solver.problem import DAY, DAYS, Client, Problem, Staff, Window
+from solver import day_items
+from solver.plan import Break, Caseload, Unmet
+from solver.problem import DAY, DAYS, BreakRule, Client, Meeting, Problem, Staff, Window
 
 INF = 10**9
 NOBODY: frozenset[str] = frozenset()
@@ -39,10 +40,25 @@ class Route:
     #: Earliest start of any visit (H10 rest after a night as primary on call).
     earliest_visit: int
     slots: list[Slot] = field(default_factory=list)
+    #: Part B (H16): the team meeting this day holds at the office, a fixed item no visit overlaps.
+    meeting: Window | None = None
+    #: Part B (H15): the break's minutes (0: this shift has none) and where it may fall (the
+    #: rule's window cut to the shift). The window is None when even the day without visits
+    #: cannot hold the break: then insertions do not look for room (it is reported instead).
+    break_minutes: int = 0
+    break_window: Window | None = None
 
     @property
     def limit(self) -> int:
         return self.staff.max_visits_per_day if self.staff.max_visits_per_day is not None else INF
+
+    @property
+    def part_b(self) -> bool:
+        """Whether the day has items besides its visits (the meeting, room for a break)."""
+        return self.meeting is not None or self.break_window is not None
+
+    def gaps(self) -> list[day_items.Gap]:
+        return day_items.gaps(self.staff.location, self.window, self.slots, self.meeting)
 
 
 class Insertion(NamedTuple):
@@ -86,6 +102,11 @@ class Schedule:
                 if rest is not None and primary_by_day.get(day - 1) == staff.id:
                     earliest = max(earliest, day * DAY + rest)
                 self.routes[(staff.id, day)] = Route(staff, day, window, earliest)
+        if problem.roster is not None:
+            for route in self.routes.values():
+                _add_part_b(
+                    route, problem.roster.meetings, problem.roster.breaks, rest, primary_by_day, self.travel
+                )
         # Visits per client: day -> (staff ids, start, end, purpose)
         self.visits: dict[str, dict[int, tuple[tuple[str, ...], int, int, str | None]]] = {
             c.id: {} for c in problem.clients
@@ -155,6 +176,8 @@ class Schedule:
         windows = (route.window,) if client.inpatient(day) else client.availability.get(day, ())
         location = client.location_on(day)
         self.work += len(route.slots) + 1
+        if route.part_b:
+            return self._part_b_insertions(route, location, minutes, windows, at)
         found = []
         for position in range(len(route.slots) + 1):
             earliest, latest_end, delta = self._bounds(route, position, location)
@@ -171,6 +194,67 @@ class Schedule:
                 if start + minutes <= min(latest_end, w.end):
                     found.append(Insertion(position, start, delta))
                     break
+        return found
+
+    def _part_b_insertions(
+        self, route: Route, location: int, minutes: int, windows: tuple[Window, ...], at: int | None
+    ) -> list[Insertion]:
+        """``insertions`` on a day with the meeting or a break: a visit goes in a gap between
+        the day's items (the meeting is one, at the office), and leaves room for the break in
+        some gap of the day (H15), before or after the visit when it takes the only one."""
+        tt = self.travel
+        gaps = route.gaps()
+        rest_break = route.break_window
+        need = route.break_minutes
+        holds = [False] * len(gaps)
+        if rest_break is not None:
+            holds = [
+                day_items.break_room(g.start, g.before, g.end, g.after, tt, rest_break, need) >= 0
+                for g in gaps
+            ]
+        anywhere = sum(holds)
+
+        def keeps_break(gap_index: int, gap: day_items.Gap, start: int) -> bool:
+            if rest_break is None or anywhere - holds[gap_index] > 0:
+                return True
+            end = start + minutes
+            return (
+                day_items.break_room(gap.start, gap.before, start, location, tt, rest_break, need) >= 0
+                or day_items.break_room(end, location, gap.end, gap.after, tt, rest_break, need) >= 0
+            )
+
+        found = []
+        for index, gap in enumerate(gaps):
+            earliest = max(gap.start + tt[gap.before][location], route.earliest_visit)
+            latest_end = gap.end - tt[location][gap.after]
+            delta = tt[gap.before][location] + tt[location][gap.after] - tt[gap.before][gap.after]
+            if at is not None:
+                if (
+                    earliest <= at
+                    and at + minutes <= latest_end
+                    and any(w.contains(at, at + minutes) for w in windows)
+                    and keeps_break(index, gap, at)
+                ):
+                    found.append(Insertion(gap.position, at, delta))
+                continue
+            for w in windows:
+                start = max(earliest, w.start)
+                last = min(latest_end, w.end)
+                if start + minutes > last:
+                    continue
+                if keeps_break(index, gap, start):
+                    found.append(Insertion(gap.position, start, delta))
+                    break
+                if rest_break is not None:
+                    # Later, so the break fits before the visit: the earliest such start.
+                    later = max(
+                        start,
+                        gap.start + tt[gap.before][location] + need,
+                        max(gap.start, rest_break.start) + need,
+                    )
+                    if later + minutes <= last and keeps_break(index, gap, later):
+                        found.append(Insertion(gap.position, later, delta))
+                        break
         return found
 
     def best_insertion(self, route: Route, client: Client) -> Insertion | None:
@@ -208,16 +292,64 @@ class Schedule:
     # -- Part B: breaks and the team meeting ----------------------------------
 
     def breaks(self) -> tuple[Break, ...]:
-        """H15: each route's break, placed in its window where it fits (none without a break rule)."""
-        return ()
+        """H15: each route's break, placed in its window where it fits (none without a break rule;
+        a day that cannot hold its break has none here and is in ``part_b_unmet``)."""
+        out = []
+        for (sid, day), route in sorted(self.routes.items()):
+            start = self._break_start(route)
+            if start is not None:
+                out.append(Break(sid, day, start, start + route.break_minutes))
+        return tuple(out)
+
+    def _break_start(self, route: Route) -> int | None:
+        if not route.break_minutes or route.break_window is None:
+            return None
+        return day_items.place_break(route.gaps(), self.travel, route.break_window, route.break_minutes)
 
     def meeting_attendance(self) -> dict[int, tuple[str, ...]]:
-        """H16: per day with a team meeting, the staff whose routes hold it."""
-        return {}
+        """H16: per day with a team meeting, the staff whose days hold it (at the office, no visit
+        overlapping it, time to travel there and back); a day with nobody maps to ()."""
+        roster = self.problem.roster
+        if roster is None:
+            return {}
+        out: dict[int, list[str]] = {m.window.start // DAY: [] for m in roster.meetings}
+        for (sid, day), route in sorted(self.routes.items()):
+            if route.meeting is not None and not self._meeting_problems(route):
+                out.setdefault(day, []).append(sid)
+        return {day: tuple(sorted(ids)) for day, ids in sorted(out.items())}
+
+    def _meeting_problems(self, route: Route) -> list[str]:
+        if route.meeting is None:
+            return []
+        return day_items.meeting_problems(
+            route.staff.id, route.staff.location, route.window, route.slots, route.meeting, self.travel
+        )
+
+    def part_b_problems(self, route: Route) -> list[Unmet]:
+        """H15 and H16 as this route now breaks them (empty when its day holds both)."""
+        sid, day = route.staff.id, route.day
+        found = [Unmet(rule="H16", detail=d, staff=sid, day=day) for d in self._meeting_problems(route)]
+        if route.break_minutes and self._break_start(route) is None:
+            rule = self.problem.roster.breaks if self.problem.roster is not None else None
+            window = _break_window(route.window, rule) if rule is not None else None
+            detail = day_items.break_problem(sid, route.window, window, route.break_minutes, route.meeting)
+            found.append(Unmet(rule="H15", detail=detail, staff=sid, day=day))
+        return found
+
+    def part_b_unmet(self) -> list[Unmet]:
+        """H15 breaks and H16 meetings the routes cannot hold, each with the staff member and day
+        (none without a roster): a start location too far from the office to reach a meeting at
+        the shift's start, a kept visit in the meeting's way, a shift with no room for its break."""
+        if self.problem.roster is None:
+            return []
+        return [u for _, route in sorted(self.routes.items()) for u in self.part_b_problems(route)]
 
     # -- measures ------------------------------------------------------------
 
     def route_travel(self, route: Route) -> int:
+        """Minutes on the road: start → visits (and the meeting at the office) → start."""
+        if route.meeting is not None:
+            return sum(self.travel[g.before][g.after] for g in route.gaps())
         if not route.slots:
             return 0
         tt = self.travel
@@ -235,6 +367,47 @@ class Schedule:
             if route is not None and route.slots:
                 total += sum(s.end - s.start for s in route.slots) + self.route_travel(route)
         return total
+
+
+def _break_window(shift: Window, rule: BreakRule) -> Window | None:
+    """The rule's window on the shift's day, cut to the shift (None when they do not meet)."""
+    day = shift.start // DAY * DAY
+    start, end = max(shift.start, day + rule.window[0]), min(shift.end, day + rule.window[1])
+    return Window(start, end) if start < end else None
+
+
+def _add_part_b(
+    route: Route,
+    meetings: tuple[Meeting, ...],
+    rule: BreakRule | None,
+    rest: int | None,
+    primary_by_day: dict[int, str],
+    travel: tuple[tuple[int, ...], ...],
+) -> None:
+    """Give a route its Part B items: the meeting its shift covers (H16; not for last night's
+    primary when the rest rule starts their day after the meeting starts) and its break (H15)."""
+    day = route.day
+    for meeting in meetings:
+        m = meeting.window
+        if m.start // DAY != day or not route.window.contains(m.start, m.end):
+            continue
+        rested = primary_by_day.get(day - 1) == route.staff.id
+        if rested and rest is not None and rest > m.start - day * DAY:
+            continue
+        route.meeting = m
+        break
+    if rule is None or not rule.applies(route.window):
+        return
+    route.break_minutes = rule.minutes
+    window = _break_window(route.window, rule)
+    if window is None or window.end - window.start < rule.minutes:
+        return
+    gaps = route.gaps()
+    if any(
+        day_items.break_room(g.start, g.before, g.end, g.after, travel, window, rule.minutes) >= 0
+        for g in gaps
+    ):
+        route.break_window = window
 
 
 def _scarcity(problem: Problem) -> dict[str, float]:
