@@ -54,6 +54,12 @@ _nurse["contract"] = {
     "days_off": ["sun"],
     "requests": [{"date": "2026-12-23", "off": True}],
 }
+# s-sw3 is contracted too, so that two staff can cover the weekday evenings and one Sundays.
+TEAM_B["staff"][3]["contract"] = {
+    "shift_types": ["day", "late", "weekend"],
+    "minutes_per_week": [1800, 2400],
+    "days_off": ["sat"],
+}
 TEAM_B["staff"][1]["shifts"] = {
     day: ["08:30", "17:00"] for day in ("mon", "tue", "wed", "thu", "fri", "holiday")
 }

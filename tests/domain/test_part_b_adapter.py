@@ -6,6 +6,7 @@ shift not kept, the credit not given).
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date
 
 from actplanner.domain.adapter import to_plan_file, to_problem
@@ -22,6 +23,17 @@ WEEK = CHRISTMAS_WEEK
 
 def empty_plan() -> sp.Plan:
     return sp.Plan(visits=(), on_call=(), caseload={})
+
+
+def loose(edit: Callable[[dict], object]) -> Callable[[dict], None]:
+    """``edit`` on a team without coverage, whose minimums one staff member's terms alone
+    would otherwise make impossible (an input error, tested in test_part_b_format)."""
+
+    def apply(doc: dict) -> None:
+        doc["policy"]["coverage"] = []
+        edit(doc)
+
+    return apply
 
 
 def options(problem: sv.Problem, staff: str = "s-rn1") -> list[tuple[str, int]]:
@@ -67,14 +79,14 @@ def test_contracted_staff_have_no_fixed_shifts_and_options_by_type_days_and_days
 
 
 def test_options_follow_the_contract_shift_types() -> None:
-    got = options(to_problem(team_b(lambda d: contract(d).update(shift_types=["late"])), WEEK))
+    got = options(to_problem(team_b(loose(lambda d: contract(d).update(shift_types=["late"]))), WEEK))
     assert got == [("late", 0), ("late", 1), ("late", 2), ("late", 3)]
 
 
 def test_holiday_in_days_off_means_no_holidays_and_weekday_covers_its_holiday() -> None:
-    no_holidays = options(to_problem(team_b(lambda d: contract(d).update(days_off=["holiday"])), WEEK))
+    no_holidays = options(to_problem(team_b(loose(lambda d: contract(d).update(days_off=["holiday"]))), WEEK))
     assert ("weekend", CHRISTMAS) not in no_holidays and ("weekend", 6) in no_holidays
-    fridays = options(to_problem(team_b(lambda d: contract(d).update(days_off=["fri"])), WEEK))
+    fridays = options(to_problem(team_b(loose(lambda d: contract(d).update(days_off=["fri"]))), WEEK))
     assert not any(day == CHRISTMAS for _, day in fridays)
 
 
@@ -111,7 +123,7 @@ def test_contract_terms_requests_and_credits() -> None:
         doc["staff"][0]["leave"] = [{"start": "2026-12-21T00:00", "end": "2026-12-21T23:00"}]
         contract(doc)["days_off"] = ["fri"]
 
-    broken = to_problem(team_b(part), WEEK).roster
+    broken = to_problem(team_b(loose(part)), WEEK).roster
     assert broken is not None
     assert broken.contracts["s-rn1"].credited_days == 0 and broken.contracts["s-rn1"].holidays == ()
 
@@ -175,7 +187,7 @@ def test_a_re_plan_keeps_the_baseline_roster_of_contracted_staff() -> None:
     assert roster.kept[("s-rn1", 0)] == sv.ShiftOption("day", 0, sv.Window(510, 1020))
     assert roster.kept[("s-rn1", 2)] is None  # off in the baseline, kept off
     assert roster.pinned == frozenset({("s-rn1", 1)})
-    assert all(staff == "s-rn1" for staff, _ in roster.kept)  # fixed staff are not rostered
+    assert {staff for staff, _ in roster.kept} == {"s-rn1", "s-sw3"}  # fixed staff are not rostered
 
 
 def test_re_roster_frees_the_days_from_the_re_plan_date_but_keeps_pins_and_the_past() -> None:
@@ -183,7 +195,8 @@ def test_re_roster_frees_the_days_from_the_re_plan_date_but_keeps_pins_and_the_p
         team_b(), WEEK, baseline=baseline_with(BASE_SHIFTS), from_date=date(2026, 12, 22), re_roster=["s-rn1"]
     ).roster
     assert roster is not None
-    assert set(roster.kept) == {("s-rn1", 0), ("s-rn1", 1)}
+    assert {key for key in roster.kept if key[0] == "s-rn1"} == {("s-rn1", 0), ("s-rn1", 1)}
+    assert ("s-sw3", 3) in roster.kept  # not re-rostered
     assert roster.pinned == frozenset({("s-rn1", 1)})
 
 

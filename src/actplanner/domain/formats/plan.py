@@ -1,7 +1,7 @@
 """The plan file, ``actplanner/plan@1`` and ``@2``: what the solver decided for one week (FORMATS.md).
 
 Loading checks the file's shape, not the hard rules: whether a plan meets
-H1–H12 against its team file is the checker's question.
+H1–H18 against its team file is the checker's question.
 """
 
 from __future__ import annotations
@@ -153,4 +153,34 @@ def check_plan(plan: PlanFile) -> list[str]:
             errors.append(
                 f"on_call[{i}]: period ends ({period.end}) no later than it starts ({period.start})"
             )
+    errors += _shift_errors(plan, week)
+    return errors
+
+
+def _shift_errors(plan: PlanFile, week: set[dt.date]) -> list[str]:
+    """Part B ``shifts`` and ``breaks``: plan@2 keys, dated in the week, spans ending after they
+    start, and at most one shift per staff member and date (H14's other rules need the team
+    file: the checker's)."""
+    errors = []
+    for key in ("shifts", "breaks"):
+        if getattr(plan, key) is not None and plan.format != PLAN_FORMAT_2:
+            errors.append(f"{key}: a version 2 key; the plan's format must be {PLAN_FORMAT_2!r}")
+    seen: dict[tuple[str, str], int] = {}
+    for i, shift in enumerate(plan.shifts or ()):
+        path = f"shifts[{i}]"
+        if to_date(shift.date) not in week:
+            errors.append(f"{path}.date: {shift.date} is not in the week of {plan.week_start}")
+        errors += span_errors(path, [shift.start, shift.end], "shift")
+        key = (shift.staff, shift.date)
+        if key in seen:
+            errors.append(
+                f"{path}: a second shift of {show(shift.staff)} on {shift.date} (also shifts[{seen[key]}]); "
+                "a staff member has at most one shift a date"
+            )
+        seen.setdefault(key, i)
+    for i, pause in enumerate(plan.breaks or ()):
+        path = f"breaks[{i}]"
+        if to_date(pause.date) not in week:
+            errors.append(f"{path}.date: {pause.date} is not in the week of {plan.week_start}")
+        errors += span_errors(path, [pause.start, pause.end], "break")
     return errors

@@ -31,6 +31,7 @@ from actplanner.domain.formats._base import (
     Weekday,
     duplicate_ids,
     json_path,
+    minutes,
     show,
     span_errors,
     to_date,
@@ -151,6 +152,7 @@ class PostDischarge(FileModel):
 #: which matches only ``holiday``; FORMATS.md Part B, "Day names").
 DayName = Literal["mon", "tue", "wed", "thu", "fri", "sat", "sun", "holiday"]
 DAY_NAMES: tuple[str, ...] = ("mon", "tue", "wed", "thu", "fri", "sat", "sun", "holiday")
+HOLIDAY = "holiday"
 
 
 class Holiday(FileModel):
@@ -421,6 +423,8 @@ def doc_uses_version_2(doc: dict[str, Any]) -> bool:
         return True
     if any(gives(member, Staff) for member in doc.get("staff") or []):
         return True
+    if any(HOLIDAY in ((member or {}).get("shifts") or {}) for member in doc.get("staff") or []):
+        return True
     for client in doc.get("clients") or []:
         if gives(client, Client):
             return True
@@ -446,6 +450,8 @@ def _version_2_keys(team: TeamFile) -> list[str]:
     note("policy.on_call", team.policy.on_call)
     for i, member in enumerate(team.staff):
         note(f"staff[{i}]", member)
+        if HOLIDAY in member.shifts:
+            found.append(f"staff[{i}].shifts.{HOLIDAY}")
     for i, client in enumerate(team.clients):
         note(f"clients[{i}]", client)
         for j, req in enumerate(client.requirements):
@@ -477,6 +483,7 @@ def check_team(team: TeamFile) -> list[str]:
         errors += _client_errors(f"clients[{i}]", client, team.policy, staff, found)
     if isinstance(team.policy.travel, MatrixTravel):
         errors += _matrix_errors(team)
+    errors += _part_b_errors(team)
     return errors
 
 
@@ -723,4 +730,293 @@ def _matrix_errors(team: TeamFile) -> list[str]:
             more = f" and {len(missing) - 3} more" if len(missing) > 3 else ""
             names = ", ".join(show(t) for t in missing[:3])
             errors.append(f"{json_path([*loc, origin])}: no travel time to {names}{more}")
+    return errors
+
+
+# Part B (FORMATS.md, "Part B: rostered shifts …"): the keys' own rules, then contradictions
+# no roster could ever meet. The day-name rules are those of domain/rostering.py, which the
+# formats cannot import (it reads them); they are short enough to state twice.
+
+_DAY_WORDS = {
+    "mon": "Mondays",
+    "tue": "Tuesdays",
+    "wed": "Wednesdays",
+    "thu": "Thursdays",
+    "fri": "Fridays",
+    "sat": "Saturdays",
+    "sun": "Sundays",
+    HOLIDAY: "holidays",
+}
+
+
+def _admits(kind: ShiftType, name: str) -> bool:
+    """A shift type without ``days`` admits mon–sun, not holidays."""
+    return name != HOLIDAY if kind.days is None else name in kind.days
+
+
+def _clock(minute: int) -> str:
+    return f"{minute // 60:02d}:{minute % 60:02d}"
+
+
+def _part_b_errors(team: TeamFile) -> list[str]:
+    """Part B keys as given (holidays once each, windows within a day, a break that fits its
+    window, contracts naming known shift types), then, when those hold, the contradictions."""
+    policy = team.policy
+    errors = []
+    dated: dict[str, int] = {}
+    for j, holiday in enumerate(policy.holidays):
+        if holiday.date in dated:
+            errors.append(
+                f"policy.holidays[{j}].date: {holiday.date} is already a holiday "
+                f"(policy.holidays[{dated[holiday.date]}]); list each date once"
+            )
+        dated.setdefault(holiday.date, j)
+    for name, kind in policy.shift_types.items():
+        errors += _within_a_day(
+            json_path(["policy", "shift_types", name]), kind.start, kind.end, "shift type"
+        )
+    for i, need in enumerate(policy.coverage):
+        errors += _within_a_day(f"policy.coverage[{i}]", need.start, need.end, "coverage window")
+    if policy.team_meeting is not None:
+        meeting = policy.team_meeting
+        errors += _within_a_day("policy.team_meeting", meeting.start, meeting.end, "team meeting")
+    if policy.breaks is not None:
+        errors += _break_rule_errors(policy.breaks)
+    for i, member in enumerate(team.staff):
+        errors += _contract_errors(f"staff[{i}]", member, policy)
+    if errors:
+        return errors
+    return _roster_contradictions(team)
+
+
+def _within_a_day(path: str, start: str, end: str, what: str) -> list[str]:
+    """A Part B window lies within one day: it ends after it starts (24:00 is midnight)."""
+    if minutes(end) < minutes(start):
+        return [
+            f"{path}.end: the {what} ends ({end}) before it starts ({start}); it lies within one day "
+            '(end at "24:00" for midnight)'
+        ]
+    if end == start:
+        return [f"{path}.end: the {what} is empty (starts and ends at {start})"]
+    return []
+
+
+def _break_rule_errors(rule: Breaks) -> list[str]:
+    errors = span_errors("policy.breaks.window", rule.window, "break window")
+    if errors:
+        return errors
+    start, end = rule.window
+    length = minutes(end) - minutes(start)
+    if rule.minutes > length:
+        return [
+            f"policy.breaks.minutes: a {rule.minutes}-minute break does not fit its window "
+            f"{start}–{end} ({length} minutes)"
+        ]
+    return []
+
+
+def _contract_errors(path: str, member: Staff, policy: Policy) -> list[str]:
+    contract = member.contract
+    if contract is None:
+        return []
+    errors = []
+    if member.shifts:
+        errors.append(
+            f'{path}.contract: a staff member has either fixed "shifts" or a "contract", not both '
+            '(the solver chooses a contracted staff member\'s shifts: remove "shifts")'
+        )
+    known = (
+        f"policy.shift_types has {', '.join(policy.shift_types)}"
+        if policy.shift_types
+        else ("policy.shift_types defines none")
+    )
+    for j, name in enumerate(contract.shift_types):
+        if name not in policy.shift_types:
+            errors.append(f"{path}.contract.shift_types[{j}]: unknown shift type {show(name)} ({known})")
+    lo, hi = contract.minutes_per_week
+    if lo > hi:
+        errors.append(
+            f"{path}.contract.minutes_per_week: the least ({lo}) is more than the most ({hi}); "
+            "give [least, most] minutes a week"
+        )
+    dated: dict[str, int] = {}
+    for k, request in enumerate(contract.requests):
+        where = f"{path}.contract.requests[{k}]"
+        if request.off and request.shift is not None:
+            errors.append(f'{where}: a request asks for the day "off" or for a "shift", not both')
+        elif not request.off and request.shift is None:
+            errors.append(f'{where}: say what is asked: "off": true, or a "shift" type')
+        elif request.shift is not None and request.shift not in policy.shift_types:
+            errors.append(f"{where}.shift: unknown shift type {show(request.shift)} ({known})")
+        elif request.shift is not None and request.shift not in contract.shift_types:
+            errors.append(
+                f"{where}.shift: {show(request.shift)} is not one of this contract's shift_types "
+                f"({', '.join(contract.shift_types)})"
+            )
+        if request.date in dated:
+            errors.append(
+                f"{where}.date: a second request on {request.date} (also requests[{dated[request.date]}]); "
+                "one request a date"
+            )
+        dated.setdefault(request.date, k)
+    return errors
+
+
+def _roster_contradictions(team: TeamFile) -> list[str]:
+    """Part B demands no roster could ever meet, whatever the week (issue 12, "Rules"): a
+    shift with no room for its break, a contract whose least minutes cannot be worked, a
+    coverage window too few staff could ever be working in, a meeting no shift covers."""
+    policy = team.policy
+    errors = []
+    if policy.breaks is not None:
+        for name, kind in policy.shift_types.items():
+            errors += _break_fit(
+                json_path(["policy", "shift_types", name]), kind.start, kind.end, policy.breaks
+            )
+        for i, member in enumerate(team.staff):
+            for day, (start, end) in member.shifts.items():
+                errors += _break_fit(f"staff[{i}].shifts.{day}", start, end, policy.breaks)
+    for i, member in enumerate(team.staff):
+        if member.contract is not None:
+            errors += _least_minutes_errors(f"staff[{i}].contract.minutes_per_week", member.contract, policy)
+    # A "holiday" entry matters only when the policy names holidays.
+    names = DAY_NAMES if policy.holidays else DAY_NAMES[:7]
+    for i, need in enumerate(policy.coverage):
+        errors += _coverage_errors(f"policy.coverage[{i}]", need, team, names)
+    if policy.team_meeting is not None:
+        errors += _meeting_errors(policy.team_meeting, team, names)
+    return errors
+
+
+def _break_fit(path: str, start: str, end: str, rule: Breaks) -> list[str]:
+    """H15: a shift longer than ``after_minutes`` must overlap the break window by ``minutes``."""
+    lo, hi = minutes(start), minutes(end)
+    if hi - lo <= rule.after_minutes:
+        return []
+    w_lo, w_hi = minutes(rule.window[0]), minutes(rule.window[1])
+    overlap = max(0, min(hi, w_hi) - max(lo, w_lo))
+    if overlap >= rule.minutes:
+        return []
+    return [
+        f"{path}: this {hi - lo}-minute shift ({start}–{end}) is longer than policy.breaks.after_minutes "
+        f"({rule.after_minutes}), so it has a {rule.minutes}-minute break, but it overlaps the break "
+        f"window {rule.window[0]}–{rule.window[1]} by {overlap} minutes: no break fits"
+    ]
+
+
+def _working_minutes(kind: ShiftType, rule: Breaks | None) -> int:
+    length = minutes(kind.end) - minutes(kind.start)
+    return length - rule.minutes if rule is not None and length > rule.after_minutes else length
+
+
+def _least_minutes_errors(path: str, contract: Contract, policy: Policy) -> list[str]:
+    """H18: the most an ordinary week (no holiday, no leave) can hold is the best allowed shift
+    of each admissible weekday, on the ``max_days_per_week`` best days; below the least of
+    ``minutes_per_week`` no roster meets the contract."""
+    least = contract.minutes_per_week[0]
+    best = []
+    for name in DAY_NAMES[:7]:
+        if name in contract.days_off:
+            continue
+        fits = [
+            _working_minutes(kind, policy.breaks)
+            for type_name in contract.shift_types
+            if _admits(kind := policy.shift_types[type_name], name)
+        ]
+        if fits:
+            best.append(max(fits))
+    days = min(contract.max_days_per_week, len(best))
+    most = sum(sorted(best, reverse=True)[:days])
+    if most >= least:
+        return []
+    return [
+        f"{path}: at least {least} minutes a week cannot be worked: the contract's shift types on "
+        f"the days they admit, days off left out, on at most {days} days "
+        f"(max_days_per_week {contract.max_days_per_week}) give at most {most} working minutes "
+        "(a shift less its break)"
+    ]
+
+
+def _workable(team: TeamFile, name: str, discipline: str | None = None) -> list[list[tuple[int, int]]]:
+    """Per staff member (of ``discipline`` when given), the windows they could ever work on a
+    day called ``name``: fixed hours, or the contract's shift types that day admits unless
+    it is a day off. Staff with none are left out."""
+    policy = team.policy
+    out = []
+    for member in team.staff:
+        if discipline is not None and member.discipline != discipline:
+            continue
+        spans: list[tuple[int, int]] = []
+        contract = member.contract
+        if contract is None:
+            span = member.shifts.get(name)  # type: ignore[call-overload]
+            if span is not None:
+                spans.append((minutes(span[0]), minutes(span[1])))
+        elif name not in contract.days_off:
+            for type_name in contract.shift_types:
+                kind = policy.shift_types[type_name]
+                if _admits(kind, name):
+                    spans.append((minutes(kind.start), minutes(kind.end)))
+        spans = [(lo, hi) for lo, hi in spans if lo < hi]
+        if spans:
+            out.append(spans)
+    return out
+
+
+def _fewest(start: int, end: int, staff: list[list[tuple[int, int]]]) -> tuple[int, int, int]:
+    """The fewest staff who could be working at a minute of [start, end), and the first
+    stretch of minutes with that few: (count, from, to)."""
+    cuts = sorted(
+        {start, end, *(t for spans in staff for lo, hi in spans for t in (lo, hi) if start < t < end)}
+    )
+    counts = [
+        (sum(any(lo <= a < hi for lo, hi in spans) for spans in staff), a, b)
+        for a, b in zip(cuts, cuts[1:], strict=False)
+    ]
+    low = min(c for c, _, _ in counts)
+    first = next(i for i, (c, _, _) in enumerate(counts) if c == low)
+    stop = first
+    while stop + 1 < len(counts) and counts[stop + 1][0] == low:
+        stop += 1
+    return low, counts[first][1], counts[stop][2]
+
+
+def _coverage_errors(path: str, need: Coverage, team: TeamFile, names: tuple[str, ...]) -> list[str]:
+    """H17 impossible: at some minute of the window fewer staff (of a discipline) could ever be
+    working than it asks, however they were rostered."""
+    start, end = minutes(need.start), minutes(need.end)
+    asks = [(f"{path}.min_staff", None, need.min_staff)]
+    asks += [(f"{path}.min_by_discipline.{d}", d, n) for d, n in need.min_by_discipline.items()]
+    errors = []
+    for name in need.days:
+        if name not in names:
+            continue
+        for where, discipline, wanted in asks:
+            if wanted == 0:
+                continue
+            count, lo, hi = _fewest(start, end, _workable(team, name, discipline))
+            if count < wanted:
+                who = "staff member" if discipline is None else discipline.replace("_", " ")
+                many = f"no {who}" if count == 0 else f"at most {count} {who}{'' if count == 1 else 's'}"
+                errors.append(
+                    f"{where}: on {_DAY_WORDS[name]} {many} can be working {_clock(lo)}–{_clock(hi)} "
+                    f"and the window asks {wanted}: no more have a shift type their contract allows, "
+                    "or fixed hours, then"
+                )
+    return errors
+
+
+def _meeting_errors(meeting: TeamMeeting, team: TeamFile, names: tuple[str, ...]) -> list[str]:
+    """H16 impossible: on a meeting day no shift anyone could work runs from its start to its end."""
+    start, end = minutes(meeting.start), minutes(meeting.end)
+    errors = []
+    for name in meeting.days:
+        if name not in names:
+            continue
+        if not any(lo <= start and end <= hi for spans in _workable(team, name) for lo, hi in spans):
+            errors.append(
+                f"policy.team_meeting: on {_DAY_WORDS[name]} no shift covers the meeting "
+                f"{meeting.start}–{meeting.end}, so nobody would be at it: no shift type a contract "
+                "allows, and no fixed hours, run from its start to its end"
+            )
     return errors
