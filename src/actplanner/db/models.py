@@ -16,6 +16,7 @@ import datetime as dt
 from typing import Any
 
 from sqlalchemy import (
+    JSON,
     Boolean,
     CheckConstraint,
     Date,
@@ -39,7 +40,8 @@ ROLES = ("lead", "staff")
 #: What a token opens: the JSON API, a user's own calendar feed, a team's on-call rota
 #: feed, or a read-only on-call link for an answering service or a kiosk.
 TOKEN_KINDS = ("api", "feed", "rota_feed", "on_call_link")
-FEED_EVENT_KINDS = ("visit", "on_call")
+#: A work shift and its break (Part B) are events of the staff calendar feed too.
+FEED_EVENT_KINDS = ("visit", "on_call", "shift", "break")
 JOB_STATUSES = ("queued", "running", "done", "failed", "stopped")
 ACTIVE_JOB_STATUSES = ("queued", "running")
 
@@ -98,7 +100,8 @@ class Staff(Base):
     employed_from: Mapped[dt.date | None] = mapped_column(Date)
     employed_until: Mapped[dt.date | None] = mapped_column(Date)
     # team@2 Part B: the staff member's ``contract`` as the file gave it; null for fixed hours.
-    contract: Mapped[dict[str, Any] | None]
+    # SQL NULL, not JSON null, so a downgrade's way back up stores the very same value.
+    contract: Mapped[dict[str, Any] | None] = mapped_column(JSON(none_as_null=True))
     given_defaults: Mapped[list[Any]] = mapped_column(default=list)
 
     team: Mapped[Team] = relationship(back_populates="staff")

@@ -9,14 +9,17 @@ Create Date: 2026-12-01 17:30:00.000000
 ``shifts`` and ``breaks``; a shift has a random calendar ``uid`` and a
 ``sequence`` like a visit. The policy's Part B keys (``holidays``,
 ``shift_types``, ``coverage``, ``breaks``, ``team_meeting``) and a fixed shift's
-``holiday`` entry live in JSON columns the schema already has.
+``holiday`` entry live in JSON columns the schema already has. The feeds' ledger
+(``feed_events``) gains the kinds ``shift`` and ``break``.
 
 The downgrade keeps all of it for the way back up and leaves the older version
 a team it can read: the plan tables are renamed whole (``kept_0009_plan_shifts``,
 ``kept_0009_plan_breaks``: their rows stay with their plan, and go when it is
 deleted); a contract, and a fixed shifts map with a ``holiday`` entry, go to
 ``kept_0009_staff`` (the map left without it); a policy with Part B keys is kept
-whole in ``kept_0009_policies`` and left without them. The upgrade renames the
+whole in ``kept_0009_policies`` and left without them; the ledger's shift and
+break events move to ``kept_0009_feed_events`` (the older version's feeds no
+longer show them, as it has no shifts). The upgrade renames the
 plan tables back and puts the staff member's contract and shifts and the policy
 back where the older version did not change them meanwhile (a change made then
 is the newer word and stays; a contract is not put back on a staff member the
@@ -42,6 +45,28 @@ KEPT_SHIFTS = kept("0009", "plan_shifts")
 KEPT_BREAKS = kept("0009", "plan_breaks")
 KEPT_STAFF = kept("0009", "staff")
 KEPT_POLICIES = kept("0009", "policies")
+KEPT_FEED_EVENTS = kept("0009", "feed_events")
+#: The ledger's kinds before and after this revision.
+OLD_KINDS = "kind IN ('visit', 'on_call')"
+NEW_KINDS = "kind IN ('visit', 'on_call', 'shift', 'break')"
+#: The ledger's columns, as 0002 and 0005 made them.
+FEED_EVENT_COLUMNS = (
+    ("id", sa.Integer(), False),
+    ("team_id", sa.String(length=100), False),
+    ("staff_id", sa.String(length=100), False),
+    ("source", sa.String(length=80), False),
+    ("uid", sa.String(length=32), False),
+    ("kind", sa.String(length=8), False),
+    ("sequence", sa.Integer(), False),
+    ("start", sa.String(length=16), False),
+    ("end", sa.String(length=16), False),
+    ("role", sa.String(length=16), True),
+    ("holder", sa.Text(), True),
+    ("client_code", sa.Text(), True),
+    ("purpose", sa.Text(), True),
+    ("updated_at", sa.DateTime(timezone=True), False),
+    ("cancelled_at", sa.DateTime(timezone=True), True),
+)
 #: The policy keys Part B adds.
 PART_B_POLICY_KEYS = ("holidays", "shift_types", "coverage", "breaks", "team_meeting")
 #: A fixed shifts map's entry for holidays (Part B).
@@ -53,16 +78,18 @@ _staff = sa.table(
     sa.column("team_id", sa.String(100)),
     sa.column("id", sa.String(100)),
     sa.column("shifts", sa.JSON()),
-    sa.column("contract", sa.JSON()),
+    sa.column("contract", sa.JSON(none_as_null=True)),
 )
 _kept_staff = sa.table(
     KEPT_STAFF,
     sa.column("team_id", sa.String(100)),
     sa.column("staff_id", sa.String(100)),
-    sa.column("contract", sa.JSON()),
+    sa.column("contract", sa.JSON(none_as_null=True)),
     sa.column("shifts", sa.JSON()),
     sa.column("shifts_left", sa.JSON()),
 )
+_events = sa.table("feed_events", *(sa.column(name, kind) for name, kind, _ in FEED_EVENT_COLUMNS))
+_kept_events = sa.table(KEPT_FEED_EVENTS, *(sa.column(name, kind) for name, kind, _ in FEED_EVENT_COLUMNS))
 _kept_policies = sa.table(
     KEPT_POLICIES,
     sa.column("team_id", sa.String(100)),
@@ -132,6 +159,29 @@ def upgrade() -> None:
             if now == row["policy_left"]:
                 bind.execute(_teams.update().where(same_team).values(policy=row["policy"]))
         op.drop_table(KEPT_POLICIES)
+    with op.batch_alter_table("feed_events", schema=None) as batch_op:
+        batch_op.drop_constraint(batch_op.f("ck_feed_events_kind"), type_="check")
+        batch_op.create_check_constraint("kind", NEW_KINDS)
+    if has_table(KEPT_FEED_EVENTS):
+        # Back where nothing took their place meanwhile (the same id, or the same staff and source).
+        taken = sa.or_(
+            _events.c.id == _kept_events.c.id,
+            sa.and_(
+                _events.c.team_id == _kept_events.c.team_id,
+                _events.c.staff_id == _kept_events.c.staff_id,
+                _events.c.source == _kept_events.c.source,
+            ),
+        )
+        names = [name for name, _, _ in FEED_EVENT_COLUMNS]
+        op.execute(
+            _events.insert().from_select(
+                names,
+                sa.select(*(_kept_events.c[name] for name in names)).where(
+                    ~sa.select(_events.c.id).where(taken).exists()
+                ),
+            )
+        )
+        op.drop_table(KEPT_FEED_EVENTS)
 
 
 def _shifts_left(shifts: Any) -> Any:
@@ -149,6 +199,22 @@ def _policy_left(policy: dict[str, Any]) -> dict[str, Any]:
 def downgrade() -> None:
     require_database("0009")
     bind = op.get_bind()
+    op.create_table(
+        KEPT_FEED_EVENTS,
+        *(sa.Column(name, kind, nullable=nullable) for name, kind, nullable in FEED_EVENT_COLUMNS),
+        sa.PrimaryKeyConstraint("id"),
+    )
+    names = [name for name, _, _ in FEED_EVENT_COLUMNS]
+    shift_kinds = _events.c.kind.in_(("shift", "break"))
+    op.execute(
+        _kept_events.insert().from_select(
+            names, sa.select(*(_events.c[name] for name in names)).where(shift_kinds)
+        )
+    )
+    op.execute(_events.delete().where(shift_kinds))
+    with op.batch_alter_table("feed_events", schema=None) as batch_op:
+        batch_op.drop_constraint(batch_op.f("ck_feed_events_kind"), type_="check")
+        batch_op.create_check_constraint("kind", OLD_KINDS)
     op.rename_table("plan_shifts", KEPT_SHIFTS)
     op.rename_table("plan_breaks", KEPT_BREAKS)
     op.create_table(
