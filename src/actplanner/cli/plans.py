@@ -287,7 +287,7 @@ def check(
         typer.Option("--history", help="An earlier plan file or a contact log (repeat for each)."),
     ] = None,
 ) -> None:
-    """Check a plan against the hard rules H1–H13; exit 1 on any unexcused violation."""
+    """Check a plan against the hard rules H1–H18; exit 1 on any unexcused violation."""
     docs = []
     for path in (team_file, plan_file, *(history or [])):
         try:
