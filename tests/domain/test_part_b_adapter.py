@@ -7,8 +7,9 @@ shift not kept, the credit not given).
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import date
+from datetime import date, datetime, timedelta
 
+from actplanner.domain import rostering
 from actplanner.domain.adapter import to_plan_file, to_problem
 from actplanner.domain.formats import dump_plan, load_plan
 from actplanner.domain.history import History
@@ -314,3 +315,32 @@ def test_leave_cuts_a_fixed_shift_in_the_plan_file() -> None:
         "end": "17:00",
     }
     assert doc_b()["staff"][1]["shifts"]["mon"] == ["08:30", "17:00"]
+
+
+def test_no_credit_outside_employment() -> None:
+    def leaves(doc: dict) -> None:
+        doc["staff"][0]["employed_until"] = "2026-12-24"  # gone by Christmas
+
+    roster = to_problem(team_b(leaves), WEEK).roster
+    assert roster is not None
+    assert roster.contracts["s-rn1"].holidays == () and roster.contracts["s-rn1"].credited_days == 0
+
+
+def test_day_names_days_off_and_whole_days_of_leave() -> None:
+    christmas = date(2026, 12, 25)
+    assert rostering.day_name(christmas, {christmas}) == "holiday"
+    assert rostering.day_name(christmas) == "fri"
+    team = team_b()
+    assert rostering.holiday_dates(team) == frozenset({christmas})
+    terms = team.staff[0].contract
+    assert terms is not None
+    assert rostering.is_day_off(terms, date(2026, 12, 27)) and not rostering.is_day_off(terms, christmas)
+    assert rostering.fixed_window(team.staff[1], christmas, {christmas}) == (510, 1020)
+    assert rostering.fixed_window(team.staff[1], date(2026, 12, 26), {christmas}) is None
+    # Two leave periods meeting at noon cover the day; a gap of a minute does not.
+    noon = datetime(2026, 12, 22, 12, 0)
+    start, end = datetime(2026, 12, 22), datetime(2026, 12, 23)
+    assert rostering.wholly_on_leave(date(2026, 12, 22), [(noon, end), (start, noon)])
+    assert not rostering.wholly_on_leave(
+        date(2026, 12, 22), [(start, noon), (noon + timedelta(minutes=1), end)]
+    )

@@ -508,7 +508,7 @@ def _contract(
     whose ``days`` admit the date, not on a day off, employed, no leave overlapping it.
     Credits (FORMATS.md H18): a date wholly on leave, or a holiday not worked, and not a day
     off, credits floor(minutes_per_week[0] / max_days_per_week); a holiday wholly on leave
-    is counted once, among the leave days."""
+    is counted once, among the leave days; dates outside employment credit nothing."""
     contract = member.contract
     assert contract is not None
     leave, unemployed = _staff_leave(member, week_start)
@@ -518,11 +518,13 @@ def _contract(
     free_holidays = []
     for day, today in enumerate(care.week_dates(week_start)):
         off = rostering.is_day_off(contract, today, holidays)
+        if day in unemployed:
+            continue  # no shift and no credit outside employment (docs/decisions.md)
         if not off and rostering.wholly_on_leave(today, periods):
             credited += 1
         elif not off and today in holidays:
             free_holidays.append(day)
-        if off or day in unemployed:
+        if off:
             continue
         name = rostering.day_name(today, holidays)
         for type_name in contract.shift_types:
