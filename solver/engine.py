@@ -1,27 +1,34 @@
 """``solve``: the decomposition that turns a Problem into a Plan.
 
-caseload (H11) → on-call rota (H9, H10) → the week's visits by cheapest insertion
+caseload (H11) → on-call rota (H9, H10) → with Part B, the roster of contracted staff
+(H17, H18, goals 7 and 8) → the week's visits by cheapest insertion
 (a valid plan within a second or two) → ruin and recreate over the week → each
 day's routes re-optimised as a whole by the routing engine, which may hand a
 visit to another eligible staff member that day (H3–H8 kept). A re-plan instead
 keeps the baseline's visits where they still hold and runs only a short repair
-loop for what broke. Each step is one function below, in that order.
+loop for what broke. Each step is one function below, in that order. When visits stay
+unmet after the first fill, the roster is built once more with more demand where those
+clients can be seen, and the better of the two weeks goes on.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from solver import dayroute
 from solver.caseload import assign_caseload
 from solver.clock import Clock, ProgressCallback
+from solver.demand import visit_demand
 from solver.evaluate import metrics, objective, penalties, visits_of
 from solver.greedy import fill
 from solver.lns import Search
 from solver.oncall import build_on_call, primary_by_day
-from solver.plan import Caseload, OnCallPeriod, Penalty, Plan, Unmet
+from solver.plan import Caseload, OnCallPeriod, Penalty, Plan, Shift, Unmet
 from solver.problem import DAYS, Baseline, Problem, SolveParams
 from solver.replan import apply_baseline, count_moved, restorer
+from solver.roster import build_roster
+from solver.roster_greedy import build_greedy_roster
+from solver.rostered import Rostered
 from solver.schedule import Schedule
 
 #: Share of the time left after the first plan given to the weekly search; the
@@ -49,7 +56,11 @@ def solve(
     clock = Clock(params, on_progress)
     caseload, caseload_unmet = _caseload(problem, params, clock)
     on_call, on_call_unmet, on_call_terms = _on_call(problem, params, clock)
-    week = _assign_visits(problem, caseload, on_call, on_call_terms, [*caseload_unmet, *on_call_unmet], clock)
+    fixed_unmet = [*caseload_unmet, *on_call_unmet]
+    if problem.roster is None:
+        week = _assign_visits(problem, caseload, on_call, on_call_terms, fixed_unmet, clock)
+    else:
+        week = _rostered_week(problem, caseload, on_call, on_call_terms, fixed_unmet, params, clock)
     first = week.plan("feasible", clock)
     clock.report("first plan", best_objective=first.objective, unmet=len(first.unmet))
     if params.greedy_only or clock.done:
@@ -70,8 +81,25 @@ def _small_budget(params: SolveParams) -> float:
 def _caseload(problem: Problem, params: SolveParams, clock: Clock) -> tuple[dict[str, Caseload], list[Unmet]]:
     """Step 1 (H11): primaries and ITTs where the team file leaves them out."""
     clock.report("caseload", message="assigning primaries and ITTs")
-    caseload, unmet = assign_caseload(problem, seed=params.seed, time_limit=_small_budget(params))
+    caseload, unmet = assign_caseload(
+        _as_rostered(problem), seed=params.seed, time_limit=_small_budget(params)
+    )
     return caseload, list(unmet)
+
+
+def _as_rostered(problem: Problem) -> Problem:
+    """The caseload is chosen before the roster: a contracted staff member counts as working on
+    the days some shift is open to them (their ``Staff.shifts`` are still empty)."""
+    roster = problem.roster
+    if roster is None or not roster.contracts:
+        return problem
+    staff = []
+    for s in problem.staff:
+        contract = roster.contracts.get(s.id)
+        if contract is not None and not s.shifts:
+            s = replace(s, shifts={o.day: o.window for o in reversed(contract.options)})
+        staff.append(s)
+    return replace(problem, staff=tuple(staff))
 
 
 def _on_call(
@@ -89,6 +117,61 @@ def _on_call(
     return on_call, list(unmet), terms
 
 
+def _roster(
+    problem: Problem,
+    on_call: tuple[OnCallPeriod, ...],
+    params: SolveParams,
+    clock: Clock,
+    raised: frozenset[str] = frozenset(),
+) -> Rostered:
+    """Step 2b (Part B): who works which shift, before the visits fill the shifts."""
+    clock.report("roster", message="building the roster" if not raised else "re-building the roster")
+    if params.greedy_roster:
+        return build_greedy_roster(problem, on_call)
+    return build_roster(
+        problem,
+        on_call,
+        seed=params.seed,
+        time_limit=_small_budget(params),
+        demand=visit_demand(problem, raised) if raised else None,
+    )
+
+
+def _rostered_week(
+    problem: Problem,
+    caseload: dict[str, Caseload],
+    on_call: tuple[OnCallPeriod, ...],
+    on_call_terms: list[Penalty],
+    unmet: list[Unmet],
+    params: SolveParams,
+    clock: Clock,
+) -> _Week:
+    """Roster, then visits; when visits stay unmet, once more with the demand of those clients
+    raised (their windows pull shifts harder), keeping the better week."""
+
+    def week_of(rostered: Rostered) -> _Week:
+        week = _assign_visits(
+            rostered.problem,
+            caseload,
+            on_call,
+            on_call_terms + rostered.penalties,
+            unmet + rostered.unmet,
+            clock,
+        )
+        week.shifts = rostered.shifts
+        return week
+
+    week = week_of(_roster(problem, on_call, params, clock))
+    short = frozenset(cid for cid, items in week.visit_unmet.items() if items)
+    if not short or params.greedy_roster or clock.done:
+        return week
+    rostered = _roster(problem, on_call, params, clock, raised=short)
+    if rostered.shifts == week.shifts:
+        return week  # The same roster would fill the same way.
+    again = week_of(rostered)
+    return again if again.cost() < week.cost() else week
+
+
 @dataclass
 class _Week:
     """The solve's working state: the decisions taken so far and what is still unmet."""
@@ -104,9 +187,16 @@ class _Week:
     fixed_unmet: list[Unmet]
     #: Per client, the visits and requirements it still lacks; the searches update it.
     visit_unmet: dict[str, list[Unmet]]
+    #: Part B: every staff member's shifts as the roster chose them (empty without a roster).
+    shifts: tuple[Shift, ...] = ()
 
     def unmet(self) -> list[Unmet]:
-        return _dedupe(self.fixed_unmet + [u for c in self.problem.clients for u in self.visit_unmet[c.id]])
+        found = self.fixed_unmet + [u for c in self.problem.clients for u in self.visit_unmet[c.id]]
+        # Part B: breaks and the meeting the routes could not keep (H15, H16).
+        part_b = getattr(self.schedule, "part_b_unmet", None)
+        if self.problem.roster is not None and part_b is not None:
+            found = found + list(part_b())
+        return _dedupe(found)
 
     def moved(self) -> int | None:
         baseline = self.problem.baseline
@@ -126,7 +216,7 @@ class _Week:
         moved = self.moved()
         terms = penalties(self.schedule, self.on_call_terms, moved or 0)
         found = self.unmet()
-        figures = metrics(self.schedule, self.on_call, moved)
+        figures = metrics(self.schedule, self.on_call, moved, self.shifts)
         by_goal: dict[str, float] = {}
         for term in terms:
             by_goal[term.goal] = by_goal.get(term.goal, 0) + term.cost
@@ -143,6 +233,8 @@ class _Week:
             bound=bound,
             moved=moved,
             penalties=tuple(terms),
+            shifts=self.shifts,
+            breaks=self.schedule.breaks() if self.problem.roster is not None else (),
         )
 
 
@@ -234,19 +326,7 @@ def _day_routes(week: _Week, params: SolveParams, clock: Clock) -> Plan:
 
 def _final(plan: Plan, clock: Clock) -> Plan:
     status = "stopped" if clock.stopped else plan.status
-    final = Plan(
-        visits=plan.visits,
-        on_call=plan.on_call,
-        caseload=plan.caseload,
-        unmet=plan.unmet,
-        metrics=plan.metrics,
-        status=status,
-        seconds=round(clock.elapsed, 3),
-        objective=plan.objective,
-        bound=plan.bound,
-        moved=plan.moved,
-        penalties=plan.penalties,
-    )
+    final = replace(plan, status=status, seconds=round(clock.elapsed, 3))
     clock.report("done", best_objective=final.objective, unmet=len(final.unmet))
     return final
 

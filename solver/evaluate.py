@@ -10,7 +10,8 @@ import statistics
 from collections import defaultdict
 
 from solver import goals
-from solver.plan import OnCallPeriod, Penalty, Unmet, Visit
+from solver.coverage import minutes_short
+from solver.plan import OnCallPeriod, Penalty, Shift, Unmet, Visit
 from solver.pricing import (
     balance_cost,
     continuity_cost,
@@ -116,7 +117,7 @@ def workload_per_fte(schedule: Schedule) -> dict[str, float]:
 
 
 def metrics(
-    schedule: Schedule, on_call: tuple[OnCallPeriod, ...], moved: int | None
+    schedule: Schedule, on_call: tuple[OnCallPeriod, ...], moved: int | None, shifts: tuple[Shift, ...] = ()
 ) -> dict[str, float | int | dict[str, float]]:
     """Soft goals as numbers, and the ACT fidelity figures (DOMAIN.md) of the plan."""
     problem = schedule.problem
@@ -166,4 +167,27 @@ def metrics(
     }
     if moved is not None:
         out["moved_visits"] = moved
+    if problem.roster is not None:
+        out.update(part_b_metrics(schedule, shifts))
     return out
+
+
+def part_b_metrics(
+    schedule: Schedule, shifts: tuple[Shift, ...]
+) -> dict[str, float | int | dict[str, float]]:
+    """Part B's figures: meeting days (DACTS: at least two staff attend), coverage minutes short
+    (0 when H17 holds) and the share of staff requests honoured (1 with none)."""
+    problem = schedule.problem
+    roster = problem.roster
+    assert roster is not None
+    worked = {(s.staff, s.day): s.type for s in shifts}
+    requests = [(sid, r) for sid, c in roster.contracts.items() for r in c.requests]
+    honoured = sum(
+        ((sid, r.day) not in worked) if r.shift is None else worked.get((sid, r.day)) == r.shift
+        for sid, r in requests
+    )
+    return {
+        "team_meeting_days": sum(len(ids) >= 2 for ids in schedule.meeting_attendance().values()),
+        "coverage_minutes_short": minutes_short(problem.staff, roster.coverage),
+        "requests_honoured_share": round(honoured / len(requests), 4) if requests else 1.0,
+    }
