@@ -67,8 +67,8 @@ def h14_shifts(ctx: Context) -> list[Violation]:
             if window is not None and (sid, day) not in ctx.shift_of:
                 found.append(
                     _h14(
-                        f"{sid} works {_span(window)} on {day_label(ctx, day)} (their fixed hours) "
-                        "but the plan has no shift for them that date.",
+                        f"{sid}'s fixed hours on {day_label(ctx, day)} are {_span(window)}, but the plan "
+                        "has no shift for them that date.",
                         sid,
                         day,
                     )
@@ -122,10 +122,14 @@ def _contracted_shift(ctx: Context, entry: PlanShift) -> list[Violation]:
     sid, day = entry.staff, entry.date
     known = shift_type(ctx, entry.type)
     if known is None:
+        what = (
+            f"has no type; {sid} works to a contract, so it names one of the team's shift types"
+            if entry.type is None
+            else f"has type {entry.type!r}, which is not one of the team's shift types"
+        )
         return [
             _h14(
-                f"{sid}'s shift on {day_label(ctx, day)} has type {entry.type!r}, which is not one of the "
-                "team's shift types.",
+                f"{sid}'s shift on {day_label(ctx, day)} {what}.",
                 sid,
                 day,
             )
