@@ -50,12 +50,26 @@ from actplanner.teams.form_fields import (
     set_optional,
     show_value,
 )
+from actplanner.teams.roster_forms import (
+    CONTRACT_LISTS,
+    DAY_LABELS,
+    contract_summary,
+    contract_values,
+    roster_policy_values,
+    set_contract,
+    set_roster_policy,
+    submitted_contract_values,
+    submitted_roster_values,
+)
 from actplanner.teams.service import export_team, get_team, import_team, list_teams, team_file
 from actplanner.web.deps import LeadDep, SessionDep, TeamDep, require_team
 from actplanner.web.schemas import TEAM_ID_PATTERN
 from actplanner.web.templating import is_fragment_request, render
 
 router = APIRouter(tags=["pages"])
+
+#: The rows of a staff member's fixed hours: each weekday, then holidays (Part B).
+SHIFT_DAYS = (*WEEKDAYS, "holiday")
 
 EntryId = Annotated[str, Path(pattern=TEAM_ID_PATTERN, max_length=100)]
 DayQuery = Annotated[
@@ -166,7 +180,7 @@ def staff_entry(current: dict[str, Any], form: FormData, path: str, errors: list
     set_optional(entry, "skills", _words(form_text(form, "skills")), [])
     _set_location(entry, "start", form, f"{path}.start", errors)
     shifts = {}
-    for day in WEEKDAYS:
+    for day in SHIFT_DAYS:
         span = _span(form, f"shift_{day}", f"{path}.shifts.{day}", errors)
         if span is not None:
             shifts[day] = span
@@ -184,6 +198,7 @@ def staff_entry(current: dict[str, Any], form: FormData, path: str, errors: list
     set_optional(entry, "leave", leave, [])
     set_date(entry, "employed_from", form_text(form, "employed_from"))
     set_date(entry, "employed_until", form_text(form, "employed_until"))
+    set_contract(entry, form, path, errors)
     return entry
 
 
@@ -382,6 +397,7 @@ def policy_block(current: dict[str, Any], form: FormData, errors: list[str]) -> 
         )
     if "post_discharge_days" in form:
         _set_post_discharge(policy, form, errors)
+    set_roster_policy(policy, form, errors)
     return policy
 
 
@@ -441,7 +457,17 @@ def shifts_summary(shifts: dict[str, list[str]]) -> str:
             run = []
         if span is not None and day is not None:
             run.append(day)
+    holiday = shifts.get("holiday")
+    if holiday:
+        parts.append(f"Holidays {holiday[0]}–{holiday[1]}")
     return ", ".join(parts) or "no shifts"
+
+
+def hours_summary(entry: dict[str, Any]) -> str:
+    """What the staff table says of someone's hours: their fixed shifts, or their contract."""
+    if isinstance(entry.get("contract"), dict):
+        return contract_summary(entry["contract"])
+    return shifts_summary(entry.get("shifts", {}))
 
 
 def staff_form_values(entry: dict[str, Any]) -> dict[str, Any]:
@@ -464,7 +490,8 @@ def staff_form_values(entry: dict[str, Any]) -> dict[str, Any]:
         "employed_until": show_value(entry.get("employed_until")),
     }
     values.update(_location_values("start", entry.get("start")))
-    for day in WEEKDAYS:
+    values.update(contract_values(entry))
+    for day in SHIFT_DAYS:
         span = (entry.get("shifts") or {}).get(day)
         values[f"shift_{day}_start"], values[f"shift_{day}_end"] = _span_values(span)
     return values
@@ -553,6 +580,7 @@ def policy_form_values(policy: dict[str, Any]) -> dict[str, Any]:
         "rest_next_day_start": on_call.get("rest_next_day_start") or "",
         "fairness_weeks": show_value(on_call.get("fairness_weeks", DEFAULT_FAIRNESS_WEEKS)),
         **{f"post_discharge_{k}": show_value(post_discharge.get(k)) for k in _POST_DISCHARGE_KEYS},
+        **roster_policy_values(policy),
     }
 
 
@@ -604,9 +632,7 @@ def _page_context(session: Session, team: Team | None, **extra: Any) -> dict[str
         doc = team_file(session=session, team_id=team.id)
         file = dump_team(doc)
         context["doc"] = file
-        context["staff_rows"] = [
-            StaffRow(i, s, shifts_summary(s.get("shifts", {}))) for i, s in enumerate(file["staff"])
-        ]
+        context["staff_rows"] = [StaffRow(i, s, hours_summary(s)) for i, s in enumerate(file["staff"])]
         context["client_rows"] = [ClientRow(i, c) for i, c in enumerate(file["clients"])]
         context["policy_form"] = policy_form_values(file["policy"])
     context.update(_choices(context.get("doc")))
@@ -617,6 +643,8 @@ def _page_context(session: Session, team: Team | None, **extra: Any) -> dict[str
 def _choices(doc: dict[str, Any] | None) -> dict[str, Any]:
     if doc is None:
         return {
+            "day_labels": DAY_LABELS,
+            "shift_type_names": [],
             "disciplines": DISCIPLINES,
             "roles": [],
             "acuity_choices": [],
@@ -629,6 +657,8 @@ def _choices(doc: dict[str, Any] | None) -> dict[str, Any]:
         "recurring_choices": [(f"skill:{k}", k.replace("_", " ")) for k in skills]
         + [(f"discipline:{d}", f"{d.replace('_', ' ')} visit") for d in DISCIPLINES],
         "disciplines": DISCIPLINES,
+        "day_labels": DAY_LABELS,
+        "shift_type_names": list(doc["policy"].get("shift_types") or {}),
         "roles": [r for r in ROLES if on_call_roles.get(r) is not None],
         "acuity_choices": [(name, name) for name in doc["policy"]["acuity"]],
         "staff_options": [
@@ -902,6 +932,9 @@ def _save(
             # Leave periods are ticked for removal by their place in the saved list.
             values["leave"] = list(current.get("leave", []))
             values["leave_remove"] = form.getlist("leave_remove")
+            values["contract_requests"] = contract_values(current)["contract_requests"]
+            if "contract_minutes_min" in form:
+                values.update(submitted_contract_values(form))
         editing = {
             "kind": kind.name,
             "id": entry_id,
@@ -935,7 +968,16 @@ def _back_to_page(request: Request, team: Team, user: User, saved: str, anchor: 
 
 
 #: Form values that are lists or flags, shown from the entry rather than as typed.
-_LISTS = {"on_call_roles", "leave", "leave_remove", "paired", "episodes", "acuity_changes", "recurring"}
+_LISTS = {
+    "on_call_roles",
+    "leave",
+    "leave_remove",
+    "paired",
+    "episodes",
+    "acuity_changes",
+    "recurring",
+    *CONTRACT_LISTS,
+}
 
 
 def _check(doc: dict[str, Any]) -> list[str]:
@@ -971,6 +1013,8 @@ def _save_policy(
         values.update(_submitted(form, ["caseload_max_per_staff", "team_approach_min_staff", "handoff"]))
         values.update(_submitted(form, ["max_consecutive", "rest_next_day_start", "fairness_weeks"]))
         values.update(_submitted(form, [f"post_discharge_{k}" for k in _POST_DISCHARGE_KEYS]))
+        if "holiday_rows" in form:
+            values.update(submitted_roster_values(form))
         rows = number(form_text(form, "acuity_rows"))
         values["acuity"] = [
             {k: form_text(form, f"acuity-{row}-{k}") for k in ("name", *_LEVEL_KEYS)}
