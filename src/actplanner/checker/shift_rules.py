@@ -160,6 +160,11 @@ def _contracted_shift(ctx: Context, entry: PlanShift) -> list[Violation]:
     return found
 
 
+def _days(days: object) -> str:
+    """A shift type's ``days`` in words (without a list: mon–sun, not holidays)."""
+    return f"on {', '.join(map(str, days))} only" if isinstance(days, list) else "mon to sun, not on holidays"
+
+
 def _span(window: Window) -> str:
     return f"{hhmm(window[0])}–{hhmm(window[1])}"
 
@@ -211,7 +216,10 @@ def _days_worked(ctx: Context, sid: str, terms: dict, worked: dict[date, Window]
         elif known is not None and not admits(ctx, known[1], day):
             found.append(
                 _h18(
-                    f"{sid} works a {entry.type} shift on {label}, a day that shift is not worked.", sid, day
+                    f"{sid} works a {entry.type} shift on {label}; {entry.type} shifts are worked "
+                    f"{_days(known[1])}.",
+                    sid,
+                    day,
                 )
             )
         if is_day_off(ctx, terms, day):
@@ -244,14 +252,14 @@ def _week_minutes(ctx: Context, sid: str, terms: dict, worked: dict[date, Window
     if low <= total <= high:
         return []
     credit = (
-        f" plus {each * len(credited)} credited for {len(credited)} date(s) of leave or holiday"
+        f" plus {each * len(credited)} credited for {len(credited)} date(s) of leave or holiday, "
+        f"{total} in all"
         if credited
         else ""
     )
     return [
         _h18(
-            f"{sid} works {minutes} minutes this week{credit}, {total} in all; their contract asks for "
-            f"{low} to {high}.",
+            f"{sid} works {minutes} minutes this week{credit}; their contract asks for {low} to {high}.",
             sid,
         )
     ]
