@@ -28,11 +28,13 @@ from actplanner.db import Contact as ContactRow
 from actplanner.db import OnCallOverride, OnCallPeriod, Plan
 from actplanner.domain.formats import PLAN_FORMAT, PlanFile, TeamFile
 from actplanner.domain.formats.plan import PLAN_FORMAT_2, PlanOnCall
+from actplanner.domain.formats.team import uses_part_b
 from actplanner.domain.history import History
+from actplanner.domain.rostering import WEEKENDS_BEFORE, WORKED_BEFORE_DAYS
 from actplanner.domain.rota import Assignment, effective_rota, utc_to_local
 from actplanner.domain.trusted import built
 from actplanner.domain.week import DAYS_IN_WEEK
-from actplanner.planning.plans import stored_visits
+from actplanner.planning.plans import has_roster, stored_breaks, stored_shifts, stored_visits
 from actplanner.teams.service import team_file
 
 #: The most weeks any solve reads back: half a year. A requirement repeating more rarely than
@@ -46,7 +48,8 @@ def history_weeks(team: TeamFile) -> int:
     The most of: ``policy.on_call.fairness_weeks``; for each recurring requirement, the
     weeks spanning ``every_days + window_days`` and one more (a contact on the Monday of
     the first week read still counts); the longest spacing between visits of any level
-    (H2 across the week boundary); and the post-discharge rule's ``days``.
+    (H2 across the week boundary); the post-discharge rule's ``days``; and under Part B the
+    weeks the contracts read back (the last 14 days' shifts, the 3 weekends before).
     """
     weeks = team.policy.on_call.fairness_weeks
     days = max((level.min_gap_days for level in team.policy.acuity.values()), default=1)
@@ -57,6 +60,9 @@ def history_weeks(team: TeamFile) -> int:
             if requirement.every_days is not None:
                 days = max(days, requirement.every_days + requirement.window_days)
     weeks = max(weeks, math.ceil(days / DAYS_IN_WEEK) + 1)
+    if uses_part_b(team):
+        # Rostered shifts: rest and consecutive days across the boundary, weekends per 4 weeks.
+        weeks = max(weeks, WEEKENDS_BEFORE, math.ceil(WORKED_BEFORE_DAYS / DAYS_IN_WEEK))
     return max(1, min(weeks, MAX_HISTORY_WEEKS))
 
 
@@ -127,6 +133,10 @@ def _plan_files(session: Session, team: TeamFile, ids: Mapping[date, int]) -> di
         return {}
     wanted = list(ids.values())
     visits = stored_visits(session, wanted)
+    # Part B: a roster's shifts carry contracts across weeks (rest, weekends, fairness).
+    rostered = has_roster(session, wanted)
+    shifts = stored_shifts(session, rostered)
+    breaks = stored_breaks(session, rostered)
     periods: dict[int, list[Assignment]] = defaultdict(list)
     for row in session.execute(
         select(
@@ -146,13 +156,16 @@ def _plan_files(session: Session, team: TeamFile, ids: Mapping[date, int]) -> di
     out = {}
     for week, plan_id in sorted(ids.items()):
         entries = visits.get(plan_id, [])
+        part_b = plan_id in rostered
+        roster: dict[str, Any] = {"shifts": shifts[plan_id], "breaks": breaks[plan_id]} if part_b else {}
         out[week] = PlanFile.model_construct(
-            format=PLAN_FORMAT_2 if any(v.place is not None for v in entries) else PLAN_FORMAT,
+            format=PLAN_FORMAT_2 if part_b or any(v.place is not None for v in entries) else PLAN_FORMAT,
             team=team.team.id,
             week_start=week.isoformat(),
             visits=entries,
             on_call=_with_overrides(periods.get(plan_id, []), overrides, tz),
             caseload={},
+            **roster,
         )
     return out
 

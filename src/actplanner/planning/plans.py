@@ -14,7 +14,7 @@ from sqlalchemy.orm import Session
 from actplanner.audit.service import audit
 from actplanner.checker import check
 from actplanner.checker.report import RULE_TITLES
-from actplanner.db import PLAN_SOURCES, OnCallPeriod, Plan, Visit, utcnow
+from actplanner.db import PLAN_SOURCES, OnCallPeriod, Plan, PlanBreak, PlanShift, Visit, utcnow
 from actplanner.db.fields import put, take
 from actplanner.db.unit_of_work import changing_team
 from actplanner.domain.errors import NotFound
@@ -29,7 +29,10 @@ from actplanner.domain.formats import (
     load_plan,
 )
 from actplanner.domain.formats.plan import PLAN_FORMAT_2, PlanVisit
+from actplanner.domain.formats.plan import PlanBreak as FileBreak
+from actplanner.domain.formats.plan import PlanShift as FileShift
 from actplanner.domain.trusted import built, iso_date, json_list
+from actplanner.planning.shift_edit import ShiftEditError, shift_changed
 from actplanner.teams.service import get_team, team_file
 
 #: How a violation the lead accepted by hand is named in the plan's ``unmet`` list.
@@ -58,6 +61,8 @@ class PublishUnconfirmed(Exception):
 
 # What a calendar shows of a visit: a change to any of these bumps its SEQUENCE.
 _VISIT_SHOWN = ("client_id", "staff", "date", "start", "end", "purpose", "place")
+# What a calendar shows of a work shift (Part B).
+_SHIFT_SHOWN = ("type", "start", "end")
 
 
 def new_uid() -> str:
@@ -122,6 +127,14 @@ def save_plan(
             _period(entry, i, periods.get((entry["role"], entry["staff"], entry["start"])), now)
             for i, entry in enumerate(doc["on_call"])
         ]
+        # Part B: a shift keeps the UID of the previous version's shift of the same staff member
+        # and date, so a staff calendar's shift event stays one event across versions.
+        shifts_before = {(s.staff_id, s.date): s for s in previous.shifts} if previous else {}
+        plan.shifts = [
+            _shift(entry, i, shifts_before.get((entry["staff"], date.fromisoformat(entry["date"]))), now)
+            for i, entry in enumerate(doc.get("shifts") or [])
+        ]
+        plan.breaks = [_break(entry, i) for i, entry in enumerate(doc.get("breaks") or [])]
         session.add(plan)
         session.flush()
     return plan
@@ -135,8 +148,11 @@ def stored_plan_doc(*, session: Session, plan_id: int) -> dict[str, Any]:
     plan = get_plan(session=session, plan_id=plan_id)
     given = plan.given_defaults
     visits = [visit_entry(v) for v in plan.visits]
+    shifts = [shift_entry(s) for s in plan.shifts]
+    breaks = [break_entry(b) for b in plan.breaks]
+    part_b = bool(shifts or breaks or "shifts" in given or "breaks" in given)
     doc: dict[str, Any] = {
-        "format": plan_format(plan.replan_from, visits, FORMAT_2_GIVEN in given),
+        "format": plan_format(plan.replan_from, visits, FORMAT_2_GIVEN in given or part_b),
         "team": plan.team_id,
         "week_start": plan.week_start.isoformat(),
         **({"replan_from": plan.replan_from.isoformat()} if plan.replan_from is not None else {}),
@@ -146,6 +162,9 @@ def stored_plan_doc(*, session: Session, plan_id: int) -> dict[str, Any]:
         ],
         "caseload": plan.caseload,
     }
+    # Part B: absent from a plan without a roster; given (maybe empty) in one with.
+    put(doc, "shifts", shifts, [], given)
+    put(doc, "breaks", breaks, [], given)
     put(doc, "unmet", plan.unmet, [], given)
     put(doc, "metrics", plan.metrics, {}, given)
     if plan.solver_status is not None:
@@ -169,7 +188,8 @@ def read_plan_doc(*, session: Session, plan_id: int, user_id: int | None) -> dic
 
 def plan_format(replan_from: date | None, visits: list[dict[str, Any]], said_2: bool = False) -> str:
     """The format a plan file of these visits says: plan@2 when it holds a version 2 key
-    (``replan_from``, a visit's ``place``) or its file said so, else plan@1."""
+    (``replan_from``, a visit's ``place``; the caller says so for ``shifts``/``breaks``) or
+    its file said so, else plan@1."""
     if said_2 or replan_from is not None or any("place" in v for v in visits):
         return PLAN_FORMAT_2
     return PLAN_FORMAT
@@ -222,6 +242,94 @@ def stored_visits(
     return visits
 
 
+def stored_shifts(session: Session, plan_ids: Iterable[int]) -> dict[int, list[FileShift]]:
+    """The shifts (Part B) of these stored plans (plan id: its shifts in plan order), read as
+    columns and built unchecked like ``stored_visits``: what the history of a roster reads
+    (rest, consecutive days and weekends across the week boundary, fairness)."""
+    wanted = list(plan_ids)
+    shifts: dict[int, list[FileShift]] = {ident: [] for ident in wanted}
+    if not wanted:
+        return shifts
+    rows = session.execute(
+        select(
+            PlanShift.plan_id,
+            PlanShift.staff_id,
+            type_coerce(PlanShift.date, Text),
+            PlanShift.type,
+            PlanShift.start,
+            PlanShift.end,
+            PlanShift.pinned,
+        )
+        .where(PlanShift.plan_id.in_(wanted))
+        .order_by(PlanShift.plan_id, PlanShift.position)
+    )
+    for plan_id, staff, day, kind, begins, ends, pinned in rows:
+        shifts[plan_id].append(
+            built(
+                FileShift,
+                staff=staff,
+                date=iso_date(day),
+                type=kind,
+                start=begins,
+                end=ends,
+                pinned=bool(pinned),
+            )
+        )
+    return shifts
+
+
+def stored_breaks(session: Session, plan_ids: Iterable[int]) -> dict[int, list[FileBreak]]:
+    """The breaks (Part B) of these stored plans, as ``stored_shifts`` reads shifts."""
+    wanted = list(plan_ids)
+    breaks: dict[int, list[FileBreak]] = {ident: [] for ident in wanted}
+    if not wanted:
+        return breaks
+    rows = session.execute(
+        select(
+            PlanBreak.plan_id,
+            PlanBreak.staff_id,
+            type_coerce(PlanBreak.date, Text),
+            PlanBreak.start,
+            PlanBreak.end,
+        )
+        .where(PlanBreak.plan_id.in_(wanted))
+        .order_by(PlanBreak.plan_id, PlanBreak.position)
+    )
+    for plan_id, staff, day, begins, ends in rows:
+        breaks[plan_id].append(built(FileBreak, staff=staff, date=iso_date(day), start=begins, end=ends))
+    return breaks
+
+
+def has_roster(session: Session, plan_ids: Iterable[int]) -> set[int]:
+    """Which of these plans carry ``shifts`` (Part B), even an empty list."""
+    wanted = list(plan_ids)
+    if not wanted:
+        return set()
+    with_rows = set(
+        session.scalars(select(PlanShift.plan_id).where(PlanShift.plan_id.in_(wanted)).distinct())
+    )
+    rest = [ident for ident in wanted if ident not in with_rows]
+    if rest:
+        for ident, given in session.execute(select(Plan.id, Plan.given_defaults).where(Plan.id.in_(rest))):
+            if "shifts" in (given or []):
+                with_rows.add(ident)
+    return with_rows
+
+
+def shift_entry(shift: PlanShift) -> dict[str, Any]:
+    """A shift as a plan file lists it (Part B)."""
+    entry: dict[str, Any] = {"staff": shift.staff_id, "date": shift.date.isoformat()}
+    put(entry, "type", shift.type, None, shift.given_defaults)
+    entry["start"], entry["end"] = shift.start, shift.end
+    put(entry, "pinned", shift.pinned, False, shift.given_defaults)
+    return entry
+
+
+def break_entry(item: PlanBreak) -> dict[str, Any]:
+    """A break as a plan file lists it (Part B)."""
+    return {"staff": item.staff_id, "date": item.date.isoformat(), "start": item.start, "end": item.end}
+
+
 def visit_entry(visit: Visit) -> dict[str, Any]:
     """A visit as a plan file lists it."""
     entry: dict[str, Any] = {
@@ -236,6 +344,50 @@ def visit_entry(visit: Visit) -> dict[str, Any]:
     put(entry, "pinned", visit.pinned, False, visit.given_defaults)
     put(entry, "place", visit.place, None, visit.given_defaults)
     return entry
+
+
+def set_shift(
+    session: Session,
+    plan_id: int,
+    staff_id: str,
+    day: date,
+    shift_type: str | None,
+    *,
+    pinned: bool = True,
+) -> Plan:
+    """Set a contracted staff member's shift on ``day`` (a shift type of the team, or None:
+    the day off), pinned unless told otherwise, in a new draft made on the plan (source
+    ``edit``, its baseline the plan; the plan itself is never changed). The draft carries
+    the plan's ``unmet``; the caller judges the change and records it in the audit trail.
+
+    ShiftEditError (a ValueError) says why a change cannot be made: an unknown staff member
+    or shift type, a staff member on fixed hours, a date outside the week. See
+    ``shift_edit.shift_changed`` for the break that goes with a new window.
+    """
+    plan = get_plan(session=session, plan_id=plan_id)
+    if plan.status == "superseded":
+        raise ShiftEditError(
+            f"Plan {plan.id} has been superseded by a newer published version; adjust that one."
+        )
+    team = team_file(session=session, team_id=plan.team_id)
+    doc = stored_plan_doc(session=session, plan_id=plan.id)
+    changed = shift_changed(doc, team, staff_id, day, shift_type, pinned=pinned)
+    return save_plan(
+        session=session, team_id=plan.team_id, plan_file=changed, source="edit", baseline_plan_id=plan.id
+    )
+
+
+def pin_shift(session: Session, plan_id: int, staff_id: str, day: date, *, pinned: bool = True) -> Plan:
+    """Pin (or unpin) a contracted staff member's shift on ``day`` as it is, in a new draft like
+    ``set_shift``'s: a re-plan keeps a pinned shift even for a staff member it re-rosters.
+    ShiftEditError when they have no shift that day."""
+    doc = stored_plan_doc(session=session, plan_id=plan_id)
+    shift = next(
+        (s for s in doc.get("shifts") or [] if s["staff"] == staff_id and s["date"] == day.isoformat()), None
+    )
+    if shift is None:
+        raise ShiftEditError(f"{staff_id} has no shift on {day.isoformat()} to pin.")
+    return set_shift(session, plan_id, staff_id, day, shift.get("type"), pinned=pinned)
 
 
 def publish_concerns(*, session: Session, plan_id: int, by: int | None = None) -> list[str]:
@@ -436,9 +588,14 @@ def _set_plan(plan: Plan, doc: dict[str, Any]) -> None:
         doc["format"] == PLAN_FORMAT_2
         and plan.replan_from is None
         and not any("place" in v for v in doc["visits"])
+        and "shifts" not in doc
+        and "breaks" not in doc
     ):
         given.append(FORMAT_2_GIVEN)
     plan.caseload = doc["caseload"]
+    # The rows are stored by save_plan; an empty list given is remembered here.
+    take(doc, "shifts", [], given)
+    take(doc, "breaks", [], given)
     plan.unmet = take(doc, "unmet", [], given)
     plan.metrics = take(doc, "metrics", {}, given)
     solver = take(doc, "solver", None, given)
@@ -466,6 +623,37 @@ def _visit(entry: dict[str, Any], position: int) -> Visit:
         # A plan@2 visit's place (absent: a home visit); stored as the file gave it.
         place=take(entry, "place", None, given),
         given_defaults=given,
+    )
+
+
+def _shift(entry: dict[str, Any], position: int, before: PlanShift | None, now: datetime) -> PlanShift:
+    given: list[str] = []
+    shift = PlanShift(
+        position=position,
+        staff_id=entry["staff"],
+        date=date.fromisoformat(entry["date"]),
+        type=take(entry, "type", None, given),
+        start=entry["start"],
+        end=entry["end"],
+        pinned=take(entry, "pinned", False, given),
+        given_defaults=given,
+    )
+    if before is None:
+        shift.uid, shift.sequence, shift.updated_at = new_uid(), 0, now
+    elif all(getattr(before, name) == getattr(shift, name) for name in _SHIFT_SHOWN):
+        shift.uid, shift.sequence, shift.updated_at = before.uid, before.sequence, before.updated_at
+    else:
+        shift.uid, shift.sequence, shift.updated_at = before.uid, before.sequence + 1, now
+    return shift
+
+
+def _break(entry: dict[str, Any], position: int) -> PlanBreak:
+    return PlanBreak(
+        position=position,
+        staff_id=entry["staff"],
+        date=date.fromisoformat(entry["date"]),
+        start=entry["start"],
+        end=entry["end"],
     )
 
 
