@@ -75,7 +75,10 @@ def add_policy(policy: dict[str, Any], areas: int) -> None:
         {"days": list(WEEKEND_DAYS), "start": "09:00", "end": "17:30", "min_staff": 2 * areas},
     ]
     policy["breaks"] = {**BREAKS, "window": list(BREAKS["window"])}
-    policy["team_meeting"] = {**TEAM_MEETING, "days": list(MON_FRI)}
+    # One meeting at the office: an agency's four teams start at four offices up to 15 km from
+    # it and meet each at their own, which one team file cannot say, so the agency has none.
+    if areas == 1:
+        policy["team_meeting"] = {**TEAM_MEETING, "days": list(MON_FRI)}
 
 
 def add_contracts(rng: random.Random, staff: list[dict], clients: list[dict], holiday_hours: bool) -> None:
@@ -139,13 +142,14 @@ def _request(rng: random.Random, member: dict) -> dict:
 
 def _evening_clients(rng: random.Random, clients: list[dict], contracted: set[str], count: int) -> None:
     """Make a few ordinary clients evening-only (weekdays 17:00-20:00): nothing due, no stay or
-    step-down, not paired, and a given primary (if any) who may work late."""
+    step-down, not paired, speaking English (any late shift can see them), and a given primary
+    (if any) who may work late."""
     candidates = [
         c
         for c in clients
         if c["acuity"] in ("moderate", "stable")
         and not any(k in c for k in ("requirements", "episodes", "acuity_changes", "paired"))
-        and not any(k in c for k in ("visits_per_week", "visit_minutes", "excluded_staff"))
+        and not any(k in c for k in ("visits_per_week", "visit_minutes", "excluded_staff", "language"))
         and ("primary" not in c or c["primary"] in contracted)
         and c.get("admitted", "") < WEEK_START.isoformat()
     ]
