@@ -83,3 +83,11 @@ def test_team_meeting_days_counts_dates_two_staff_attend():
     assert metrics(team_b(team_meeting=FRIDAY_MEETING), plan_b())["team_meeting_days"] == 1
     assert metrics(far_from_office(team_meeting=FRIDAY_MEETING), plan_b())["team_meeting_days"] == 0
     assert report(team_b(), plan_b()).metrics["team_meeting_days"] == 5
+
+
+def test_travel_counts_the_legs_to_and_from_the_meeting():
+    """The nurse's trips to the office for Monday's, Thursday's and Friday's meetings add
+    25 (Monday: 15 there, 20 on to c-1, instead of 10 straight), 5 (Thursday: 15 + 15 instead of
+    25 to c-2) and 30 (Friday, no visit: there and back) to the tiny plan's 220 minutes; staff
+    who leave from the office travel nothing to it."""
+    assert metrics(team_b(), plan_b())["travel_minutes_total"] == 220 + 25 + 5 + 30

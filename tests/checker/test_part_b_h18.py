@@ -216,3 +216,16 @@ def test_requests_honoured_share():
     late = plan_b()
     find_shift(late, "s-ps", MON).update(type="late", start="11:30", end="20:00")
     assert metrics(team, late)["requests_honoured_share"] == 1.0
+
+
+def test_dates_outside_employment_credit_nothing_and_a_week_outside_asks_nothing():
+    """Leave on Monday and Tuesday credits nothing before an employment that starts on Wednesday
+    (1440 minutes, short of 1600); a week before the employment starts asks no minutes at all."""
+    team = team_b()
+    staff(team, "s-ps")["leave"] = [{"start": f"{MON}T00:00", "end": f"{DATES[2]}T00:00"}]
+    staff(team, "s-ps")["employed_from"] = DATES[2]
+    plan = roster((DATES[2], "day"), (DATES[3], "day"), (SAT, "weekend"))
+    (found,) = h18(team, plan)
+    assert "works 1440 minutes" in found.message
+    staff(team, "s-ps")["employed_from"] = "2026-12-07"
+    assert h18(team, roster()) == []

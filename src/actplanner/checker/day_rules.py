@@ -63,7 +63,7 @@ def _places(ctx: Context, shift: PlanShift) -> tuple[Place, Place]:
     return home, (home if starts_at_office(ctx, shift.staff) else office(ctx))
 
 
-def _items(ctx: Context, shift: PlanShift, stops: list[Stop], meeting: Meeting | None) -> list[Item]:
+def day_items(ctx: Context, shift: PlanShift, stops: list[Stop], meeting: Meeting | None) -> list[Item]:
     """The placed items of the day in time order: shift start, visits, meeting, shift end."""
     home, at_office = _places(ctx, shift)
     items = [Item("the shift's start", shift.start, shift.start, home)]
@@ -99,7 +99,7 @@ def _meeting_problems(ctx: Context, shift: PlanShift, stops: list[Stop], meeting
     ]
     if clash:
         return found
-    items = _items(ctx, shift, stops, meeting)
+    items = day_items(ctx, shift, stops, meeting)
     place = next(i for i, item in enumerate(items) if item.label == "the team meeting")
     before, here, after = items[place - 1], items[place], items[place + 1]
     for a, b, towards in ((before, here, True), (here, after, False)):
@@ -232,7 +232,7 @@ def _room(ctx: Context, shift: PlanShift, taken: PlanBreak, stops: list[Stop]) -
     """The break's room in the day: it overlaps no placed item, and the gap between its
     neighbours holds the travel between them plus the break."""
     sid, day = shift.staff, shift.date
-    items = _items(ctx, shift, stops, meeting_required(ctx, shift))
+    items = day_items(ctx, shift, stops, meeting_required(ctx, shift))
     span = (taken.start, taken.end)
     clash = [i for i in items if i.start < i.end and overlaps(span, (i.start, i.end))]
     if clash:

@@ -15,7 +15,7 @@ from itertools import pairwise
 
 from .context import Context, as_dict, as_list
 from .coverage_rules import minutes_short
-from .day_rules import team_meeting_days
+from .day_rules import day_items, meeting_required, team_meeting_days
 from .roster import contracted
 from .route_rules import staff_days
 
@@ -82,10 +82,20 @@ def team_approach_share(ctx: Context) -> Figures:
 
 
 def _travel_by_staff(ctx: Context) -> dict[str, int]:
-    """Travel minutes per staff member: start → visits in start order → start, each day."""
+    """Travel minutes per staff member: start → visits in start order → start, each day; with
+    Part B the team meeting at the office is one of the stops for those it expects, also on a
+    day without visits."""
     totals: dict[str, int] = defaultdict(int)
-    for (sid, _day), visits in staff_days(ctx).items():
-        stops = [ctx.start_place(sid), *(ctx.place_of(v.visit) for v in visits), ctx.start_place(sid)]
+    days = staff_days(ctx)
+    meetings = {key: m for key, shift in ctx.shift_of.items() if (m := meeting_required(ctx, shift))}
+    for sid, day in sorted(set(days) | set(meetings)):
+        visits = days.get((sid, day), [])
+        if (sid, day) in meetings:
+            stops = [
+                item.place for item in day_items(ctx, ctx.shift_of[(sid, day)], visits, meetings[(sid, day)])
+            ]
+        else:
+            stops = [ctx.start_place(sid), *(ctx.place_of(v.visit) for v in visits), ctx.start_place(sid)]
         totals[sid] += sum(ctx.travel.minutes(a, b) or 0 for a, b in pairwise(stops))
     return totals
 

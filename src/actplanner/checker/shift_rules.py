@@ -233,17 +233,22 @@ def _days_worked(ctx: Context, sid: str, terms: dict, worked: dict[date, Window]
 
 
 def _week_minutes(ctx: Context, sid: str, terms: dict, worked: dict[date, Window]) -> list[Violation]:
-    """Working minutes plus credits inside ``minutes_per_week``: a date wholly on leave, or a
-    holiday not worked, that is not a day off credits floor(minutes_per_week[0] / max_days)."""
+    """Working minutes plus credits inside ``minutes_per_week``: a date of their employment wholly
+    on leave, or a holiday not worked, that is not a day off credits
+    floor(minutes_per_week[0] / max_days). A week with no date of their employment asks nothing:
+    the contract does not run then (docs/decisions.md)."""
     bounds = terms.get("minutes_per_week")
     if not (isinstance(bounds, list) and len(bounds) == 2 and all(isinstance(b, int) for b in bounds)):
+        return []
+    employed = [d for d in ctx.dates if ctx.employed_on(sid, d)]
+    if not employed:
         return []
     low, high = bounds
     rule = break_rule(ctx)
     minutes = sum(working_minutes(rule, w) for w in worked.values())
     credited = [
         d
-        for d in ctx.dates
+        for d in employed
         if not is_day_off(ctx, terms, d)
         and (wholly_on_leave(ctx, sid, d) or (d in ctx.holidays and d not in worked))
     ]
