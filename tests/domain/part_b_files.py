@@ -1,5 +1,6 @@
 """A Part B team file for the format and adapter tests: FORMATS.md's example team as team@2 with
-holidays, shift types, coverage, the break rule, the team meeting and one contracted nurse.
+holidays, shift types, coverage, the break rule, the team meeting, a contracted nurse (s-rn1) and
+social worker (s-sw3); the case manager s-cm2 keeps fixed hours, with a holiday entry.
 
 The week planned is that of Monday 2026-12-21, whose Friday is Christmas Day.
 """
