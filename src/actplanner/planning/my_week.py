@@ -5,24 +5,34 @@ purpose, the co-worker of a paired visit and where to go. The home address is
 protected health information, so each page that shows one is recorded in the
 audit trail with the clients it showed. The team lead sees any staff member's
 week, client names included.
+
+With rostered shifts (FORMATS.md Part B) each day shows the shift (its type and
+hours), the holiday it falls on, the break and the team meeting; a staff member
+on a contract asks here for a day off or a shift type on a date, and sees whether
+the published roster honoured each request (the lead sees the same).
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from typing import Annotated, Any
+from urllib.parse import urlencode
 
-from fastapi import APIRouter, HTTPException, Query, Request
-from fastapi.responses import Response
+from fastapi import APIRouter, Form, HTTPException, Query, Request
+from fastapi.responses import RedirectResponse, Response
 from sqlalchemy.orm import Session
 
 from actplanner.audit.service import audit
 from actplanner.db import Client, OnCallPeriod, Plan, Staff, Team, User, Visit
+from actplanner.domain.errors import NotFound
+from actplanner.domain.formats import FormatError
 from actplanner.domain.places import visit_hospital
-from actplanner.domain.week import monday_of, team_today
+from actplanner.domain.week import WeekError, monday_of, parse_day, team_today
+from actplanner.planning.day_items import DayItem, WorkShift, staff_day
 from actplanner.planning.plans import published_plan
-from actplanner.teams.service import get_staff, get_team
+from actplanner.planning.shift_requests import request_lines
+from actplanner.teams.service import clear_request, get_staff, get_team, set_request
 from actplanner.web.deps import (
     CurrentUserDep,
     DayOfWeekDep,
@@ -67,9 +77,21 @@ class OnCallLine:
 @dataclass(frozen=True)
 class Day:
     date: date
-    shift: list[str] | None
+    shift: WorkShift | None
     visits: list[VisitLine]
     on_call: list[OnCallLine]
+    #: The holiday's name, when the date is one of the team's holidays.
+    holiday: str | None = None
+    #: The break and the team meeting, in time order.
+    items: list[DayItem] = field(default_factory=list)
+    meeting_excused: bool = False
+
+    @property
+    def timeline(self) -> list[tuple[str, VisitLine | DayItem]]:
+        """Visits, the break and the meeting in time order, each with its kind."""
+        rows: list[tuple[str, VisitLine | DayItem]] = [("visit", v) for v in self.visits]
+        rows += [("item", i) for i in self.items]
+        return sorted(rows, key=lambda row: (row[1].start, row[0] == "visit"))
 
 
 class Denied(Exception):
@@ -145,16 +167,27 @@ def _lines(
     return lines, on_call
 
 
-def _day(day: date, member: Staff, visits: list[VisitLine], on_call: list[OnCallLine]) -> Day:
+def _day(
+    day: date,
+    team: Team,
+    plan: Plan | None,
+    member: Staff,
+    visits: list[VisitLine],
+    on_call: list[OnCallLine],
+) -> Day:
     start, end = (
         datetime.combine(day, datetime.min.time()),
         datetime.combine(day + timedelta(days=1), datetime.min.time()),
     )
+    working = staff_day(team.policy, plan, member.id, member.shifts, day)
     return Day(
         date=day,
-        shift=member.shifts.get(day.strftime("%a").lower()),
+        shift=working.shift,
         visits=[v for v in visits if v.date == day],
         on_call=[p for p in on_call if p.start < end and p.end > start],
+        holiday=working.holiday,
+        items=working.items,
+        meeting_excused=working.meeting_excused,
     )
 
 
@@ -193,6 +226,7 @@ def my_week(
     week: DayOfWeekDep,
     staff: StaffQuery = None,
     team: TeamQuery = None,
+    saved: Annotated[str | None, Query(max_length=200)] = None,
 ) -> Response:
     """A staff member's visits and on-call periods day by day, from the week's published plan."""
     try:
@@ -200,6 +234,20 @@ def my_week(
     except Denied as denied:
         return _denied(request, session, user, denied)
     monday = monday_of(week or team_today(found.timezone))
+    return render(
+        request, "planning/my_week.html", _week_context(session, user, found, member, monday, saved)
+    )
+
+
+def _week_context(
+    session: Session,
+    user: User,
+    found: Team,
+    member: Staff | None,
+    monday: date,
+    saved: str | None = None,
+    **extra: Any,
+) -> dict[str, Any]:
     context: dict[str, Any] = {
         "team": found,
         "member": member,
@@ -214,17 +262,28 @@ def my_week(
         "staff_choices": [],
         "role_names": ROLE_NAMES,
         "params": _params(user, found, member),
+        "saved": saved,
+        "requests": None,
+        "request_form": {"date": "", "what": "off"},
+        "request_error": None,
+        "request_choices": [],
     }
+    context.update(extra)
     if member is None:
         context["staff_choices"] = [(s.id, s.name) for s in found.staff]
-        return render(request, "planning/my_week.html", context)
+        return context
     plan = published_plan(session=session, team_id=found.id, week_start=monday)
     if plan is not None:
         visits, on_call = _lines(session, plan, member, found, with_names=user.role == "lead")
-        days = [_day(monday + timedelta(days=i), member, visits, on_call) for i in range(7)]
+        days = [_day(monday + timedelta(days=i), found, plan, member, visits, on_call) for i in range(7)]
         context.update(plan=plan, days=days, on_call=on_call, visit_count=len(visits))
         _audit_view(session, user, found, member, monday, "my_week", visits)
-    return render(request, "planning/my_week.html", context)
+    if member.contract is not None:
+        context["requests"] = request_lines(session=session, team=found, member=member)
+        context["request_choices"] = [("off", "the day off")] + [
+            (f"shift:{name}", f"the {name} shift") for name in member.contract.get("shift_types") or []
+        ]
+    return context
 
 
 def _params(user: User, team: Team, member: Staff | None) -> str:
@@ -268,6 +327,85 @@ def day_sheet(
     }
     if plan is not None:
         visits, on_call = _lines(session, plan, member, found, with_names=user.role == "lead")
-        context["day"] = _day(day, member, visits, on_call)
+        context["day"] = _day(day, found, plan, member, visits, on_call)
         _audit_view(session, user, found, member, monday, "day_sheet", context["day"].visits)
     return render(request, "planning/day_sheet.html", context)
+
+
+# ---------------------------------------------------------------------------------------------
+# Requests (Part B, goal 7): a contracted staff member asks for a date off or for a shift type
+
+RequestField = Annotated[str, Form(max_length=100)]
+
+
+@router.post("/my-week/requests", name="my_week_request")
+def ask(
+    request: Request,
+    session: SessionDep,
+    user: CurrentUserDep,
+    date: Annotated[str, Form(max_length=40)] = "",
+    what: RequestField = "off",
+    staff: RequestField = "",
+    team: RequestField = "",
+) -> Response:
+    """Ask for the day off or a shift type on a date; one request a date, a new one replaces it."""
+    return _change_request(request, session, user, date, what, staff, team, withdraw=False)
+
+
+@router.post("/my-week/requests/withdraw", name="my_week_withdraw")
+def withdraw(
+    request: Request,
+    session: SessionDep,
+    user: CurrentUserDep,
+    date: Annotated[str, Form(max_length=40)] = "",
+    staff: RequestField = "",
+    team: RequestField = "",
+) -> Response:
+    """Withdraw the request for a date."""
+    return _change_request(request, session, user, date, "", staff, team, withdraw=True)
+
+
+def _change_request(
+    request: Request,
+    session: Session,
+    user: User,
+    text: str,
+    what: str,
+    staff: str,
+    team: str,
+    *,
+    withdraw: bool,
+) -> Response:
+    try:
+        found, member = _whose(session, user, staff or None, team or None)
+    except Denied as denied:
+        return _denied(request, session, user, denied)
+    if member is None:
+        raise HTTPException(status_code=422, detail="staff: choose whose request this is.")
+    form = {"date": text.strip(), "what": what}
+    day: date | None = None
+    try:
+        day = parse_day(text.strip(), field="date") if text.strip() else None
+        if day is None:
+            raise FormatError(["date: choose the date of the request (YYYY-MM-DD)."])
+        kind, _, shift = what.partition(":")
+        if withdraw:
+            clear_request(session, found.id, member.id, day, user_id=user.id)
+            message = f"Withdrew the request for {day:%a %-d %b %Y}."
+        elif kind == "shift" and shift:
+            set_request(session, found.id, member.id, day, shift=shift, user_id=user.id)
+            message = f"Asked for the {shift} shift on {day:%a %-d %b %Y}."
+        elif kind == "off":
+            set_request(session, found.id, member.id, day, off=True, user_id=user.id)
+            message = f"Asked for {day:%a %-d %b %Y} off."
+        else:
+            raise FormatError(["what: choose the day off or a shift type."])
+    except (FormatError, WeekError, NotFound) as err:
+        words = "; ".join(err.messages) if isinstance(err, FormatError) else str(err)
+        monday = monday_of(day or team_today(found.timezone))
+        context = _week_context(session, user, found, member, monday, request_error=words, request_form=form)
+        return render(request, "planning/my_week.html", context, status_code=422)
+    params = {"week": monday_of(day).isoformat(), "saved": message}
+    extra = _params(user, found, member)
+    url = f"{request.app.url_path_for('my_week')}?{urlencode(params)}" + (f"&{extra}" if extra else "")
+    return RedirectResponse(f"{url}#requests", status_code=303)
