@@ -10,6 +10,7 @@ from __future__ import annotations
 import copy
 import re
 from collections import Counter
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
@@ -234,6 +235,9 @@ def keep_started(
             if (entry["date"], entry["start"]) >= moment and entry["id"] not in ids
         ]
         doc["caseload"] = baseline["caseload"]
+        # The roster the lead adjusted (Part B) is the baseline's, not the published plan's.
+        if baseline.get("shifts") is not None:
+            doc["shifts"], doc["breaks"] = baseline["shifts"], baseline.get("breaks") or []
     doc["visits"].sort(key=lambda e: (e["date"], e["start"], e["id"]))
     doc.pop("unmet", None)
     doc.pop("solver", None)
@@ -259,12 +263,15 @@ def replan(
     user_id: int | None,
     now: datetime | None = None,
     from_date: date | None = None,
+    re_roster: Sequence[str] = (),
 ) -> SolveJob:
     """Queue a re-plan of the plan's week that keeps its pinned visits and changes little else.
 
     In a week under way, visits that have started are kept too (``keep_started``).
     With ``from_date`` (F, "re-plan the rest of the week") every visit before it is kept
     exactly and the worker counts the week's contacts before it (``makeup.replan_history``).
+    Under Part B the plan's roster is kept too, except the unpinned shifts of the staff
+    named in ``re_roster``, which the re-plan chooses again.
     """
     plan = editable_plan(session=session, plan_id=plan_id)
     with session.begin_nested():
@@ -284,6 +291,7 @@ def replan(
             baseline_plan_id=kept.baseline_plan_id,
             from_date=kept.from_date,
             user_id=user_id,
+            re_roster=re_roster,
         )
 
 

@@ -35,7 +35,7 @@ from actplanner.fidelity import pages as fidelity
 from actplanner.meeting import pages as meeting
 from actplanner.on_call import api as on_call_api
 from actplanner.on_call import pages as on_call
-from actplanner.planning import api, board, my_week
+from actplanner.planning import api, board, my_week, roster
 from actplanner.planning import day as visits
 from actplanner.planning.queue import DatabaseQueue
 from actplanner.settings import Settings, get_settings
@@ -128,6 +128,7 @@ def create_app(settings: Settings | None = None, *, migrate_database: bool = Tru
     for router in (auth.router, home.router, audit.router):
         app.include_router(router, include_in_schema=False)
     app.include_router(board.router, include_in_schema=False)
+    app.include_router(roster.router, include_in_schema=False)
     app.include_router(visits.router, include_in_schema=False)
     app.include_router(team.router, include_in_schema=False)
     app.include_router(my_week.router, include_in_schema=False)
