@@ -4,16 +4,21 @@ as the file gave them, keep their calendar UID across versions, are changed and 
 
 from __future__ import annotations
 
+import os
 import re
 from datetime import date
 from typing import Any
 
 import pytest
-from sqlalchemy.orm import Session
+from sqlalchemy import select
+from sqlalchemy.orm import Session, sessionmaker
 
+from actplanner.db import AuditEvent, SolveJob
+from actplanner.domain.adapter import to_problem
 from actplanner.domain.formats import load_team
-from actplanner.planning import plans
+from actplanner.planning import plans, worker
 from actplanner.planning.history import history_weeks, team_history
+from actplanner.planning.jobs import claim_next_job, enqueue_solve
 from actplanner.planning.shift_edit import ShiftEditError
 from actplanner.teams.service import import_team
 from tests.support.part_b_files import CHRISTMAS_WEEK, part_b_doc
@@ -247,3 +252,80 @@ def test_rostered_teams_read_back_the_three_weekends_before() -> None:
     assert history_weeks(load_team(doc)) == 2
     doc["policy"]["team_meeting"] = {"days": ["mon"], "start": "08:30", "end": "09:15"}
     assert history_weeks(load_team(doc)) == 3
+
+
+class _Spied(Exception):
+    """Ends a job once the spy has seen what the worker gives the adapter (no solve needed)."""
+
+
+def _job_sees(
+    factory: sessionmaker[Session], monkeypatch: pytest.MonkeyPatch, **enqueue: Any
+) -> dict[str, Any]:
+    """What a worker running a solve of the Christmas week passes to ``to_problem``, and the problem."""
+    seen: dict[str, Any] = {}
+
+    def spy(team: Any, week_start: date, **kw: Any) -> Any:
+        seen.update(kw, problem=to_problem(team, week_start, **kw))
+        raise _Spied("seen")
+
+    monkeypatch.setattr(worker, "to_problem", spy)
+    with factory.begin() as session:
+        job_id = enqueue_solve(session=session, team_id=TEAM, week_start=MONDAY, time_limit=1, **enqueue).id
+    with factory.begin() as session:
+        claimed = claim_next_job(session=session, worker_pid=os.getpid())
+        assert claimed is not None and claimed.id == job_id
+    job = worker.run_job(sessionmaker=factory, job_id=job_id)
+    assert job.status == "failed" and "seen" in (job.error or "")
+    return seen
+
+
+@pytest.fixture
+def published(factory: sessionmaker[Session]) -> int:
+    """The id of the Christmas week's published roster."""
+    with factory.begin() as session:
+        import_team(session=session, data=part_b_doc())
+        plan_id = _save(session, roster_doc())
+        plans.publish_plan(session=session, plan_id=plan_id, user_id=None, confirmed=True)
+    return plan_id
+
+
+def test_a_re_plan_keeps_the_published_roster_but_for_the_staff_re_rostered(
+    factory: sessionmaker[Session], monkeypatch: pytest.MonkeyPatch, published: int
+) -> None:
+    seen = _job_sees(factory, monkeypatch, baseline_plan_id=published, re_roster=["s-cm2", "s-cm2"])
+    assert seen["re_roster"] == ("s-cm2",)
+    assert len(seen["baseline"].shifts) == 3  # the worker's baseline carries the roster
+    kept = seen["problem"].roster.kept
+    assert kept[("s-cm1", 0)] is not None and kept[("s-cm1", 0)].name == "day"
+    assert ("s-cm2", 0) not in kept
+    with factory() as session:
+        job = session.scalars(select(SolveJob)).one()
+        assert job.re_roster == ["s-cm2"]
+        detail = session.scalars(select(AuditEvent.detail).where(AuditEvent.action == "solve")).one()
+        assert detail is not None and detail["re_roster"] == ["s-cm2"]
+
+
+def test_without_re_roster_a_re_plan_keeps_everyones_roster(
+    factory: sessionmaker[Session], monkeypatch: pytest.MonkeyPatch, published: int
+) -> None:
+    seen = _job_sees(factory, monkeypatch, baseline_plan_id=published)
+    assert seen["re_roster"] == ()
+    kept = seen["problem"].roster.kept
+    assert kept[("s-cm2", 0)] is not None and kept[("s-cm2", 0)].name == "late"
+
+
+def test_re_rostering_someone_the_team_lacks_is_refused(
+    factory: sessionmaker[Session], published: int
+) -> None:
+    with (
+        factory.begin() as session,
+        pytest.raises(ValueError, match="re_roster: the team has no staff member 's-xx'"),
+    ):
+        enqueue_solve(
+            session=session,
+            team_id=TEAM,
+            week_start=MONDAY,
+            time_limit=1,
+            baseline_plan_id=published,
+            re_roster=["s-xx"],
+        )

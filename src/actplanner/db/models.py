@@ -389,6 +389,8 @@ class SolveJob(Base):
     seed: Mapped[int] = mapped_column(default=0)
     baseline_plan_id: Mapped[int | None] = mapped_column(ForeignKey("plans.id", ondelete="SET NULL"))
     from_date: Mapped[dt.date | None] = mapped_column(Date)
+    #: Part B: the staff (ids) whose shifts a re-plan chooses again instead of keeping the baseline's.
+    re_roster: Mapped[list[Any]] = mapped_column(default=list)
     #: elapsed, best_objective, bound, unmet, phase — as the worker last reported them.
     progress: Mapped[dict[str, Any] | None]
     error: Mapped[str | None] = mapped_column(Text)

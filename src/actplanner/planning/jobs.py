@@ -71,14 +71,22 @@ def enqueue_solve(
     from_date: date | None = None,
     user_id: int | None = None,
     after: Sequence[int] = (),
+    re_roster: Sequence[str] = (),
 ) -> SolveJob:
     """Queue a solve of a team's week; JobConflict when one is already queued or running.
+
+    ``re_roster`` (Part B): staff ids whose shifts a re-plan chooses again; everyone else keeps
+    the baseline's roster (``adapter.to_problem``). ValueError names an id the team lacks.
 
     ``after`` makes it a later week of a plan of several weeks: the ids of the jobs of the
     earlier weeks, in week order. No worker takes it before the last of them has ended, and
     its solve reads their plans as those weeks' history (``chain_of``).
     """
-    get_team(session=session, team_id=team_id)
+    team = get_team(session=session, team_id=team_id)
+    named = list(dict.fromkeys(re_roster))
+    unknown = [ident for ident in named if ident not in {member.id for member in team.staff}]
+    if unknown:
+        raise ValueError(f"re_roster: the team has no staff member {', '.join(map(repr, unknown))}.")
     if week_start.weekday() != 0:
         raise ValueError(f"week_start {week_start} is not a Monday.")
     if not time_limit > 0:
@@ -106,6 +114,7 @@ def enqueue_solve(
         seed=seed,
         baseline_plan_id=baseline_plan_id,
         from_date=from_date,
+        re_roster=named,
     )
     if after:
         job.progress = waiting_progress(list(after))
@@ -118,7 +127,12 @@ def enqueue_solve(
                 user_id=user_id,
                 action="solve",
                 target=f"team:{team_id}",
-                detail={"job": job.id, "week_start": week_start.isoformat(), "time_limit": time_limit},
+                detail={
+                    "job": job.id,
+                    "week_start": week_start.isoformat(),
+                    "time_limit": time_limit,
+                    **({"re_roster": named} if named else {}),
+                },
             )
     except IntegrityError:
         # Another request queued one between our check and our insert.

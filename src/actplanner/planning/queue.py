@@ -32,11 +32,13 @@ class SolveQueue(Protocol):
         from_date: date | None = None,
         user_id: int | None = None,
         after: Sequence[int] = (),
+        re_roster: Sequence[str] = (),
     ) -> SolveJob:
         """Queue a solve of a team's week; JobConflict when one is already queued or running.
 
         ``after``: the jobs of the earlier weeks of a plan of several weeks, in week order.
         The job waits for the last of them to end and is planned with their plans as history.
+        ``re_roster`` (Part B): the staff whose shifts a re-plan chooses again (ids).
 
         A running job of that week whose worker is silent past ``jobs.STALE_SECONDS`` is
         failed first and does not count: a dead worker must not block its week.
@@ -94,6 +96,7 @@ class DatabaseQueue:
         from_date: date | None = None,
         user_id: int | None = None,
         after: Sequence[int] = (),
+        re_roster: Sequence[str] = (),
     ) -> SolveJob:
         return jobs.enqueue_solve(
             session=session,
@@ -105,6 +108,7 @@ class DatabaseQueue:
             from_date=from_date,
             user_id=user_id,
             after=after,
+            re_roster=re_roster,
         )
 
     def claim(self, *, session: Session, worker_pid: int) -> SolveJob | None:

@@ -119,16 +119,20 @@ def run_job(
                 purpose="re-plan" if replanning else "plan",
             )
             params = solver.SolveParams(time_limit=job.time_limit, seed=job.seed)
-            return team, baseline, job.week_start, job.from_date, history, params, after
+            re_roster = tuple(job.re_roster or ())
+            return team, baseline, job.week_start, job.from_date, history, params, after, re_roster
 
     try:
-        team, baseline, week_start, from_date, history, params, after = _retrying(
+        team, baseline, week_start, from_date, history, params, after, re_roster = _retrying(
             f"job {job_id}: loading its team", load
         )
         if after:
             # The record of which weeks it was planned after outlives the progress reports.
             reporter.keep = {"after": after}
-        problem = to_problem(team, week_start, baseline=baseline, from_date=from_date, history=history)
+        # Part B: the baseline's shifts (stored_plan_doc) are kept but for the staff re-rostered.
+        problem = to_problem(
+            team, week_start, baseline=baseline, from_date=from_date, history=history, re_roster=re_roster
+        )
         with _heartbeat(reporter, heartbeat_seconds):
             result = solver.solve(problem, params, reporter.on_progress)
         # A re-plan from F says so (plan@2 ``replan_from``): its publish check counts what happened.

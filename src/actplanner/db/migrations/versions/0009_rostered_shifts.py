@@ -10,7 +10,8 @@ Create Date: 2026-12-01 17:30:00.000000
 ``sequence`` like a visit. The policy's Part B keys (``holidays``,
 ``shift_types``, ``coverage``, ``breaks``, ``team_meeting``) and a fixed shift's
 ``holiday`` entry live in JSON columns the schema already has. The feeds' ledger
-(``feed_events``) gains the kinds ``shift`` and ``break``.
+(``feed_events``) gains the kinds ``shift`` and ``break``; a solve job, the staff it
+re-rosters (``solve_jobs.re_roster``, a list of ids).
 
 The downgrade keeps all of it for the way back up and leaves the older version
 a team it can read: the plan tables are renamed whole (``kept_0009_plan_shifts``,
@@ -19,7 +20,8 @@ deleted); a contract, and a fixed shifts map with a ``holiday`` entry, go to
 ``kept_0009_staff`` (the map left without it); a policy with Part B keys is kept
 whole in ``kept_0009_policies`` and left without them; the ledger's shift and
 break events move to ``kept_0009_feed_events`` (the older version's feeds no
-longer show them, as it has no shifts). The upgrade renames the
+longer show them, as it has no shifts); a job's non-empty ``re_roster`` goes to
+``kept_0009_job_re_roster``. The upgrade renames the
 plan tables back and puts the staff member's contract and shifts and the policy
 back where the older version did not change them meanwhile (a change made then
 is the newer word and stays; a contract is not put back on a staff member the
@@ -46,6 +48,7 @@ KEPT_BREAKS = kept("0009", "plan_breaks")
 KEPT_STAFF = kept("0009", "staff")
 KEPT_POLICIES = kept("0009", "policies")
 KEPT_FEED_EVENTS = kept("0009", "feed_events")
+KEPT_RE_ROSTER = kept("0009", "job_re_roster")
 #: The ledger's kinds before and after this revision.
 OLD_KINDS = "kind IN ('visit', 'on_call')"
 NEW_KINDS = "kind IN ('visit', 'on_call', 'shift', 'break')"
@@ -90,6 +93,18 @@ _kept_staff = sa.table(
 )
 _events = sa.table("feed_events", *(sa.column(name, kind) for name, kind, _ in FEED_EVENT_COLUMNS))
 _kept_events = sa.table(KEPT_FEED_EVENTS, *(sa.column(name, kind) for name, kind, _ in FEED_EVENT_COLUMNS))
+_jobs = sa.table(
+    "solve_jobs",
+    sa.column("id", sa.Integer()),
+    sa.column("team_id", sa.String(100)),
+    sa.column("re_roster", sa.JSON()),
+)
+_kept_jobs = sa.table(
+    KEPT_RE_ROSTER,
+    sa.column("job_id", sa.Integer()),
+    sa.column("team_id", sa.String(100)),
+    sa.column("re_roster", sa.JSON()),
+)
 _kept_policies = sa.table(
     KEPT_POLICIES,
     sa.column("team_id", sa.String(100)),
@@ -101,6 +116,16 @@ _kept_policies = sa.table(
 def upgrade() -> None:
     with op.batch_alter_table("staff", schema=None) as batch_op:
         batch_op.add_column(sa.Column("contract", sa.JSON(), nullable=True))
+    with op.batch_alter_table("solve_jobs", schema=None) as batch_op:
+        batch_op.add_column(sa.Column("re_roster", sa.JSON(), nullable=False, server_default=sa.text("'[]'")))
+    if has_table(KEPT_RE_ROSTER):
+        same_job = sa.and_(_kept_jobs.c.job_id == _jobs.c.id, _kept_jobs.c.team_id == _jobs.c.team_id)
+        op.execute(
+            _jobs.update()
+            .where(sa.select(_kept_jobs.c.job_id).where(same_job).exists())
+            .values(re_roster=sa.select(_kept_jobs.c.re_roster).where(same_job).scalar_subquery())
+        )
+        op.drop_table(KEPT_RE_ROSTER)
     if has_table(KEPT_SHIFTS):
         # Renamed whole (rows, keys and index), so the way back gives the very table.
         op.rename_table(KEPT_SHIFTS, "plan_shifts")
@@ -256,6 +281,19 @@ def downgrade() -> None:
                 _kept_policies.insert().values(team_id=team_id, policy=policy, policy_left=policy_left)
             )
             bind.execute(_teams.update().where(_teams.c.id == team_id).values(policy=policy_left))
-    # SQLite drops the column in place (3.35 and later), as 0007 does: no copy of the table.
+    op.create_table(
+        KEPT_RE_ROSTER,
+        sa.Column("job_id", sa.Integer(), primary_key=True, autoincrement=False),
+        sa.Column("team_id", sa.String(length=100), nullable=False),
+        sa.Column("re_roster", sa.JSON(), nullable=False),
+    )
+    for job_id, team_id, re_roster in bind.execute(
+        sa.select(_jobs.c.id, _jobs.c.team_id, _jobs.c.re_roster)
+    ).all():
+        if re_roster:
+            bind.execute(_kept_jobs.insert().values(job_id=job_id, team_id=team_id, re_roster=re_roster))
+    # SQLite drops the columns in place (3.35 and later), as 0007 does: no copy of the tables.
+    with op.batch_alter_table("solve_jobs", schema=None, recreate="never") as batch_op:
+        batch_op.drop_column("re_roster")
     with op.batch_alter_table("staff", schema=None, recreate="never") as batch_op:
         batch_op.drop_column("contract")
