@@ -50,13 +50,13 @@ class Short:
     def sentence(self) -> str:
         missing = []
         if self.staff < self.need.min_staff:
-            missing.append(f"{self.staff} of the {self.need.min_staff} staff needed are working")
+            missing.append(f"{self.need.min_staff} staff needed, {self.staff} working")
         working = dict(self.by_discipline)
         for discipline, wanted in self.need.by_discipline:
             if working.get(discipline, 0) < wanted:
                 missing.append(
-                    f"{working.get(discipline, 0)} of the {wanted} {discipline.replace('_', ' ')}"
-                    f"{'s' if wanted > 1 else ''} needed"
+                    f"{wanted} {discipline.replace('_', ' ')}{'s' if wanted > 1 else ''} needed, "
+                    f"{working.get(discipline, 0)} working"
                 )
         return (
             f"Coverage is short on {WEEKDAY_NAMES[self.day]} {clock(self.window.start)}-"

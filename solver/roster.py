@@ -18,6 +18,7 @@ plan reports is measured on the roster itself, not read from the model's slack.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from math import ceil
 
 from ortools.sat.python import cp_model
 
@@ -30,22 +31,27 @@ from solver.plan import OnCallPeriod
 from solver.problem import DAY, DAYS, WEIGHTS, Contract, Problem, ShiftOption, Window
 from solver.roster_greedy import greedy_choice
 from solver.rostered import (
+    WITHIN_WEEK,
     Rostered,
     contracted,
     day_options,
     fair_day,
     fair_pool,
+    fair_shares,
     finish,
-    fte_units,
     kept_days,
 )
 
 #: Per staff-minute (or minute of a listed discipline) short of coverage: above any soft goal.
 SHORT_MINUTE = 1_000
-#: Per minute outside the contract's weekly minutes.
-CONTRACT_MINUTE = 1_000
+#: Per minute outside the contract's weekly minutes: a contract is kept before coverage (a
+#: short evening can be filled from elsewhere; working someone past their contract cannot).
+CONTRACT_MINUTE = 100 * SHORT_MINUTE
 #: Per staff-minute of shift where visits are wanted: a visit-shaped roster, below every goal.
 DEMAND_MINUTE = 1
+#: Per shift worked: of two rosters equal in everything else, the one without shifts that
+#: serve nothing (no coverage, contract minimum or visits asks for them).
+SHIFT = 1
 
 Var = cp_model.IntVar
 Terms = list[tuple[int, cp_model.LinearExprT]]
@@ -75,6 +81,7 @@ class _Model:
                     self.x[sid, o] = self.model.new_bool_var(f"works(staff={sid}, day={day}, shift={o.name})")
                 if len(opts) > 1:
                     self.model.add_at_most_one(self.x[sid, o] for o in opts)
+                self.terms += [(SHIFT, self.x[sid, o]) for o in opts]
                 kept = self.kept[sid].get(day)
                 if kept is not None:
                     self.model.add(self.x[sid, kept] == 1)
@@ -217,27 +224,27 @@ class _Model:
                     self.terms.append((WEIGHTS.request_not_honoured, 1 - self.x[sid, wanted[0]]))
 
     def fairness(self) -> None:
-        """Goal 8: weekend and holiday shifts over the fairness weeks near each pool member's FTE
-        share of the total (as ``rostered.fairness_terms`` scores them: whole shifts off)."""
+        """Goal 8: weekend and holiday shifts over the fairness weeks no more than each pool
+        member's FTE share (scored as ``rostered.fairness_terms`` does: whole shifts above)."""
         pool = fair_pool(self.problem)
         if len(pool) < 2:
             return
-        units = fte_units(self.problem, pool)
-        total_units = sum(units.values())
         contracts = self.roster.contracts
-        held = {
-            sid: contracts[sid].fair_before
-            + sum(self.work(sid, d) for d in range(DAYS) if fair_day(self.roster, d))
-            for sid in pool
-        }
-        total = sum(held.values())
-        top = sum(contracts[sid].fair_before for sid in pool) + DAYS * len(pool)
-        for sid in pool:
-            excess = total_units * held[sid] - units[sid] * total
-            off = self.model.new_int_var(0, top, f"weekend_share_off(staff={sid})")
-            self.model.add(total_units * off >= excess - (total_units - 1))
-            self.model.add(total_units * off >= -excess - (total_units - 1))
-            self.terms.append((WEIGHTS.weekend_shift_share, off))
+        for sid, share in fair_shares(self.problem, pool).items():
+            days = [d for d in range(DAYS) if fair_day(self.roster, d)]
+            held = contracts[sid].fair_before + sum((self.work(sid, d) for d in days), 0)
+            # off = max(0, floor(held - share)) with share = a / b: b off >= b held - a - (b - 1).
+            a, b = share.numerator, share.denominator
+            above = self.model.new_int_var(
+                0, contracts[sid].fair_before + len(days), f"weekend_above(staff={sid})"
+            )
+            self.model.add(b * above >= b * held - a - (b - 1))
+            self.terms.append((WEIGHTS.weekend_shift_share, above))
+        for sid, share in fair_shares(self.problem, pool, this_week=True).items():
+            held = sum((self.work(sid, d) for d in range(DAYS) if fair_day(self.roster, d)), 0)
+            above = self.model.new_int_var(0, DAYS, f"weekend_above_this_week(staff={sid})")
+            self.model.add(above >= held - ceil(share))
+            self.terms.append((WITHIN_WEEK, above))
 
     def demand(self, demand: Sequence[Demand], on_call: tuple[OnCallPeriod, ...]) -> None:
         """Reward staff-minutes of shift where visits are wanted, up to what they want, after

@@ -11,18 +11,33 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import replace
 from fractions import Fraction
+from math import ceil
 from typing import NamedTuple
 
 from solver import goals
 from solver.contracts import contract_unmet
 from solver.coverage import coverage_unmet
 from solver.plan import Penalty, Shift, Unmet
-from solver.problem import DAYS, WEEKDAY_NAMES, WEIGHTS, Contract, Problem, Roster, ShiftOption, ShiftRequest
+from solver.problem import (
+    DAY,
+    DAYS,
+    WEEKDAY_NAMES,
+    WEIGHTS,
+    Contract,
+    Problem,
+    Roster,
+    ShiftOption,
+    ShiftRequest,
+)
 
 #: Per contracted staff member, day → the shift worked (days absent are off).
 Chosen = Mapping[str, Mapping[int, ShiftOption]]
 
 WEEKEND = (5, 6)
+#: Goal 8 within the week, after the fairness weeks: per shift above the ceiling of the week's
+#: own share, so two staff owed the same over the weeks split this weekend rather than one
+#: working both days.
+WITHIN_WEEK = WEIGHTS.weekend_shift_share // 5
 
 
 class Rostered(NamedTuple):
@@ -132,33 +147,62 @@ def request_terms(problem: Problem, chosen: Chosen) -> list[Penalty]:
     return out
 
 
+def fair_shares(problem: Problem, pool: list[str], *, this_week: bool = False) -> dict[str, Fraction]:
+    """Goal 8: each pool member's FTE share of the weekend and holiday shifts over the fairness
+    weeks: those held before plus the week's expected ones (the most staff a coverage need asks
+    on each weekend day and holiday). The total is fixed, so no roster gains by adding shifts
+    no one needs to dilute someone's past share. ``this_week``: the week's expected ones only."""
+    roster = problem.roster
+    assert roster is not None
+    expected = sum(
+        max((n.min_staff for n in roster.coverage if n.window.start // DAY == day), default=0)
+        for day in range(DAYS)
+        if fair_day(roster, day)
+    )
+    units = fte_units(problem, pool)
+    before = sum(roster.contracts[sid].fair_before for sid in pool) if not this_week else 0
+    total = before + expected
+    return {sid: Fraction(units[sid] * total, sum(units.values())) for sid in pool}
+
+
+def weekend_held(problem: Problem, sid: str, days: Mapping[int, ShiftOption]) -> int:
+    """Weekend and holiday shifts over the fairness weeks: before, and this week's."""
+    roster = problem.roster
+    assert roster is not None
+    return roster.contracts[sid].fair_before + sum(fair_day(roster, d) for d in days)
+
+
 def fairness_terms(problem: Problem, chosen: Chosen) -> list[Penalty]:
-    """Goal 8: per staff member, whole weekend and holiday shifts off their FTE share of the
-    pool's total over the fairness weeks (less than one shift off costs nothing)."""
+    """Goal 8: per staff member, whole weekend and holiday shifts above their FTE share over the
+    fairness weeks (less than one shift above costs nothing)."""
     roster = problem.roster
     assert roster is not None
     pool = fair_pool(problem)
     if len(pool) < 2:
         return []
-    units = fte_units(problem, pool)
-    contracts = roster.contracts
-    held = {
-        sid: contracts[sid].fair_before + sum(fair_day(roster, d) for d in chosen.get(sid, {}))
-        for sid in pool
-    }
-    total_units = sum(units.values())
-    total = sum(held.values())
     out = []
-    for sid in pool:
-        share = Fraction(units[sid] * total, total_units)
-        off = int(abs(held[sid] - share))
-        if off:
+    for sid, share in fair_shares(problem, pool).items():
+        held = weekend_held(problem, sid, chosen.get(sid, {}))
+        above = max(0, int(held - share))
+        if above:
             out.append(
                 Penalty(
                     f"weekend and holiday shifts over {roster.fairness_weeks + 1} weeks (staff={sid}, "
-                    f"{held[sid]} held, share {float(share):.1f})",
+                    f"{held} held, share {float(share):.1f})",
                     goals.FAIR_WEEKENDS,
-                    off * WEIGHTS.weekend_shift_share,
+                    above * WEIGHTS.weekend_shift_share,
+                )
+            )
+    for sid, share in fair_shares(problem, pool, this_week=True).items():
+        held = sum(fair_day(roster, d) for d in chosen.get(sid, {}))
+        above = max(0, held - ceil(share))
+        if above:
+            out.append(
+                Penalty(
+                    f"weekend and holiday shifts this week (staff={sid}, {held} held, "
+                    f"share {float(share):.1f})",
+                    goals.FAIR_WEEKENDS,
+                    above * WITHIN_WEEK,
                 )
             )
     return out
