@@ -96,6 +96,16 @@ def place_break(gaps_of_day: Sequence[Gap], travel: Travel, window: Window, minu
     return None if best is None else best[1]
 
 
+def squeezed_break(gaps_of_day: Sequence[Gap], travel: Travel, window: Window, minutes: int) -> int:
+    """Where the break goes when no gap holds it: the plan still has exactly one break of the
+    rule's length inside the window (its room in the day is what the plan reports unmet), in
+    the gap that comes closest to holding it."""
+    closest = max(
+        gaps_of_day, key=lambda g: break_room(g.start, g.before, g.end, g.after, travel, window, minutes)
+    )
+    return max(window.start, min(max(closest.start, window.start), window.end - minutes))
+
+
 def clock(minute: int) -> str:
     """Week minutes as the local time of their day ("08:30"; a day's end is "24:00")."""
     within = minute - (minute // DAY) * DAY
@@ -179,4 +189,5 @@ __all__ = [
     "gaps",
     "meeting_problems",
     "place_break",
+    "squeezed_break",
 ]

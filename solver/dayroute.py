@@ -9,8 +9,10 @@ because the engine cannot synchronise two routes.
 
 Part B: a day's team meeting is a stop at the office fixed at its time for each staff
 member whose day holds it, so the engine routes to it and away from it (H16). The engine
-knows no breaks: a result in which a staff member's day no longer has room for the break
-it had (H15) is not applied, and the day keeps its routes.
+knows no breaks and starts every visit as early as it can; where that leaves no room for a
+break the day had (H15), the route's later visits are started later, inside their windows,
+to open a gap for it. A result that still leaves no room is not applied, and the day keeps
+its routes.
 """
 
 from __future__ import annotations
@@ -18,6 +20,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from solver import day_items
 from solver.clock import Clock
 from solver.day_items import OFFICE
 from solver.greedy import requirement_tags
@@ -121,8 +124,16 @@ def route_day(
 
 
 def build_day(schedule: Schedule, day: int) -> DayInstance | None:
-    """The day's routing instance, or None when nobody has a visit that day."""
-    routes = tuple(r for (_, d), r in sorted(schedule.routes.items()) if d == day)
+    """The day's routing instance, or None when nobody has a visit that day.
+
+    A staff member whose day cannot hold the meeting it should (H16, in ``part_b_unmet``:
+    too far from the office, say) is left out with their visits as they are: the engine
+    could not route them to it at its time either."""
+    routes = tuple(
+        r
+        for (_, d), r in sorted(schedule.routes.items())
+        if d == day and not any(u.rule == "H16" for u in schedule.part_b_problems(r))
+    )
     index = {r.staff.id: i for i, r in enumerate(routes)}
     stops: list[Stop] = []
     owners: list[str] = []
@@ -236,8 +247,15 @@ def apply_day(schedule: Schedule, built: DayInstance, result: RoutingResult) -> 
     before = _day_cost(schedule, routes)
     new_slots: dict[int, list[Slot]] = {i: [] for i in range(len(routes))}
     assigned: dict[str, list[tuple[str, int]]] = {}
+    held = [not schedule.part_b_problems(r) for r in routes]
     for route in result.routes:
-        for rs in route.stops:
+        stops = route.stops
+        if held[route.vehicle]:
+            roomy = _with_break_room(schedule, built, route.vehicle, stops)
+            if roomy is None:
+                return False
+            stops = roomy
+        for rs in stops:
             if built.owners[rs.stop] == MEETING:
                 continue
             client = clients[built.owners[rs.stop]]
@@ -246,7 +264,6 @@ def apply_day(schedule: Schedule, built: DayInstance, result: RoutingResult) -> 
             )
             assigned.setdefault(client.id, []).append((routes[route.vehicle].staff.id, rs.start))
     old = {i: r.slots for i, r in enumerate(routes)}
-    held = [not schedule.part_b_problems(r) for r in routes]
     for i, r in enumerate(routes):
         r.slots = sorted(new_slots[i], key=lambda s: s.start)
     # H15 (and H16 as a check): a day that held its break and meeting still holds them.
@@ -261,6 +278,68 @@ def apply_day(schedule: Schedule, built: DayInstance, result: RoutingResult) -> 
         start = placed[0][1]
         schedule.visits[cid][built.day] = (staff_ids, start, start + clients[cid].visit_minutes, purpose)
     return True
+
+
+def _with_break_room(
+    schedule: Schedule, built: DayInstance, vehicle: int, stops: tuple[RouteStop, ...]
+) -> tuple[RouteStop, ...] | None:
+    """H15: the engine's stops for one staff member, later where needed so the day holds its
+    break: as they are when it fits, else with the stops from one gap on started as early as
+    the break (and the travel) before them allows, choosing the gap that delays them least.
+    None when no gap can be opened inside the stops' windows and the shift."""
+    route = built.routes[vehicle]
+    window, minutes = route.break_window, route.break_minutes
+    if window is None or _holds_break(schedule, built, route, stops):
+        return stops
+    instance = built.instance
+    car = instance.vehicles[vehicle]
+    tt = instance.duration
+    best: tuple[int, tuple[RouteStop, ...]] | None = None
+    for k in range(len(stops)):
+        if k:
+            prev = instance.stops[stops[k - 1].stop]
+            ready, where = stops[k - 1].start + prev.service, prev.location
+        else:
+            ready, where = car.tw_early, car.depot
+        if max(ready, window.start) + minutes > window.end:
+            break  # later gaps start later still
+        # The gap before stop k holds the travel and the break, inside the window.
+        earliest = (
+            max(ready + tt[where][instance.stops[stops[k].stop].location], max(ready, window.start)) + minutes
+        )
+        moved = list(stops[:k])
+        for rs in stops[k:]:
+            stop = instance.stops[rs.stop]
+            if moved and len(moved) > k:
+                last = instance.stops[moved[-1].stop]
+                earliest = moved[-1].start + last.service + tt[last.location][stop.location]
+            start = next((max(earliest, a) for a, b in stop.windows if max(earliest, a) <= b), None)
+            if start is None:
+                break
+            moved.append(RouteStop(rs.stop, start))
+        if len(moved) < len(stops):
+            continue
+        last = instance.stops[moved[-1].stop]
+        if moved[-1].start + last.service + tt[last.location][car.depot] > car.tw_late:
+            continue
+        delay = sum(m.start - rs.start for m, rs in zip(moved, stops, strict=True))
+        if (best is None or delay < best[0]) and _holds_break(schedule, built, route, tuple(moved)):
+            best = (delay, tuple(moved))
+    return None if best is None else best[1]
+
+
+def _holds_break(schedule: Schedule, built: DayInstance, route: Route, stops: tuple[RouteStop, ...]) -> bool:
+    """Whether the day of these stops has a gap for the route's break (day_items' rule)."""
+    assert route.break_window is not None
+    slots = []
+    for rs in stops:
+        if built.owners[rs.stop] != MEETING:
+            stop = built.instance.stops[rs.stop]
+            slots.append(Slot(built.owners[rs.stop], stop.location, rs.start, rs.start + stop.service))
+    gaps = day_items.gaps(
+        route.staff.location, route.window, sorted(slots, key=lambda s: s.start), route.meeting
+    )
+    return day_items.place_break(gaps, schedule.travel, route.break_window, route.break_minutes) is not None
 
 
 def _day_cost(schedule: Schedule, routes: tuple[Route, ...]) -> int:

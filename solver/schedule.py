@@ -292,11 +292,14 @@ class Schedule:
     # -- Part B: breaks and the team meeting ----------------------------------
 
     def breaks(self) -> tuple[Break, ...]:
-        """H15: each route's break, placed in its window where it fits (none without a break rule;
-        a day that cannot hold its break has none here and is in ``part_b_unmet``)."""
+        """H15: each day's break, of the rule's length inside its window and the shift, in the gap
+        with most room. A day that cannot hold it still has it, in the gap that comes closest
+        (and is in ``part_b_unmet``); none without a break rule or on a shorter shift."""
         out = []
         for (sid, day), route in sorted(self.routes.items()):
             start = self._break_start(route)
+            if start is None and route.break_minutes:
+                start = self._squeezed_break(route)
             if start is not None:
                 out.append(Break(sid, day, start, start + route.break_minutes))
         return tuple(out)
@@ -305,6 +308,17 @@ class Schedule:
         if not route.break_minutes or route.break_window is None:
             return None
         return day_items.place_break(route.gaps(), self.travel, route.break_window, route.break_minutes)
+
+    def _squeezed_break(self, route: Route) -> int:
+        rule = self.problem.roster.breaks if self.problem.roster is not None else None
+        assert rule is not None  # only a route with a break rule has break minutes
+        minutes = route.break_minutes
+        window = _break_window(route.window, rule)
+        if window is None or window.end - window.start < minutes:
+            # An input error (FORMATS.md): the shift barely meets the window. Inside the shift.
+            shift = route.window
+            return max(shift.start, min(shift.start // DAY * DAY + rule.window[0], shift.end - minutes))
+        return day_items.squeezed_break(route.gaps(), self.travel, window, minutes)
 
     def meeting_attendance(self) -> dict[int, tuple[str, ...]]:
         """H16: per day with a team meeting, the staff whose days hold it (at the office, no visit
@@ -330,6 +344,7 @@ class Schedule:
         sid, day = route.staff.id, route.day
         found = [Unmet(rule="H16", detail=d, staff=sid, day=day) for d in self._meeting_problems(route)]
         if route.break_minutes and self._break_start(route) is None:
+            # The plan still writes the break (``breaks``); its room is what is unmet.
             rule = self.problem.roster.breaks if self.problem.roster is not None else None
             window = _break_window(route.window, rule) if rule is not None else None
             detail = day_items.break_problem(sid, route.window, window, route.break_minutes, route.meeting)
