@@ -21,47 +21,12 @@ from actplanner.planning.history import history_weeks, team_history
 from actplanner.planning.jobs import claim_next_job, enqueue_solve
 from actplanner.planning.shift_edit import ShiftEditError
 from actplanner.teams.service import import_team
-from tests.support.part_b_files import CHRISTMAS_WEEK, part_b_doc
+from tests.support.part_b_files import part_b_doc, roster_doc
 from tests.support.team_files import team_file as team_doc
 
 TEAM = "west-town-small"
 MONDAY = date(2026, 12, 21)
 TUESDAY = date(2026, 12, 22)
-
-
-def roster_doc(week: str = CHRISTMAS_WEEK) -> dict[str, Any]:
-    """A plan@2 of the Part B team: one visit, a contracted and a fixed shift, one break."""
-    monday = week
-    return {
-        "format": "actplanner/plan@2",
-        "team": TEAM,
-        "week_start": week,
-        "visits": [
-            {
-                "id": "v-0001",
-                "client": "c-001",
-                "staff": ["s-cm1"],
-                "date": monday,
-                "start": "11:30",
-                "end": "12:30",
-            }
-        ],
-        "on_call": [],
-        "caseload": {},
-        "shifts": [
-            {
-                "staff": "s-cm1",
-                "date": monday,
-                "type": "day",
-                "start": "08:30",
-                "end": "17:00",
-                "pinned": True,
-            },
-            {"staff": "s-rn1", "date": monday, "type": None, "start": "08:30", "end": "17:00"},
-            {"staff": "s-cm2", "date": monday, "type": "late", "start": "11:30", "end": "20:00"},
-        ],
-        "breaks": [{"staff": "s-cm1", "date": monday, "start": "12:30", "end": "13:00"}],
-    }
 
 
 @pytest.fixture

@@ -10,6 +10,7 @@ from tests.teams.v2_files import team_2_doc
 CONTRACTED = ("s-cm1", "s-cm2")
 #: The week of Christmas (a Friday), the team's holiday.
 CHRISTMAS_WEEK = "2026-12-21"
+TEAM = "west-town-small"
 
 
 def part_b_doc() -> dict[str, Any]:
@@ -57,3 +58,38 @@ def part_b_doc() -> dict[str, Any]:
     second.pop("shifts", None)
     second["contract"] = {"shift_types": ["day", "late"], "minutes_per_week": [1920, 2400]}
     return doc
+
+
+def roster_doc(week: str = CHRISTMAS_WEEK) -> dict[str, Any]:
+    """A plan@2 of the Part B team: one visit, a contracted and a fixed shift, one break."""
+    monday = week
+    return {
+        "format": "actplanner/plan@2",
+        "team": TEAM,
+        "week_start": week,
+        "visits": [
+            {
+                "id": "v-0001",
+                "client": "c-001",
+                "staff": ["s-cm1"],
+                "date": monday,
+                "start": "11:30",
+                "end": "12:30",
+            }
+        ],
+        "on_call": [],
+        "caseload": {},
+        "shifts": [
+            {
+                "staff": "s-cm1",
+                "date": monday,
+                "type": "day",
+                "start": "08:30",
+                "end": "17:00",
+                "pinned": True,
+            },
+            {"staff": "s-rn1", "date": monday, "type": None, "start": "08:30", "end": "17:00"},
+            {"staff": "s-cm2", "date": monday, "type": "late", "start": "11:30", "end": "20:00"},
+        ],
+        "breaks": [{"staff": "s-cm1", "date": monday, "start": "12:30", "end": "13:00"}],
+    }
