@@ -100,3 +100,10 @@ def test_breaks_without_a_break_rule_are_h15():
     """A team without a break rule has no breaks on its plans."""
     messages = broken(team_b(breaks=None), plan_b())["H15"]
     assert messages and all("no break rule" in m for m in messages)
+
+
+def test_breaks_name_team_staff():
+    """A break naming someone not in the team is H12, as for every id on the plan."""
+    plan = plan_b()
+    plan["breaks"].append(rest("s-zz", MON))
+    assert any("breaks[" in m and "s-zz" in m for m in broken(team_b(), plan)["H12"])

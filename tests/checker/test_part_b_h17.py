@@ -41,6 +41,7 @@ def test_an_uncovered_window_is_h17_on_its_date():
     assert (found.date, found.staff, found.client) == (SAT, None, None)
     assert "short for 510 minutes" in found.message
     assert metrics(team_b(), plan)["coverage_minutes_short"] == 510
+    assert "H17 coverage (1)" in format_report(report(team_b(), plan))
 
 
 def test_a_discipline_minimum_counts_minute_by_minute():
