@@ -185,3 +185,45 @@ def test_only_your_own_requests_and_none_on_fixed_hours(
     data = {"csrf_token": lead_token, "date": "2026-12-31", "what": "off", "staff": "s-sw1"}
     answer = client.post("/my-week/requests", data=data)
     assert answer.status_code == 422 and "works fixed hours, not a contract" in answer.text
+
+
+def published_id(app: FastAPI) -> int:
+    from actplanner.planning.plans import published_plan
+
+    with db(app) as session:
+        plan = published_plan(session=session, team_id=TEAM, week_start=WEEK)
+        assert plan is not None
+        return plan.id
+
+
+def test_the_day_view_holds_the_meeting_at_the_office_and_the_break_among_the_visits(
+    app: FastAPI, client: TestClient, rostered: dict[str, Any]
+) -> None:
+    sign_in(client, "lead")
+    page = client.get(f"/board/plans/{published_id(app)}/staff/{NURSE}/days/{WEEK.isoformat()}").text
+    assert "Shift day <time>08:30</time>–<time>17:00</time>" in page
+    route = re.search(r'<table class="route">.*?</table>', page, re.S).group(0)
+    kinds = re.findall(r'<tr (?:id="visit-[^"]+" class="stop|class="day-item (\w+))', route)
+    # The meeting first (08:30), a visit, the break (11:45), the second visit (12:30).
+    assert kinds == ["meeting", "", "break", ""]
+    assert "Team meeting</strong> at the office" in route and "<strong>Break</strong>" in route
+    # The legs to the office and from it are travel of the day: the total adds up every leg.
+    legs = [int(m) for m in re.findall(r'class="leg" data-minutes="(\d+)"', route)]
+    total = int(re.search(r'id="total-travel" data-minutes="(\d+)"', route).group(1))
+    assert total == sum(legs)
+    # The holiday's day names the holiday.
+    page = client.get(f"/board/plans/{published_id(app)}/staff/{NURSE}/days/{HOLIDAY.isoformat()}").text
+    assert f"{HOLIDAY_NAME} (holiday)" in page and "Shift weekend" in page and "day-item meeting" not in page
+
+
+def test_my_day_shows_the_break_and_the_meeting_among_the_visit_cards(
+    client: TestClient, rostered: dict[str, Any]
+) -> None:
+    sign_in(client, "nurse")
+    page = client.get(f"/my-day?day={WEEK.isoformat()}").text
+    assert 'id="shift-line">Shift day 08:30–17:00' in page
+    order = re.findall(r'<article class="(visit-card[^"]*|day-item \w+)"', page)
+    assert order == ["day-item meeting", "visit-card", "day-item break", "visit-card"]
+    assert "<time>11:45</time>–<time>12:15</time> <strong>Break</strong>" in page
+    page = client.get(f"/my-day?day={(WEEK + timedelta(days=5)).isoformat()}").text
+    assert 'id="shift-line">Day off' in page and "day-item" not in page

@@ -2,6 +2,8 @@
 
 Read from the week's published plan (the plan staff work to) and the contact log.
 Addresses are PHI: the page records in the audit trail which clients it showed.
+With rostered shifts (Part B) the day also holds the shift, the break and the team
+meeting, shown among the visits in time order.
 """
 
 from __future__ import annotations
@@ -15,6 +17,7 @@ from actplanner.contacts.service import CORRECTION_DAYS, StoredContact, list_con
 from actplanner.db import Client, Staff, Team
 from actplanner.domain.places import visit_hospital
 from actplanner.domain.week import monday_of
+from actplanner.planning.day_items import DayItem, StaffDay, staff_day
 from actplanner.planning.plans import published_plan
 
 #: What a staff member picks when a visit did not happen, in the words the page shows.
@@ -65,6 +68,16 @@ class MyDay:
     visits: list[VisitCard]
     #: Contacts of the day no visit of the plan holds (crisis call-outs, phone calls).
     unplanned: list[StoredContact]
+    #: The shift, the holiday, the break and the team meeting (Part B), from the same plan.
+    working: StaffDay | None = None
+
+    @property
+    def timeline(self) -> list[tuple[str, VisitCard | DayItem]]:
+        """The visit cards and the day's break and meeting, in time order, each with its kind."""
+        rows: list[tuple[str, VisitCard | DayItem]] = [("visit", card) for card in self.visits]
+        if self.working is not None:
+            rows += [("item", item) for item in self.working.items]
+        return sorted(rows, key=lambda row: (row[1].start, row[0] == "visit"))
 
 
 def _minutes(hhmm: str) -> int:
@@ -121,7 +134,8 @@ def my_day(*, session: Session, team: Team, member: Staff, day: date, with_names
         )
     planned = {c.visit_id for c in cards}
     unplanned = [c for c in recorded if c.contact.visit not in planned]
-    return MyDay(team, member, day, plan is not None, cards, unplanned)
+    working = staff_day(team.policy, plan, member.id, member.shifts, day)
+    return MyDay(team, member, day, plan is not None, cards, unplanned, working)
 
 
 def correctable_until(contact: StoredContact) -> date:

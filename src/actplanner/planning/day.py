@@ -22,10 +22,11 @@ from actplanner.checker.report import RULE_TITLES
 from actplanner.db import Plan, SolveJob, Team, User
 from actplanner.domain import errors
 from actplanner.domain.adapter import travel_matrix
-from actplanner.domain.formats import WEEKDAYS, FormatError, Location, TeamFile, dump_team
+from actplanner.domain.formats import FormatError, Location, TeamFile, dump_team
 from actplanner.domain.places import visit_hospital
 from actplanner.domain.week import week_dates
 from actplanner.planning import edits, jobs, plans
+from actplanner.planning.day_items import DayItem, staff_day
 from actplanner.planning.edits import FLAG_PREFIX, BadEdit, MoveRefused, PlanSuperseded, staff_name
 from actplanner.planning.route_map import MapPoint, route_map_svg
 from actplanner.teams import service as teams
@@ -62,17 +63,38 @@ class RouteStop:
 
 
 @dataclass(frozen=True)
+class RouteItem:
+    """An item of the day that is not a visit (Part B): the ``meeting`` at the office, with the
+    travel to it, or the ``break`` (no place, no travel)."""
+
+    kind: str
+    start: str
+    end: str
+    travel_before: int = 0
+
+
+@dataclass(frozen=True)
 class DayRoute:
-    """A staff member's visits on one date in start order, with the travel between them."""
+    """A staff member's visits on one date in start order, with the travel between them; under
+    Part B the team meeting (at the office) and the break are items of the day among them."""
 
     stops: list[RouteStop]
     travel_back: int
     map_svg: str
+    items: list[RouteItem] = field(default_factory=list)
 
     @property
     def total_travel(self) -> int:
         """Minutes of travel from leaving the start to getting back to it."""
-        return sum(stop.travel_before for stop in self.stops) + self.travel_back
+        legs = [stop.travel_before for stop in self.stops] + [item.travel_before for item in self.items]
+        return sum(legs) + self.travel_back
+
+    @property
+    def rows(self) -> list[tuple[str, RouteStop | RouteItem]]:
+        """Visits and items in time order, each with its kind (``visit`` or ``item``)."""
+        rows: list[tuple[str, RouteStop | RouteItem]] = [("visit", stop) for stop in self.stops]
+        rows += [("item", item) for item in self.items]
+        return sorted(rows, key=lambda row: (row[1].start, row[0] == "visit"))
 
 
 @dataclass
@@ -364,9 +386,9 @@ def _day_context(
     week = week_dates(plan.week_start)
     if day not in week:
         raise HTTPException(status_code=404, detail=f"{day} is not in the week of {plan.week_start}.")
-    route = _route(team, plan, staff_id, day)
-    weekday = WEEKDAYS[day.weekday()]
-    shift = member.shifts.get(weekday)
+    policy = dump_team(team)["policy"]
+    working = staff_day(policy, plan, staff_id, member.shifts, day)
+    route = _route(team, plan, staff_id, day, working.items)
     leave = [
         period
         for period in member.leave
@@ -386,7 +408,9 @@ def _day_context(
         "staff": member,
         "day": day,
         "week_dates": week,
-        "shift": shift,
+        "shift": working.shift,
+        "holiday": working.holiday,
+        "meeting_excused": working.meeting_excused,
         "leave": leave,
         "route": route,
         "team_staff": team.staff,
@@ -418,8 +442,9 @@ def _visit_count(plan: Plan, staff_id: str, day: dt.date) -> int:
     return len(_day_clients(plan, staff_id, day))
 
 
-def _route(team: TeamFile, plan: Plan, staff_id: str, day: dt.date) -> DayRoute:
-    """The day's visits in start order and the travel legs between them, by the team's travel model."""
+def _route(team: TeamFile, plan: Plan, staff_id: str, day: dt.date, items: list[DayItem]) -> DayRoute:
+    """The day's visits in start order and the travel legs between them, by the team's travel
+    model; the team meeting is a stop at the office among them, the break a row without travel."""
     staff_index = {m.id: i for i, m in enumerate(team.staff)}
     client_index = {c.id: j for j, c in enumerate(team.clients)}
     clients = {c.id: c for c in team.clients}
@@ -438,8 +463,18 @@ def _route(team: TeamFile, plan: Plan, staff_id: str, day: dt.date) -> DayRoute:
     }
     located = list(hospitals.values())
     matrix = travel_matrix(team, [Location(lat=h.lat, lon=h.lon) for h in located])
+    meetings = [i for i in items if i.kind == "meeting"]
+    placed: list[Any] = sorted([*visits, *meetings], key=lambda p: (p.start, isinstance(p, DayItem)))
     stops, points, here = [], [], home
-    for number, visit in enumerate(visits, start=1):
+    route_items = [RouteItem(i.kind, i.start, i.end) for i in items if i.kind != "meeting"]
+    number = 0
+    for visit in placed:
+        if isinstance(visit, DayItem):
+            # The meeting is at the office, the travel matrix's place 0.
+            route_items.append(RouteItem(visit.kind, visit.start, visit.end, matrix[here][0]))
+            here = 0
+            continue
+        number += 1
         client = clients.get(visit.client_id)
         hospital = hospitals.get(visit.id)
         there = 1 + len(team.staff) + client_index[visit.client_id] if client else here
@@ -471,7 +506,9 @@ def _route(team: TeamFile, plan: Plan, staff_id: str, day: dt.date) -> DayRoute:
         points,
         title=f"Route of {member.name} on {day:%A %-d %B}: {len(points)} stops",
     )
-    return DayRoute(stops=stops, travel_back=matrix[here][home] if stops else 0, map_svg=svg)
+    return DayRoute(
+        stops=stops, travel_back=matrix[here][home] if placed else 0, map_svg=svg, items=route_items
+    )
 
 
 def _code(team: TeamFile, client_id: str) -> str:
