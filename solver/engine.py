@@ -60,11 +60,14 @@ def solve(
     if problem.roster is None:
         week = _assign_visits(problem, caseload, on_call, on_call_terms, fixed_unmet, clock)
     else:
-        week = _rostered_week(problem, caseload, on_call, on_call_terms, fixed_unmet, params, clock)
+        rostered = _roster(problem, on_call, params, clock)
+        week = _rostered_week(rostered, caseload, on_call, on_call_terms, fixed_unmet, clock)
     first = week.plan("feasible", clock)
     clock.report("first plan", best_objective=first.objective, unmet=len(first.unmet))
     if params.greedy_only or clock.done:
         return _final(first, clock)
+    if problem.roster is not None:
+        week = _feedback(problem, week, caseload, on_call, on_call_terms, fixed_unmet, params, clock)
     if problem.baseline is not None:
         _repair(week, problem.baseline, params, clock)
         return _final(week.plan("feasible", clock), clock)
@@ -138,7 +141,24 @@ def _roster(
 
 
 def _rostered_week(
+    rostered: Rostered,
+    caseload: dict[str, Caseload],
+    on_call: tuple[OnCallPeriod, ...],
+    on_call_terms: list[Penalty],
+    unmet: list[Unmet],
+    clock: Clock,
+) -> _Week:
+    """Step 3 with Part B: the visits by cheapest insertion in the rostered shifts."""
+    week = _assign_visits(
+        rostered.problem, caseload, on_call, on_call_terms + rostered.penalties, unmet + rostered.unmet, clock
+    )
+    week.shifts = rostered.shifts
+    return week
+
+
+def _feedback(
     problem: Problem,
+    week: _Week,
     caseload: dict[str, Caseload],
     on_call: tuple[OnCallPeriod, ...],
     on_call_terms: list[Penalty],
@@ -146,29 +166,18 @@ def _rostered_week(
     params: SolveParams,
     clock: Clock,
 ) -> _Week:
-    """Roster, then visits; when visits stay unmet, once more with the demand of those clients
-    raised (their windows pull shifts harder), keeping the better week."""
+    """Part B, after the first plan: when visits stayed unmet, roster once more with those
+    clients' demand raised (their windows pull shifts harder), refill, and keep the better week.
 
-    def week_of(rostered: Rostered) -> _Week:
-        week = _assign_visits(
-            rostered.problem,
-            caseload,
-            on_call,
-            on_call_terms + rostered.penalties,
-            unmet + rostered.unmet,
-            clock,
-        )
-        week.shifts = rostered.shifts
-        return week
-
-    week = week_of(_roster(problem, on_call, params, clock))
+    After the first plan, so the first valid plan comes as fast as without it (``greedy_only``
+    stops there); the greedy baseline roster reads no demand, so it has no second try."""
     short = frozenset(cid for cid, items in week.visit_unmet.items() if items)
     if not short or params.greedy_roster or clock.done:
         return week
     rostered = _roster(problem, on_call, params, clock, raised=short)
     if rostered.shifts == week.shifts:
         return week  # The same roster would fill the same way.
-    again = week_of(rostered)
+    again = _rostered_week(rostered, caseload, on_call, on_call_terms, unmet, clock)
     return again if again.cost() < week.cost() else week
 
 

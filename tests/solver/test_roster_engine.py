@@ -113,3 +113,30 @@ def test_raised_demand_pulls_harder() -> None:
     raised = {d.window: d.minutes for d in visit_demand(problem, {"e1"}) if d.window.start % DAY >= 17 * 60}
 
     assert plain and all(raised[w] > plain[w] for w in plain)
+
+
+def test_visits_left_unmet_feed_back_into_the_roster() -> None:
+    """Feedback: four Monday clients who will not see the fixed staff member look served by him
+    in the demand estimate, so the first roster sends c1 to the evening client on Tuesday and
+    the four stay unmet; the re-roster with their demand raised brings c1 in on Monday, which
+    leaves one visit unmet instead of four, and that plan is kept."""
+    monday = [
+        make_client(
+            f"m{i}", excluded_staff=frozenset({"f1"}), availability={0: (shift(0, "09:00", "17:00"),)}
+        )
+        for i in range(4)
+    ]
+    evening = make_client("e1", availability={1: (shift(1, "17:00", "20:00"),)})
+    problem = team(
+        {"c1": contract(options=options(("day", "late"), (0, 1)), max_days=1, minutes=(0, 2400))},
+        fixed=[make_staff("f1", shifts={0: shift(0)})],
+        clients=[*monday, evening],
+    )
+
+    first = solve(problem, PARAMS)
+    assert worked(first.shifts, "c1") == {1: "late"}
+    assert len([u for u in first.unmet if u.rule == "H1"]) == 4
+
+    plan = solve(problem, SolveParams(time_limit=2))
+    assert worked(plan.shifts, "c1") == {0: "day"}
+    assert sorted(u.client for u in plan.unmet if u.rule == "H1") == ["e1"]
