@@ -56,9 +56,8 @@ def h14_shifts(ctx: Context) -> list[Violation]:
                 )
             )
     for entry in ctx.shift_of.values():
-        found.extend(
-            _contracted_shift(ctx, entry) if contract(ctx, entry.staff) else _fixed_shift(ctx, entry)
-        )
+        rostered = contract(ctx, entry.staff) is not None
+        found.extend(_contracted_shift(ctx, entry) if rostered else _fixed_shift(ctx, entry))
     for sid in ctx.staff:
         if contract(ctx, sid) is not None:
             continue
