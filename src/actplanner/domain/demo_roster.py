@@ -52,8 +52,10 @@ CONTRACT_LIMITS = {
 FIXED_DISCIPLINES = (
     "psychiatrist", "nurse_practitioner", "team_leader", "peer_specialist", "employment_specialist",
 )  # fmt: skip
-#: Contracted staff who work weekdays only (day or late shifts, no weekends).
-WEEKDAY_ONLY = ("substance_use_specialist",)
+#: Contracted staff who work no late shifts (their groups run in the day); every contract has
+#: the weekend type, so that even a roster chosen week by week, with no two weekend days by the
+#: same person, has the weekend cover within 2 weekends in 4 (a test checks it).
+DAY_ONLY = ("substance_use_specialist",)
 #: The fixed team leader of the standard team looks in on holidays, in the morning.
 HOLIDAY_HOURS = ["09:00", "13:00"]
 #: Clients who work or study in the day and are seen on weekday evenings only.
@@ -72,7 +74,8 @@ def add_policy(policy: dict[str, Any], areas: int) -> None:
             "min_staff": 3 * areas,
             "min_by_discipline": {"nurse": areas},
         },
-        {"days": list(WEEKEND_DAYS), "start": "09:00", "end": "17:30", "min_staff": 2 * areas},
+        # An agency's teams share weekend duty: 2 staff for one team, 1.5 a team for several.
+        {"days": list(WEEKEND_DAYS), "start": "09:00", "end": "17:30", "min_staff": max(2, 3 * areas // 2)},
     ]
     policy["breaks"] = {**BREAKS, "window": list(BREAKS["window"])}
     # One meeting at the office: an agency's four teams start at four offices up to 15 km from
@@ -92,7 +95,7 @@ def add_contracts(rng: random.Random, staff: list[dict], clients: list[dict], ho
         _contract(member)
     # A weekday off would leave four weekdays, too few for the hours without a weekend every
     # week; a day off is a Saturday or a Sunday, for staff with no leave to work around.
-    weekenders = [s for s in contracted if "weekend" in s["contract"]["shift_types"] and not s.get("leave")]
+    weekenders = [s for s in contracted if not s.get("leave")]
     for member in rng.sample(weekenders, min(2, len(weekenders))):
         member["contract"]["days_off"] = [rng.choice(("sat", "sun"))]
     for member in rng.sample(contracted, min(3, len(contracted))):
@@ -107,7 +110,7 @@ def add_contracts(rng: random.Random, staff: list[dict], clients: list[dict], ho
 def _contract(member: dict) -> None:
     """Replace a staff member's fixed hours by a contract fitting their FTE, in place, keeping
     the key order of the rest."""
-    types = ["day", "late"] if member["discipline"] in WEEKDAY_ONLY else ["day", "late", "weekend"]
+    types = ["day", "weekend"] if member["discipline"] in DAY_ONLY else ["day", "late", "weekend"]
     contract = {
         "shift_types": types,
         "minutes_per_week": [round(m * member["fte"]) for m in FULL_TIME_MINUTES],
