@@ -47,6 +47,10 @@ class Route:
     #: cannot hold the break: then insertions do not look for room (it is reported instead).
     break_minutes: int = 0
     break_window: Window | None = None
+    #: Part B: the gaps of the day for the visits it was computed with (``Schedule._day_gaps``).
+    cache: tuple[tuple[Slot, ...], list[day_items.Gap], tuple[int, ...]] | None = field(
+        default=None, repr=False, compare=False
+    )
 
     @property
     def limit(self) -> int:
@@ -203,19 +207,13 @@ class Schedule:
         the day's items (the meeting is one, at the office), and leaves room for the break in
         some gap of the day (H15), before or after the visit when it takes the only one."""
         tt = self.travel
-        gaps = route.gaps()
+        gaps, holding = self._day_gaps(route)
         rest_break = route.break_window
         need = route.break_minutes
-        holds = [False] * len(gaps)
-        if rest_break is not None:
-            holds = [
-                day_items.break_room(g.start, g.before, g.end, g.after, tt, rest_break, need) >= 0
-                for g in gaps
-            ]
-        anywhere = sum(holds)
 
         def keeps_break(gap_index: int, gap: day_items.Gap, start: int) -> bool:
-            if rest_break is None or anywhere - holds[gap_index] > 0:
+            # Another gap still holds the break (``holding``: the first two that do).
+            if rest_break is None or any(i != gap_index for i in holding):
                 return True
             end = start + minutes
             return (
@@ -224,10 +222,15 @@ class Schedule:
             )
 
         found = []
+        soonest = route.earliest_visit
         for index, gap in enumerate(gaps):
-            earliest = max(gap.start + tt[gap.before][location], route.earliest_visit)
-            latest_end = gap.end - tt[location][gap.after]
-            delta = tt[gap.before][location] + tt[location][gap.after] - tt[gap.before][gap.after]
+            position, after_end, before, before_start, after = gap
+            there, back = tt[before][location], tt[location][after]
+            earliest = max(after_end + there, soonest)
+            latest_end = before_start - back
+            if earliest + minutes > latest_end:
+                continue  # the gap is too short for the visit and its travel
+            delta = there + back - tt[before][after]
             if at is not None:
                 if (
                     earliest <= at
@@ -235,7 +238,7 @@ class Schedule:
                     and any(w.contains(at, at + minutes) for w in windows)
                     and keeps_break(index, gap, at)
                 ):
-                    found.append(Insertion(gap.position, at, delta))
+                    found.append(Insertion(position, at, delta))
                 continue
             for w in windows:
                 start = max(earliest, w.start)
@@ -243,19 +246,34 @@ class Schedule:
                 if start + minutes > last:
                     continue
                 if keeps_break(index, gap, start):
-                    found.append(Insertion(gap.position, start, delta))
+                    found.append(Insertion(position, start, delta))
                     break
                 if rest_break is not None:
                     # Later, so the break fits before the visit: the earliest such start.
-                    later = max(
-                        start,
-                        gap.start + tt[gap.before][location] + need,
-                        max(gap.start, rest_break.start) + need,
-                    )
+                    later = max(start, after_end + there + need, max(after_end, rest_break.start) + need)
                     if later + minutes <= last and keeps_break(index, gap, later):
-                        found.append(Insertion(gap.position, later, delta))
+                        found.append(Insertion(position, later, delta))
                         break
         return found
+
+    def _day_gaps(self, route: Route) -> tuple[list[day_items.Gap], tuple[int, ...]]:
+        """The route's gaps and the first two of them that hold its break, kept until its visits
+        change: many insertions are priced on a route between two changes of it."""
+        key = tuple(route.slots)
+        if route.cache is not None and route.cache[0] == key:
+            return route.cache[1], route.cache[2]
+        gaps = route.gaps()
+        holding: list[int] = []
+        window = route.break_window
+        if window is not None:
+            tt, need = self.travel, route.break_minutes
+            for i, g in enumerate(gaps):
+                if day_items.break_room(g.start, g.before, g.end, g.after, tt, window, need) >= 0:
+                    holding.append(i)
+                    if len(holding) == 2:
+                        break
+        route.cache = (key, gaps, tuple(holding))
+        return gaps, route.cache[2]
 
     def best_insertion(self, route: Route, client: Client) -> Insertion | None:
         options = self.insertions(route, client)
@@ -364,7 +382,7 @@ class Schedule:
     def route_travel(self, route: Route) -> int:
         """Minutes on the road: start → visits (and the meeting at the office) → start."""
         if route.meeting is not None:
-            return sum(self.travel[g.before][g.after] for g in route.gaps())
+            return sum(self.travel[g.before][g.after] for g in self._day_gaps(route)[0])
         if not route.slots:
             return 0
         tt = self.travel
