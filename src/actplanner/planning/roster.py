@@ -194,8 +194,10 @@ class RosterView:
     rostered: bool
 
     @property
-    def scale(self) -> list[int]:
-        return list(range(self.span[0], self.span[1], 120))
+    def scale(self) -> list[tuple[str, int]]:
+        """The strip's hour marks every two hours: (label, minutes until the next mark or the end)."""
+        first, last = self.span
+        return [(clock(at), min(120, last - at)) for at in range(first, last, 120)]
 
 
 def clock(at: int) -> str:
