@@ -18,6 +18,7 @@ from sqlalchemy import select
 from actplanner.db import SolveJob
 from actplanner.planning.edits import FLAG_PREFIX
 from actplanner.planning.plans import save_plan, stored_plan_doc
+from actplanner.planning.roster import clock, roster_view
 from actplanner.teams.service import import_team
 from tests.support.roster_team import CHRISTMAS_WEEK, christmas_roster, roster_team
 from tests.support.web_factories import TEAM, World, audit_events, db, form_token, plan_doc, sign_in
@@ -255,3 +256,34 @@ def test_a_week_without_a_plan_points_to_the_board(app: FastAPI, client: TestCli
     html = client.get("/board/roster?week=2027-01-04").text
     assert "No plan for this week yet" in html
     assert 'href="/board?week=2027-01-04"' in html
+
+
+def test_a_discipline_short_of_its_minimum_is_red_too() -> None:
+    """A window asking for a nurse: the half hours without Sofia Delgado (the team's one nurse) are
+    red although enough staff work, and their words say the nurse count."""
+    team = roster_team()
+    team["policy"]["coverage"][0]["min_by_discipline"] = {"nurse": 1}
+    view = roster_view(team, christmas_roster(TEAM, plan_doc()["caseload"]), CHRISTMAS_WEEK)
+    monday = {clock(s.start): s for s in view.coverage[0].slots}
+    assert monday["08:30"].short is False and "nurse 1 of 1" in monday["08:30"].words
+    assert monday["17:00"].short is True
+    assert monday["17:00"].words == "17:00–17:30: 2 working, 2 needed; nurse 0 of 1 — short"
+    assert view.coverage[0].short_words == "17:00–20:00"
+    assert view.coverage[0].minutes_short == 180
+
+
+def test_a_team_without_a_roster_shows_fixed_hours_and_no_change_forms(
+    app: FastAPI, client: TestClient, world: World
+) -> None:
+    """The small team as it is (Part A): its week's plan has no shifts; the page shows each staff
+    member's fixed hours from the team file, says there is no roster, and offers no change."""
+    with db(app) as session:
+        plan = save_plan(session=session, team_id=TEAM, plan_file=plan_doc(), source="solve")
+        session.commit()
+    sign_in(client, "lead")
+    html = client.get("/board/roster?week=2026-11-30").text
+    assert f"Draft {plan.id}" in html
+    assert "This plan has no roster" in html
+    assert cell(html, "s-rn1", "2026-11-30") == "fixed hours 08:30–17:00"
+    assert cell(html, "s-rn1", "2026-12-05") == "off"
+    assert "<details" not in html
