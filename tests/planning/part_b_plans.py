@@ -52,11 +52,12 @@ def part_b_team() -> dict[str, Any]:
     return doc
 
 
-def part_b_plan() -> dict[str, Any]:
-    """The sample plan as plan@2 with every working staff member's shift and the nurse's breaks."""
+def part_b_plan(team: dict[str, Any] | None = None) -> dict[str, Any]:
+    """The sample plan as plan@2 with every working staff member's shift (fixed staff's from
+    ``team``, default ``part_b_team()``) and the nurse's breaks."""
     doc = plan_doc()
     doc["format"] = "actplanner/plan@2"
-    team = part_b_team()
+    team = team or part_b_team()
     shifts, breaks = [], []
     for offset in range(7):
         day = WEEK + timedelta(days=offset)

@@ -4,7 +4,8 @@ Everything written comes from the ledger row and the arguments, never from the
 clock, so the same view renders byte for byte the same and an HTTP ETag of the
 body only changes when the feed does. A visit shows only the client's code and
 its purpose category: calendars sync to phones and third-party servers, so no
-name, address, diagnosis or medication may reach them.
+name, address, diagnosis or medication may reach them. A work shift shows its type
+and hours ("Shift: late 11:30–20:00"), its break an event of its own ("Break").
 """
 
 from __future__ import annotations
@@ -77,10 +78,19 @@ def _event(row: FeedEvent, tzid: str, links: FeedLinks, show_holders: bool) -> E
     event.add("status", "CANCELLED" if row.cancelled_at is not None else "CONFIRMED")
     if row.kind == "visit":
         summary = f"Visit {row.client_code} · {row.purpose or 'visit'}"
-        day = date.fromisoformat(row.start[:10])
-        monday = day - timedelta(days=day.weekday())
-        url = f"{links.my_week}?week={monday.isoformat()}"
+        url = _week_url(row, links)
         event.add("categories", ["ACT visit"])
+    elif row.kind == "shift":
+        hours = f"{row.start[11:]}–{_clock(row.end)}"
+        summary = f"Shift: {row.purpose} {hours}" if row.purpose else f"Shift: {hours}"
+        url = _week_url(row, links)
+        event.add("categories", ["Work shift"])
+    elif row.kind == "break":
+        summary = "Break"
+        url = _week_url(row, links)
+        # A break is time off within the shift: free in a free/busy lookup.
+        event.add("transp", "TRANSPARENT")
+        event.add("categories", ["Break"])
     else:
         summary = f"On call: {row.role}"
         if show_holders:
@@ -97,6 +107,17 @@ def _event(row: FeedEvent, tzid: str, links: FeedLinks, show_holders: bool) -> E
     event.add("url", url)
     event.add("description", _text(f"Details in actplanner: {url}"))
     return event
+
+
+def _week_url(row: FeedEvent, links: FeedLinks) -> str:
+    """My week of the event's date."""
+    day = date.fromisoformat(row.start[:10])
+    return f"{links.my_week}?week={(day - timedelta(days=day.weekday())).isoformat()}"
+
+
+def _clock(local: str) -> str:
+    """The time of a ledger end as the shift's hours say it: the next midnight is 24:00."""
+    return "24:00" if local.endswith("T00:00") else local[11:]
 
 
 def _written(local: str, tz: ZoneInfo) -> datetime:

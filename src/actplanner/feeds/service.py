@@ -13,6 +13,9 @@ The feed links themselves are tokens (``actplanner.accounts``) of the kinds
 
 Nothing here holds PHI: a visit is the client's opaque code and the visit's
 purpose category; free-text purposes outside the team's vocabulary become "visit".
+A work shift (Part B) is its type and hours, its break an event of its own; both are
+named after the plan's shift UID, which a new version of the week keeps, so a moved
+shift is the same event with its SEQUENCE raised.
 """
 
 from __future__ import annotations
@@ -26,7 +29,20 @@ from sqlalchemy.orm import Session
 
 from actplanner.accounts.service import issue_token, live_tokens, revoke_token
 from actplanner.audit.service import audit
-from actplanner.db import ApiToken, Client, FeedEvent, OnCallOverride, Plan, Staff, Team, User, Visit, utcnow
+from actplanner.db import (
+    ApiToken,
+    Client,
+    FeedEvent,
+    OnCallOverride,
+    Plan,
+    PlanBreak,
+    PlanShift,
+    Staff,
+    Team,
+    User,
+    Visit,
+    utcnow,
+)
 from actplanner.domain.errors import NotFound
 from actplanner.domain.rota import Holding, local_to_utc, utc_to_local
 from actplanner.on_call.service import MAX_OVERRIDE, team_rota
@@ -161,6 +177,7 @@ def _wanted(session: Session, team: Team, first_week: date, floor: str) -> dict[
                 client_code=codes.get(visit.client_id, "?"),
                 purpose=purpose_category(visit.purpose, vocabulary),
             )
+    wanted.update(_shifts_wanted(session, team, first_week))
     names = {member.id: member.name for member in staff}
     tz = ZoneInfo(team.timezone)
     last_week = session.scalar(
@@ -192,6 +209,48 @@ def _wanted(session: Session, team: Team, first_week: date, floor: str) -> dict[
             holder=names.get(holding.staff_id, holding.staff_id),
         )
     return {key: want for key, want in wanted.items() if want.end > floor}
+
+
+#: The ledger source of a shift's break: the shift's UID with this after it.
+BREAK_SOURCE = ":break"
+
+
+def _shifts_wanted(session: Session, team: Team, first_week: date) -> dict[tuple[str, str], _Wanted]:
+    """Each published work shift (Part B) as an event named by its UID, the type in ``purpose``
+    (None for fixed hours), and its break as an event of its own named after the shift."""
+    published = (Plan.team_id == team.id, Plan.status == "published", Plan.week_start >= first_week)
+    shifts = session.execute(
+        select(PlanShift.plan_id, PlanShift.uid, PlanShift.staff_id, PlanShift.date)
+        .add_columns(PlanShift.type, PlanShift.start, PlanShift.end)
+        .join(Plan, Plan.id == PlanShift.plan_id)
+        .where(*published)
+    ).all()
+    wanted: dict[tuple[str, str], _Wanted] = {}
+    uid_of: dict[tuple[int, str, date], str] = {}
+    for shift in shifts:
+        uid_of[(shift.plan_id, shift.staff_id, shift.date)] = shift.uid
+        start, end = _local(shift.date, shift.start), _local(shift.date, shift.end)
+        wanted[(shift.staff_id, shift.uid)] = _Wanted(kind="shift", start=start, end=end, purpose=shift.type)
+    breaks = session.execute(
+        select(PlanBreak.plan_id, PlanBreak.staff_id, PlanBreak.date, PlanBreak.start, PlanBreak.end)
+        .join(Plan, Plan.id == PlanBreak.plan_id)
+        .where(*published)
+    ).all()
+    for item in breaks:
+        uid = uid_of.get((item.plan_id, item.staff_id, item.date))
+        if uid is None:
+            continue  # a break outside any shift is no event (the plan check refuses one)
+        wanted[(item.staff_id, uid + BREAK_SOURCE)] = _Wanted(
+            kind="break", start=_local(item.date, item.start), end=_local(item.date, item.end)
+        )
+    return wanted
+
+
+def _local(day: date, hhmm: str) -> str:
+    """A plan's date and ``HH:MM`` as the ledger's local ``YYYY-MM-DDTHH:MM``; 24:00 is the next midnight."""
+    if hhmm == "24:00":
+        return f"{(day + timedelta(days=1)).isoformat()}T00:00"
+    return f"{day.isoformat()}T{hhmm}"
 
 
 def covers_joined(holdings: list[Holding], covers: set[str]) -> list[Holding]:
