@@ -158,6 +158,37 @@ def test_change_that_breaks_coverage_is_refused_in_words(
     assert not [a for _, a, _t in audit_events(app) if a.startswith("shift-")]
 
 
+def test_change_that_leaves_a_visit_outside_the_shift_is_refused_by_name_and_code(
+    app: FastAPI, client: TestClient, world: World
+) -> None:
+    """A visit at 18:00 on Alex Mendoza's Wednesday late shift: as a day shift it lies outside it
+    (H3, and H7: he cannot be back by 17:00) and the evening is short (H17); staff by name, the
+    client by code only."""
+    with db(app) as session:
+        import_team(session=session, data=roster_team())
+        doc = christmas_roster(TEAM, plan_doc()["caseload"])
+        doc["visits"] = [
+            {
+                "id": "v-1",
+                "client": "c-001",
+                "staff": ["s-cm1"],
+                "date": "2026-12-23",
+                "start": "18:00",
+                "end": "18:45",
+            }
+        ]
+        plan_id = save_plan(session=session, team_id=TEAM, plan_file=doc, source="solve").id
+        code = next(c["code"] for c in roster_team()["clients"] if c["id"] == "c-001")
+        session.commit()
+    sign_in(client, "lead")
+    response = change(client, plan_id, staff="s-cm1", date="2026-12-23", shift="day")
+    assert response.status_code == 409
+    rules = re.search(r'<ul class="violations">(.*?)</ul>', response.text, re.S).group(1)
+    assert [r[:3] for r in re.findall(r"<li>(.*?)</li>", rules)] == ["H3 ", "H7 ", "H17"]
+    assert f"Alex Mendoza&#39;s visit to {code} on 2026-12-23 18:00–18:45 is outside their shift" in rules
+    assert "c-001" not in rules and "s-cm1" not in rules
+
+
 def test_change_that_keeps_the_rules_is_saved_pinned(app: FastAPI, client: TestClient, world: World) -> None:
     """Alex Mendoza's Tuesday off as a late shift keeps every rule (a third day his contract allows):
     saved, pinned, in a new draft."""

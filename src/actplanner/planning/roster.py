@@ -437,7 +437,7 @@ def change_shift(
         raise ShiftRefused(broken)
     saved = plans.set_shift(session, plan.id, staff_id, day, shift_type, pinned=True)
     if broken:
-        names = staff_names(team_doc)
+        names = shown_names(team_doc)
         saved.unmet = [
             *(saved.unmet or []),
             *(
@@ -487,8 +487,15 @@ def staff_name(team_doc: dict[str, Any], staff_id: str) -> str:
     return staff_names(team_doc).get(staff_id, staff_id)
 
 
+def shown_names(team_doc: dict[str, Any]) -> dict[str, str]:
+    """What the page calls each id of a checker message: staff by name, clients by code only
+    (as the board: no PHI)."""
+    return {**{c["id"]: c["code"] for c in team_doc["clients"]}, **staff_names(team_doc)}
+
+
 def in_words(message: str, names: dict[str, str]) -> str:
-    """A checker message with staff ids replaced by names: the lead reads names, the checker knows ids."""
+    """A checker message with ids replaced by what the page calls them (``shown_names``): the
+    lead reads names, the checker knows ids."""
     if not names:
         return message
     pattern = re.compile(
@@ -559,7 +566,7 @@ def roster_context(
         return context
     team_doc = dump_team(teams.team_file(session=session, team_id=team.id))
     doc = plans.stored_plan_doc(session=session, plan_id=plan.id)
-    names = staff_names(team_doc)
+    names = shown_names(team_doc)
     context.update(
         plan=plan,
         view=roster_view(team_doc, doc, week),
@@ -680,8 +687,8 @@ def change(
     """Change a shift (another type, or off), pinned; refused when it breaks a rule, unless flagged."""
     plan = _plan(session, user, plan_id)
     team_doc = dump_team(teams.team_file(session=session, team_id=plan.team_id))
-    names = staff_names(team_doc)
-    who = names.get(staff, staff)
+    names = shown_names(team_doc)
+    who = staff_name(team_doc, staff)
     chosen = shift.strip() or OFF
     try:
         day = _form_day(date, plan)
