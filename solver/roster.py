@@ -136,9 +136,10 @@ class _Model:
 
     def contracts(self) -> None:
         for sid, contract in self.people:
+            # Kept shifts above the limit are reported; the days left free then stay off.
             kept_work = sum(self.kept_working(sid, d) for d in range(DAYS))
-            if kept_work <= contract.max_days:
-                self.model.add(sum(self.work(sid, d) for d in range(DAYS)) <= contract.max_days)
+            free = [self.work(sid, d) for d in range(DAYS) if not self.kept_working(sid, d)]
+            self.model.add(sum(free, 0) <= max(0, contract.max_days - kept_work))
             self._minutes(sid, contract)
             self._consecutive(sid, contract)
             if contract.min_rest is not None:

@@ -146,11 +146,15 @@ def test_at_most_max_days() -> None:
 
 
 def test_kept_shifts_over_max_days_are_reported() -> None:
-    """H18 cannot hold: six kept shifts against max_days 5."""
+    """H18 cannot hold: six kept shifts against max_days 5. They stay and are reported, and
+    Sunday stays off though coverage wants someone."""
     kept = {("c1", d): option("day", d) for d in range(5)} | {("c1", 5): option("weekend", 5)}
-    result = rostered(team({"c1": contract(max_days=5, minutes=(0, 7 * 480))}, kept=kept))
+    problem = team(
+        {"c1": contract(max_days=5, minutes=(0, 7 * 480))}, kept=kept, coverage=(need(6, "09:00", "17:00"),)
+    )
+    result = rostered(problem)
 
-    assert len(worked(result.shifts, "c1")) == 6
+    assert sorted(worked(result.shifts, "c1")) == [0, 1, 2, 3, 4, 5]
     assert any("6 days this week" in u.detail and u.day is None for u in h18(result.unmet, "c1"))
 
 
