@@ -3,7 +3,8 @@ Day in it through the board and the worker, opens the roster and sees Christmas 
 to move an evening shift to a day shift where the evening has only the staff it needs: the change
 is refused with the coverage rule in words, and "Save anyway, flagged" is offered. The page fits a
 phone (the grid scrolls inside its own box) and the office screen. Saved anyway, the change is
-flagged in the draft, which the board then publishes once the lead confirms the broken rule.
+flagged in the draft, which the board then publishes once the lead confirms the broken rule; with
+JavaScript off another such change is refused on a page of its own.
 """
 
 from __future__ import annotations
@@ -46,7 +47,7 @@ def lates(page: Page, day: str) -> list[str]:
 
 
 def test_lead_generates_christmas_week_sees_the_roster_and_a_coverage_break_refused(
-    page: Page, sign_in: Any, live_server: LiveServer, worker: Any
+    page: Page, new_page: Any, sign_in: Any, live_server: LiveServer, worker: Any
 ) -> None:
     seed_roster_team(live_server)
     sign_in(page, LEAD)
@@ -103,3 +104,16 @@ def test_lead_generates_christmas_week_sees_the_roster_and_a_coverage_break_refu
     expect(page.locator("#confirm-publish")).to_contain_text("H17")
     page.get_by_role("button", name="Publish anyway, with these problems").click()
     expect(page.get_by_role("heading", name=re.compile("Published version 1"))).to_be_visible()
+
+    # Without JavaScript the change is a plain form: the refusal is a page of its own, saying why.
+    plain = sign_in(new_page(java_script_enabled=False), LEAD)
+    plain.goto(f"/board/roster?week={WEEK}")
+    other = next((d for d in WEEKDAYS if d != day and len(lates(plain, d)) == 2), None)
+    assert other is not None, f"no other weekday with two late shifts: {[lates(plain, d) for d in WEEKDAYS]}"
+    staff = lates(plain, other)[0]
+    cell = plain.locator(f'table.roster-grid tr[data-staff="{staff}"] td[data-date="{other}"]')
+    cell.locator("summary").click()
+    cell.get_by_label("Shift").select_option("day")
+    cell.get_by_role("button", name="Change").click()
+    expect(plain.locator("#roster-outcome")).to_contain_text("was refused")
+    expect(plain.locator("#roster-outcome")).to_contain_text("H17 coverage")
