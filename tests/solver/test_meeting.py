@@ -7,7 +7,10 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-from solver import dayroute
+from actplanner.checker import check
+from actplanner.domain.adapter import to_plan_file, to_problem
+from actplanner.domain.formats import dump_plan, load_team
+from solver import SolveParams, dayroute, solve
 from solver.evaluate import objective, penalties, visits_of
 from solver.greedy import fill
 from solver.lns import Search
@@ -15,6 +18,7 @@ from solver.plan import Unmet, Visit
 from solver.problem import Baseline, Meeting, Problem, Window
 from solver.replan import apply_baseline
 from solver.schedule import Insertion
+from tests.domain.part_b_files import CHRISTMAS_WEEK, doc_b
 from tests.solver.test_breaks import RULE, at, busy_team, day_problems, schedule_for, with_roster
 from tests.support.solver_factories import make_client, make_policy, make_problem, make_staff, minutes
 
@@ -221,3 +225,46 @@ def test_a_visit_ending_too_late_to_reach_the_meeting_is_reported() -> None:
         "a cannot get from the visit to c (ends 08:25) to the team meeting (08:30–09:15) on Monday "
         "at the office: the trip takes 10 minutes"
     )
+
+
+def test_the_plan_carries_the_breaks_and_the_meetings_it_cannot_keep() -> None:
+    """Through ``solve``: a break for every long shift, every visit clear of the meeting, and
+    H16 for each weekday of the staff member who starts 20 minutes from the office."""
+    clients = [make_client(f"c{i}", visits_per_week=2, min_gap_days=2) for i in range(4)]
+    plain = make_problem(
+        staff=[make_staff("a"), make_staff("far")],
+        clients=clients,
+        at={"far": (20, 0), **{f"c{i}": (5 * i, 5) for i in range(4)}},
+    )
+    problem = with_roster(plain, meetings=WEEKDAYS)
+    plan = solve(problem, SolveParams(time_limit=2.0))
+    assert sorted((b.staff, b.day) for b in plan.breaks) == sorted(
+        (s, d) for s in ("a", "far") for d in range(5)
+    )
+    assert all(at(b.day, "11:30") <= b.start and b.end <= at(b.day, "14:30") for b in plan.breaks)
+    h16 = sorted((u.staff, u.day) for u in plan.unmet if u.rule == "H16")
+    assert h16 == [("far", d) for d in range(5)]
+    assert not [u for u in plan.unmet if u.rule == "H15"]
+    for visit in plan.visits:
+        meeting = WEEKDAYS[visit.day].window
+        assert visit.end <= meeting.start or visit.start >= meeting.end
+
+
+def test_the_whole_path_writes_breaks_and_meetings_the_checker_accepts() -> None:
+    """Team file → adapter → solver → plan file → the independent checker, on the Part B test
+    team (Christmas week): no H15 or H16 violation is left unexcused; s-cm2, moved to start
+    10 km from the office, cannot reach the 08:30 meeting, and the plan says so day by day."""
+
+    def far_start(doc: dict) -> None:
+        doc["staff"][1]["start"] = {"lat": 41.95, "lon": -87.70}
+
+    doc = doc_b(far_start)
+    team = load_team(doc)
+    plan = solve(to_problem(team, CHRISTMAS_WEEK), SolveParams(time_limit=3.0))
+    out = dump_plan(to_plan_file(plan, team, CHRISTMAS_WEEK))
+    report = check(doc, out)
+    assert [v.message for v in report.unexcused if v.rule in ("H15", "H16")] == []
+    assert out["breaks"]
+    missed = sorted(u["date"] for u in out["unmet"] if u["rule"] == "H16" and u.get("staff") == "s-cm2")
+    assert missed == ["2026-12-21", "2026-12-22", "2026-12-23", "2026-12-24"]
+    assert sorted(v.date for v in report.violations if v.rule == "H16") == missed
