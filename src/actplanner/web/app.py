@@ -39,6 +39,7 @@ from actplanner.planning import api, board, my_week, roster
 from actplanner.planning import day as visits
 from actplanner.planning.queue import DatabaseQueue
 from actplanner.settings import Settings, get_settings
+from actplanner.spreadsheets import pages as spreadsheets
 from actplanner.teams import api as teams_api
 from actplanner.teams import pages as team
 from actplanner.web import home, log_redaction
@@ -131,6 +132,7 @@ def create_app(settings: Settings | None = None, *, migrate_database: bool = Tru
     app.include_router(roster.router, include_in_schema=False)
     app.include_router(visits.router, include_in_schema=False)
     app.include_router(team.router, include_in_schema=False)
+    app.include_router(spreadsheets.router, include_in_schema=False)
     app.include_router(my_week.router, include_in_schema=False)
     app.include_router(contacts.router, include_in_schema=False)
     app.include_router(meeting.router, include_in_schema=False)

@@ -302,6 +302,8 @@ def parse_json(data: bytes | str, where: str = "(file)") -> Any:
         raise FormatError(
             [f"{where}: {size} bytes is too large; a file may have at most {_mb(MAX_FILE_BYTES)}"]
         )
+    if where == "(file)" and isinstance(data, bytes) and data.startswith(b"PK\x03\x04"):
+        raise FormatError([f"{where}: {_SPREADSHEET}"])
     if isinstance(data, bytes):
         try:
             data = data.decode("utf-8-sig")
@@ -310,6 +312,8 @@ def parse_json(data: bytes | str, where: str = "(file)") -> Any:
     try:
         doc = json.loads(data, object_pairs_hook=_no_duplicate_keys, parse_constant=_no_constant)
     except json.JSONDecodeError as err:
+        if where == "(file)" and err.lineno == 1 and _looks_like_csv(data):
+            raise FormatError([f"{where}: {_SPREADSHEET}"]) from None
         raise FormatError(
             [f"{where}: invalid JSON at line {err.lineno}, column {err.colno}: {err.msg}"]
         ) from None
@@ -319,6 +323,19 @@ def parse_json(data: bytes | str, where: str = "(file)") -> Any:
         raise FormatError([f"{where}: invalid JSON: {printable(str(err))}"]) from None
     _refuse_problems(doc, where)
     return doc
+
+
+#: A spreadsheet sent where a JSON file was asked for (an .xlsx is a zip archive; a CSV's first line has
+#: cells between commas, semicolons or tabs): the lead needs the other import, not a JSON parse error.
+_SPREADSHEET = (
+    "this looks like a spreadsheet (CSV or Excel), not a JSON file: use Import from a spreadsheet "
+    "(on the team page) for staff and clients, or for the contact log its EHR export"
+)
+
+
+def _looks_like_csv(text: str) -> bool:
+    first = text.lstrip().split("\n", 1)[0]
+    return not first.startswith(("{", "[")) and any(sep in first for sep in (",", ";", "\t"))
 
 
 def _mb(size: int) -> str:
