@@ -7,6 +7,7 @@ the plan file, whoever made it.
 
 from __future__ import annotations
 
+import os
 import re
 from typing import Any
 
@@ -17,8 +18,10 @@ from sqlalchemy import select
 
 from actplanner.db import SolveJob
 from actplanner.planning.edits import FLAG_PREFIX
+from actplanner.planning.jobs import claim_next_job
 from actplanner.planning.plans import save_plan, stored_plan_doc
 from actplanner.planning.roster import clock, roster_view
+from actplanner.planning.worker import run_job
 from actplanner.teams.service import import_team
 from tests.support.roster_team import CHRISTMAS_WEEK, christmas_roster, roster_team
 from tests.support.web_factories import TEAM, World, audit_events, db, form_token, plan_doc, sign_in
@@ -35,6 +38,15 @@ def rostered_draft(app: FastAPI, **kw: Any) -> int:
         plan = save_plan(session=session, team_id=TEAM, plan_file=doc, source="solve")
         session.commit()
         return plan.id
+
+
+def run_queued_job(app: FastAPI) -> SolveJob:
+    """Claim the oldest queued job and run it here, as a worker process would."""
+    with app.state.sessionmaker.begin() as session:
+        job = claim_next_job(session=session, worker_pid=os.getpid())
+        assert job is not None, "no queued job"
+        job_id = job.id
+    return run_job(sessionmaker=app.state.sessionmaker, job_id=job_id)
 
 
 def cell(page: str, staff: str, day: str) -> str:
@@ -318,3 +330,26 @@ def test_a_team_without_a_roster_shows_fixed_hours_and_no_change_forms(
     assert cell(html, "s-rn1", "2026-11-30") == "fixed hours 08:30–17:00"
     assert cell(html, "s-rn1", "2026-12-05") == "off"
     assert "<details" not in html
+
+
+def test_re_solve_keeps_pins_and_the_roster_of_staff_not_named(
+    app: FastAPI, client: TestClient, world: World
+) -> None:
+    """Through the worker: Alex Mendoza re-rostered keeps his pinned Wednesday late shift, and
+    everyone not named keeps every shift the draft gave them."""
+    plan_id = rostered_draft(app, pinned=("s-cm1", "2026-12-23"))
+    sign_in(client, "lead")
+    form = {"csrf_token": form_token(client.get(ROSTER).text), "re_roster": ["s-cm1"], "time_limit": "5"}
+    assert client.post(f"/board/roster/plans/{plan_id}/resolve", data=form).status_code == 200
+    job = run_queued_job(app)
+    assert job.status == "done", job.error
+    with db(app) as session:
+        before = stored_plan_doc(session=session, plan_id=plan_id)["shifts"]
+        after = stored_plan_doc(session=session, plan_id=job.plan_id)["shifts"]
+
+    def of(shifts: list[dict[str, Any]], staff: set[str]) -> list[tuple[str, str, str | None]]:
+        return sorted((s["staff"], s["date"], s["type"]) for s in shifts if s["staff"] in staff)
+
+    kept = {"s-rn1", "s-sw1", "s-cm2"}
+    assert of(after, kept) == of(before, kept)
+    assert ("s-cm1", "2026-12-23", "late") in of(after, {"s-cm1"})
