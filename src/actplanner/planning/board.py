@@ -424,7 +424,6 @@ def board_context(
     context["previous_week"] = board_href(team, user, week - timedelta(days=DAYS_IN_WEEK))
     context["next_week"] = board_href(team, user, week + timedelta(days=DAYS_IN_WEEK))
     context["month_url"] = month_href(team, user, week)
-    context["roster_url"] = board_href(team, user, week).replace("/board?", "/board/roster?", 1)
     job = latest_job(session=session, team_id=team.id, week_start=week)
     if job is not None:
         context["job"] = job
