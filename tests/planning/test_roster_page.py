@@ -24,7 +24,16 @@ from actplanner.planning.roster import clock, roster_view
 from actplanner.planning.worker import run_job
 from actplanner.teams.service import import_team
 from tests.support.roster_team import CHRISTMAS_WEEK, christmas_roster, roster_team
-from tests.support.web_factories import TEAM, World, audit_events, db, form_token, plan_doc, sign_in
+from tests.support.web_factories import (
+    OTHER_TEAM,
+    TEAM,
+    World,
+    audit_events,
+    db,
+    form_token,
+    plan_doc,
+    sign_in,
+)
 
 ROSTER = f"/board/roster?week={CHRISTMAS_WEEK.isoformat()}"
 HX = {"HX-Request": "true"}
@@ -353,3 +362,19 @@ def test_re_solve_keeps_pins_and_the_roster_of_staff_not_named(
     kept = {"s-rn1", "s-sw1", "s-cm2"}
     assert of(after, kept) == of(before, kept)
     assert ("s-cm1", "2026-12-23", "late") in of(after, {"s-cm1"})
+
+
+def test_lead_may_not_see_or_change_another_teams_roster(
+    app: FastAPI, client: TestClient, world: World
+) -> None:
+    plan_id = rostered_draft(app)
+    with db(app) as session:
+        other = save_plan(
+            session=session, team_id=OTHER_TEAM, plan_file={**plan_doc(), "team": OTHER_TEAM}, source="solve"
+        ).id
+        session.commit()
+    sign_in(client, "lead")
+    assert client.get(f"{ROSTER}&team={OTHER_TEAM}").status_code == 403
+    token = form_token(client.get(f"{ROSTER}&plan={plan_id}").text)
+    form = {"csrf_token": token, "staff": "s-cm1", "date": "2026-11-30", "shift": "off"}
+    assert client.post(f"/board/roster/plans/{other}/shift", data=form).status_code == 403
