@@ -227,3 +227,25 @@ def test_my_day_shows_the_break_and_the_meeting_among_the_visit_cards(
     assert "<time>11:45</time>–<time>12:15</time> <strong>Break</strong>" in page
     page = client.get(f"/my-day?day={(WEEK + timedelta(days=5)).isoformat()}").text
     assert 'id="shift-line">Day off' in page and "day-item" not in page
+
+
+def test_last_nights_primary_is_excused_from_the_meeting_only_while_resting(
+    app: FastAPI, client: TestClient, world: World, rostered: dict[str, Any]
+) -> None:
+    """H16's exception: the nurse is primary Tuesday night; rest_next_day_start 10:00 is later than
+    the 08:30 meeting, so Wednesday has no meeting for her. With rest from 08:00 she attends."""
+    wednesday = WEEK + timedelta(days=2)
+    assert any(
+        p["role"] == "primary" and p["staff"] == NURSE and p["end"] == f"{wednesday.isoformat()}T08:30"
+        for p in rostered["on_call"]
+    )
+    sign_in(client, "nurse")
+    section = day_section(client.get(f"/my-week?week={WEEK.isoformat()}").text, 2)
+    assert "you were primary on call last night" in section and "day-item meeting" not in section
+    team = part_b_team()
+    team["policy"]["on_call"]["rest_next_day_start"] = "08:00"
+    with db(app) as session:
+        import_team(session=session, data=team)
+        session.commit()
+    section = day_section(client.get(f"/my-week?week={WEEK.isoformat()}").text, 2)
+    assert "primary on call last night" not in section and "day-item meeting" in section
