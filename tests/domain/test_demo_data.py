@@ -122,7 +122,9 @@ def test_standard_team_has_a_realistic_act_mix() -> None:
     assert 20 <= sum("primary" not in c for c in clients) <= 40
     assert any("availability" not in c for c in clients)
     assert any(s.get("leave") for s in team["staff"])
-    assert sum("sat" in s["shifts"] and "sun" in s["shifts"] for s in team["staff"]) == 2
+    # Weekends are rostered: every contracted staff member may work them, nobody on fixed hours does.
+    assert sum("weekend" in s.get("contract", {}).get("shift_types", ()) for s in team["staff"]) == 8
+    assert not any({"sat", "sun"} & set(s.get("shifts", {})) for s in team["staff"])
     assert any(r.get("skill") == "lai_injection" for c in clients for r in c.get("requirements", []))
     assert any(c.get("excluded_staff") for c in clients)
 

@@ -20,6 +20,7 @@ from pathlib import Path
 
 from actplanner.bench.solomon import DIR_VARIABLE, instances_dir
 from actplanner.checker import check
+from actplanner.domain import demo_roster
 from actplanner.domain.adapter import to_plan_file, to_problem
 from actplanner.domain.formats import dump_plan, load_plan, load_team
 from actplanner.resources import fixture_file
@@ -138,6 +139,9 @@ def scaling_team(clients: int) -> dict:
     team = dict(large)
     team["clients"] = chosen[:clients]
     team["staff"] = [s for s in large["staff"] if s["id"].split("-")[1] in used]
+    if "coverage" in large["policy"]:
+        # The agency's coverage is its four teams' worth; the teams cut out cover their share.
+        team["policy"] = {**large["policy"], "coverage": demo_roster.coverage(len(used))}
     return team
 
 

@@ -150,8 +150,10 @@ def demo_setup(url: str) -> dict:
                 import_team(session=session, data=doc)
                 published_week = _publish_demo_weeks(session, team_id)
             team = get_team(session=session, team_id=team_id)
-            # A nurse sees visits every day of the week: the fullest "my week" page.
-            member = next((s for s in team.staff if s.discipline == "nurse"), team.staff[0])
+            # A nurse sees visits every day of the week: the fullest "my week" page; on a
+            # contract (rostered shifts), whose week also shows shifts, breaks and requests.
+            nurses = [s for s in team.staff if s.discipline == "nurse"]
+            member = next((s for s in nurses if s.contract), nurses[0] if nurses else team.staff[0])
             users = []
             for username, role, staff_id in (("lead", "lead", None), ("staff", "staff", member.id)):
                 if user_named(session=session, username=username) is not None:

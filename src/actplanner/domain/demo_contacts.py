@@ -38,9 +38,9 @@ def recorded_contacts(team: dict[str, Any], plans: Sequence[dict[str, Any]], see
     """The contact log of ``plans`` (plan file dicts of ``team``, a team file dict)."""
     rng = random.Random(seed)
     skills = {s["id"]: set(s.get("skills", [])) for s in team["staff"]}
-    shifts = {s["id"]: s.get("shifts") or {} for s in team["staff"]}
     contacts: list[dict[str, Any]] = []
     for plan in sorted(plans, key=lambda p: p["week_start"]):
+        shifts = _shifts_by_date(team, plan)
         visits = sorted(plan["visits"], key=lambda v: (v["date"], v["start"], v["id"]))
         # The dates each client has a visit (or a make-up): a make-up goes on another one.
         taken: dict[str, set[str]] = {}
@@ -88,7 +88,7 @@ def _made_up(
     visit: dict[str, Any],
     week_start: str,
     taken: dict[str, set[str]],
-    shifts: dict[str, dict[str, list[str]]],
+    shifts: dict[str, dict[str, tuple[str, str]]],
 ) -> dict[str, Any] | None:
     """A face-to-face contact making up a missed visit: often the same afternoon (the client was
     out in the morning), else on a later day of its week that the client has no visit on; by
@@ -99,7 +99,7 @@ def _made_up(
     if rng.random() < SAME_DAY:
         # Back later that day: an hour after the visit's end, before the shift ends.
         for staff in visit["staff"]:
-            span = shifts.get(staff, {}).get(WEEKDAYS[missed.weekday()])
+            span = shifts.get(visit["date"], {}).get(staff)
             if span is not None and minutes(visit["end"]) + 60 + length <= minutes(span[1]):
                 return _contact(visit["client"], staff, missed, minutes(visit["end"]) + 60, length)
     sunday = date.fromisoformat(week_start) + timedelta(days=6)
@@ -108,18 +108,37 @@ def _made_up(
         day = missed + timedelta(days=offset)
         if day.isoformat() in client_dates:
             continue
-        weekday = WEEKDAYS[day.weekday()]
-        on_shift = sorted(s for s, days in shifts.items() if weekday in days)
+        on_shift = sorted(shifts.get(day.isoformat(), {}))
         who = [s for s in visit["staff"] if s in on_shift] or on_shift
         if not who:
             continue
         staff = who[0] if who[0] in visit["staff"] else rng.choice(who)
-        first, last = (minutes(t) for t in shifts[staff][weekday])
+        first, last = (minutes(t) for t in shifts[day.isoformat()][staff])
         latest = max(first, last - length)
         client_dates.add(day.isoformat())
         start = first + 5 * rng.randrange(0, (latest - first) // 5 + 1)
         return _contact(visit["client"], staff, day, start, length)
     return None
+
+
+def _shifts_by_date(team: dict[str, Any], plan: dict[str, Any]) -> dict[str, dict[str, tuple[str, str]]]:
+    """Who works when on each date of the plan's week: the plan's shifts where it has them (a
+    rostered team's plan@2), else each staff member's fixed hours for the weekday."""
+    if plan.get("shifts") is not None:
+        by_date: dict[str, dict[str, tuple[str, str]]] = {}
+        for shift in plan["shifts"]:
+            by_date.setdefault(shift["date"], {})[shift["staff"]] = (shift["start"], shift["end"])
+        return by_date
+    monday = date.fromisoformat(plan["week_start"])
+    days = [monday + timedelta(days=d) for d in range(7)]
+    return {
+        day.isoformat(): {
+            s["id"]: tuple(s["shifts"][WEEKDAYS[day.weekday()]])  # type: ignore[misc]
+            for s in team["staff"]
+            if WEEKDAYS[day.weekday()] in (s.get("shifts") or {})
+        }
+        for day in days
+    }
 
 
 def _contact(client: str, staff: str, day: date, start: int, length: int) -> dict[str, Any]:

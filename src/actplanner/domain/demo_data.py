@@ -31,8 +31,8 @@ SIZES = ("small", "standard", "large")
 # by field, start from it (tests/teams/v2_files.py builds their team@2 version of it).
 VERSION_2 = ("standard", "large")
 # The team@2 teams that carry Part B (rostered shifts, holidays, coverage, breaks, the meeting;
-# demo_roster.py). Empty until the solver plans rosters: the switch regenerates the fixtures.
-PART_B: tuple[str, ...] = ()
+# demo_roster.py).
+PART_B: tuple[str, ...] = ("standard", "large")
 
 PRESCRIBERS = ("psychiatrist", "nurse_practitioner")
 # Disciplines a client may refuse without losing access to nursing or prescribing.

@@ -66,7 +66,17 @@ def add_policy(policy: dict[str, Any], areas: int) -> None:
     """Add Part B's keys to a team@2 policy; coverage scales with the number of areas (teams)."""
     policy["holidays"] = [{"date": d, "name": name} for d, name in HOLIDAYS]
     policy["shift_types"] = {name: dict(t, days=list(t["days"])) for name, t in SHIFT_TYPES.items()}
-    policy["coverage"] = [
+    policy["coverage"] = coverage(areas)
+    policy["breaks"] = {**BREAKS, "window": list(BREAKS["window"])}
+    # One meeting at the office: an agency's four teams start at four offices up to 15 km from
+    # it and meet each at their own, which one team file cannot say, so the agency has none.
+    if areas == 1:
+        policy["team_meeting"] = {**TEAM_MEETING, "days": list(MON_FRI)}
+
+
+def coverage(areas: int) -> list[dict[str, Any]]:
+    """The coverage windows of a team of ``areas`` teams (an agency's share weekend duty)."""
+    return [
         {
             "days": list(MON_FRI),
             "start": "08:30",
@@ -77,11 +87,6 @@ def add_policy(policy: dict[str, Any], areas: int) -> None:
         # An agency's teams share weekend duty: 2 staff for one team, 1.5 a team for several.
         {"days": list(WEEKEND_DAYS), "start": "09:00", "end": "17:30", "min_staff": max(2, 3 * areas // 2)},
     ]
-    policy["breaks"] = {**BREAKS, "window": list(BREAKS["window"])}
-    # One meeting at the office: an agency's four teams start at four offices up to 15 km from
-    # it and meet each at their own, which one team file cannot say, so the agency has none.
-    if areas == 1:
-        policy["team_meeting"] = {**TEAM_MEETING, "days": list(MON_FRI)}
 
 
 def add_contracts(rng: random.Random, staff: list[dict], clients: list[dict], holiday_hours: bool) -> None:
