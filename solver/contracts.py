@@ -83,6 +83,13 @@ def can_add(contract: Contract, chosen: Chosen, option: ShiftOption, breaks: Bre
     return True
 
 
+def runs_this_week(contract: Contract, chosen: Chosen) -> bool:
+    """Whether the weekly minutes ask anything: not in a week where nothing can count (no shift
+    open or worked, no credit), which is a week outside the staff member's employment (the
+    adapter opens no shift and credits nothing there); the checker reads it the same way."""
+    return bool(contract.options or chosen or contract.credited_days or contract.holidays)
+
+
 def contract_unmet(sid: str, contract: Contract, chosen: Chosen, breaks: BreakRule | None) -> list[Unmet]:
     """H18 in words: every rule the staff member's week breaks, with the day where it has one."""
     out: list[Unmet] = []
@@ -107,7 +114,7 @@ def contract_unmet(sid: str, contract: Contract, chosen: Chosen, breaks: BreakRu
         )
     total = week_minutes(contract, chosen, breaks)
     lo, hi = contract.minutes
-    if not lo <= total <= hi:
+    if runs_this_week(contract, chosen) and not lo <= total <= hi:
         out.append(
             Unmet(
                 "H18",

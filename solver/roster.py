@@ -22,7 +22,7 @@ from math import ceil
 
 from ortools.sat.python import cp_model
 
-from solver.contracts import WEEKEND, days_before, working_minutes
+from solver.contracts import WEEKEND, days_before, runs_this_week, working_minutes
 from solver.coverage import segments
 from solver.cpsat import deterministic_solver
 from solver.demand import Demand, staff_minutes_wanted, visit_demand
@@ -52,6 +52,9 @@ DEMAND_MINUTE = 1
 #: Per shift worked: of two rosters equal in everything else, the one without shifts that
 #: serve nothing (no coverage, contract minimum or visits asks for them).
 SHIFT = 1
+
+#: Wall seconds per deterministic second before the roster's search is cut short.
+WALL_GUARD = 10
 
 Var = cp_model.IntVar
 Terms = list[tuple[int, cp_model.LinearExprT]]
@@ -88,6 +91,9 @@ class _Model:
 
     def work(self, sid: str, day: int) -> cp_model.LinearExprT:
         return sum((self.x[sid, o] for o in self.options[sid][day]), 0)
+
+    def kept_shifts(self, sid: str) -> dict[int, ShiftOption]:
+        return {d: o for d, o in self.kept[sid].items() if o is not None}
 
     def kept_working(self, sid: str, day: int) -> bool:
         return self.kept[sid].get(day) is not None
@@ -159,6 +165,8 @@ class _Model:
                 self.forbid(sid, o)
 
     def _minutes(self, sid: str, contract: Contract) -> None:
+        if not runs_this_week(contract, self.kept_shifts(sid)):
+            return
         breaks = self.roster.breaks
         worked = sum(
             (
@@ -294,6 +302,12 @@ class _Model:
             self.model.add_hint(var, hint.get(sid, {}).get(o.day) == o)
         self.model.minimize(sum(w * e for w, e in self.terms))
         solver = deterministic_solver(seed, time_limit)
+        # Quick restarts leave the greedy hint's neighbourhood within the budget (the default
+        # single-worker search kept the hint of the large team as it was).
+        solver.parameters.search_branching = cp_model.PORTFOLIO_WITH_QUICK_RESTART_SEARCH
+        # The roster is worth its deterministic budget even on a loaded machine: the wall
+        # clock only guards against a runaway, so the same seed gives the same roster.
+        solver.parameters.max_time_in_seconds = WALL_GUARD * time_limit
         status = solver.solve(self.model)
         if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
             # No solution in time (not seen on team-sized inputs): the greedy roster keeps

@@ -419,3 +419,12 @@ def test_contracted_staff_shifts_are_filled_in_the_problem() -> None:
     staff = result.problem.staff_by_id
     assert staff["f1"].shifts == fixed.shifts
     assert staff["c1"].shifts == {s.day: Window(s.start, s.end) for s in result.shifts if s.staff == "c1"}
+
+
+def test_a_week_outside_employment_asks_no_minutes() -> None:
+    """H18's weekly minutes do not run in a week where nothing can count (the adapter opens no
+    shift and credits nothing outside employment), as the checker reads it."""
+    result = rostered(team({"c1": contract(options=(), credited_days=0)}))
+
+    assert worked(result.shifts, "c1") == {}
+    assert h18(result.unmet, "c1") == []
