@@ -18,7 +18,7 @@ its routes.
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from solver import day_items
 from solver.clock import Clock
@@ -36,6 +36,10 @@ from solver.schedule import Route, Schedule, Slot, tags_met_by
 ITERATIONS_SCALE = 15_000
 #: The owner of a meeting stop in ``DayInstance.owners`` (no client has an empty id).
 MEETING = ""
+#: The owner of a break stop (the second try of a day whose result had no room for a break).
+BREAK = "\x00break"
+#: Stops that are no client's visit.
+NOT_VISITS = frozenset({MEETING, BREAK})
 
 
 def improve(
@@ -120,7 +124,21 @@ def route_day(
     )
     if not result.feasible or result.dropped:
         return False
-    return apply_day(schedule, built, result)
+    if apply_day(schedule, built, result):
+        return True
+    if not _short_of_break_room(schedule, built, result):
+        return False
+    # The engine packed some staff member's day too tightly for their break (H15). Once more
+    # with each break a stop at a place of today's day: where the engine puts it elsewhere it is
+    # a detour the real day does not make, so any day the engine then finds has room for the
+    # break (travel obeys the triangle inequality); ``apply_day`` checks it on the real day.
+    again = with_break_stops(schedule, built)
+    result = solve_routing(
+        again.instance, time_limit=time_limit, seed=seed, initial=again.warm, max_iterations=iterations
+    )
+    if not result.feasible or result.dropped:
+        return False
+    return apply_day(schedule, again, result)
 
 
 def build_day(schedule: Schedule, day: int) -> DayInstance | None:
@@ -176,6 +194,46 @@ def build_day(schedule: Schedule, day: int) -> DayInstance | None:
         if rs
     )
     return DayInstance(day, routes, tuple(owners), instance, warm)
+
+
+def with_break_stops(schedule: Schedule, built: DayInstance) -> DayInstance:
+    """``built`` with a stop for each break a staff member's day holds now: the break's minutes,
+    starting inside its window, for that staff member only, at the place of the item before it
+    today (so today's day stays a valid start for the engine)."""
+    stops, owners = list(built.instance.stops), list(built.owners)
+    warm = {r.vehicle: list(r.stops) for r in built.warm}
+    for i, route in enumerate(built.routes):
+        window, minutes = route.break_window, route.break_minutes
+        start = schedule.break_start(route) if window is not None else None
+        if window is None or start is None or schedule.part_b_problems(route):
+            continue
+        place = next(g.before for g in route.gaps() if g.start <= start and start + minutes <= g.end)
+        stops.append(
+            Stop(
+                location=place,
+                service=minutes,
+                windows=((window.start, window.end - minutes),),
+                demand=0,
+                allowed=frozenset({i}),
+            )
+        )
+        owners.append(BREAK)
+        warm.setdefault(i, []).append(RouteStop(len(stops) - 1, start))
+    instance = replace(built.instance, stops=tuple(stops))
+    routes = tuple(
+        EngineRoute(vehicle=v, stops=tuple(sorted(rs, key=lambda s: s.start)))
+        for v, rs in sorted(warm.items())
+    )
+    return replace(built, owners=tuple(owners), instance=instance, warm=routes)
+
+
+def _short_of_break_room(schedule: Schedule, built: DayInstance, result: RoutingResult) -> bool:
+    """Whether the engine's day leaves some staff member without room for a break they have."""
+    held = [not schedule.part_b_problems(r) for r in built.routes]
+    return any(
+        held[r.vehicle] and _with_break_room(schedule, built, r.vehicle, r.stops) is None
+        for r in result.routes
+    )
 
 
 def _vehicle(route: Route) -> Vehicle:
@@ -256,7 +314,7 @@ def apply_day(schedule: Schedule, built: DayInstance, result: RoutingResult) -> 
                 return False
             stops = roomy
         for rs in stops:
-            if built.owners[rs.stop] == MEETING:
+            if built.owners[rs.stop] in NOT_VISITS:
                 continue
             client = clients[built.owners[rs.stop]]
             new_slots[route.vehicle].append(
@@ -333,7 +391,7 @@ def _holds_break(schedule: Schedule, built: DayInstance, route: Route, stops: tu
     assert route.break_window is not None
     slots = []
     for rs in stops:
-        if built.owners[rs.stop] != MEETING:
+        if built.owners[rs.stop] not in NOT_VISITS:
             stop = built.instance.stops[rs.stop]
             slots.append(Slot(built.owners[rs.stop], stop.location, rs.start, rs.start + stop.service))
     gaps = day_items.gaps(

@@ -315,14 +315,15 @@ class Schedule:
         (and is in ``part_b_unmet``); none without a break rule or on a shorter shift."""
         out = []
         for (sid, day), route in sorted(self.routes.items()):
-            start = self._break_start(route)
+            start = self.break_start(route)
             if start is None and route.break_minutes:
                 start = self._squeezed_break(route)
             if start is not None:
                 out.append(Break(sid, day, start, start + route.break_minutes))
         return tuple(out)
 
-    def _break_start(self, route: Route) -> int | None:
+    def break_start(self, route: Route) -> int | None:
+        """Where the route's break goes now (None: no break rule, or no gap holds it)."""
         if not route.break_minutes or route.break_window is None:
             return None
         return day_items.place_break(route.gaps(), self.travel, route.break_window, route.break_minutes)
@@ -361,7 +362,7 @@ class Schedule:
         """H15 and H16 as this route now breaks them (empty when its day holds both)."""
         sid, day = route.staff.id, route.day
         found = [Unmet(rule="H16", detail=d, staff=sid, day=day) for d in self._meeting_problems(route)]
-        if route.break_minutes and self._break_start(route) is None:
+        if route.break_minutes and self.break_start(route) is None:
             # The plan still writes the break (``breaks``); its room is what is unmet.
             rule = self.problem.roster.breaks if self.problem.roster is not None else None
             window = _break_window(route.window, rule) if rule is not None else None

@@ -24,7 +24,7 @@ from solver.plan import Break, Caseload, Unmet, Visit
 from solver.problem import DAY, Baseline, BreakRule, Meeting, Problem, Roster, Window
 from solver.replan import apply_baseline, restorer
 from solver.routing import Route as EngineRoute
-from solver.routing import RouteStop, RoutingResult
+from solver.routing import RouteStop, RoutingResult, check_routes
 from solver.schedule import Insertion, Schedule
 from tests.support.solver_factories import make_client, make_problem, make_staff, minutes
 
@@ -318,6 +318,36 @@ def test_day_routing_that_squeezes_out_the_break_is_not_applied() -> None:
     assert not dayroute.apply_day(schedule, built, result)
     assert {key: r.slots for key, r in schedule.routes.items()} == before
     assert day_problems(schedule) == []
+
+
+def test_a_second_try_routes_the_break_as_a_stop_where_it_is_today() -> None:
+    """The day router's second try (after a result with no room for a break): each break the
+    day holds becomes a stop of its minutes inside the window, for its staff member only, at
+    the place of the item before it, so today's routes are a valid start."""
+    problem = with_roster(squeeze_team("17:00"))
+    schedule = schedule_for(problem)
+    ra = schedule.routes[("a", 0)]
+    near = problem.clients[0]
+    schedule.add_visit(near, 0, [(ra, schedule.insertions(ra, near, at=at(0, "11:30"))[0])], None)
+    built = dayroute.build_day(schedule, 0)
+    assert built is not None
+    again = dayroute.with_break_stops(schedule, built)
+    assert again.owners == (*built.owners, dayroute.BREAK, dayroute.BREAK)
+    a_break, b_break = again.instance.stops[-2:]
+    # a's break follows the visit to near (13:00, at near's home); b's is at home from 11:30.
+    assert (a_break.location, a_break.service, a_break.windows, a_break.allowed) == (
+        near.location,
+        30,
+        ((at(0, "11:30"), at(0, "14:00")),),
+        frozenset({0}),
+    )
+    assert (b_break.location, b_break.allowed) == (schedule.routes[("b", 0)].staff.location, frozenset({1}))
+    assert check_routes(again.instance, again.warm) == ()
+    assert [rs.start for r in again.warm for rs in r.stops] == [
+        at(0, "11:30"),
+        at(0, "13:00"),
+        at(0, "11:30"),
+    ]
 
 
 # -- without a roster, as before --------------------------------------------------------
