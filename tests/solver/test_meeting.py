@@ -176,6 +176,23 @@ def test_the_day_router_sees_the_meeting_as_a_fixed_office_stop() -> None:
     )
 
 
+def test_a_replan_moves_a_kept_visit_out_of_the_meeting() -> None:
+    """A baseline visit at 08:45 Monday (planned before the meeting) is not kept where it
+    was: the re-plan places it again clear of the meeting, and nothing is reported."""
+    client = make_client("c", availability={0: (Window(at(0, "08:00"), at(0, "17:00")),)})
+    plain = make_problem(staff=[make_staff("a", shifts=early())], clients=[client])
+    old = Visit("c", ("a",), 0, at(0, "08:45"), at(0, "09:45"))
+    problem = with_roster(replace(plain, baseline=Baseline(visits=(old,))), meetings=MONDAY)
+    schedule = schedule_for(problem)
+    assert problem.baseline is not None
+    assert apply_baseline(schedule, problem.baseline) == []
+    assert schedule.visits["c"] == {}
+    assert fill(schedule, problem.clients) == []
+    staff, start, end, _ = schedule.visits["c"][0]
+    assert staff == ("a",) and (end <= at(0, "08:30") or start >= at(0, "09:15"))
+    assert schedule.part_b_unmet() == [] and day_problems(schedule) == []
+
+
 # -- broken ---------------------------------------------------------------------------
 
 
