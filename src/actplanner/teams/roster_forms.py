@@ -408,7 +408,7 @@ CONTRACT_LISTS = {"contract_shift_types", "contract_days_off", "contract_request
 
 
 def _request_words(request: dict[str, Any]) -> str:
-    wanted = "off" if request.get("off") else f"the {request.get('shift')} shift"
+    wanted = "the day off" if request.get("off") else f"the {request.get('shift')} shift"
     return f"{request.get('date')}: {wanted}"
 
 
