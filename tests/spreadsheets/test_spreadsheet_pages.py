@@ -77,6 +77,13 @@ def test_a_bad_row_saves_nothing_and_names_row_and_header(
     assert "Nothing was imported" in response.text
     assert "Client 3 (row 4), Visits per week: &#34;five&#34; is not a number" in response.text
     assert _team(app) == before
+    table.rows[2][1][visits] = "8"
+    content = write_csv(table.headers, [cells for _, cells in table.rows])
+    response = _upload(client, "/team/spreadsheets/import", "clients.csv", content)
+    assert response.status_code == 422
+    assert "Client 3 (row 4), Visits per week: " in response.text
+    assert "clients[2].visits_per_week" in response.text
+    assert _team(app) == before
 
 
 def test_templates_download_for_each_sheet(client: TestClient, world: World) -> None:

@@ -26,7 +26,7 @@ from actplanner.spreadsheets.sheets import (
     write_csv,
     write_xlsx,
 )
-from actplanner.spreadsheets.team_sheets import SheetError, read_team, team_tables, template_tables
+from actplanner.spreadsheets.team_sheets import SheetError, read_team, team_tables, template_tables, translate
 from actplanner.teams.service import import_team, team_file
 
 Sheet = Literal["staff", "clients"]
@@ -84,14 +84,15 @@ def import_team_sheets(
     tables = _tables(data, filename)
     current = dump_team(team_file(session=session, team_id=team_id))
     asked: SheetKind | None = KIND_OF[sheet] if sheet else None
-    doc, errors, read = read_team(tables, current, asked=asked)
+    doc, errors, rows = read_team(tables, current, asked=asked, check=False)
     if errors:
         raise SheetImportError(errors)
     try:
+        # import_team checks the whole file (load_team) before it writes anything.
         team = import_team(session=session, data=doc, user_id=user_id)
-    except FormatError as err:  # The document was checked already; kept for a race with another edit.
-        raise SheetImportError([SheetError(message) for message in err.messages]) from None
-    return TeamSheetsImported(team.id, read, len(team.staff), len(team.clients))
+    except FormatError as err:
+        raise SheetImportError(translate(err.messages, doc, rows)) from None
+    return TeamSheetsImported(team.id, list(rows), len(team.staff), len(team.clients))
 
 
 def export_team_sheets(

@@ -9,14 +9,13 @@ re-import reads back to the same team.
 
 from __future__ import annotations
 
-import copy
 import re
 from dataclasses import dataclass
 from typing import Any
 
 from openpyxl.utils import get_column_letter
 
-from actplanner.domain.formats import TEAM_FORMAT, TEAM_FORMAT_2, FormatError, dump_team, load_team
+from actplanner.domain.formats import TEAM_FORMAT, TEAM_FORMAT_2, FormatError, load_team
 from actplanner.domain.formats.team import doc_uses_version_2
 from actplanner.spreadsheets.cells import CellError, quoted
 from actplanner.spreadsheets.columns import (
@@ -67,9 +66,14 @@ def sheet_kind(table: Table, asked: SheetKind | None = None) -> SheetKind | None
 
 
 def read_team(
-    tables: list[Table], current: dict[str, Any], *, asked: SheetKind | None = None
-) -> tuple[dict[str, Any], list[SheetError], list[str]]:
-    """The team file with the sheets' staff and/or clients, its problems, and the kinds read."""
+    tables: list[Table], current: dict[str, Any], *, asked: SheetKind | None = None, check: bool = True
+) -> tuple[dict[str, Any], list[SheetError], dict[str, list[int]]]:
+    """The team file with the sheets' staff and/or clients, its problems, and the lists read (with
+    each entry's row number).
+
+    ``check=False`` leaves ``load_team``'s checks to the caller, who saves through an import that
+    runs them anyway (``translate`` then names their rows): a large team is checked once, not twice.
+    """
     errors: list[SheetError] = []
     sheets: dict[str, _Sheet] = {}
     for table in tables:
@@ -101,21 +105,29 @@ def read_team(
                 "or a CSV, with a header row and a row for each staff member or client)"
             )
         )
-    doc = copy.deepcopy(current)
+    # The sheets' lists replace the current ones whole; the rest is the current file's, unchanged.
+    doc = dict(current)
     for key, sheet in sheets.items():
         doc[key] = sheet.entries
+    rows = {key: sheet.rows for key, sheet in sheets.items()}
     if errors:
-        return doc, errors, list(sheets)
+        return doc, errors, rows
     if "clients" in sheets:
         errors += _resolve_staff(doc, sheets["clients"])
     if errors:
-        return doc, errors, list(sheets)
+        return doc, errors, rows
     doc["format"] = TEAM_FORMAT_2 if doc_uses_version_2(doc) else TEAM_FORMAT
-    try:
-        doc = dump_team(load_team(doc))
-    except FormatError as err:
-        errors = [_translated(message, doc, sheets) for message in err.messages]
-    return doc, errors, list(sheets)
+    if check:
+        try:
+            load_team(doc)
+        except FormatError as err:
+            errors = translate(err.messages, doc, rows)
+    return doc, errors, rows
+
+
+def translate(messages: list[str], doc: dict[str, Any], rows: dict[str, list[int]]) -> list[SheetError]:
+    """Team file errors (``clients[37].visits_per_week: ...``) as the rows and columns they come from."""
+    return [_translated(message, doc, rows) for message in messages]
 
 
 def _read_sheet(kind: SheetKind, table: Table, errors: list[SheetError]) -> _Sheet | None:
@@ -235,8 +247,7 @@ _ENTRY_PATH = re.compile(r"(staff|clients)\[(\d+)\]\.?([^:]*): (.*)", re.DOTALL)
 _NICER = {"required key is missing": "required, and the cell is blank"}
 
 
-def _translated(message: str, doc: dict[str, Any], sheets: dict[str, _Sheet]) -> SheetError:
-    """A team file error (``clients[37].visits_per_week: ...``) as the row and column it comes from."""
+def _translated(message: str, doc: dict[str, Any], rows: dict[str, list[int]]) -> SheetError:
     found = _ENTRY_PATH.fullmatch(message)
     if found is None:
         path, _, words = message.partition(": ")
@@ -247,9 +258,9 @@ def _translated(message: str, doc: dict[str, Any], sheets: dict[str, _Sheet]) ->
     header = column.header if column is not None else rest or "the row"
     words = _NICER.get(words, words)
     path = message.partition(": ")[0]
-    sheet = sheets.get(key)
-    if sheet is not None and index < len(sheet.rows):
-        return SheetError(f"{kind.row_label} {index + 1} (row {sheet.rows[index]}), {header}: {words}", path)
+    numbers = rows.get(key)
+    if numbers is not None and index < len(numbers):
+        return SheetError(f"{kind.row_label} {index + 1} (row {numbers[index]}), {header}: {words}", path)
     entries = doc.get(key) or []
     ident = entries[index].get("id", "?") if index < len(entries) else "?"
     return SheetError(
