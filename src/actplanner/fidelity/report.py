@@ -24,6 +24,7 @@ from actplanner.domain.fidelity import (
 )
 from actplanner.domain.formats import Contact, PlanFile, TeamFile
 from actplanner.domain.week import WeekError, monday_of, require_planned
+from actplanner.fidelity.explain import Explanation, explain
 
 #: The figures in the order the page lists them, with the words a lead reads.
 LABELS = {
@@ -51,6 +52,8 @@ class FigureRow:
     planned: float | None
     top_rating: str
     met: bool | None
+    #: Why the figure misses its top rating and what it would take; None when it meets it.
+    explanation: Explanation | None = None
 
     @property
     def shown(self) -> str:
@@ -147,10 +150,11 @@ def fidelity_report(
     # scanned once, not once a week.
     delivered_by_week, planned_by_week = _by_week(contacts), _by_week(planned)
     in_period = [c for c in contacts if start <= contact_day(c.date) <= end]
+    notes = explain(team, in_period, planned, start, end, delivered, of_plans)
     return FidelityReport(
         start=start,
         end=end,
-        figures=_figure_rows(delivered, of_plans),
+        figures=_figure_rows(delivered, of_plans, notes),
         weeks=[
             WeekRow(
                 monday,
@@ -178,7 +182,9 @@ def _by_week(contacts: Sequence[Contact]) -> dict[date, list[Contact]]:
     return weeks
 
 
-def _figure_rows(delivered: FidelityFigures, planned: FidelityFigures | None) -> list[FigureRow]:
+def _figure_rows(
+    delivered: FidelityFigures, planned: FidelityFigures | None, notes: dict[str, Explanation]
+) -> list[FigureRow]:
     rows = []
     for key, label in LABELS.items():
         value = _number(getattr(delivered, key))
@@ -193,6 +199,7 @@ def _figure_rows(delivered: FidelityFigures, planned: FidelityFigures | None) ->
                 plan_value,
                 "" if rating is None else str(rating),
                 None if rating is None else rating.met(value),
+                notes.get(key),
             )
         )
     return rows
