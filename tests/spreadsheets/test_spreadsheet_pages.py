@@ -11,7 +11,7 @@ from fastapi.testclient import TestClient
 from openpyxl import load_workbook
 
 from actplanner.contacts.service import list_contacts
-from actplanner.spreadsheets.sheets import XLSX_TYPE, read_tables, write_csv
+from actplanner.spreadsheets.sheets import XLSX_TYPE, read_tables, write_csv, write_xlsx
 from actplanner.teams.service import export_team
 from tests.support.web_factories import TEAM, WEEK, World, audit_events, db, form_token, sign_in
 
@@ -191,3 +191,50 @@ def test_a_spreadsheet_on_the_json_imports_points_to_the_spreadsheet_import(
             "/contacts/import", data={"csrf_token": token}, files={"file": (name, content)}
         )
         assert response.status_code == 422 and "this looks like a spreadsheet" in response.text
+
+
+def test_contacts_from_an_excel_export(app: FastAPI, client: TestClient, world: World) -> None:
+    """An .xlsx export (date and time as Excel cells) imports like a CSV."""
+    from datetime import datetime
+
+    sign_in(client, "lead")
+    headers = ["Patient", "Visit date", "Time", "Duration", "Clinician", "Status", "Type", "Location"]
+    when = datetime(WEEK.year, WEEK.month, WEEK.day, 11, 15)
+    content = write_xlsx(
+        [("Export", headers, [["c-001", when, when, 30, "s-rn1", "Attended", "In person", "Home"]])]
+    )
+    response = _upload(client, "/team/spreadsheets/contacts", "ehr.xlsx", content, **EHR_MAPPING)
+    assert response.status_code == 200, response.text
+    [stored] = _stored(app)
+    assert (stored.contact.start, stored.contact.mode, stored.contact.place) == (
+        "11:15",
+        "face_to_face",
+        "home",
+    )
+
+
+def test_a_workbook_error_points_at_its_cell(app: FastAPI, client: TestClient, world: World) -> None:
+    """A bad cell of an .xlsx names the row and header, and the sheet's cell in small print."""
+    sign_in(client, "lead")
+    before = _team(app)
+    book = load_workbook(io.BytesIO(client.get("/team/spreadsheets/team.xlsx").content))
+    headers = [c.value for c in book["Staff"][1]]
+    book["Staff"].cell(row=3, column=headers.index("FTE") + 1, value="full")
+    out = io.BytesIO()
+    book.save(out)
+    response = _upload(client, "/team/spreadsheets/import", "team.xlsx", out.getvalue())
+    assert response.status_code == 422
+    assert "Staff 2 (row 3), FTE: &#34;full&#34; is not a number" in response.text
+    assert "<code>Staff!D3</code>" in response.text
+    assert _team(app) == before
+
+
+def test_the_api_says_a_csv_is_a_spreadsheet(client: TestClient, world: World) -> None:
+    """The JSON API's team import answers a CSV body with the spreadsheet hint, not a JSON parse error."""
+    response = client.post(
+        "/api/v1/teams",
+        content=b"ID,Name,Discipline,FTE\ns-1,A,nurse,1\n",
+        headers={"Authorization": f"Bearer {world.lead_token}", "Content-Type": "application/json"},
+    )
+    assert response.status_code == 422
+    assert "this looks like a spreadsheet" in response.json()["detail"][0]
