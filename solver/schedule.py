@@ -3,9 +3,11 @@
 The schedule is the solver's working state: for every staff member and day an
 ordered route of visits with fixed start times. Every move keeps the hard rules
 that concern one route (H3 shift and leave, H6 windows, H7 travel, H8 daily
-limit, H10 rest), so any schedule is a valid plan apart from what is still
-missing; the week-level rules (H1 counts, H2 spacing, H4 requirements, H5
-pairs) are kept by the callers that choose which visits to insert.
+limit, H10 rest; with Part B, H16 the team meeting as an item of the day and
+H15 room for the break, see ``day_items``), so any schedule is a valid plan
+apart from what is still missing; the week-level rules (H1 counts, H2 spacing,
+H4 requirements, H5 pairs) are kept by the callers that choose which visits to
+insert.
 """
 
 from __future__ import annotations
@@ -326,7 +328,8 @@ class Schedule:
         """Where the route's break goes now (None: no break rule, or no gap holds it)."""
         if not route.break_minutes or route.break_window is None:
             return None
-        return day_items.place_break(route.gaps(), self.travel, route.break_window, route.break_minutes)
+        gaps = self._day_gaps(route)[0]
+        return day_items.place_break(gaps, self.travel, route.break_window, route.break_minutes)
 
     def _squeezed_break(self, route: Route) -> int:
         rule = self.problem.roster.breaks if self.problem.roster is not None else None
@@ -362,7 +365,7 @@ class Schedule:
         """H15 and H16 as this route now breaks them (empty when its day holds both)."""
         sid, day = route.staff.id, route.day
         found = [Unmet(rule="H16", detail=d, staff=sid, day=day) for d in self._meeting_problems(route)]
-        if route.break_minutes and self.break_start(route) is None:
+        if route.break_minutes and (route.break_window is None or not self._day_gaps(route)[1]):
             # The plan still writes the break (``breaks``); its room is what is unmet.
             rule = self.problem.roster.breaks if self.problem.roster is not None else None
             window = _break_window(route.window, rule) if rule is not None else None
