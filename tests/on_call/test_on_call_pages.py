@@ -175,10 +175,12 @@ def test_an_unpublished_week_is_a_gap_in_red(client: TestClient, world: World) -
 def test_gaps_follow_covers_and_their_cancelling(
     client: TestClient, app: FastAPI, world: World, published: dict[str, Any]
 ) -> None:
-    """A cover in the unpublished week after splits its gap; cancelling it leaves the whole gap again."""
+    """A cover in the unpublished week after splits its gap; cancelling it leaves the whole gap again.
+
+    The gaps are ahead of the moment asked, so each is a line below the answer, not a banner."""
     sign_in(client, "nurse")
     at = "/on-call?at=2026-12-06T12:00"
-    assert "No primary on call from Mon 7 Dec 08:30 to Sun 20 Dec 12:00 (CST)" in client.get(at).text
+    assert "Ahead: no primary on call from Mon 7 Dec 08:30 to Sun 20 Dec 12:00 (CST)" in client.get(at).text
     with db(app) as session:
         cover = record_override(
             session=session,
@@ -192,12 +194,34 @@ def test_gaps_follow_covers_and_their_cancelling(
         session.commit()
         cover_id = cover.id
     page = client.get(at).text
-    assert "No primary on call from Mon 7 Dec 08:30 to Tue 8 Dec 08:30 (CST)" in page
-    assert "No primary on call from Wed 9 Dec 08:30 to Sun 20 Dec 12:00 (CST)" in page
+    assert "Ahead: no primary on call from Mon 7 Dec 08:30 to Tue 8 Dec 08:30 (CST)" in page
+    assert "Ahead: no primary on call from Wed 9 Dec 08:30 to Sun 20 Dec 12:00 (CST)" in page
     with db(app) as session:
         cancel_override(session=session, override_id=cover_id, user_id=world.lead_id)
         session.commit()
-    assert "No primary on call from Mon 7 Dec 08:30 to Sun 20 Dec 12:00 (CST)" in client.get(at).text
+    assert "Ahead: no primary on call from Mon 7 Dec 08:30 to Sun 20 Dec 12:00 (CST)" in client.get(at).text
+
+
+def test_tonights_answer_comes_first_and_a_gap_ahead_is_a_line_below_it(
+    client: TestClient, published: dict[str, Any]
+) -> None:
+    """With the week published and the next unpublished, the page opens on who to call; the gap
+    next week is one line after the escalation order, with no banner above the answer."""
+    sign_in(client, "nurse")
+    page = client.get("/on-call?at=2026-12-03T23:00").text
+    assert "gap-warning" not in page
+    answer = page.index('data-role="primary"')
+    ahead = page.index('<p class="gap-ahead">Ahead: no primary on call from Mon 7 Dec 08:30')
+    assert answer < page.index('id="escalation-title"') < ahead
+
+
+def test_a_gap_happening_now_stays_above_the_answer(client: TestClient, world: World) -> None:
+    """Nobody on call right now is the first thing the page says, in red, before the roles."""
+    sign_in(client, "nurse")
+    page = client.get(f"/on-call?at={TUESDAY_NOON}").text
+    banner = page.index('<div class="gap-warning error" role="alert">')
+    assert banner < page.index('data-role="primary"')
+    assert "gap-ahead" not in page
 
 
 def test_board_warns_of_gaps_with_a_link_to_the_rota(client: TestClient, published: dict[str, Any]) -> None:

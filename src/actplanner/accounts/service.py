@@ -399,11 +399,13 @@ class TokenGrant:
     user_role: str
     user_team_id: str | None
     user_staff_id: str | None
+    #: The token's name: an on-call link's tells a staff member's own link from the team's.
+    name: str = ""
 
 
 _GRANT = text(
     """
-    SELECT t.id, t.token_hash, t.kind, t.team_id, t.last_used_at, t.revoked_at,
+    SELECT t.id, t.token_hash, t.kind, t.team_id, t.name, t.last_used_at, t.revoked_at,
            u.id AS user_id, u.role, u.team_id AS user_team_id, u.staff_id, u.active
       FROM api_tokens t JOIN users u ON u.id = t.user_id
      WHERE t.token_hash = :digest
@@ -431,6 +433,7 @@ def token_grant(*, session: Session, token: str, kinds: tuple[str, ...]) -> Toke
         user_role=row.role,
         user_team_id=row.user_team_id,
         user_staff_id=row.staff_id,
+        name=row.name,
     )
 
 

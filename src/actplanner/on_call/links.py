@@ -4,6 +4,8 @@ A link is a token of kind ``on_call_link``. Its plain value is the link's
 password, shown once when it is made: only its hash is stored, and neither the
 list nor the audit trail ever holds it (anyone reading it could open the link).
 The page and the CLI make, list and revoke links through these verbs alone.
+A staff member's own link to their phone (``on_call.personal``) is a link of the
+same kind under the name ``PERSONAL_NAME``: the team's list leaves it out.
 """
 
 from __future__ import annotations
@@ -20,6 +22,8 @@ from actplanner.db import ApiToken, User
 from actplanner.domain.errors import NotFound
 
 KIND = "on_call_link"
+#: The name that makes a link a staff member's own (``on_call.personal``), kept from the team's links.
+PERSONAL_NAME = "own phone"
 
 
 @dataclass(frozen=True)
@@ -53,6 +57,8 @@ def create_on_call_link(
     name = name.strip()
     if not name:
         raise ValueError("name: say who the link is for (e.g. answering service).")
+    if name.casefold() == PERSONAL_NAME:
+        raise ValueError(f"name: {PERSONAL_NAME!r} is kept for staff members' own links; choose another.")
     with session.begin_nested():
         row, token = issue_token(session=session, user_id=owner_id, name=name, kind=KIND, team_id=team_id)
         audit(
@@ -66,11 +72,16 @@ def create_on_call_link(
 
 
 def on_call_links(*, session: Session, team_id: str) -> list[LinkRow]:
-    """The team's live links, oldest first."""
+    """The team's live links, oldest first; staff members' own links are not among them."""
     rows = session.execute(
         select(ApiToken.id, ApiToken.name, User.username, ApiToken.created_at, ApiToken.last_used_at)
         .join(User, User.id == ApiToken.user_id)
-        .where(ApiToken.team_id == team_id, ApiToken.kind == KIND, ApiToken.revoked_at.is_(None))
+        .where(
+            ApiToken.team_id == team_id,
+            ApiToken.kind == KIND,
+            ApiToken.name != PERSONAL_NAME,
+            ApiToken.revoked_at.is_(None),
+        )
         .order_by(ApiToken.id)
     ).all()
     return [LinkRow(*row) for row in rows]

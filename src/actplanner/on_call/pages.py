@@ -24,11 +24,13 @@ from actplanner.domain.errors import NotFound
 from actplanner.domain.rota import COVERAGE_HORIZON, utc_to_local
 from actplanner.on_call.document import parse_at
 from actplanner.on_call.links import (
+    PERSONAL_NAME,
     create_on_call_link,
     get_on_call_link,
     on_call_links,
     revoke_on_call_link,
 )
+from actplanner.on_call.personal import personal_links
 from actplanner.on_call.service import (
     cancel_override,
     coverage_gaps,
@@ -92,13 +94,16 @@ def _moment(team: Team, at: str | None) -> tuple[datetime | None, str | None]:
 def _answer_context(session: Session, team: Team, at: str | None) -> dict[str, Any]:
     moment, error = _moment(team, at)
     answer = on_call_now(session=session, team_id=team.id, at=moment or utcnow())
+    # Tonight's answer comes first: only a gap that has begun goes above it; one ahead is a
+    # line below it (as the CLI prints "Ahead:"), so a phone's first screen is who to call.
     return {
         "answer": answer,
         "at_error": error,
         "at_value": answer.at.strftime("%Y-%m-%dT%H:%M"),
         "asked_at": moment is not None,
         "role_names": ROLE_NAMES,
-        "coverage_gaps": answer.primary_gaps,
+        "gaps_now": [(start, end) for start, end in answer.primary_gaps if start <= answer.at],
+        "gaps_ahead": [(start, end) for start, end in answer.primary_gaps if start > answer.at],
     }
 
 
@@ -137,7 +142,11 @@ def on_call_link(
     token: Annotated[str, Path(max_length=200)],
     at: AtQuery = None,
 ) -> Response:
-    """The lookup for a read-only team link (an answering service, a kiosk): no login, no client data."""
+    """The lookup for a read-only link: no login, no client data.
+
+    A team link (an answering service, a kiosk) or a staff member's own, saved to their
+    phone's home screen: that one also names its manifest and icons and says how to save it.
+    """
     row = token_grant(session=session, token=token, kinds=("on_call_link",))
     if row is None or row.team_id is None or not link_still_valid(row):
         raise HTTPException(status_code=404, detail="This on-call link is unknown or has been revoked.")
@@ -145,9 +154,11 @@ def on_call_link(
     found = get_team(session=session, team_id=row.team_id)
     context = _answer_context(session, found, at)
     context["team"] = found
+    context["token"] = token
+    personal = row.name == PERSONAL_NAME
     return render(
         request,
-        "on_call/on_call_link.html",
+        "on_call/on_call_phone_link.html" if personal else "on_call/on_call_link.html",
         context,
         status_code=422 if context["at_error"] else 200,
         headers=LINK_HEADERS,
@@ -186,6 +197,7 @@ def manage_context(
         "overrides": list_overrides(session=session, team_id=team.id, ending_after=utc_to_local(now, tz)),
         "coverage_gaps": coverage_gaps(session=session, team_id=team.id, now=now),
         "links": on_call_links(session=session, team_id=team.id),
+        "personal_links": personal_links(session=session, team_id=team.id),
         "cover": cover
         or {
             "role": roles[0] if roles else "",

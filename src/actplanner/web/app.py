@@ -35,6 +35,7 @@ from actplanner.fidelity import pages as fidelity
 from actplanner.meeting import pages as meeting
 from actplanner.on_call import api as on_call_api
 from actplanner.on_call import pages as on_call
+from actplanner.on_call import phone as on_call_phone
 from actplanner.planning import api, board, my_week, roster
 from actplanner.planning import day as visits
 from actplanner.planning.queue import DatabaseQueue
@@ -42,7 +43,7 @@ from actplanner.settings import Settings, get_settings
 from actplanner.spreadsheets import pages as spreadsheets
 from actplanner.teams import api as teams_api
 from actplanner.teams import pages as team
-from actplanner.web import home, log_redaction
+from actplanner.web import home, icons, log_redaction
 from actplanner.web.deps import LoginRequired
 from actplanner.web.schemas import without_surrogates
 from actplanner.web.security import (
@@ -125,6 +126,8 @@ def create_app(settings: Settings | None = None, *, migrate_database: bool = Tru
     app.include_router(on_call_api.router)
     app.include_router(contacts_api.router)
     app.include_router(on_call.router, include_in_schema=False)
+    app.include_router(on_call_phone.router, include_in_schema=False)
+    app.include_router(icons.router, include_in_schema=False)
     # The OpenAPI schema documents the JSON API only; pages are for browsers.
     for router in (auth.router, home.router, audit.router):
         app.include_router(router, include_in_schema=False)

@@ -34,6 +34,7 @@ from actplanner.accounts.service import (
 from actplanner.db import ApiToken, Team, User
 from actplanner.db.unit_of_work import unit_of_work
 from actplanner.domain.week import WeekError, monday_of, parse_day, parse_week, require_planned, team_today
+from actplanner.on_call.links import PERSONAL_NAME
 from actplanner.planning.queue import SolveQueue
 from actplanner.settings import Settings
 from actplanner.teams.service import get_team, only_team
@@ -211,12 +212,15 @@ def can_see_team(user: User, team_id: str) -> bool:
 
 
 def link_still_valid(grant: TokenGrant) -> bool:
-    """A read-only on-call link works while its maker is still a lead who may see its team."""
+    """A read-only on-call link works while its maker is still a lead who may see its team.
+
+    A staff member's own link (``on_call.personal``) works while its holder may see the team.
+    """
     if grant.kind != "on_call_link":
         return True
     return (
         grant.team_id is not None
-        and grant.user_role == "lead"
+        and (grant.user_role == "lead" or grant.name == PERSONAL_NAME)
         and team_access(grant.user_role, grant.user_team_id, grant.team_id)
     )
 
