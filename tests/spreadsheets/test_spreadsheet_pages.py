@@ -238,3 +238,12 @@ def test_the_api_says_a_csv_is_a_spreadsheet(client: TestClient, world: World) -
     )
     assert response.status_code == 422
     assert "this looks like a spreadsheet" in response.json()["detail"][0]
+
+
+def test_the_team_and_contact_log_pages_link_the_spreadsheet_page(client: TestClient, world: World) -> None:
+    """Import from a spreadsheet is one click from the team page and from the contact log page."""
+    sign_in(client, "lead")
+    assert 'href="/team/spreadsheets"' in client.get("/team").text
+    assert 'href="/team/spreadsheets#sheets-contacts"' in client.get("/contacts").text
+    page = client.get("/team/spreadsheets")
+    assert page.status_code == 200 and "Import from a spreadsheet" in page.text
