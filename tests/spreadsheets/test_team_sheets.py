@@ -161,3 +161,32 @@ def test_a_formula_like_text_stays_text() -> None:
     assert b"'=HYPERLINK" in _csv(doc, "Staff")
     back, errors, _ = read_team(read_tables(_csv(doc, "Staff"), "Staff"), doc)
     assert errors == [] and back["staff"][0]["name"] == "=HYPERLINK(1)"
+
+
+def test_a_staff_sheet_dropping_a_staff_member_the_clients_name_is_refused() -> None:
+    """Kept clients whose ITT names a staff member the new sheet leaves out are named, with their id."""
+    doc = _fixture("small")
+    name, headers, rows = team_tables(doc)[0]
+    _, errors, _ = read_team(read_tables(write_csv(headers, rows[1:]), "Staff"), doc)
+    assert errors
+    assert errors[0].text == (
+        f"Client 1 ({doc['clients'][0]['id']}, kept from the team: no clients sheet given), "
+        f'ITT: unknown staff "{rows[0][0]}"'
+    )
+
+
+def test_a_blank_required_cell_and_a_repeated_header_are_named() -> None:
+    """A row without its Name says so by row and header; a column given twice is refused."""
+    doc = _fixture("small")
+
+    def blank(headers: list[str], rows: list[list[Any]]) -> None:
+        rows[1][headers.index("Name")] = ""
+
+    _, errors, _ = read_team(read_tables(_csv(doc, "Staff", blank), "Staff"), doc)
+    assert [e.text for e in errors] == ["Staff 2 (row 3), Name: required, and the cell is blank"]
+
+    def twice(headers: list[str], rows: list[list[Any]]) -> None:
+        headers[headers.index("Phone")] = "fte"
+
+    _, errors, _ = read_team(read_tables(_csv(doc, "Staff", twice), "Staff"), doc)
+    assert [e.text for e in errors] == ['Staff sheet, column "fte": FTE is given twice']
