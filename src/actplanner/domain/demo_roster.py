@@ -37,8 +37,8 @@ SHIFT_TYPES: dict[str, dict[str, Any]] = {
     "late": {"start": "11:30", "end": "20:00", "days": MON_FRI},
     "weekend": {"start": "09:00", "end": "17:30", "days": WEEKEND_DAYS},
 }
-BREAKS = {"after_minutes": 360, "minutes": 30, "window": ["11:30", "14:30"]}
-TEAM_MEETING = {"days": MON_FRI, "start": "08:30", "end": "09:15"}
+BREAKS: dict[str, Any] = {"after_minutes": 360, "minutes": 30, "window": ["11:30", "14:30"]}
+TEAM_MEETING: dict[str, Any] = {"days": MON_FRI, "start": "08:30", "end": "09:15"}
 #: A full-time contract: 36 to 40 hours of work a week (shift minus break).
 FULL_TIME_MINUTES = (2160, 2400)
 CONTRACT_LIMITS = {
