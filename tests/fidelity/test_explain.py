@@ -123,7 +123,7 @@ def test_intensity_below_two_hours_counts_hours_visits_and_fte() -> None:
     assert "ask for 128 face-to-face minutes a week per client on average" in note.why
     assert "moderate 3 × 45 min for 1 client" in note.why
     assert "below 120" not in note.why
-    assert "about 0.5 more hours of face-to-face contact a week" in note.takes
+    assert "about 30 more minutes of face-to-face contact a week" in note.takes
     assert "about 1 more visits of 42 minutes" in note.takes
     assert (
         "about 0.3 more FTE of field staff at this team's pace (1.8 face-to-face hours per FTE a week)"
@@ -141,6 +141,29 @@ def test_the_plans_figure_is_said_beside_the_delivered_one() -> None:
     plan = plan_file(WEEK, *(visit(f"v{i}", "c-1", ["s-rn"], d) for i, d in enumerate([MON, WED, FRI])))
     note = explained(week_of(1, 1), plans=[plan])["contacts_per_client_week"]
     assert "The published plans held 1.5 contacts per client a week; 1 were delivered." in note.why
+
+
+def test_plans_that_reach_the_top_rating_put_the_shortfall_in_delivery() -> None:
+    days = [MON, TUE, WED, THU]
+    plan = plan_file(
+        WEEK,
+        *(visit(f"v{i}", "c-1", ["s-rn"], d) for i, d in enumerate(days)),
+        *(visit(f"w{i}", "c-2", ["s-cm"], d) for i, d in enumerate(days)),
+    )
+    note = explained(week_of(1, 1), plans=[plan])["contacts_per_client_week"]
+    assert "The published plans held 4 contacts per client a week; 1 were delivered." in note.why
+    assert (
+        "The plans reach the top rating: the shortfall lies in visits not done or not recorded." in note.why
+    )
+
+
+def test_a_sliver_of_fte_reads_as_less_than_a_tenth_not_zero() -> None:
+    log = week_of(4, 2)
+    log[3]["minutes"] = 29
+    note = explained(log)["minutes_per_client_week"]
+    # 119 + 120 minutes for 2 clients: 119.5; 1 more minute at 119.5 minutes per FTE a week.
+    assert "about 1 more minute of face-to-face contact a week" in note.takes
+    assert ", less than 0.1 more FTE of field staff" in note.takes
 
 
 def test_with_nothing_delivered_the_plans_pace_stands_in_and_without_either_it_says_so() -> None:
@@ -310,7 +333,7 @@ def test_other_levels_are_read_from_the_file_week_by_week() -> None:
         f"about {more} more face-to-face contacts a week, about {more / pace_contacts:g} more FTE" in s5.takes
     )
     minutes_more = (120 - 50) * 10
-    assert f"about {minutes_more / 60:.1f} more hours" in s4.takes
+    assert f"about {minutes_more / 60:.1f} more hours of face-to-face contact a week" in s4.takes
     assert f"about {math.ceil(minutes_more / 50)} more visits of 50 minutes" in s4.takes
     assert f"about {minutes_more / (500 / 2):.1f} more FTE" in s4.takes
     # Each client saw one staff member in the fortnight.

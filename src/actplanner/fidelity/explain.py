@@ -26,7 +26,13 @@ from datetime import date, timedelta
 from typing import Literal
 
 from actplanner.domain.care import acuity_in_force
-from actplanner.domain.fidelity import TEAM_APPROACH_STAFF, TOP_RATINGS, WINDOW_DAYS, FidelityFigures
+from actplanner.domain.fidelity import (
+    TEAM_APPROACH_STAFF,
+    TOP_RATINGS,
+    WINDOW_DAYS,
+    FidelityFigures,
+    contact_day,
+)
 from actplanner.domain.formats import Client, Contact, TeamFile
 
 #: Rounding slack: (4 − 3.2) × 50 is 39.99999… in binary; "about 40 more" is meant.
@@ -128,7 +134,7 @@ def pace(
         if contact.delivered:
             count += 1
             minutes += contact.minutes
-            weeks.add((date.fromisoformat(contact.date) - start).days // 7)
+            weeks.add((contact_day(contact.date) - start).days // 7)
             field.update(s for s in contact.staff if s in fte_of)
     fte = sum(fte_of[s] for s in field)
     if not count or not fte:
@@ -212,7 +218,7 @@ def _frequency(ctx: _Context, value: float | None) -> Explanation:
     takes = f"{_num(target)} would need about {more} more face-to-face contacts a week"
     if ctx.pace is not None:
         takes += (
-            f", about {_num(more / ctx.pace.contacts)} more FTE of field staff at {_whose(ctx.pace)} pace "
+            f", {_fte(more / ctx.pace.contacts)} more FTE of field staff at {_whose(ctx.pace)} pace "
             f"({_num(ctx.pace.contacts)} contacts per FTE a week)"
         )
     takes += "."
@@ -239,13 +245,16 @@ def _intensity(ctx: _Context, value: float | None) -> Explanation:
     why += " " + _held(ctx, "minutes_per_client_week", value, "minutes per client a week", places=0)
     more = _up(target - value, len(ctx.clients))
     length = _visit_length(ctx)
-    takes = f"{_num(target)} would need about {_num(more / 60)} more hours of face-to-face contact a week"
+    amount = (
+        f"{_num(more / 60)} more hours" if more >= 60 else f"{more} more minute{'' if more == 1 else 's'}"
+    )
+    takes = f"{_num(target)} would need about {amount} of face-to-face contact a week"
     if length:
         visits = math.ceil(more / length - _SLACK)
         takes += f" (about {visits} more visits of {_num(length, 0)} minutes, this period's average)"
     if ctx.pace is not None:
         takes += (
-            f", about {_num(more / ctx.pace.minutes)} more FTE of field staff at {_whose(ctx.pace)} pace "
+            f", {_fte(more / ctx.pace.minutes)} more FTE of field staff at {_whose(ctx.pace)} pace "
             f"({_num(ctx.pace.minutes / 60)} face-to-face hours per FTE a week)"
         )
     takes += "."
@@ -370,7 +379,7 @@ def _seen_by_few(ctx: _Context) -> tuple[float, float]:
     staff: dict[tuple[int, str], set[str]] = {}
     for contact in ctx.contacts:
         if contact.delivered and contact.client in in_a:
-            window = (date.fromisoformat(contact.date) - ctx.start).days // WINDOW_DAYS
+            window = (contact_day(contact.date) - ctx.start).days // WINDOW_DAYS
             if window < windows:
                 staff.setdefault((window, contact.client), set()).update(contact.staff)
     one = none = 0
@@ -387,7 +396,11 @@ def _held(ctx: _Context, key: str, value: float, unit: str, places: int = 1) -> 
     planned = None if ctx.of_plans is None else getattr(ctx.of_plans, key)
     if planned is None:
         return f"{_num(value, places)} {unit} were delivered (no published plan to compare)."
-    return f"The published plans held {_num(planned, places)} {unit}; {_num(value, places)} were delivered."
+    held = f"The published plans held {_num(planned, places)} {unit}; {_num(value, places)} were delivered."
+    if planned >= _target(key):
+        # The plans would earn the rating: what is missing was lost between plan and log.
+        held += " The plans reach the top rating: the shortfall lies in visits not done or not recorded."
+    return held
 
 
 def _visit_length(ctx: _Context) -> float | None:
@@ -447,6 +460,11 @@ def _num(value: float, places: int = 1) -> str:
     """A number as a lead reads it: one decimal unless whole ("2.8", "3", "120")."""
     shown = f"{value:.{places}f}"
     return shown.rstrip("0").rstrip(".") if "." in shown else shown
+
+
+def _fte(value: float) -> str:
+    """FTE to one decimal; a fraction too small to show reads as such, not as "0"."""
+    return "less than 0.1" if 0 < value < 0.05 else f"about {_num(value)}"
 
 
 def _percent(share: float) -> str:
