@@ -190,3 +190,12 @@ def test_a_blank_required_cell_and_a_repeated_header_are_named() -> None:
 
     _, errors, _ = read_team(read_tables(_csv(doc, "Staff", twice), "Staff"), doc)
     assert [e.text for e in errors] == ['Staff sheet, column "fte": FTE is given twice']
+
+
+def test_a_csv_is_the_sheet_the_lead_chose_whatever_its_file_name() -> None:
+    """Told "staff", a file called clients.csv is read as the staff sheet (and refused for its columns)."""
+    doc = _fixture("small")
+    back, errors, read = read_team(read_tables(_csv(doc, "Staff"), "clients"), doc, asked=STAFF)
+    assert errors == [] and list(read) == ["staff"] and back == doc
+    _, errors, _ = read_team(read_tables(_csv(doc, "Clients"), "clients"), doc, asked=STAFF)
+    assert errors and errors[0].text.startswith('Staff sheet, column "Code": not a column actplanner reads')

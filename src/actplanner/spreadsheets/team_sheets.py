@@ -50,13 +50,13 @@ class _Sheet:
 
 
 def sheet_kind(table: Table, asked: SheetKind | None = None) -> SheetKind | None:
-    """The kind of a sheet: by its name (Staff, Clients), else as asked, else by its headers."""
+    """The kind of a sheet: as asked, else by its name (Staff, Clients), else by its headers."""
+    if asked is not None:
+        return asked
     name = header_key(table.name)
     for kind in KINDS:
         if name in (header_key(kind.name), header_key(kind.row_label)):
             return kind
-    if asked is not None:
-        return asked
     keys = {header_key(h) for h in table.headers}
     if "discipline" in keys:
         return STAFF
