@@ -16,7 +16,18 @@ from actplanner.on_call.links import PERSONAL_NAME, create_on_call_link, on_call
 from actplanner.on_call.personal import create_personal_link, personal_links, revoke_personal_link
 from actplanner.planning.plans import publish_plan, save_plan
 from actplanner.web.log_redaction import redact
-from tests.support.web_factories import TEAM, World, audit_events, db, form_token, plan_doc, sign_in, team_doc
+from tests.support.web_factories import (
+    OTHER_TEAM,
+    TEAM,
+    World,
+    audit_events,
+    bearer,
+    db,
+    form_token,
+    plan_doc,
+    sign_in,
+    team_doc,
+)
 
 TUESDAY_NOON = "2026-12-01T12:00"
 ROLE_SECTION = re.compile(r'<section class="on-call-role[^"]*" data-role="(\w+)" data-staff="([^"]*)"')
@@ -282,3 +293,37 @@ def test_the_token_stays_out_of_the_access_log() -> None:
     """The manifest's path holds the token too: the log shows neither it nor the link's."""
     line = 'GET /on-call/t/s3cr3t-token/manifest.webmanifest HTTP/1.1" 200'
     assert redact(line) == 'GET /on-call/t/[redacted]/manifest.webmanifest HTTP/1.1" 200'
+
+
+def test_a_login_moved_to_another_team_loses_the_link(client: TestClient, app: FastAPI, world: World) -> None:
+    """The link shows its team only while its holder's login may see that team."""
+    sign_in(client, "nurse")
+    path = make_link(client)
+    with db(app) as session:
+        session.get(User, world.staff_id).team_id = OTHER_TEAM
+        session.commit()
+    with TestClient(app) as stranger:
+        assert stranger.get(path).status_code == 404
+
+
+def test_the_on_call_api_reads_with_the_link_for_its_team_only(client: TestClient, world: World) -> None:
+    """Like a team link, the staff member's own link is a bearer token of the on-call API for its team."""
+    sign_in(client, "nurse")
+    token = make_link(client).rsplit("/", 1)[1]
+    answer = client.get("/api/v1/on-call", headers=bearer(token))
+    assert answer.status_code == 200 and answer.json()["team"] == TEAM
+    assert client.get(f"/api/v1/on-call?team={OTHER_TEAM}", headers=bearer(token)).status_code == 403
+
+
+def test_revoked_through_the_team_links_form_it_is_still_audited_as_personal(
+    client: TestClient, app: FastAPI, world: World
+) -> None:
+    """Whichever form a lead uses, revoking a staff member's own link is recorded as that."""
+    with db(app) as session:
+        link = create_personal_link(session=session, user=session.get(User, world.staff_id), team_id=TEAM)
+        session.commit()
+    sign_in(client, "lead")
+    page = client.get("/on-call/manage").text
+    done = client.post(f"/on-call/manage/links/{link.id}/revoke", data={"csrf_token": form_token(page)})
+    assert done.status_code == 200
+    assert (world.lead_id, "revoke_personal_on_call_link", f"token:{link.id}") in audit_events(app)

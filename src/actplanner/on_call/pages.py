@@ -30,7 +30,7 @@ from actplanner.on_call.links import (
     on_call_links,
     revoke_on_call_link,
 )
-from actplanner.on_call.personal import personal_links
+from actplanner.on_call.personal import is_personal, personal_links, revoke_personal_link
 from actplanner.on_call.service import (
     cancel_override,
     coverage_gaps,
@@ -350,6 +350,10 @@ def revoke_link(request: Request, session: SessionDep, user: LeadDep, token_id: 
     """Revoke a read-only link: it opens nothing from now on; audited."""
     link = get_on_call_link(session=session, link_id=token_id)
     require_team(user, str(link.team_id))
-    revoke_on_call_link(session=session, link_id=link.id, user_id=user.id)
+    if is_personal(link):
+        # A staff member's own link revoked by its id here is still audited as theirs.
+        revoke_personal_link(session=session, link_id=link.id, user=user)
+    else:
+        revoke_on_call_link(session=session, link_id=link.id, user_id=user.id)
     found = get_team(session=session, team_id=str(link.team_id))
     return RedirectResponse(manage_href(request, found, user, "#links"), status_code=303)

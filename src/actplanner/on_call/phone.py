@@ -23,7 +23,7 @@ from actplanner.domain.errors import NotFound
 from actplanner.on_call.links import get_on_call_link
 from actplanner.on_call.pages import LINK_HEADERS, manage_href
 from actplanner.on_call.personal import create_personal_link, personal_link, revoke_personal_link
-from actplanner.teams.service import get_team
+from actplanner.teams.service import get_team, list_teams
 from actplanner.web.deps import (
     CurrentUserDep,
     LeadDep,
@@ -54,7 +54,7 @@ def _team(user: User, team: Team | None) -> Team:
     if user.role != "lead" and user.team_id is None:
         raise HTTPException(status_code=403, detail="Your login is not linked to a team.")
     if team is None:
-        raise HTTPException(status_code=422, detail="team: choose the team first (add ?team=<team id>).")
+        raise HTTPException(status_code=422, detail="team: choose the team first.")
     return team
 
 
@@ -73,6 +73,11 @@ def phone_context(session: Session, user: User, team: Team, *, new_link: str | N
 @router.get("/on-call/phone", name="on_call_phone")
 def phone(request: Request, session: SessionDep, user: CurrentUserDep, team: TeamDep) -> Response:
     """Make (or see, or revoke) one's own on-call link, to save on the phone's home screen."""
+    if team is None and user.role == "lead":
+        # A lead of several teams and none of their own picks the team the link shows.
+        return render(
+            request, "on_call/on_call_phone.html", {"team": None, "teams": list_teams(session=session)}
+        )
     found = _team(user, team)
     return render(request, "on_call/on_call_phone.html", phone_context(session, user, found))
 
