@@ -131,6 +131,18 @@ def test_intensity_below_two_hours_counts_hours_visits_and_fte() -> None:
     )
 
 
+def test_a_clients_own_visit_length_marks_the_minutes_not_the_contacts() -> None:
+    doc = history_team()
+    doc["clients"][0]["visit_minutes"] = 30
+    notes = explained(week_of(3, 2), team_doc_=doc)
+    assert "(moderate 3 a week for 1 client; stable 2 a week (own count) for 1 client)" in (
+        notes["contacts_per_client_week"].why
+    )
+    assert "(moderate 3 × 30 min (own count) for 1 client; stable 2 × 60 min (own count) for 1 client)" in (
+        notes["minutes_per_client_week"].why
+    )
+
+
 def test_frequency_and_intensity_at_their_top_rating_say_nothing() -> None:
     notes = explained(week_of(4, 4, minutes=120))
     assert "contacts_per_client_week" not in notes

@@ -128,15 +128,16 @@ def pace(
     them. None when there is none."""
     fte_of = {s.id: s.fte for s in team.staff}
     field: set[str] = set()
-    weeks: set[int] = set()
+    dates: set[str] = set()
     count = minutes = 0
     for contact in contacts:
         if contact.delivered:
             count += 1
             minutes += contact.minutes
-            weeks.add((contact_day(contact.date) - start).days // 7)
-            field.update(s for s in contact.staff if s in fte_of)
-    fte = sum(fte_of[s] for s in field)
+            dates.add(contact.date)
+            field.update(contact.staff)
+    weeks = {(contact_day(day) - start).days // 7 for day in dates}
+    fte = sum(fte_of[s] for s in field if s in fte_of)
     if not count or not fte:
         return None
     return Pace(count / len(weeks) / fte, minutes / len(weeks) / fte, fte, source)
@@ -167,6 +168,7 @@ def explain(
         team=team,
         clients=list(team.clients),
         contacts=in_period,
+        delivered=[c for c in in_period if c.delivered],
         weeks=weeks,
         start=start,
         asked=asked(team, team.clients, mondays),
@@ -191,7 +193,9 @@ def explain(
 class _Context:
     team: TeamFile
     clients: list[Client]
+    #: The period's contacts, and those of them done face to face.
     contacts: list[Contact]
+    delivered: list[Contact]
     weeks: int
     start: date
     asked: Asked | None
@@ -210,7 +214,7 @@ def _frequency(ctx: _Context, value: float | None) -> Explanation:
     asked_for = ctx.asked.contacts
     why = (
         f"Your acuity levels ask for {_num(asked_for, 2)} contacts a week per client on average "
-        f"({_levels(ctx.asked, minutes=False)})"
+        f"({_levels(ctx.asked, ctx.team, minutes=False)})"
     )
     why += f", below {_num(target)} even if every visit happens." if asked_for < target - _SLACK else "."
     why += " " + _held(ctx, "contacts_per_client_week", value, "contacts per client a week")
@@ -239,7 +243,7 @@ def _intensity(ctx: _Context, value: float | None) -> Explanation:
     asked_for = ctx.asked.minutes
     why = (
         f"Your acuity levels ask for {_num(asked_for, 0)} face-to-face minutes a week per client on average "
-        f"({_levels(ctx.asked, minutes=True)})"
+        f"({_levels(ctx.asked, ctx.team, minutes=True)})"
     )
     why += f", below {_num(target)} even if every visit happens." if asked_for < target - _SLACK else "."
     why += " " + _held(ctx, "minutes_per_client_week", value, "minutes per client a week", places=0)
@@ -268,7 +272,7 @@ def _intensity(ctx: _Context, value: float | None) -> Explanation:
 def _community(ctx: _Context, value: float | None) -> Explanation:
     """S1: the office contacts, by who made them, and how many would have to move out."""
     key, target = "community_share", _target("community_share")
-    delivered = [c for c in ctx.contacts if c.delivered]
+    delivered = ctx.delivered
     if value is None or not delivered:
         return Explanation(
             key, "Not enough data: no face-to-face contact was recorded in the period.", enough_data=False
@@ -344,7 +348,7 @@ def _done(ctx: _Context, value: float | None) -> Explanation:
     )
     in_a = {c.id for c in ctx.clients}
     client_weeks = len(ctx.clients) * ctx.weeks
-    delivered = sum(c.delivered and c.client in in_a for c in ctx.contacts)
+    delivered = sum(c.client in in_a for c in ctx.delivered)
     takes = ""
     if client_weeks:
         would = (delivered + sum(c.client in in_a for c in missed)) / client_weeks
@@ -377,11 +381,13 @@ def _seen_by_few(ctx: _Context) -> tuple[float, float]:
     windows = ctx.weeks // per_week
     in_a = {c.id for c in ctx.clients}
     staff: dict[tuple[int, str], set[str]] = {}
-    for contact in ctx.contacts:
-        if contact.delivered and contact.client in in_a:
-            window = (contact_day(contact.date) - ctx.start).days // WINDOW_DAYS
-            if window < windows:
-                staff.setdefault((window, contact.client), set()).update(contact.staff)
+    window_of = {
+        (ctx.start + timedelta(days=d)).isoformat(): d // WINDOW_DAYS for d in range(windows * WINDOW_DAYS)
+    }
+    for contact in ctx.delivered:
+        window = window_of.get(contact.date)
+        if window is not None and contact.client in in_a:
+            staff.setdefault((window, contact.client), set()).update(contact.staff)
     one = none = 0
     for window in range(windows):
         for ident in in_a:
@@ -405,7 +411,7 @@ def _held(ctx: _Context, key: str, value: float, unit: str, places: int = 1) -> 
 
 def _visit_length(ctx: _Context) -> float | None:
     """The average face-to-face contact of the period, in minutes; else the levels' average."""
-    delivered = [c.minutes for c in ctx.contacts if c.delivered]
+    delivered = [c.minutes for c in ctx.delivered]
     if delivered:
         return sum(delivered) / len(delivered)
     if ctx.asked is not None and ctx.asked.contacts:
@@ -413,16 +419,24 @@ def _visit_length(ctx: _Context) -> float | None:
     return None
 
 
-def _levels(found: Asked, *, minutes: bool) -> str:
-    """The levels as the team file names them: "moderate 3 a week × 12 clients, ..."."""
-    parts = []
+def _levels(found: Asked, team: TeamFile, *, minutes: bool) -> str:
+    """The levels as the team file names them: "moderate 3 a week for 12 clients; ...".
+
+    Counting contacts, clients whose own visit length alone differs join their level's group;
+    "(own count)" marks clients whose own visits (or, counting minutes, length) differ."""
+    groups: dict[tuple[str, int, int | None], float] = {}
     for level in found.levels:
-        ask = f"{level.visits_per_week} a week"
-        if minutes:
-            ask = f"{level.visits_per_week} × {level.visit_minutes} min"
-        who = _num(level.clients)
-        own = " (own count)" if level.own else ""
-        parts.append(f"{_words(level.acuity)} {ask}{own} for {who} client{'' if who == '1' else 's'}")
+        length = level.visit_minutes if minutes else None
+        key = (level.acuity, level.visits_per_week, length)
+        groups[key] = groups.get(key, 0) + level.clients
+    parts = []
+    for (acuity, visits, length), clients in groups.items():
+        ask = f"{visits} a week" if length is None else f"{visits} × {length} min"
+        asks = _level_asks(team, acuity)
+        own = (visits, length) != (asks[0], asks[1] if minutes else None)
+        who = _num(clients)
+        marked = " (own count)" if own else ""
+        parts.append(f"{_words(acuity)} {ask}{marked} for {who} client{'' if who == '1' else 's'}")
     return "; ".join(parts)
 
 
