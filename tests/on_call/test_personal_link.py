@@ -12,7 +12,7 @@ from sqlalchemy import select
 
 from actplanner.accounts.service import deactivate_user, token_hash
 from actplanner.db import ApiToken, AuditEvent, User
-from actplanner.on_call.links import PERSONAL_NAME, create_on_call_link, on_call_links
+from actplanner.on_call.links import PERSONAL_NAME, create_on_call_link, on_call_links, revoke_on_call_link
 from actplanner.on_call.personal import create_personal_link, personal_links, revoke_personal_link
 from actplanner.planning.plans import publish_plan, save_plan
 from actplanner.web.log_redaction import redact
@@ -327,3 +327,16 @@ def test_revoked_through_the_team_links_form_it_is_still_audited_as_personal(
     done = client.post(f"/on-call/manage/links/{link.id}/revoke", data={"csrf_token": form_token(page)})
     assert done.status_code == 200
     assert (world.lead_id, "revoke_personal_on_call_link", f"token:{link.id}") in audit_events(app)
+
+
+def test_revoked_by_id_as_the_cli_does_it_is_audited_as_personal(app: FastAPI, world: World) -> None:
+    """``on-call link revoke <id>`` on a staff member's own link records it as theirs."""
+    with db(app) as session:
+        link = create_personal_link(session=session, user=session.get(User, world.staff_id), team_id=TEAM)
+        revoke_on_call_link(session=session, link_id=link.id, user_id=None)
+        session.commit()
+        event = session.scalars(select(AuditEvent).where(AuditEvent.target == f"token:{link.id}")).all()[-1]
+    assert (event.action, event.detail) == (
+        "revoke_personal_on_call_link",
+        {"team": TEAM, "holder": world.staff_id},
+    )

@@ -101,11 +101,16 @@ def revoke_on_call_link(*, session: Session, link_id: int, user_id: int | None) 
     if row.revoked_at is None:
         with session.begin_nested():
             revoke_token(session=session, token_id=row.id)
+            # A staff member's own link (the CLI revokes any link by id) is recorded as theirs.
+            own = row.name == PERSONAL_NAME
             audit(
                 session=session,
                 user_id=user_id,
-                action="revoke_on_call_link",
+                action="revoke_personal_on_call_link" if own else "revoke_on_call_link",
                 target=f"token:{row.id}",
-                detail={"team": row.team_id, "name": row.name},
+                detail={"team": row.team_id, "holder": row.user_id}
+                if own
+                else {"team": row.team_id, "name": row.name},
+                team_id=row.team_id if own else None,
             )
     return row
