@@ -9,10 +9,13 @@ because the engine cannot synchronise two routes.
 
 Part B: a day's team meeting is a stop at the office fixed at its time for each staff
 member whose day holds it, so the engine routes to it and away from it (H16). The engine
-knows no breaks and starts every visit as early as it can; where that leaves no room for a
-break the day had (H15), the route's later visits are started later, inside their windows,
-to open a gap for it. A result that still leaves no room is not applied, and the day keeps
-its routes.
+knows no breaks, which have no place; each break a day holds is a stop of its minutes
+inside the break window at the place of the item before it today. Where the engine moves
+it, it is a detour the real day does not make, so the engine's day has room for the break
+(travel obeys the triangle inequality) and today's routes stay a valid start. The result
+is checked on the real day (H15): a route whose visits leave no gap for the break has its
+later visits started later, inside their windows, to open one; a day still without room
+for a break it had is not applied, and keeps its routes.
 """
 
 from __future__ import annotations
@@ -36,7 +39,7 @@ from solver.schedule import Route, Schedule, Slot, tags_met_by
 ITERATIONS_SCALE = 15_000
 #: The owner of a meeting stop in ``DayInstance.owners`` (no client has an empty id).
 MEETING = ""
-#: The owner of a break stop (the second try of a day whose result had no room for a break).
+#: The owner of a break stop.
 BREAK = "\x00break"
 #: Stops that are no client's visit.
 NOT_VISITS = frozenset({MEETING, BREAK})
@@ -124,21 +127,7 @@ def route_day(
     )
     if not result.feasible or result.dropped:
         return False
-    if apply_day(schedule, built, result):
-        return True
-    if not _short_of_break_room(schedule, built, result):
-        return False
-    # The engine packed some staff member's day too tightly for their break (H15). Once more
-    # with each break a stop at a place of today's day: where the engine puts it elsewhere it is
-    # a detour the real day does not make, so any day the engine then finds has room for the
-    # break (travel obeys the triangle inequality); ``apply_day`` checks it on the real day.
-    again = with_break_stops(schedule, built)
-    result = solve_routing(
-        again.instance, time_limit=time_limit, seed=seed, initial=again.warm, max_iterations=iterations
-    )
-    if not result.feasible or result.dropped:
-        return False
-    return apply_day(schedule, again, result)
+    return apply_day(schedule, built, result)
 
 
 def build_day(schedule: Schedule, day: int) -> DayInstance | None:
@@ -193,13 +182,13 @@ def build_day(schedule: Schedule, day: int) -> DayInstance | None:
         for v, rs in initial.items()
         if rs
     )
-    return DayInstance(day, routes, tuple(owners), instance, warm)
+    return _with_break_stops(schedule, DayInstance(day, routes, tuple(owners), instance, warm))
 
 
-def with_break_stops(schedule: Schedule, built: DayInstance) -> DayInstance:
+def _with_break_stops(schedule: Schedule, built: DayInstance) -> DayInstance:
     """``built`` with a stop for each break a staff member's day holds now: the break's minutes,
     starting inside its window, for that staff member only, at the place of the item before it
-    today (so today's day stays a valid start for the engine)."""
+    today (so today's day stays a valid start for the engine). Nothing without a break rule."""
     stops, owners = list(built.instance.stops), list(built.owners)
     warm = {r.vehicle: list(r.stops) for r in built.warm}
     for i, route in enumerate(built.routes):
@@ -219,21 +208,14 @@ def with_break_stops(schedule: Schedule, built: DayInstance) -> DayInstance:
         )
         owners.append(BREAK)
         warm.setdefault(i, []).append(RouteStop(len(stops) - 1, start))
+    if len(stops) == len(built.instance.stops):
+        return built
     instance = replace(built.instance, stops=tuple(stops))
     routes = tuple(
         EngineRoute(vehicle=v, stops=tuple(sorted(rs, key=lambda s: s.start)))
         for v, rs in sorted(warm.items())
     )
     return replace(built, owners=tuple(owners), instance=instance, warm=routes)
-
-
-def _short_of_break_room(schedule: Schedule, built: DayInstance, result: RoutingResult) -> bool:
-    """Whether the engine's day leaves some staff member without room for a break they have."""
-    held = [not schedule.part_b_problems(r) for r in built.routes]
-    return any(
-        held[r.vehicle] and _with_break_room(schedule, built, r.vehicle, r.stops) is None
-        for r in result.routes
-    )
 
 
 def _vehicle(route: Route) -> Vehicle:

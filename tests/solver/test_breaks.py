@@ -320,10 +320,9 @@ def test_day_routing_that_squeezes_out_the_break_is_not_applied() -> None:
     assert day_problems(schedule) == []
 
 
-def test_a_second_try_routes_the_break_as_a_stop_where_it_is_today() -> None:
-    """The day router's second try (after a result with no room for a break): each break the
-    day holds becomes a stop of its minutes inside the window, for its staff member only, at
-    the place of the item before it, so today's routes are a valid start."""
+def test_the_day_router_routes_each_break_as_a_stop_where_it_is_today() -> None:
+    """Each break the day holds is a stop of its minutes inside the window, for its staff
+    member only, at the place of the item before it, so today's routes are a valid start."""
     problem = with_roster(squeeze_team("17:00"))
     schedule = schedule_for(problem)
     ra = schedule.routes[("a", 0)]
@@ -331,23 +330,26 @@ def test_a_second_try_routes_the_break_as_a_stop_where_it_is_today() -> None:
     schedule.add_visit(near, 0, [(ra, schedule.insertions(ra, near, at=at(0, "11:30"))[0])], None)
     built = dayroute.build_day(schedule, 0)
     assert built is not None
-    again = dayroute.with_break_stops(schedule, built)
-    assert again.owners == (*built.owners, dayroute.BREAK, dayroute.BREAK)
-    a_break, b_break = again.instance.stops[-2:]
+    assert built.owners == ("near", dayroute.BREAK, dayroute.BREAK)
+    a_break, b_break = built.instance.stops[-2:]
     # a's break follows the visit to near (13:00, at near's home); b's is at home from 11:30.
-    assert (a_break.location, a_break.service, a_break.windows, a_break.allowed) == (
+    assert (a_break.location, a_break.service, a_break.windows, a_break.allowed, a_break.demand) == (
         near.location,
         30,
         ((at(0, "11:30"), at(0, "14:00")),),
         frozenset({0}),
+        0,
     )
     assert (b_break.location, b_break.allowed) == (schedule.routes[("b", 0)].staff.location, frozenset({1}))
-    assert check_routes(again.instance, again.warm) == ()
-    assert [rs.start for r in again.warm for rs in r.stops] == [
+    assert check_routes(built.instance, built.warm) == ()
+    assert [rs.start for r in built.warm for rs in r.stops] == [
         at(0, "11:30"),
         at(0, "13:00"),
         at(0, "11:30"),
     ]
+    # The engine's day keeps both breaks' room, and is applied only if cheaper (it is not).
+    assert not dayroute.route_day(schedule, 0, 30.0, 0, 200)
+    assert day_problems(schedule) == []
 
 
 # -- without a roster, as before --------------------------------------------------------
