@@ -53,13 +53,20 @@ class FidelityRun:
 
 
 def repeated(plan: dict, weeks: int) -> list[dict]:
-    """``plan``'s visits in each of ``weeks`` weeks from its own (ids repeat across weeks, as
-    they may: a visit id is unique within one week's plan)."""
+    """``plan``'s visits (and, for a rostered team, its shifts and breaks) in each of ``weeks``
+    weeks from its own (ids repeat across weeks, as they may: a visit id is unique within one
+    week's plan)."""
     out = []
     for k in range(weeks):
         shift = timedelta(days=7 * k)
-        visits = [{**v, "date": (date.fromisoformat(v["date"]) + shift).isoformat()} for v in plan["visits"]]
-        out.append({**plan, "week_start": (WEEK + shift).isoformat(), "visits": visits})
+        moved = {
+            key: [
+                {**item, "date": (date.fromisoformat(item["date"]) + shift).isoformat()} for item in plan[key]
+            ]
+            for key in ("visits", "shifts", "breaks")
+            if plan.get(key) is not None
+        }
+        out.append({**plan, "week_start": (WEEK + shift).isoformat(), **moved})
     return out
 
 
