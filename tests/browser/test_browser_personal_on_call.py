@@ -34,6 +34,9 @@ def test_staff_member_saves_a_link_and_a_cold_phone_opens_tonights_answer_first(
     expect(link).to_be_visible()
     url = link.get_attribute("href")
     assert url and "/on-call/t/" in url
+    expect(page.get_by_text("Add to Home Screen", exact=True)).to_be_visible()
+    made_width = page.evaluate("document.documentElement.scrollWidth")
+    assert made_width <= PHONE["width"], f"the page with the new link is {made_width}px wide"
 
     # A phone with no cookies, no login, no JavaScript: the saved link alone.
     phone = new_page(java_script_enabled=False, viewport=PHONE, is_mobile=True)
