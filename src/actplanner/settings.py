@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import secrets
 from functools import lru_cache
+from typing import Literal
 
 from pydantic import Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
@@ -21,6 +22,18 @@ class Settings(BaseSettings):
     secret_key: str = Field(default_factory=lambda: secrets.token_urlsafe(32))
     #: Served over HTTPS (secure cookies, HSTS).
     https: bool = False
+    # Addresses are PHI: they may only go to a geocoder the agency runs itself, so there is
+    # none by default (an address without coordinates is then an error saying what to do).
+    #: Which kind of geocoder ACTPLANNER_GEOCODER_URL is: "nominatim" or "pelias".
+    geocoder: Literal["nominatim", "pelias"] = "nominatim"
+    #: The agency's own Nominatim or Pelias, e.g. http://geocoder.internal:8080 (docs/operations.md).
+    geocoder_url: str | None = None
+    #: An API key, for a Pelias behind a gateway that asks for one.
+    geocoder_api_key: str | None = None
+    #: Seconds to wait for one address.
+    geocoder_timeout: float = 10.0
+    #: ISO country codes to search in, comma-separated ("us"); none searches everywhere.
+    geocoder_countries: str | None = None
 
 
 @lru_cache

@@ -313,4 +313,7 @@ def column_of_path(kind: SheetKind, rest: str) -> Column | None:
         if parts[:n] == column.path or (parts and column.path[: len(parts)] == parts):
             if best is None or (parts[:n] == column.path and len(column.path) > len(best.path)):
                 best = column
+            elif parts and len(parts) < n and column.path[-1] == "label":
+                # A message about a whole place ("home: no coordinates for ...") is about its address.
+                best = column
     return best

@@ -13,7 +13,7 @@ from sqlalchemy.orm import Session
 from starlette.concurrency import run_in_threadpool
 
 from actplanner.db import User
-from actplanner.domain.formats import MAX_FILE_BYTES, FormatError, dump_team, load_team
+from actplanner.domain.formats import MAX_FILE_BYTES, FormatError, dump_team
 from actplanner.teams import service as teams
 from actplanner.web.deps import SessionDep, TokenLeadDep, require_team
 from actplanner.web.schemas import TeamIdPath, TeamImported, error_responses
@@ -54,7 +54,8 @@ async def import_team(request: Request, session: SessionDep, user: TokenLeadDep)
 
 def _import_team(*, session: Session, user: User, data: bytes) -> TeamImported:
     try:
-        team_file = load_team(data)
+        # Places given as an address only are geocoded first (addresses are PHI: the agency's own).
+        team_file = teams.load_team_file(session=session, data=data)
     except FormatError as err:
         raise HTTPException(status_code=422, detail=err.messages) from None
     require_team(user, team_file.team.id)

@@ -61,7 +61,14 @@ from actplanner.teams.roster_forms import (
     submitted_contract_values,
     submitted_roster_values,
 )
-from actplanner.teams.service import export_team, get_team, import_team, list_teams, team_file
+from actplanner.teams.service import (
+    export_team,
+    get_team,
+    import_team,
+    list_teams,
+    load_team_file,
+    team_file,
+)
 from actplanner.web.deps import LeadDep, SessionDep, TeamDep, require_team
 from actplanner.web.schemas import TEAM_ID_PATTERN
 from actplanner.web.templating import is_fragment_request, render
@@ -704,7 +711,7 @@ def _import(*, request: Request, session: Session, user: User, data: bytes) -> R
         errors = ["(file): choose a team file (JSON) to import"]
     else:
         try:
-            loaded = load_team(data)
+            loaded = load_team_file(session=session, data=data)
         except FormatError as err:
             errors = err.messages
         else:

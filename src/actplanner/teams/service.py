@@ -23,7 +23,9 @@ from actplanner.domain.formats import (
     dump_team,
     load_team,
 )
+from actplanner.domain.formats._base import read_json
 from actplanner.domain.formats.team import doc_uses_version_2
+from actplanner.geocoding.service import address_only, known_places, places, with_coordinates
 
 
 def get_team(*, session: Session, team_id: str) -> Team:
@@ -55,9 +57,10 @@ def import_team(*, session: Session, data: bytes | str | dict[str, Any], user_id
 
     Staff and clients are matched by id: kept rows are updated in place (so logins
     linked to them stay linked), new ones added, missing ones deleted (a login
-    linked to a deleted staff member loses the link, not the login).
+    linked to a deleted staff member loses the link, not the login). Places given as an
+    address only get their coordinates first (``load_team_file``).
     """
-    doc = dump_team(load_team(data))
+    doc = dump_team(load_team_file(session=session, data=data))
     # Client codes and purpose categories come from the team file: calendars follow.
     with session.begin_nested(), changing_team(session, doc["team"]["id"]):
         team = session.get(Team, doc["team"]["id"])
@@ -94,6 +97,25 @@ def import_team(*, session: Session, data: bytes | str | dict[str, Any], user_id
             detail={"staff": len(staff), "clients": len(clients)},
         )
     return team
+
+
+def load_team_file(*, session: Session, data: bytes | str | dict[str, Any]) -> TeamFile:
+    """``load_team`` after the places given as an address only (no lat, no lon) are geocoded.
+
+    An address the team already has coordinates for keeps them (re-importing a spreadsheet
+    does not look up 400 homes again); a FormatError names each place that has none.
+    """
+    doc = read_json(data)
+    if any(address_only(place) for _, place in places(doc)):
+        doc = with_coordinates(doc, known=_known_places(session, doc))
+    return load_team(doc)
+
+
+def _known_places(session: Session, doc: dict[str, Any]) -> dict[str, tuple[float, float]]:
+    block = doc.get("team")
+    team_id = block.get("id") if isinstance(block, dict) else None
+    team = session.get(Team, team_id) if isinstance(team_id, str) else None
+    return {} if team is None else known_places(_team_doc(team))
 
 
 def export_team(*, session: Session, team_id: str, user_id: int | None = None) -> dict[str, Any]:
