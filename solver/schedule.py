@@ -214,8 +214,9 @@ class Schedule:
         need = route.break_minutes
 
         def keeps_break(gap_index: int, gap: day_items.Gap, start: int) -> bool:
-            # Another gap still holds the break (``holding``: the first two that do).
-            if rest_break is None or any(i != gap_index for i in holding):
+            # Another gap still holds the break (``holding``: the first two that do), or none
+            # does: a kept visit took its room, the day is reported (H15), and visits still go.
+            if rest_break is None or not holding or any(i != gap_index for i in holding):
                 return True
             end = start + minutes
             return (

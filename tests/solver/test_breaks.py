@@ -263,6 +263,9 @@ def test_a_pinned_visit_over_the_window_is_reported() -> None:
         == "a has no 30-minute break on Monday: no gap between 11:30–14:30 holds it and the travel around it"
     )
     assert day_problems(schedule) == ["('a', 0): the break overlaps an item"]
+    # The day is reported; a visit that fits the rest of it is still placed.
+    other = make_client("d", visit_minutes=60, availability={0: (Window(at(0, "09:00"), at(0, "11:00")),)})
+    assert schedule.insertions(schedule.routes[("a", 0)], other) != []
 
 
 def squeeze(problem: Problem) -> tuple[Schedule, dayroute.DayInstance, RoutingResult]:
