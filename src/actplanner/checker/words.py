@@ -1,0 +1,118 @@
+"""The checker's findings in the words of the pages: names, client codes, dates a lead reads.
+
+The checker writes its messages with ids and ISO dates ("s-sw1 is on leave during their visit
+to c-038 on 2026-12-02 09:00–10:00"): that machine form stays in files, the CLI's JSON and
+``format_report``. A page renders them through ``Words``: staff by name, clients by code only
+(as the board shows them; a client's name is PHI), dates as "Wed 2 Dec", skills and
+disciplines by their label, and each rule by a title ("LAI injection due", "Time windows").
+
+    words = Words.of(team_doc)
+    words.line(violation)  # "Staff eligibility: Maria Kowalski is on leave ... Wed 2 Dec 09:00–10:00."
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any
+
+from actplanner.checker.report import RULE_TITLES, Violation
+from actplanner.domain.formats._base import DISCIPLINES
+from actplanner.domain.words import label
+
+_WEEKDAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
+_MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
+
+# An ISO date, maybe with its time ("2026-12-02", "2026-12-02T09:00", "2026-12-02 09:00") and
+# maybe after the weekday the checker already wrote ("fri 2026-12-25"), not inside an id.
+_DATE = re.compile(
+    r"(?<![\w-])(?:(?:mon|tue|wed|thu|fri|sat|sun)\s+)?"
+    r"(\d{4})-(\d{2})-(\d{2})(?:[T ](\d{2}:\d{2}))?(?![\w-])",
+    re.IGNORECASE,
+)
+# A skill as the checker quotes it ("skill 'lai_injection'").
+_SKILL = re.compile(r"skill '([^']+)'")
+
+
+def day_words(day: date) -> str:
+    """A date as the pages write it: "Wed 2 Dec"."""
+    return f"{_WEEKDAYS[day.weekday()]} {day.day} {_MONTHS[day.month - 1]}"
+
+
+@dataclass(frozen=True)
+class Words:
+    """What the pages call the ids and words of one team's checker messages."""
+
+    #: id → shown name: staff by name, clients by code.
+    names: Mapping[str, str] = field(default_factory=dict)
+    #: file word (skill, discipline, language code) → its label.
+    terms: Mapping[str, str] = field(default_factory=dict)
+
+    @classmethod
+    def of(cls, team: Any) -> Words:
+        """From a team file, as a document (dict) or a loaded ``TeamFile``."""
+        doc = team if isinstance(team, Mapping) else team.model_dump(mode="json")
+        staff = [m for m in doc.get("staff") or [] if isinstance(m, Mapping)]
+        clients = [c for c in doc.get("clients") or [] if isinstance(c, Mapping)]
+        names = {str(c["id"]): str(c.get("code") or c["id"]) for c in clients if c.get("id")}
+        names.update({str(m["id"]): str(m.get("name") or m["id"]) for m in staff if m.get("id")})
+        skills = {str(s) for m in staff for s in m.get("skills") or []}
+        for client in clients:
+            skills.update(str(r["skill"]) for r in client.get("requirements") or [] if r.get("skill"))
+        terms = {w: label(w) for w in (*skills, *DISCIPLINES) if label(w) != w}
+        return cls(names=names, terms=terms)
+
+    def text(self, message: str) -> str:
+        """A checker message with ids, dates and file words replaced by what the page shows."""
+        message = _SKILL.sub(
+            lambda m: f"training in {self.terms.get(m.group(1), label(m.group(1)))}", message
+        )
+        message = _replace(message, self.names)
+        message = _replace(message, self.terms)
+        return _DATE.sub(_date_words, message)
+
+    def title(self, violation: Violation) -> str:
+        """The rule's title for this finding: a skill requirement names its skill ("LAI
+        injection due"), every other the rule's title ("Staff eligibility")."""
+        if violation.rule == "H4":
+            skill = _SKILL.search(violation.message) or re.search(r"'s (\S+) requirement", violation.message)
+            if skill and skill.group(1) not in DISCIPLINES:
+                return _capital(f"{self.terms.get(skill.group(1), label(skill.group(1)))} due")
+        return _capital(RULE_TITLES.get(violation.rule) or violation.rule or "A rule")
+
+    def line(self, violation: Violation) -> str:
+        """Title and message in words, one sentence a lead reads: "Time windows: C038 ..."."""
+        return f"{self.title(violation)}: {self.text(violation.message)}"
+
+    def lines(self, violations: Iterable[Violation]) -> list[str]:
+        return [self.line(v) for v in violations]
+
+
+def rule_heading(rule: str) -> str:
+    """A rule code's title alone ("H17" → "Coverage"), for entries that are not violations
+    (a plan's unmet list)."""
+    return _capital(RULE_TITLES.get(rule) or rule or "A rule")
+
+
+def _replace(message: str, table: Mapping[str, str]) -> str:
+    if not table:
+        return message
+    pattern = re.compile(
+        r"(?<![\w-])(" + "|".join(map(re.escape, sorted(table, key=len, reverse=True))) + r")(?![\w-])"
+    )
+    return pattern.sub(lambda m: table[m.group(1)], message)
+
+
+def _date_words(match: re.Match[str]) -> str:
+    year, month, day, time = match.groups()
+    try:
+        text = day_words(date(int(year), int(month), int(day)))
+    except ValueError:
+        return match.group(0)  # Not a real date: leave it as written.
+    return f"{text} {time}" if time else text
+
+
+def _capital(text: str) -> str:
+    return text[:1].upper() + text[1:]

@@ -1,0 +1,73 @@
+"""Plain words everywhere (issue 13, item 5): pages name people and clients as the pages do,
+dates as a lead reads them, rules by their titles; the files keep the machine form."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from actplanner.checker import check
+from actplanner.checker.report import Violation, format_report
+from actplanner.checker.words import Words, day_words, rule_heading
+from actplanner.domain.words import label, purpose_label
+from tests.checker.test_v2_h4 import injection
+from tests.checker.v2_files import plan2, staff, team2
+
+# -- purposes, skills and disciplines -----------------------------------------------------------
+
+
+def test_a_purpose_reads_the_same_everywhere() -> None:
+    assert label("lai_injection") == "LAI injection"
+    assert label("case_manager") == "case manager"
+    assert label("med_drop") == "med drop"
+    assert purpose_label(None) == "visit"
+    assert purpose_label("") == "visit"
+    assert purpose_label("lai_injection") == "LAI injection"
+
+
+# -- checker messages ---------------------------------------------------------------------------
+
+
+def test_day_words() -> None:
+    assert day_words(date(2026, 12, 2)) == "Wed 2 Dec"
+
+
+def test_a_leave_violation_names_the_staff_member_and_the_client_code_and_the_day() -> None:
+    """The checker's message keeps ids (files, CLI); the page's line has name, code and day."""
+    team = team2()
+    staff(team, "s-rn")["leave"] = [{"start": "2026-12-02T00:00", "end": "2026-12-03T00:00"}]
+    plan = plan2()
+    plan["visits"][1]["staff"] = ["s-rn"]  # Wednesday's visit to c-1
+    found = [v for v in check(team, plan).unexcused if v.rule == "H3"]
+    assert [v.message for v in found] == [
+        "s-rn is on leave during their visit to c-1 on 2026-12-02 11:00–11:45."
+    ]
+    assert Words.of(team).lines(found) == [
+        "Staff eligibility: R. Nurse is on leave during their visit to K1 on Wed 2 Dec 11:00–11:45."
+    ]
+    assert "s-rn" in format_report(check(team, plan))  # the CLI's text keeps the ids
+
+
+def test_an_injection_due_is_titled_by_its_skill() -> None:
+    team = team2(c_1=injection(last="2026-11-20"))
+    found = [v for v in check(team, plan2()).unexcused if v.rule == "H4"]
+    words = Words.of(team)
+    assert words.lines(found) == [
+        "LAI injection due: K1 needs a visit by someone with training in LAI injection between "
+        "Thu 3 Dec and Sat 5 Dec (due Fri 4 Dec; every 14 days, last on Fri 20 Nov); none is planned."
+    ]
+
+
+def test_ids_inside_other_words_and_unknown_ids_stay_as_written() -> None:
+    words = Words(names={"s-rn": "R. Nurse", "c-1": "K1"})
+    assert words.text("c-10 and s-rn2 and v-2026-12-02-1") == "c-10 and s-rn2 and v-2026-12-02-1"
+    assert words.text("fri 2026-12-25 (Christmas Day)") == "Fri 25 Dec (Christmas Day)"
+    assert words.text("2026-02-30") == "2026-02-30"
+
+
+def test_a_rule_without_a_skill_carries_its_title() -> None:
+    words = Words.of(team2())
+    violation = Violation("H17", "Coverage 08:30–20:00 on mon 2026-11-30 needs 1 staff working.")
+    assert words.line(violation) == "Coverage: Coverage 08:30–20:00 on Mon 30 Nov needs 1 staff working."
+    assert words.title(Violation("H4", "c-1 has 0 visit(s) with a case_manager this week.")) == "Requirements"
+    assert words.text("a case_manager") == "a case manager"
+    assert rule_heading("H9") == "On-call coverage"
