@@ -17,7 +17,7 @@ from sqlalchemy import select
 from actplanner.accounts.service import create_user
 from actplanner.checker import metrics
 from actplanner.db import Plan, SolveJob
-from actplanner.domain.week import WeekError, next_monday, parse_week
+from actplanner.domain.week import WeekError, monday_of, parse_week
 from actplanner.planning import edits
 from actplanner.planning.board import parse_time_limit
 from actplanner.planning.jobs import claim_next_job, enqueue_solve, finish_job, record_progress
@@ -85,19 +85,22 @@ def grid_cells(page: str) -> dict[tuple[str, str], dict[str, int]]:
 # Week and time limit
 
 
-def test_next_monday_is_the_monday_after_today() -> None:
-    """From any day, the default week is the following Monday, a week ahead on a Monday."""
-    assert next_monday(date(2026, 11, 25)) == date(2026, 11, 30)
-    assert next_monday(date(2026, 11, 29)) == date(2026, 11, 30)
-    assert next_monday(date(2026, 11, 30)) == date(2026, 12, 7)
+def test_monday_of_is_the_monday_of_the_week_a_date_is_in() -> None:
+    """From any day, its week is the Monday on or before it (the board opens on the current week)."""
+    assert monday_of(date(2026, 11, 25)) == date(2026, 11, 23)
+    assert monday_of(date(2026, 11, 29)) == date(2026, 11, 23)
+    assert monday_of(date(2026, 11, 30)) == date(2026, 11, 30)
 
 
 @pytest.mark.parametrize(
     ("text", "message"),
-    [("2026-12-01", "week: 2026-12-01 is a Tuesday"), ("next week", "week: 'next week' is not a date")],
+    [
+        ("next week", "week: 'next week' is not a date"),
+        ("1999-12-29", "week: 1999-12-29 is outside the dates"),
+    ],
 )
-def test_week_that_is_not_a_monday_is_refused_in_words(text: str, message: str) -> None:
-    """A malformed or non-Monday week gets a sentence naming the field, no date."""
+def test_week_that_is_not_a_date_is_refused_in_words(text: str, message: str) -> None:
+    """A malformed week, or one outside the planned years, gets a sentence naming the field."""
     with pytest.raises(WeekError) as caught:
         parse_week(text, default=WEEK)
     assert message in str(caught.value)
@@ -109,12 +112,12 @@ def test_missing_week_is_the_default_and_a_monday_is_itself() -> None:
     assert parse_week(" 2026-12-07 ", default=WEEK) == date(2026, 12, 7)
 
 
-def test_generate_without_a_week_asks_for_the_monday(app: FastAPI, client: TestClient, world: World) -> None:
+def test_generate_without_a_week_asks_for_one(app: FastAPI, client: TestClient, world: World) -> None:
     """Generate needs a week: an empty one is an inline error and queues nothing."""
     sign_in(client, "lead")
     response = generate(client, week="")
     assert response.status_code == 422
-    assert "Choose the Monday of the week to plan." in response.text
+    assert "Choose the week to plan (any date in it)." in response.text
     assert jobs(app) == []
 
 
@@ -134,14 +137,15 @@ def test_time_limit_in_range_is_read_as_seconds() -> None:
 # Who may see the board
 
 
-def test_lead_sees_the_board_of_next_week_by_default(client: TestClient, world: World) -> None:
-    """The board opens on next week with the week picker, a 30 s time limit and Generate; it is in the nav."""
+def test_lead_sees_the_board_of_the_current_week_by_default(client: TestClient, world: World) -> None:
+    """The board opens on the current week (its Monday in the team's zone) with the week picker, a 30 s
+    time limit and Generate; it is in the nav."""
     page = sign_in(client, "lead").text
     assert 'href="/board"' in page
     board = client.get("/board")
     assert board.status_code == 200
     today = datetime.now(ZoneInfo(team_doc()["team"]["timezone"])).date()
-    assert f'name="week" value="{next_monday(today).isoformat()}"' in board.text
+    assert f'name="week" value="{monday_of(today).isoformat()}"' in board.text
     assert 'name="time_limit" value="30"' in board.text
     assert ">Generate</button>" in board.text
     assert "No plan for this week yet" in board.text
@@ -311,7 +315,7 @@ def test_failed_job_shows_its_error_and_keeps_the_published_plan(
 @pytest.mark.parametrize(
     ("week", "time_limit", "field", "message"),
     [
-        ("2026-12-01", "5", "week", "is a Tuesday"),
+        ("1999-12-29", "5", "week", "is outside the dates actplanner plans"),
         ("someday", "5", "week", "not a date"),
         (WEEK.isoformat(), "0", "time_limit", "from 1 to 21600"),
         (WEEK.isoformat(), "-2", "time_limit", "from 1 to 21600"),
@@ -333,12 +337,12 @@ def test_impossible_generate_shows_the_error_inline_and_queues_nothing(
 
 
 def test_bad_week_in_the_address_is_an_inline_error(client: TestClient, world: World) -> None:
-    """A week in the address that is not a Monday shows the picker with the error, not a crash."""
+    """A week in the address that is not a date shows the picker with the error, not a crash."""
     sign_in(client, "lead")
-    response = client.get("/board?week=2026-12-02")
+    response = client.get("/board?week=2026-12-32")
     assert response.status_code == 422
-    assert "is a Wednesday" in response.text
-    assert 'value="2026-12-02"' in response.text
+    assert "is not a date" in response.text
+    assert 'value="2026-12-32"' in response.text
 
 
 def test_forged_csrf_token_is_refused_and_queues_nothing(

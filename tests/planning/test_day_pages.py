@@ -71,8 +71,11 @@ def visit_of(app: FastAPI, plan_id: int, visit_id: str) -> dict[str, Any]:
 
 
 def newest_plan(app: FastAPI) -> Plan:
+    """The newest draft: the working copy edits change (their undo steps are hidden plans)."""
     with db(app) as session:
-        plan = session.scalars(select(Plan).order_by(Plan.id.desc()).limit(1)).one()
+        plan = session.scalars(
+            select(Plan).where(Plan.status == "draft").order_by(Plan.id.desc()).limit(1)
+        ).one()
         session.expunge(plan)
         return plan
 
@@ -187,8 +190,9 @@ def test_route_map_keeps_every_point_inside_the_padding() -> None:
 # Pins
 
 
-def test_pin_toggles_and_persists_in_a_new_draft(app: FastAPI, lead: TestClient, draft: int) -> None:
-    """Pinning saves a new draft (source edit, baseline the plan) whose file says ``pinned: true``."""
+def test_pin_toggles_and_persists_in_the_working_draft(app: FastAPI, lead: TestClient, draft: int) -> None:
+    """Pinning changes the draft in place (the lead's working copy, source edit): its file says
+    ``pinned: true``; unpinning changes it back; no draft piles up."""
     url = day_url(draft, "s-cm1", MONDAY)
     csrf = token(lead, url)
     response = lead.post(f"{url}/visits/v-0005/pin", headers={**HTMX, "X-CSRF-Token": csrf})
@@ -196,22 +200,20 @@ def test_pin_toggles_and_persists_in_a_new_draft(app: FastAPI, lead: TestClient,
     assert "<html" not in response.text
     assert 'id="day-route"' in response.text
     pinned = newest_plan(app)
-    assert (pinned.status, pinned.source, pinned.baseline_plan_id) == ("draft", "edit", draft)
-    assert response.headers["HX-Push-Url"] == day_url(pinned.id, "s-cm1", MONDAY)
+    assert (pinned.id, pinned.status, pinned.source) == (draft, "draft", "edit")
+    assert response.headers["HX-Push-Url"] == day_url(draft, "s-cm1", MONDAY)
     assert re.search(r'<tr id="visit-v-0005" class="stop pinned">', response.text)
-    assert visit_of(app, pinned.id, "v-0005")["pinned"] is True
-    assert "pinned" not in visit_of(app, draft, "v-0005")  # the plan it started from is untouched
+    assert visit_of(app, draft, "v-0005")["pinned"] is True
 
     unpin = lead.post(
-        f"{day_url(pinned.id, 's-cm1', MONDAY)}/visits/v-0005/pin",
+        f"{day_url(draft, 's-cm1', MONDAY)}/visits/v-0005/pin",
         data={"csrf_token": csrf},
         follow_redirects=False,
     )
     assert unpin.status_code == 303
-    unpinned = newest_plan(app)
-    assert unpin.headers["location"] == day_url(unpinned.id, "s-cm1", MONDAY)
-    assert unpinned.baseline_plan_id == pinned.id
-    assert "pinned" not in visit_of(app, unpinned.id, "v-0005")
+    assert unpin.headers["location"] == day_url(draft, "s-cm1", MONDAY)
+    assert newest_plan(app).id == draft
+    assert "pinned" not in visit_of(app, draft, "v-0005")
 
 
 def test_pin_of_a_visit_on_another_route_is_not_found(app: FastAPI, lead: TestClient, draft: int) -> None:
@@ -258,13 +260,13 @@ def test_move_to_a_staff_member_not_working_that_day_is_refused_naming_h3(
     assert plan_count(app) == before
 
 
-def test_harmless_move_is_saved_as_a_new_draft(app: FastAPI, lead: TestClient, draft: int) -> None:
-    """Moving the day's last visit 9 minutes later breaks nothing, so it is saved."""
+def test_harmless_move_is_saved_in_the_working_draft(app: FastAPI, lead: TestClient, draft: int) -> None:
+    """Moving the day's last visit 9 minutes later breaks nothing, so it is saved in the draft itself."""
     response = move(lead, draft, "s-cm1", MONDAY, "v-0010", to_start="11:00")
     assert response.status_code == 200
     assert "Moved visit" in response.text
     saved = newest_plan(app)
-    assert (saved.source, saved.baseline_plan_id) == ("edit", draft)
+    assert (saved.id, saved.source) == (draft, "edit")
     moved = visit_of(app, saved.id, "v-0010")
     assert (moved["start"], moved["end"]) == ("11:00", "11:45")
     with db(app) as session:

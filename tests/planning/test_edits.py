@@ -97,7 +97,8 @@ def test_move_that_breaks_a_rule_is_refused_and_saves_nothing(session: Session) 
 
 
 def test_flagged_move_is_saved_with_the_rule_in_unmet_and_audited_once(session: Session) -> None:
-    """The same move, flagged, is a new draft listing the broken rule, with one "move-flagged" event."""
+    """The same move, flagged, is saved in the draft itself (the working copy) listing the broken rule,
+    with one "move-flagged" event."""
     team = create_team(session)
     draft = create_plan(session, team)
     before = _last_event_id(session)
@@ -112,7 +113,7 @@ def test_flagged_move_is_saved_with_the_rule_in_unmet_and_audited_once(session: 
         flag=True,
         user_id=None,
     )
-    assert (moved.plan.source, moved.plan.baseline_plan_id) == ("edit", draft.id)
+    assert (moved.plan.id, moved.plan.source, moved.plan.status) == (draft.id, "edit", "draft")
     unmet = stored_plan_doc(session=session, plan_id=moved.plan.id)["unmet"]
     assert [u["rule"] for u in unmet if u["detail"].startswith(edits.FLAG_PREFIX)] == ["H6"]
     assert _events(session, before) == [("move-flagged", f"plan:{moved.plan.id}")]

@@ -287,12 +287,14 @@ def test_staff_read_only_published_plans_of_their_own_team(
 
 
 def test_week_without_a_published_plan_is_404(client: TestClient, world: World) -> None:
-    """No published version yet: 404 with a sentence; a Tuesday is 422."""
+    """No published version yet: 404 with a sentence, also asked by a Tuesday of the week; a non-date, 422."""
     response = client.get(f"/api/v1/teams/{TEAM}/weeks/{WEEK}/published", headers=bearer(world.lead_token))
     assert response.status_code == 404
     assert "No published plan" in response.json()["detail"]
     tuesday = client.get(f"/api/v1/teams/{TEAM}/weeks/2026-12-01/published", headers=bearer(world.lead_token))
-    assert tuesday.status_code == 422
+    assert tuesday.status_code == 404 and "week of 2026-11-30" in tuesday.json()["detail"]
+    bad = client.get(f"/api/v1/teams/{TEAM}/weeks/2026-12-32/published", headers=bearer(world.lead_token))
+    assert bad.status_code == 422
 
 
 def test_openapi_schema_describes_the_api(client: TestClient) -> None:

@@ -97,12 +97,13 @@ def test_a_shift_keeps_its_uid_across_versions_and_its_sequence_rises_when_it_ch
     )
 
 
-def test_set_shift_changes_one_shift_in_a_new_draft_with_a_break_clear_of_the_visits(
+def test_set_shift_changes_one_shift_in_the_working_draft_with_a_break_clear_of_the_visits(
     session: Session, team: None
 ) -> None:
     plan_id = _save(session, roster_doc())
     draft = plans.set_shift(session, plan_id, "s-cm1", TUESDAY, "day")
-    assert draft.id != plan_id and draft.baseline_plan_id == plan_id and draft.source == "edit"
+    # A draft is the lead's working copy: changed in place, no new draft.
+    assert draft.id == plan_id and draft.status == "draft" and draft.source == "edit"
     doc = plans.stored_plan_doc(session=session, plan_id=draft.id)
     assert _shift(doc, "s-cm1", TUESDAY) == {
         "staff": "s-cm1",
@@ -114,7 +115,8 @@ def test_set_shift_changes_one_shift_in_a_new_draft_with_a_break_clear_of_the_vi
     }
     # 8.5 hours is over the rule's 6: a 30-minute break in 11:30-14:30 (no visit on Tuesday).
     assert {"staff": "s-cm1", "date": TUESDAY.isoformat(), "start": "11:30", "end": "12:00"} in doc["breaks"]
-    # The plan it was made on is unchanged.
+    # Its state before the change is kept as the undo step.
+    plans.undo_edit(session=session, plan_id=plan_id, user_id=None)
     assert plans.stored_plan_doc(session=session, plan_id=plan_id) == roster_doc()
 
 

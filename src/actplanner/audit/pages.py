@@ -8,6 +8,7 @@ from fastapi import APIRouter, Query, Request
 from fastapi.responses import Response
 
 from actplanner.audit.service import audit_page
+from actplanner.teams.service import list_teams
 from actplanner.web.deps import LeadDep, SessionDep
 from actplanner.web.schemas import MAX_ID
 from actplanner.web.templating import is_fragment_request, render
@@ -27,8 +28,13 @@ def audit(
     A lead of a team sees that team's events only; a lead of no team sees every team's.
     """
     rows, next_before = audit_page(session=session, team_id=user.team_id, before=before)
+    # Each event at the time the team it concerns lived it; an event of no team (a lead of
+    # no team signing in) in the zone of the lead's team, else of the first team.
+    zones = {team.id: team.timezone for team in list_teams(session=session)}
+    fallback = zones.get(user.team_id or "") or next(iter(zones.values()), "UTC")
     context = {
         "rows": rows,
+        "zone_of": lambda row: zones.get(row.team_id or "", fallback),
         "next_before": next_before,
         "first_page": before is None,
         "team_id": user.team_id,

@@ -24,6 +24,8 @@ class AuditRow:
     action: str
     target: str
     detail: dict[str, Any] | None
+    #: The team the event concerns (None: no team); the page shows its time in that team's zone.
+    team_id: str | None = None
 
 
 def audit(
@@ -100,7 +102,7 @@ def audit_page(
     if before is not None:
         query = query.where(AuditEvent.id < before)
     rows = [
-        AuditRow(event.id, event.at, username, event.action, event.target, event.detail)
+        AuditRow(event.id, event.at, username, event.action, event.target, event.detail, event.team_id)
         for event, username in session.execute(query)
     ]
     more = len(rows) > size

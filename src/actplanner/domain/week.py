@@ -23,13 +23,16 @@ class WeekError(ValueError):
 
 
 def parse_week(text: str | None, *, default: date, field: str = "week") -> date:
-    """The Monday named by ``text`` (YYYY-MM-DD); ``default`` when nothing is given.
+    """The Monday of the week the date ``text`` (YYYY-MM-DD) falls in; ``default`` when nothing is given.
 
-    WeekError names ``field``: "week: 2026-12-02 is a Wednesday; a week starts on a Monday."
+    A lead picks a date, any date, and means its week: a Wednesday shows the week of the
+    Monday before it. WeekError names ``field`` when ``text`` is not a date, or not one of
+    a week actplanner plans. Files and API bodies name weeks by their Monday
+    (``require_monday``): a program sending a Wednesday has a bug worth hearing about.
     """
     if text is None or not text.strip():
         return default
-    return require_monday(parse_day(text, field=field), field=field)
+    return require_planned(monday_of(parse_day(text, field=field)), field=field)
 
 
 def parse_day(text: str, *, field: str) -> date:
@@ -64,11 +67,6 @@ def monday_of(day: date) -> date:
     return day - timedelta(days=day.weekday())
 
 
-def next_monday(day: date) -> date:
-    """The Monday after ``day`` (a week ahead when ``day`` is a Monday): the week a lead plans next."""
-    return monday_of(day) + timedelta(days=DAYS_IN_WEEK)
-
-
 def week_dates(monday: date) -> list[date]:
     """The seven dates of the week starting ``monday``."""
     return [monday + timedelta(days=i) for i in range(DAYS_IN_WEEK)]
@@ -77,3 +75,19 @@ def week_dates(monday: date) -> list[date]:
 def team_today(timezone: str, now: datetime | None = None) -> date:
     """Today's date in the team's time zone (``now``: an aware moment, default the present)."""
     return (now or datetime.now(UTC)).astimezone(ZoneInfo(timezone)).date()
+
+
+def in_team_zone(moment: datetime, timezone: str) -> datetime:
+    """``moment`` as the team's clocks show it; a naive moment is read as UTC (as the database stores)."""
+    aware = moment if moment.tzinfo is not None else moment.replace(tzinfo=UTC)
+    return aware.astimezone(ZoneInfo(timezone))
+
+
+def team_time(moment: datetime | None, timezone: str) -> str:
+    """A stored moment in the team's zone with its abbreviation: "Tue 1 Dec 2026, 06:05 CST".
+
+    Every page shows times as the team lives them, never in UTC; "" for no moment.
+    """
+    if moment is None:
+        return ""
+    return in_team_zone(moment, timezone).strftime("%a %-d %b %Y, %H:%M %Z")

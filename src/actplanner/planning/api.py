@@ -7,18 +7,20 @@ whose ``detail`` lists every problem as ``path: message``.
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Annotated, Any
 
 from fastapi import APIRouter, HTTPException, Path
+from pydantic import AfterValidator
 
 from actplanner.db import Plan
 from actplanner.domain import errors
+from actplanner.domain.week import monday_of, require_planned
 from actplanner.planning import edits, jobs, plans
 from actplanner.web.deps import QueueDep, SessionDep, TokenLeadDep, TokenUserDep, require_team
 from actplanner.web.schemas import (
     MAX_ID,
     JobRead,
-    Monday,
     PlanPublished,
     PublishRequest,
     SolveCreate,
@@ -28,7 +30,13 @@ from actplanner.web.schemas import (
 
 PlanId = Annotated[int, Path(ge=1, le=MAX_ID)]
 JobId = Annotated[int, Path(ge=1, le=MAX_ID)]
-WeekStart = Annotated[Monday, Path(description="The Monday of the week (YYYY-MM-DD).")]
+#: A week to look up, named by any of its dates (as the pages read ``week=``); a week to plan
+#: (``SolveCreate.week_start``) is still named by its Monday, as plan files name it.
+WeekOf = Annotated[
+    date,
+    AfterValidator(lambda day: require_planned(monday_of(day), field="week_start")),
+    Path(description="Any date of the week (YYYY-MM-DD); the week is the one from the Monday before."),
+]
 
 
 router = APIRouter(prefix="/api/v1", tags=["api"])
@@ -150,7 +158,7 @@ def publish_plan(
     summary="Find a week's published plan",
 )
 def published_plan(
-    team_id: TeamIdPath, week_start: WeekStart, session: SessionDep, user: TokenUserDep
+    team_id: TeamIdPath, week_start: WeekOf, session: SessionDep, user: TokenUserDep
 ) -> PlanPublished:
     """The published version of a team's week; 404 when none is published."""
     require_team(user, team_id)

@@ -28,7 +28,7 @@ from actplanner.checker.route_rules import staff_days
 from actplanner.db import Plan, SolveJob, Team, User
 from actplanner.domain.errors import JobConflict
 from actplanner.domain.formats import ROLES, dump_team
-from actplanner.domain.week import DAYS_IN_WEEK, WeekError, next_monday, parse_week, week_dates
+from actplanner.domain.week import DAYS_IN_WEEK, WeekError, monday_of, parse_week, week_dates
 from actplanner.on_call.service import coverage_gaps
 from actplanner.planning.edits import keep_started, replan, started_note
 from actplanner.planning.jobs import get_job, latest_job
@@ -39,7 +39,11 @@ from actplanner.planning.plans import (
     get_plan,
     plan_diff,
     publish_plan,
+    published_plan,
+    republish_version,
     stored_plan_doc,
+    undo_edit,
+    undo_step,
     week_plans,
 )
 from actplanner.teams.service import get_team, list_teams, team_file
@@ -132,7 +136,7 @@ class Version:
 def _planned_week(text: str) -> tuple[date | None, str | None]:
     """The week a Generate form names (it must name one), or an error saying what is wrong with it."""
     if not text.strip():
-        return None, "Choose the Monday of the week to plan."
+        return None, "Choose the week to plan (any date in it)."
     try:
         return parse_week(text, default=date.min), None
     except WeekError as err:
@@ -410,6 +414,7 @@ def board_context(
         "make_up": None,
         "max_weeks": MAX_WEEKS,
         "month_url": None,
+        "undo": None,
     }
     if team is None:
         context["teams"] = list_teams(session=session)
@@ -451,6 +456,7 @@ def board_context(
     context.update(
         plan=plan,
         shown_plan_id=plan.id,
+        undo=undo_step(session=session, plan=plan),
         grid=board_grid(team_doc, plan_doc, plan.id),
         unmet=unmet_rows(plan, codes),
         fidelity=fidelity_figures(plan.metrics or {}),
@@ -463,12 +469,16 @@ def board_context(
 
 
 def _week_of(today: date, week: str | None) -> tuple[date | None, str, dict[str, str]]:
-    """The week asked for (default: the team's next one), as text for the picker, and any error about it."""
+    """The week asked for, as its Monday for the picker, and any error about it.
+
+    By default the week the team is in (its Monday in the team's zone): a lead opening the
+    board looks at this week first and steps to the next. Any date picked means its week.
+    """
     try:
-        monday = parse_week(week, default=next_monday(today))
+        monday = parse_week(week, default=monday_of(today))
     except WeekError as err:
         return None, week or "", {"week": str(err)}
-    return monday, week or monday.isoformat(), {}
+    return monday, monday.isoformat(), {}
 
 
 # ---------------------------------------------------------------------------------------------
@@ -725,3 +735,96 @@ def make_up(
         )
         return render(request, "planning/board.html", context, status_code=409)
     return RedirectResponse(board_href(team, user, plan.week_start), status_code=303)
+
+
+# ---------------------------------------------------------------------------------------------
+# Undo an edit, publish an earlier version again
+
+
+@router.post("/board/plans/{plan_id}/undo", name="board_undo")
+def undo(
+    request: Request,
+    session: SessionDep,
+    user: LeadDep,
+    plan_id: Id,
+    back: Annotated[str, Form(max_length=10)] = "",
+) -> Response:
+    """Undo the last pin, move or shift change of a draft: it is back as it was before that edit
+    (a draft begun by editing the published plan is discarded). Back to the board, or the roster."""
+    plan = get_plan(session=session, plan_id=plan_id)
+    require_team(user, plan.team_id)
+    team = get_team(session=session, team_id=plan.team_id)
+    week = plan.week_start
+    try:
+        shown = undo_edit(session=session, plan_id=plan.id, user_id=user.id)
+    except ValueError as err:
+        context = board_context(session, user, team, week, week_text=week.isoformat(), message=str(err))
+        return render(request, "planning/board.html", context, status_code=409)
+    shown_id = None if shown is None else shown.id
+    if back == "roster":
+        # Imported here: the roster page imports the board.
+        from actplanner.planning.roster import roster_href
+
+        return RedirectResponse(roster_href(team, user, week, plan=shown_id), status_code=303)
+    return RedirectResponse(board_href(team, user, week, plan=shown_id), status_code=303)
+
+
+def _earlier_version(session: Session, user: User, plan_id: int) -> tuple[Plan, Team]:
+    plan = get_plan(session=session, plan_id=plan_id)
+    require_team(user, plan.team_id)
+    if plan.version is None or plan.status != "superseded":
+        raise HTTPException(
+            status_code=409,
+            detail=f"Plan {plan.id} is {plan.status}: only an earlier published version "
+            "can be published again.",
+        )
+    return plan, get_team(session=session, team_id=plan.team_id)
+
+
+def republish_context(
+    session: Session, user: User, plan: Plan, team: Team, concerns: list[str] | None = None
+) -> dict[str, Any]:
+    """What ``planning/republish.html`` shows: the earlier version against the one published now."""
+    team_doc = dump_team(team_file(session=session, team_id=team.id))
+    codes = {c["id"]: c["code"] for c in team_doc["clients"]}
+    names = {s["id"]: s["name"] for s in team_doc["staff"]}
+    current = published_plan(session=session, team_id=team.id, week_start=plan.week_start)
+    diff = (
+        None if current is None else plan_diff(session=session, old_plan_id=current.id, new_plan_id=plan.id)
+    )
+    return {
+        "team": team,
+        "plan": plan,
+        "compared": current,
+        "changes": None if diff is None else changes(diff, codes, names),
+        "concerns": concerns or [],
+        "board_url": board_href(team, user, plan.week_start),
+        "version_url": board_href(team, user, plan.week_start, plan=plan.id),
+    }
+
+
+@router.get("/board/plans/{plan_id}/republish", name="board_republish_confirm")
+def republish_confirm(request: Request, session: SessionDep, user: LeadDep, plan_id: Id) -> Response:
+    """An earlier version beside the published one: what publishing it again would change."""
+    plan, team = _earlier_version(session, user, plan_id)
+    return render(request, "planning/republish.html", republish_context(session, user, plan, team))
+
+
+@router.post("/board/plans/{plan_id}/republish", name="board_republish")
+def republish(
+    request: Request,
+    session: SessionDep,
+    user: LeadDep,
+    plan_id: Id,
+    confirm: Annotated[str | None, Form(max_length=10)] = None,
+) -> Response:
+    """Publish an earlier version again as the week's next version; calendars follow it."""
+    plan, team = _earlier_version(session, user, plan_id)
+    try:
+        published = republish_version(
+            session=session, plan_id=plan.id, user_id=user.id, confirmed=bool(confirm)
+        )
+    except PublishUnconfirmed as err:
+        context = republish_context(session, user, plan, team, err.concerns)
+        return render(request, "planning/republish.html", context, status_code=409)
+    return RedirectResponse(board_href(team, user, plan.week_start, plan=published.id), status_code=303)

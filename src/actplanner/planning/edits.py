@@ -1,8 +1,9 @@
 """The lead's adjustments of a week's plan: pin, move, re-plan and the sick call, one verb each.
 
-Every edit saves a new draft (``source="edit"``, its baseline the plan it was made
-on) or queues a re-plan; the plan it started from is never changed. Each verb
-writes its own audit event, once.
+A pin or a move changes the week's working draft in place, keeping its state before
+as one undo step (``plans.edit_draft``); an edit of the published plan starts a
+working draft on it, so edits never pile up drafts and a published plan is never
+changed. A re-plan is queued. Each verb writes its own audit event, once.
 """
 
 from __future__ import annotations
@@ -84,7 +85,7 @@ def visit_entry_of(doc: dict[str, Any], visit_id: str, staff_id: str | None = No
 def toggle_pin(
     *, session: Session, plan_id: int, staff_id: str, visit_id: str, user_id: int | None
 ) -> tuple[Plan, dict[str, Any]]:
-    """Pin a visit (a re-plan keeps it exactly) or unpin it, in a new draft; the draft and the entry."""
+    """Pin a visit (a re-plan keeps it exactly) or unpin it, in the working draft; the draft and the entry."""
     plan = editable_plan(session=session, plan_id=plan_id)
     doc = plans.stored_plan_doc(session=session, plan_id=plan.id)
     entry = visit_entry_of(doc, visit_id, staff_id)
@@ -108,7 +109,7 @@ def move_visit(
     flag: bool,
     user_id: int | None,
 ) -> Moved:
-    """Move a visit to another staff member, date or start time, in a new draft.
+    """Move a visit to another staff member, date or start time, in the working draft.
 
     A move that breaks a hard rule the plan did not already break raises
     MoveRefused and saves nothing, unless ``flag``: then it is saved and each
@@ -377,15 +378,14 @@ def _key(v: Violation) -> tuple[str, str, str | None, str | None, str | None]:
 def _save_edit(
     session: Session, plan: Plan, doc: dict[str, Any], action: str, visit_id: str, user_id: int | None
 ) -> Plan:
-    saved = plans.save_plan(
-        session=session, team_id=plan.team_id, plan_file=doc, source="edit", baseline_plan_id=plan.id
-    )
+    edited = plan.id
+    saved = plans.edit_draft(session=session, plan=plan, plan_file=doc)
     audit(
         session=session,
         user_id=user_id,
         action=action,
         target=f"plan:{saved.id}",
-        detail={"visit": visit_id, "baseline": plan.id},
+        detail={"visit": visit_id, "baseline": edited},
     )
     return saved
 

@@ -16,8 +16,9 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from actplanner.audit.service import audit
-from actplanner.db import SolveJob, utcnow
+from actplanner.db import SolveJob, Team, utcnow
 from actplanner.domain.errors import JobConflict, NotFound
+from actplanner.domain.week import team_time
 from actplanner.planning.plans import get_plan
 from actplanner.teams.service import get_team
 
@@ -302,9 +303,9 @@ def fail_stale_jobs(
     ).all()
     for job in stale:
         job.status, job.finished_at = "failed", now
-        job.error = (
-            f"The worker stopped unexpectedly: no word from process {job.worker_pid} "
-            f"since {job.heartbeat_at:%Y-%m-%d %H:%M:%S} UTC."
-        )
+        # The lead reads this on the board: the time as the team's clocks showed it.
+        team = session.get(Team, job.team_id)
+        since = team_time(job.heartbeat_at, team.timezone if team is not None else "UTC")
+        job.error = f"The worker stopped unexpectedly: no word from process {job.worker_pid} since {since}."
     session.flush()
     return list(stale)

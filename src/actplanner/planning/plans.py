@@ -113,31 +113,40 @@ def save_plan(
         plan = Plan(team_id=team_id, week_start=week_start, status="draft", source=source)
         plan.baseline_plan_id = baseline_plan_id
         _set_plan(plan, doc)
-        visits = [_visit(entry, i) for i, entry in enumerate(doc["visits"])]
         # Without a baseline, the week's published version is the one calendars show:
         # a fresh solve keeps the UIDs of the visits it keeps, so feeds do not churn.
         previous = baseline or published_plan(session=session, team_id=team_id, week_start=week_start)
-        pairs = pair_visits(previous.visits if previous else [], visits)[0]
-        before_of = {id(new): old for old, new in pairs}
-        for visit in visits:
-            _carry_uid(visit, before_of.get(id(visit)), now)
-        plan.visits = visits
-        periods = {(p.role, p.staff_id, p.start): p for p in previous.on_call} if previous else {}
-        plan.on_call = [
-            _period(entry, i, periods.get((entry["role"], entry["staff"], entry["start"])), now)
-            for i, entry in enumerate(doc["on_call"])
-        ]
-        # Part B: a shift keeps the UID of the previous version's shift of the same staff member
-        # and date, so a staff calendar's shift event stays one event across versions.
-        shifts_before = {(s.staff_id, s.date): s for s in previous.shifts} if previous else {}
-        plan.shifts = [
-            _shift(entry, i, shifts_before.get((entry["staff"], date.fromisoformat(entry["date"]))), now)
-            for i, entry in enumerate(doc.get("shifts") or [])
-        ]
-        plan.breaks = [_break(entry, i) for i, entry in enumerate(doc.get("breaks") or [])]
+        plan.visits, plan.on_call, plan.shifts, plan.breaks = _rows(doc, previous, now)
         session.add(plan)
         session.flush()
     return plan
+
+
+def _rows(
+    doc: dict[str, Any], previous: Plan | None, now: datetime
+) -> tuple[list[Visit], list[OnCallPeriod], list[PlanShift], list[PlanBreak]]:
+    """The rows of a plan file, each carrying the calendar UID of ``previous``'s row it pairs with.
+
+    A visit pairs as ``pair_visits`` says, an on-call period by role, holder and start, a
+    shift (Part B) by staff member and date, so a staff calendar's event stays one event.
+    """
+    visits = [_visit(entry, i) for i, entry in enumerate(doc["visits"])]
+    pairs = pair_visits(previous.visits if previous else [], visits)[0]
+    before_of = {id(new): old for old, new in pairs}
+    for visit in visits:
+        _carry_uid(visit, before_of.get(id(visit)), now)
+    periods = {(p.role, p.staff_id, p.start): p for p in previous.on_call} if previous else {}
+    on_call = [
+        _period(entry, i, periods.get((entry["role"], entry["staff"], entry["start"])), now)
+        for i, entry in enumerate(doc["on_call"])
+    ]
+    shifts_before = {(s.staff_id, s.date): s for s in previous.shifts} if previous else {}
+    shifts = [
+        _shift(entry, i, shifts_before.get((entry["staff"], date.fromisoformat(entry["date"]))), now)
+        for i, entry in enumerate(doc.get("shifts") or [])
+    ]
+    breaks = [_break(entry, i) for i, entry in enumerate(doc.get("breaks") or [])]
+    return visits, on_call, shifts, breaks
 
 
 def stored_plan_doc(*, session: Session, plan_id: int) -> dict[str, Any]:
@@ -356,9 +365,10 @@ def set_shift(
     pinned: bool = True,
 ) -> Plan:
     """Set a contracted staff member's shift on ``day`` (a shift type of the team, or None:
-    the day off), pinned unless told otherwise, in a new draft made on the plan (source
-    ``edit``, its baseline the plan; the plan itself is never changed). The draft carries
-    the plan's ``unmet``; the caller judges the change and records it in the audit trail.
+    the day off), pinned unless told otherwise, in the week's working draft (``edit_draft``:
+    a draft is changed in place with one undo step, a published plan gets a new draft). The
+    draft carries the plan's ``unmet``; the caller judges the change and records it in the
+    audit trail.
 
     ShiftEditError (a ValueError) says why a change cannot be made: an unknown staff member
     or shift type, a staff member on fixed hours, a date outside the week. See
@@ -372,14 +382,12 @@ def set_shift(
     team = team_file(session=session, team_id=plan.team_id)
     doc = stored_plan_doc(session=session, plan_id=plan.id)
     changed = shift_changed(doc, team, staff_id, day, shift_type, pinned=pinned)
-    return save_plan(
-        session=session, team_id=plan.team_id, plan_file=changed, source="edit", baseline_plan_id=plan.id
-    )
+    return edit_draft(session=session, plan=plan, plan_file=changed)
 
 
 def pin_shift(session: Session, plan_id: int, staff_id: str, day: date, *, pinned: bool = True) -> Plan:
-    """Pin (or unpin) a contracted staff member's shift on ``day`` as it is, in a new draft like
-    ``set_shift``'s: a re-plan keeps a pinned shift even for a staff member it re-rosters.
+    """Pin (or unpin) a contracted staff member's shift on ``day`` as it is, in the working draft
+    like ``set_shift``: a re-plan keeps a pinned shift even for a staff member it re-rosters.
     ShiftEditError when they have no shift that day."""
     doc = stored_plan_doc(session=session, plan_id=plan_id)
     shift = next(
@@ -480,6 +488,9 @@ def publish_plan(*, session: Session, plan_id: int, user_id: int | None, confirm
             )
         )
         plan.version = (top or 0) + 1
+        # Undo is for a draft: the published version is what it is (a revert publishes again).
+        for snapshot in _undo_snapshots(session, plan):
+            session.delete(snapshot)
         plan.status = "published"
         plan.published_at = utcnow()
         plan.published_by = user_id
@@ -497,6 +508,165 @@ def publish_plan(*, session: Session, plan_id: int, user_id: int | None, confirm
             },
         )
     return plan
+
+
+# ---------------------------------------------------------------------------------------------
+# The working draft: a lead's edits change the draft in place, one undo step at a time
+
+
+def edit_draft(*, session: Session, plan: Plan, plan_file: PlanFile | dict[str, Any]) -> Plan:
+    """Save a lead's edit of ``plan`` (a pin, a move, a shift change) and return the draft holding it.
+
+    A draft is the lead's working copy of the week and is changed in place: its state
+    before the edit is kept, hidden (status superseded, no version, its baseline the
+    draft), as the one undo step, and the step kept before it is dropped, so edits never
+    pile up drafts. A published plan is never changed: the edit starts a working draft on
+    it (source ``edit``, baseline the plan), which undoing discards. Calendar UIDs carry over
+    from the rows they replace.
+    """
+    doc = dump_plan(plan_file if isinstance(plan_file, PlanFile) else load_plan(plan_file))
+    if plan.status != "draft":
+        return save_plan(
+            session=session, team_id=plan.team_id, plan_file=doc, source="edit", baseline_plan_id=plan.id
+        )
+    if doc["team"] != plan.team_id or doc["week_start"] != plan.week_start.isoformat():
+        raise ValueError(
+            f"The edit is for team {doc['team']!r}, week {doc['week_start']}; plan {plan.id} is not."
+        )
+    with session.begin_nested():
+        for older in _undo_snapshots(session, plan):
+            session.delete(older)
+        session.flush()
+        before = stored_plan_doc(session=session, plan_id=plan.id)
+        snapshot = save_plan(
+            session=session,
+            team_id=plan.team_id,
+            plan_file=before,
+            source=plan.source,
+            baseline_plan_id=plan.id,
+        )
+        # Hidden like keep_started's baselines: never shown, edited or published.
+        snapshot.status = "superseded"
+        _overwrite(session, plan, doc)
+        plan.source = "edit"
+        session.flush()
+    return plan
+
+
+def undo_step(*, session: Session, plan: Plan) -> str | None:
+    """What "Undo" would do to a draft: "restore" (its state before the last edit), "discard"
+    (it was begun by editing a published version, which the board then shows), or None."""
+    if plan.status != "draft":
+        return None
+    if _undo_snapshots(session, plan):
+        return "restore"
+    return "discard" if _begun_on(session, plan) is not None else None
+
+
+def undo_edit(*, session: Session, plan_id: int, user_id: int | None) -> Plan | None:
+    """Undo the last edit of a draft; the plan the week shows next (the draft restored, or the
+    version the discarded draft was begun on). Audited. ValueError when there is nothing to undo."""
+    plan = get_plan(session=session, plan_id=plan_id)
+    step = undo_step(session=session, plan=plan)
+    if step is None:
+        what = "a draft" if plan.status == "draft" else f"{plan.status}, not a draft"
+        raise ValueError(f"Plan {plan.id} is {what} with no edit to undo.")
+    detail: dict[str, Any] = {"team": plan.team_id, "week_start": plan.week_start.isoformat()}
+    with session.begin_nested():
+        if step == "restore":
+            snapshot = _undo_snapshots(session, plan)[0]
+            doc = dump_plan(load_plan(stored_plan_doc(session=session, plan_id=snapshot.id)))
+            source = snapshot.source
+            session.delete(snapshot)
+            session.flush()
+            _overwrite(session, plan, doc)
+            plan.source = source
+            shown: Plan | None = plan
+        else:
+            shown = _begun_on(session, plan)
+            detail["discarded"] = True
+            session.delete(plan)
+        session.flush()
+        audit(session=session, user_id=user_id, action="undo", target=f"plan:{plan_id}", detail=detail)
+    return shown
+
+
+def _undo_snapshots(session: Session, plan: Plan) -> list[Plan]:
+    """The kept states of a draft before its last edit, newest first (one, or none)."""
+    if plan.id is None:
+        return []
+    return list(
+        session.scalars(
+            select(Plan)
+            .where(Plan.baseline_plan_id == plan.id, Plan.status == "superseded", Plan.version.is_(None))
+            .order_by(Plan.id.desc())
+        )
+    )
+
+
+def _begun_on(session: Session, plan: Plan) -> Plan | None:
+    """The published (or since superseded) version a draft was begun on by an edit, if it was."""
+    if plan.source != "edit" or plan.baseline_plan_id is None:
+        return None
+    base = session.get(Plan, plan.baseline_plan_id)
+    return base if base is not None and base.version is not None else None
+
+
+def _overwrite(session: Session, plan: Plan, doc: dict[str, Any]) -> None:
+    """Replace what a stored draft holds with a plan file's document (``dump_plan``'s form)."""
+    rows = _rows(doc, plan, utcnow())
+    # The old rows go first: the new ones reuse their keys (visit ids, positions).
+    plan.visits, plan.on_call, plan.shifts, plan.breaks = [], [], [], []
+    session.flush()
+    plan.solver_status = plan.seconds = plan.objective = plan.bound = None
+    plan.moved = None
+    _set_plan(plan, doc)
+    plan.visits, plan.on_call, plan.shifts, plan.breaks = rows
+
+
+def republish_version(
+    *, session: Session, plan_id: int, user_id: int | None, confirmed: bool = False
+) -> Plan:
+    """Publish an earlier version of a week again (a revert): a new version equal to it.
+
+    The copy is paired with the version calendars show now, so feeds move to it as to
+    any new version. Publishing asks for confirmation as ``publish_plan`` does (the team
+    may have changed since); an unconfirmed publish leaves no copy behind. Audited.
+    """
+    earlier = get_plan(session=session, plan_id=plan_id)
+    if earlier.version is None or earlier.status != "superseded":
+        shown = f"version {earlier.version}" if earlier.version is not None else f"plan {earlier.id}"
+        raise ValueError(
+            f"Only an earlier published version can be published again; {shown} is {earlier.status}."
+        )
+    current = published_plan(session=session, team_id=earlier.team_id, week_start=earlier.week_start)
+    copied = save_plan(
+        session=session,
+        team_id=earlier.team_id,
+        plan_file=stored_plan_doc(session=session, plan_id=earlier.id),
+        source="edit",
+        baseline_plan_id=(current or earlier).id,
+    )
+    try:
+        published = publish_plan(session=session, plan_id=copied.id, user_id=user_id, confirmed=confirmed)
+    except PublishUnconfirmed:
+        # Not a savepoint's rollback: the publish check's reading of the contact log stays audited.
+        session.delete(copied)
+        session.flush()
+        raise
+    audit(
+        session=session,
+        user_id=user_id,
+        action="republish",
+        target=f"plan:{published.id}",
+        detail={
+            "team": published.team_id,
+            "week_start": published.week_start.isoformat(),
+            "version": published.version,
+            "of_version": earlier.version,
+        },
+    )
+    return published
 
 
 def _require_draft(plan: Plan) -> None:

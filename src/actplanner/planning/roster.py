@@ -415,7 +415,7 @@ def change_shift(
     flag: bool,
     user_id: int | None,
 ) -> ShiftChanged:
-    """Set a contracted staff member's shift on a date (a type, or None: off), pinned, in a new draft.
+    """Set a contracted staff member's shift on a date (a type, or None: off), pinned, in the working draft.
 
     The checker judges the changed plan (``shift_edit.shift_changed``, the copy
     ``plans.set_shift`` stores) against the plan as it was: a change that breaks a
@@ -551,6 +551,7 @@ def roster_context(
         "job": None,
         "view": None,
         "replan_seconds": int(REPLAN_SECONDS),
+        "undo": None,
     }
     if team is None or week is None:
         return context
@@ -571,6 +572,7 @@ def roster_context(
         plan=plan,
         view=roster_view(team_doc, doc, week),
         editable=plan.status != "superseded",
+        undo=plans.undo_step(session=session, plan=plan),
         board_plan_url=board_href(team, user, week, plan=plan.id),
         flagged=[
             f"{rule_words(str(u.get('rule', '')))}: {u.get('detail', '')}"
@@ -633,7 +635,7 @@ def _answer(
     status_code: int = 200,
     saved: Plan | None = None,
 ) -> Response:
-    """htmx gets the roster (of the new draft) with the outcome; a form a redirect, or the page if refused."""
+    """htmx gets the working draft's roster and the outcome; a form a redirect, or the refusal page."""
     team = teams.get_team(session=session, team_id=plan.team_id)
     shown = saved or plan
     url = roster_href(team, user, plan.week_start, plan=shown.id)

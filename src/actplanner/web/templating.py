@@ -16,6 +16,7 @@ from fastapi.templating import Jinja2Templates
 from starlette.responses import Response
 from starlette.routing import NoMatchFound
 
+from actplanner.domain.week import team_time
 from actplanner.resources import templates_dir
 from actplanner.web.security import csrf_token
 
@@ -94,6 +95,8 @@ def make_templates() -> Jinja2Templates:
         raise RuntimeError(f"No templates at {directory}.")
     templates = Jinja2Templates(directory=directory, context_processors=[_page_context])
     templates.env.globals["url_path"] = _url_path
+    # ``{{ moment | team_time(team.timezone) }}``: stored moments in the team's zone, never UTC.
+    templates.env.filters["team_time"] = team_time
     templates.env.undefined = jinja2.StrictUndefined
     return templates
 
