@@ -163,7 +163,7 @@ class _Model:
         minimum, would leave next week short of its minutes (H18) whatever it does. It costs,
         so this week's weekend goes to someone it does not trap, where coverage allows."""
         limit, weekends = contract.max_consecutive, contract.max_weekends_per_4
-        if limit is None or weekends is None or contract.weekends_before + 1 < weekends:
+        if limit is None or weekends is None or _next_window_before(contract) + 1 < weekends:
             return
         longest = max(
             (working_minutes(o.window, self.roster.breaks) for o in contract.options if o.day < 5), default=0
@@ -346,6 +346,17 @@ class _Model:
             if solver.boolean_value(var):
                 chosen[sid][o.day] = o
         return chosen
+
+
+def _next_window_before(contract: Contract) -> int:
+    """Of next week's four weekends, how many the two weekends before this one worked: read from
+    the days worked before the week (the history gives two weeks of them); without them, the
+    three weekends before less the oldest, which may have been worked."""
+    before = days_before(contract)
+    if not before:
+        return max(0, contract.weekends_before - 1)
+    # Last week's Saturday and Sunday are days -2 and -1; the week before's -9 and -8.
+    return sum(1 for weekend in ((-2, -1), (-9, -8)) if any(d in before for d in weekend))
 
 
 def build_roster(

@@ -431,15 +431,40 @@ def test_a_week_outside_employment_asks_no_minutes() -> None:
 
 
 def test_a_weekend_that_would_trap_next_week_goes_to_someone_else() -> None:
-    """Look ahead for H18 across weeks: c1 has one weekend of two left in four and needs five
-    shifts a week; working Saturday and Sunday (a run into Sunday of two, with at most six in a
-    row) would leave next week four weekdays and no weekend: short of the minimum whatever it
-    does. Goal 8 would give c1 both days (c2 has worked many weekends); the roster splits them."""
+    """Look ahead for H18 across weeks: c1 worked last Saturday, so next week's four weekends
+    hold one already of the two allowed, and c1 needs five shifts a week. Working Saturday and
+    Sunday (a run into Sunday of two, with at most six in a row) would leave next week four
+    weekdays and no weekend: short of the minimum whatever it does. Goal 8 would give c1 both
+    days (c2 has worked many weekends); the roster splits them."""
     weekend = (need(5, "09:00", "17:30"), need(6, "09:00", "17:30"))
-    c1 = contract(max_consecutive=6, max_weekends_per_4=2, weekends_before=1, minutes=(2160, 2400))
+    c1 = contract(
+        max_consecutive=6,
+        max_weekends_per_4=2,
+        weekends_before=1,
+        worked_before=before(-2, start="09:00", end="17:30"),
+        minutes=(2160, 2400),
+    )
     c2 = contract(max_consecutive=6, max_weekends_per_4=2, fair_before=10, minutes=(2160, 2400))
     result = rostered(team({"c1": c1, "c2": c2}, coverage=weekend))
 
     mine = set(worked(result.shifts, "c1"))
     assert len(mine & {5, 6}) == 1
     assert [u for u in result.unmet if u.rule in ("H17", "H18")] == []
+
+
+def test_no_look_ahead_when_next_week_keeps_a_weekend() -> None:
+    """The look ahead reads which weekends were worked: c1's one weekend in the three before was
+    three weeks ago, out of next week's four, so Saturday and Sunday trap nothing and goal 8
+    gives c1 both."""
+    weekend = (need(5, "09:00", "17:30"), need(6, "09:00", "17:30"))
+    c1 = contract(
+        max_consecutive=6,
+        max_weekends_per_4=2,
+        weekends_before=1,
+        worked_before=before(-10),
+        minutes=(2160, 2400),
+    )
+    c2 = contract(max_consecutive=6, max_weekends_per_4=2, fair_before=10, minutes=(2160, 2400))
+    result = rostered(team({"c1": c1, "c2": c2}, coverage=weekend))
+
+    assert {5, 6} <= set(worked(result.shifts, "c1"))
