@@ -8,6 +8,8 @@ from datetime import date
 from actplanner.checker import check
 from actplanner.checker.report import Violation, format_report
 from actplanner.checker.words import Words, day_words, rule_heading
+from actplanner.domain.formats import FormatError, load_team
+from actplanner.domain.formats.words import plain_error, plain_errors
 from actplanner.domain.words import label, purpose_label
 from tests.checker.test_v2_h4 import injection
 from tests.checker.v2_files import plan2, staff, team2
@@ -71,3 +73,46 @@ def test_a_rule_without_a_skill_carries_its_title() -> None:
     assert words.title(Violation("H4", "c-1 has 0 visit(s) with a case_manager this week.")) == "Requirements"
     assert words.text("a case_manager") == "a case manager"
     assert rule_heading("H9") == "On-call coverage"
+
+
+# -- import errors --------------------------------------------------------------------------------
+
+
+def _team_errors(doc: dict) -> list[str]:
+    try:
+        load_team(doc)
+    except FormatError as err:
+        return err.messages
+    raise AssertionError("the team file loaded")
+
+
+def test_an_import_error_names_the_client_and_the_field_in_words_and_keeps_the_path() -> None:
+    team = team2()
+    team["clients"][1]["visits_per_week"] = "five"
+    team["staff"][2]["fte"] = "x"
+    team["clients"][0]["home"]["lat"] = 100
+    messages = _team_errors(team)
+    by_path = {e.path: e for e in plain_errors(messages, team)}
+    visits = by_path["clients[1].visits_per_week"]
+    assert visits.words == 'Client 2 (c-2, code K2), visits per week: "five" is not a whole number'
+    assert visits.line == 'clients[1].visits_per_week: expected a whole number, got "five"'
+    assert by_path["staff[2].fte"].words == 'Staff member 3 (T. Leader, s-tl), FTE: "x" is not a number'
+    assert by_path["clients[0].home.lat"].words == (
+        "Client 1 (c-1, code K1), home latitude: 100 is out of range: it must be at most 90"
+    )
+
+
+def test_an_import_error_without_the_document_names_the_position_alone() -> None:
+    assert plain_error("clients[37].requirements[1].window_days: required key is missing").words == (
+        "Client 38, requirement 2, window (days either side): missing; it is required"
+    )
+    assert plain_error("clients[0].availability.tue[1]: ends before it starts").words == (
+        "Client 1, availability on Tuesday, time range 2: ends before it starts"
+    )
+    assert plain_error("policy.on_call.handoff: bad").words == "Team settings, on-call handoff: bad"
+    assert plain_error("(file): choose a team file (JSON) to import").words == (
+        "Choose a team file (JSON) to import"
+    )
+    assert plain_errors(["staff[0].extra: unknown key"], b"not json")[0].words.startswith(
+        "Staff member 1, extra: not a field"
+    )

@@ -44,6 +44,7 @@ from actplanner.contacts.service import (
 from actplanner.db import Staff, Team, User
 from actplanner.domain.errors import NotFound
 from actplanner.domain.formats import MAX_FILE_BYTES, FormatError
+from actplanner.domain.formats.words import plain_errors
 from actplanner.domain.week import WeekError, parse_day, team_today
 from actplanner.teams.service import get_staff
 from actplanner.web.deps import CurrentUserDep, LeadDep, SessionDep, TeamDep
@@ -521,5 +522,6 @@ def _import_log(*, request: Request, session: Session, user: User, team: Team, d
             errors = err.messages
         else:
             return render(request, "contacts/contacts.html", _log_context(team, user, imported=count))
-    context = _log_context(team, user, import_errors=errors)
+    # In words for the lead, each with its JSON path in small print for the IT person.
+    context = _log_context(team, user, import_errors=plain_errors(errors, data))
     return render(request, "contacts/contacts.html", context, status_code=422)
