@@ -26,7 +26,7 @@ router = APIRouter(prefix="/api/v1", tags=["api"])
 TEAM_FILE_BODY: dict[str, Any] = {
     "requestBody": {
         "required": True,
-        "description": "A team file (FORMATS.md, format `actplanner/team@1` or `actplanner/team@2`).",
+        "description": "A team file, `actplanner/team@1` or `@2` (docs/formats/team.md).",
         "content": {"application/json": {"schema": {"type": "object", "additionalProperties": True}}},
     }
 }
