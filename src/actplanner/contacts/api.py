@@ -39,7 +39,7 @@ _ENTRY_SCHEMA["required"] = [name for name in _ENTRY_SCHEMA["required"] if name 
 ENTRY_BODY: dict[str, Any] = {
     "requestBody": {
         "required": True,
-        "description": "An entry of a contact log (FORMATS.md, `actplanner/contacts@1`); `id` is optional.",
+        "description": "An entry of a contact log (docs/formats/contacts.md); `id` is optional.",
         "content": {"application/json": {"schema": _ENTRY_SCHEMA}},
     }
 }
@@ -53,7 +53,7 @@ CHANGES_BODY: dict[str, Any] = {
 LOG_BODY: dict[str, Any] = {
     "requestBody": {
         "required": True,
-        "description": "A contact log (FORMATS.md, format `actplanner/contacts@1`) of this team.",
+        "description": "A contact log of this team (`actplanner/contacts@1`, docs/formats/contacts.md).",
         "content": {"application/json": {"schema": {"type": "object", "additionalProperties": True}}},
     }
 }
