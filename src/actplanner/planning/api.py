@@ -115,7 +115,7 @@ def stop_job(job_id: JobId, session: SessionDep, user: TokenLeadDep, queue: Queu
     summary="Read a plan file",
 )
 def read_plan(plan_id: PlanId, session: SessionDep, user: TokenUserDep) -> dict[str, Any]:
-    """The plan file (FORMATS.md) of a plan; staff read only their team's published plans."""
+    """The plan file (docs/formats/plan.md) of a plan; staff read only their team's published plans."""
     plan = plans.get_plan(session=session, plan_id=plan_id)
     require_team(user, plan.team_id)
     if user.role != "lead" and plan.status != "published":
