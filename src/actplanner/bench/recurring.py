@@ -234,7 +234,7 @@ def format_recurring(run: RecurringRun, machine: str) -> str:
         f"The {run.team} team's {run.weeks} weeks from {FIRST_WEEK} to {last}, planned one after "
         "another, each with the weeks before it as plans of record, each week's first plan "
         "(`greedy_only`, as `actplanner bench fairness`). Each client's injections and prescriber "
-        "visits are then walked through the plans as FORMATS.md defines them (L from `last` or the "
+        "visits are then walked through the plans as docs/formats/team.md defines them (L from `last` or the "
         "visit that gave it, due L + every_days, window due ± window_days; a one-off `due` has one "
         "window). A window still open on the last day is not judged. Target: 0 missed injection "
         "windows where staff are available.",
@@ -258,7 +258,7 @@ def format_recurring(run: RecurringRun, machine: str) -> str:
         f"Seconds for the {run.weeks} plans and the walk: {run.seconds:.1f}.",
         "",
         "An H4 entry says a week could place no visit giving the care on the window's days inside "
-        "that week (FORMATS.md asks it there when the window meets the week): a window that starts "
+        "that week (the format asks it there when the window meets the week): a window that starts "
         "on a weekend the client or the nurse is not available, or a client in hospital without "
         "the right ITT member that day. A window so reported in one week and met in the next, "
         "inside its dates, counts as met above; a miss is a window that ends with no such visit.",
