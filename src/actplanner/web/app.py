@@ -36,7 +36,7 @@ from actplanner.meeting import pages as meeting
 from actplanner.on_call import api as on_call_api
 from actplanner.on_call import pages as on_call
 from actplanner.on_call import phone as on_call_phone
-from actplanner.planning import api, board, my_week, roster
+from actplanner.planning import api, board, my_week, print_views, roster
 from actplanner.planning import day as visits
 from actplanner.planning.queue import DatabaseQueue
 from actplanner.settings import Settings, get_settings
@@ -132,6 +132,7 @@ def create_app(settings: Settings | None = None, *, migrate_database: bool = Tru
     for router in (auth.router, home.router, audit.router):
         app.include_router(router, include_in_schema=False)
     app.include_router(board.router, include_in_schema=False)
+    app.include_router(print_views.router, include_in_schema=False)
     app.include_router(roster.router, include_in_schema=False)
     app.include_router(visits.router, include_in_schema=False)
     app.include_router(team.router, include_in_schema=False)
