@@ -79,6 +79,10 @@ def test_a_lead_undoes_an_edit_and_publishes_an_earlier_version_again(
     ).click()
     expect(page.get_by_role("heading", name="Publish version 1 again?")).to_be_visible()
     expect(page.locator('[data-count="moved"]')).to_have_text("1 moved")
+    # The diff and its buttons fit a phone: the page itself does not scroll sideways.
+    page.set_viewport_size({"width": 390, "height": 844})
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390
+    page.set_viewport_size({"width": 1366, "height": 900})
     page.get_by_role("button", name="Publish version 1 again").click()
     anyway = page.get_by_role("button", name=re.compile(r"^Publish it again anyway"))
     published = page.get_by_role("heading", name=re.compile("Published version"))
