@@ -173,8 +173,8 @@ def test_start_afresh_on_the_board_keeps_what_started_and_says_so(
     with db(app) as session:
         count = len(_started(stored_plan_doc(session=session, plan_id=published)))
     assert (
-        f"a solve keeps the {count} published visits that started before now (Wednesday 2 December, 10:00)"
-        in board
+        f"a solve keeps the {count} published visits that started before now "
+        "(Wednesday 2 December, 10:00 CST)" in board
     )
     assert 'name="change_started"' in board
     token = form_token(board)
@@ -222,6 +222,6 @@ def test_the_day_and_sick_call_pages_say_what_a_re_plan_keeps(
     day = f"/board/plans/{published}/staff/s-rn1/days/{WEDNESDAY.isoformat()}"
     assert 'id="started-note"' not in client.get(day).text  # the week has not begun
     clock(WEDNESDAY_TEN)
-    note = "visits that started before now (Wednesday 2 December, 10:00) exactly as they are"
+    note = "visits that started before now (Wednesday 2 December, 10:00 CST) exactly as they are"
     assert note in client.get(day).text
     assert note in client.get(f"/board/sick-call?week={WEEK.isoformat()}").text

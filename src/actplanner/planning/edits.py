@@ -181,7 +181,7 @@ def started_note(
     local = local_now(session, team_id, now)
     return (
         f"This week is under way: a solve keeps the {started} published visit"
-        f"{'' if started == 1 else 's'} that started before now ({local:%A %-d %B, %H:%M}) exactly "
+        f"{'' if started == 1 else 's'} that started before now ({local:%A %-d %B, %H:%M %Z}) exactly "
         "as they are, and re-plans only what is still to come."
     )
 
