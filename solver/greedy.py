@@ -13,9 +13,10 @@ from __future__ import annotations
 from collections.abc import Iterable
 from itertools import combinations
 
+from solver import diagnose
 from solver.plan import Unmet
 from solver.pricing import insertion_cost
-from solver.problem import DAYS, WEEKDAY_KEYS, WEEKDAY_NAMES, Client
+from solver.problem import DAYS, WEEKDAY_KEYS, WEEKDAY_NAMES, Client, Problem
 from solver.schedule import Insertion, Route, Schedule, tags_met_by
 
 Placement = tuple[int, list[tuple[Route, Insertion]]]
@@ -274,7 +275,11 @@ def place_client(
                 rule="H1",
                 client=client.id,
                 detail=_shortfall_reason(
-                    client, [d for d in allowed if d not in taken], candidates, len(kept) + len(home)
+                    schedule.problem,
+                    client,
+                    [d for d in allowed if d not in taken],
+                    candidates,
+                    len(kept) + len(home),
                 ),
             )
         )
@@ -293,12 +298,24 @@ def place_client(
     if needed > 0:
         for sentence in _quota_shortfall(client, kept.union(home)):
             unmet.append(Unmet(rule="H13", client=client.id, detail=sentence))
+    windows = dict(skills)
     for tag in missed_tags:
-        unmet.append(Unmet(rule="H4", client=client.id, detail=_requirement_reason(client, tag)))
+        days_of = windows.get(tag, allowed)
+        detail = _requirement_reason(client, tag)
+        why = diagnose.cause(
+            schedule.problem,
+            client,
+            discipline=tag[2:] if tag.startswith("d:") else None,
+            skill=tag[2:] if tag.startswith("k:") else None,
+            days=[d for d in days_of if d in allowed and client.provides(d)],
+        )
+        unmet.append(Unmet(rule="H4", client=client.id, detail=f"{detail}: {why}" if why else detail))
     return unmet
 
 
-def _shortfall_reason(client: Client, considered: list[int], candidates: list[int], got: int) -> str:
+def _shortfall_reason(
+    problem: Problem, client: Client, considered: list[int], candidates: list[int], got: int
+) -> str:
     """Why a client is short: closed days, or the open days where nobody could go.
 
     ``considered`` are the days this placement could use (a re-plan leaves out
@@ -315,6 +332,10 @@ def _shortfall_reason(client: Client, considered: list[int], candidates: list[in
         return f"{head}: no availability on {', '.join(closed)}"
     blocked = [WEEKDAY_KEYS[d] for d in open_days if d in considered and d not in candidates]
     if blocked:
+        # Nobody at all may see them (language, exclusions, working days): say so and the fix.
+        why = diagnose.cause(problem, client, days=[d for d in considered if client.counts(d)])
+        if why:
+            return f"{head}: {why}"
         who = "pair of staff members" if client.paired else "eligible staff member"
         return f"{head}: no {who} free within the client's windows on {', '.join(blocked)}" + (
             f" (visits must be {client.min_gap_days} days apart)" if client.min_gap_days > 1 else ""
