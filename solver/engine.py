@@ -60,8 +60,10 @@ def solve(
     if problem.roster is None:
         week = _assign_visits(problem, caseload, on_call, on_call_terms, fixed_unmet, clock)
     else:
+        began = clock.elapsed
         rostered = _roster(problem, on_call, params, clock)
         week = _rostered_week(rostered, caseload, on_call, on_call_terms, fixed_unmet, clock)
+        week.fill_seconds = clock.elapsed - began
     first = week.plan("feasible", clock)
     clock.report("first plan", best_objective=first.objective, unmet=len(first.unmet))
     if params.greedy_only or clock.done:
@@ -172,7 +174,9 @@ def _feedback(
     After the first plan, so the first valid plan comes as fast as without it (``greedy_only``
     stops there); the greedy baseline roster reads no demand, so it has no second try."""
     short = frozenset(cid for cid, items in week.visit_unmet.items() if items)
-    if not short or params.greedy_roster or clock.done:
+    # The wall clock only caps it, as it caps the searches: a second roster and fill take about
+    # as long as the first, and the time limit should hold.
+    if not short or params.greedy_roster or clock.remaining < week.fill_seconds:
         return week
     rostered = _roster(problem, on_call, params, clock, raised=short)
     if rostered.shifts == week.shifts:
@@ -198,6 +202,8 @@ class _Week:
     visit_unmet: dict[str, list[Unmet]]
     #: Part B: every staff member's shifts as the roster chose them (empty without a roster).
     shifts: tuple[Shift, ...] = ()
+    #: Part B: wall seconds the roster and the first fill took (the feedback's second try needs as much).
+    fill_seconds: float = 0.0
 
     def unmet(self) -> list[Unmet]:
         found = self.fixed_unmet + [u for c in self.problem.clients for u in self.visit_unmet[c.id]]
