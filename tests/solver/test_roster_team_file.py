@@ -5,12 +5,13 @@ finds nothing the plan does not report, and the same Part B figures."""
 from __future__ import annotations
 
 import json
+from datetime import timedelta
 
 import pytest
 
 from actplanner.checker import check
 from actplanner.domain.adapter import to_plan_file, to_problem
-from actplanner.domain.formats import dump_plan, load_team
+from actplanner.domain.formats import dump_plan, load_plan, load_team
 from solver import SolveParams, solve
 from tests.domain.part_b_files import CHRISTMAS_WEEK, doc_b
 
@@ -70,3 +71,24 @@ def test_the_team_file_roster_is_deterministic(seed: int) -> None:
     again = solve(to_problem(team, CHRISTMAS_WEEK), params)
 
     assert first.shifts == again.shifts
+
+
+def test_a_re_plan_keeps_the_roster_unless_re_rostered() -> None:
+    """A re-plan of the week from Wednesday keeps the baseline's roster (A's adapter passes it as
+    kept); re-rostering a staff member by name lets their days from Wednesday change, while
+    Monday and Tuesday stay as planned."""
+    doc = doc_b(evenings_by_anyone)
+    team = load_team(doc)
+    plan = solve(to_problem(team, CHRISTMAS_WEEK), SolveParams(time_limit=2, greedy_only=True))
+    baseline = load_plan(dump_plan(to_plan_file(plan, team, CHRISTMAS_WEEK)))
+    wednesday = CHRISTMAS_WEEK + timedelta(days=2)
+    params = SolveParams(time_limit=2, greedy_only=True)
+
+    again = solve(to_problem(team, CHRISTMAS_WEEK, baseline=baseline, from_date=wednesday), params)
+    assert again.shifts == plan.shifts
+
+    moved = solve(
+        to_problem(team, CHRISTMAS_WEEK, baseline=baseline, from_date=wednesday, re_roster=("s-rn1",)), params
+    )
+    early = [s for s in plan.shifts if s.day < 2]
+    assert [s for s in moved.shifts if s.day < 2] == early
