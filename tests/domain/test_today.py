@@ -94,10 +94,10 @@ def test_too_long_without_face_to_face_contact_when_the_acuity_gives_a_limit() -
 def test_an_injection_due_overdue_or_given() -> None:
     """The injection's window is Tuesday to Thursday."""
     plans = week(PSYCHIATRIST_THURSDAY)
-    assert meeting(plans=plans)["c-1"].flags == ("lai_injection due by 2026-12-03",)
+    assert meeting(plans=plans)["c-1"].flags == ("LAI injection due by 2026-12-03",)
     assert meeting(plans=plans, today=date(2026, 11, 30))["c-1"].flags == ()
     assert meeting(plans=plans, today=date(2026, 12, 4))["c-1"].flags == (
-        "lai_injection overdue: its window ended 2026-12-03",
+        "LAI injection overdue: its window ended 2026-12-03",
     )
     given = contact("k-1", date=TUE, skills=["lai_injection"], place="hospital")
     assert meeting(given, plans=plans, today=date(2026, 12, 4))["c-1"].flags == ()

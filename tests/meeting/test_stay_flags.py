@@ -20,7 +20,7 @@ def flags(*episodes: dict[str, Any], today: date = WEDNESDAY) -> tuple[str, ...]
     doc["clients"][0]["episodes"] = list(episodes)
     lines = {line.client: line for line in morning_meeting(load_team(doc), today)}
     assert lines["c-2"].flags == ()  # the other client has no stay
-    return tuple(f for f in lines["c-1"].flags if not f.startswith("lai_injection"))
+    return tuple(f for f in lines["c-1"].flags if not f.startswith("LAI injection"))
 
 
 WARD = {"lat": 41.88, "lon": -87.63, "label": "County Hospital"}
@@ -55,7 +55,7 @@ def test_each_line_says_what_falls_due_next_and_when() -> None:
     )
     team = load_team(doc)
     (line,) = [d for d in morning_meeting(team, WEDNESDAY) if d.client == "c-1"]
-    assert line.next_due == ("lai_injection 2026-12-02", "case manager visit 2026-12-18")
+    assert line.next_due == ("LAI injection 2026-12-02", "case manager visit 2026-12-18")
     given = load_contacts(contact_log(contact("k-1", date="2026-12-01", skills=["lai_injection"]))).contacts
     (line,) = [d for d in morning_meeting(team, WEDNESDAY, contacts=given) if d.client == "c-1"]
     assert line.next_due == ("case manager visit 2026-12-18",)

@@ -29,6 +29,7 @@ from actplanner.domain.formats import (
 from actplanner.domain.formats._base import to_date
 from actplanner.domain.history import History, SeenDate, seen_dates
 from actplanner.domain.week import monday_of
+from actplanner.domain.words import label
 
 PRESCRIBERS = frozenset({"psychiatrist", "nurse_practitioner"})
 _MISSED_WORDS = {"no_show": "no show", "refused": "refused", "cancelled": "cancelled"}
@@ -129,15 +130,15 @@ def morning_meeting(
         for req in client.requirements:
             if isinstance(req, SkillRequirement) and req.every_days is not None:
                 had = sorted(d for d, skills in given.items() if req.skill in skills)
-                flags += _recurring(req, req.skill, today, had)
-                coming += _next_due(req, req.skill, today, had)
+                flags += _recurring(req, label(req.skill), today, had)
+                coming += _next_due(req, label(req.skill), today, had)
             elif isinstance(req, SkillRequirement):
                 open_flag = _injection(req, today, given)
                 flags += open_flag
                 if req.due is not None and (
                     open_flag or today < to_date(req.due) - timedelta(req.window_days)
                 ):
-                    coming.append((to_date(req.due), req.skill))
+                    coming.append((to_date(req.due), label(req.skill)))
             elif isinstance(req, DisciplineRequirement) and req.every_days is not None:
                 provided = sorted(s.date for s in seen.get(client.id, ()) if req.discipline in s.disciplines)
                 ahead = sorted(
@@ -290,8 +291,8 @@ def _injection(req: SkillRequirement, today: date, given: Mapping[date, frozense
     ):
         return []
     if today <= high:
-        return [f"{req.skill} due by {high}"]
-    return [f"{req.skill} overdue: its window ended {high}"]
+        return [f"{label(req.skill)} due by {high}"]
+    return [f"{label(req.skill)} overdue: its window ended {high}"]
 
 
 def _prescriber(
@@ -309,6 +310,6 @@ def _prescriber(
     ahead = sum(any(s in staff and staff[s].discipline == req.discipline for s in v.staff) for v in later)
     if had + ahead >= req.visits:
         return []
-    what = req.discipline.replace("_", " ")
+    what = label(req.discipline)
     planned = f", {ahead} planned" if ahead else ", none planned"
     return [f"{what} visit due: {had} of {req.visits} this week{planned}"]

@@ -15,6 +15,7 @@ from datetime import date, datetime, timedelta
 from actplanner.domain.formats import WEEKDAYS, TeamFile, minutes
 from actplanner.domain.formats._base import to_datetime
 from actplanner.domain.today import ClientDay
+from actplanner.domain.words import purpose_label
 
 ROLE_NAMES = {"primary": "Primary", "backup": "Backup", "prescriber": "Prescriber"}
 
@@ -94,7 +95,7 @@ def lines(days: Sequence[ClientDay], team: TeamFile, *, with_names: bool) -> lis
             last_delivered=d.last_delivered,
             days_since=d.days_since,
             last_by=who(d.last_by),
-            planned=tuple(Planned(p.start, p.end, who(p.staff), p.purpose) for p in d.planned),
+            planned=tuple(Planned(p.start, p.end, who(p.staff), purpose_label(p.purpose)) for p in d.planned),
             flags=d.flags,
             next_due=d.next_due,
         )

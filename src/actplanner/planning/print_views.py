@@ -21,7 +21,7 @@ navigation and no form: a link back to the board is hidden when printed.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 from typing import Annotated, Any
 from urllib.parse import urlencode
 
@@ -32,6 +32,7 @@ from sqlalchemy.orm import Session
 from actplanner.db import Plan, Team, User
 from actplanner.domain.formats import ROLES
 from actplanner.domain.week import WeekError, monday_of, parse_day, week_dates
+from actplanner.domain.words import purpose_label
 from actplanner.planning.board import MAX_WEEKS, _shown_plan, _week_of, board_href, on_call_rota
 from actplanner.planning.day_items import DayItem, WorkShift, holiday_names, staff_day
 from actplanner.planning.plans import published_plan, week_plans
@@ -227,6 +228,11 @@ class SheetBlock:
     meeting_excused: bool
 
 
+def _when(moment: str) -> str:
+    """A period's local start or end as a sheet says it: "Tue 1 Dec 08:30"."""
+    return f"{datetime.fromisoformat(moment):%a %-d %b %H:%M}"
+
+
 def day_blocks(team: Team, plan: Plan, day: date) -> list[SheetBlock]:
     """One block per staff member who works ``day`` or has a visit or is on call in it."""
     codes = {c.id: c.code for c in team.clients}
@@ -240,7 +246,7 @@ def day_blocks(team: Team, plan: Plan, day: date) -> list[SheetBlock]:
                 v.start,
                 v.end,
                 code=codes.get(v.client_id, v.client_id),
-                purpose=(v.purpose or "visit").replace("_", " "),
+                purpose=purpose_label(v.purpose),
                 with_staff=tuple(names.get(s, s) for s in v.staff if s != member.id),
             )
             for v in plan.visits
@@ -249,7 +255,7 @@ def day_blocks(team: Team, plan: Plan, day: date) -> list[SheetBlock]:
         lines += [SheetLine(i.start, i.end, item=i) for i in working.items]
         lines.sort(key=lambda line: (line.start, line.item is None))
         on_call = [
-            f"{ROLE_NAMES.get(p.role, p.role)} {p.start[11:16]} {p.start[:10]} – {p.end[11:16]} {p.end[:10]}"
+            f"{ROLE_NAMES.get(p.role, p.role)} {_when(p.start)} – {_when(p.end)}"
             for p in sorted(plan.on_call, key=lambda p: p.start)
             if p.staff_id == member.id and p.start < next_midnight and p.end > midnight
         ]
