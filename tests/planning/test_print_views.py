@@ -169,6 +169,8 @@ def test_the_day_sheet_has_a_block_per_staff_member_with_break_and_meeting(lead:
     rest = next(b for b in plan["breaks"] if b["date"] == DAY)
     assert f"Break {rest['start']}–{rest['end']}" in by_staff[rest["staff"]]
     assert "Team meeting 08:30–09:15 at the office" in page
+    primary = next(p for p in plan["on_call"] if p["role"] == "primary" and p["start"].startswith(DAY))
+    assert "Primary on call Tue 1 Dec 08:30 – Wed 2 Dec 08:30" in by_staff[primary["staff"]]
     for client in team["clients"]:
         if client.get("name"):
             assert client["name"] not in page
