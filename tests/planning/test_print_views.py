@@ -199,3 +199,10 @@ def test_another_teams_lead_cannot_print_this_team(app: FastAPI, client: TestCli
     seed(app)
     sign_in(client, "lead")  # the small team's lead
     assert client.get(f"{PRINT}&team={STANDARD}").status_code == 403
+
+
+def test_the_board_links_the_printed_week_and_it_links_each_days_sheet(lead: TestClient) -> None:
+    board = lead.get(f"/board?week={WEEK.isoformat()}").text
+    assert f'href="/board/print?week={WEEK.isoformat()}" id="print-link"' in board
+    page = lead.get(PRINT).text
+    assert f'href="/board/print/day?date={DAY}"' in page
