@@ -5,6 +5,7 @@ from __future__ import annotations
 import time
 from collections.abc import Callable
 
+from solver.plan import Plan
 from solver.problem import Progress, SolveParams
 
 ProgressCallback = Callable[[Progress], bool | None]
@@ -34,9 +35,19 @@ class Clock:
         best_objective: float | None = None,
         unmet: int | None = None,
         message: str = "",
+        plan: Plan | None = None,
     ) -> None:
+        """Report a phase; with ``plan`` (the best so far) its objective, unmet count, visits
+        and travel minutes, so the page can say what the plan holds, not only a score."""
         if self.on_progress is None:
             return
+        visits = travel = None
+        if plan is not None:
+            best_objective = plan.objective if best_objective is None else best_objective
+            unmet = len(plan.unmet) if unmet is None else unmet
+            visits = len(plan.visits)
+            minutes = plan.metrics.get("travel_minutes_total")
+            travel = round(minutes) if isinstance(minutes, (int, float)) else None
         progress = Progress(
             phase=phase,
             elapsed=round(self.elapsed, 3),
@@ -44,6 +55,8 @@ class Clock:
             best_objective=best_objective,
             unmet=unmet,
             message=message,
+            visits=visits,
+            travel_minutes=travel,
         )
         if self.on_progress(progress):
             self.stopped = True

@@ -437,6 +437,9 @@ class Progress:
     bound: float | None = None
     unmet: int | None = None
     message: str = ""
+    #: The best plan's figures a lead reads, when the phase has a whole plan at hand.
+    visits: int | None = None
+    travel_minutes: int | None = None
 
 
 @dataclass(frozen=True)

@@ -4,6 +4,9 @@ dates as a lead reads them, rules by their titles; the files keep the machine fo
 from __future__ import annotations
 
 from datetime import date
+from types import SimpleNamespace
+
+import jinja2
 
 from actplanner.checker import check
 from actplanner.checker.report import Violation, format_report
@@ -11,6 +14,11 @@ from actplanner.checker.words import Words, day_words, rule_heading
 from actplanner.domain.formats import FormatError, load_team
 from actplanner.domain.formats.words import plain_error, plain_errors
 from actplanner.domain.words import label, purpose_label
+from actplanner.resources import templates_dir
+from actplanner.web.words import note_words, phase_words, progress_words, register
+from solver.clock import Clock
+from solver.plan import Plan
+from solver.problem import SolveParams
 from tests.checker.test_v2_h4 import injection
 from tests.checker.v2_files import plan2, staff, team2
 
@@ -115,4 +123,92 @@ def test_an_import_error_without_the_document_names_the_position_alone() -> None
     )
     assert plain_errors(["staff[0].extra: unknown key"], b"not json")[0].words.startswith(
         "Staff member 1, extra: not a field"
+    )
+
+
+# -- solve progress -------------------------------------------------------------------------------
+
+
+def test_progress_says_the_phase_and_the_plan_in_words() -> None:
+    words = progress_words(
+        {
+            "phase": "week",
+            "message": "ruin and recreate",
+            "best_objective": 606048.0,
+            "first_objective": 700000.0,
+            "unmet": 2,
+            "visits": 412,
+            "travel_minutes": 1834,
+            "figures_phase": "first plan",
+        }
+    )
+    assert words.phase == "Improving the week: trying visits on other days and with other staff"
+    assert words.note == ""  # "ruin and recreate" is the engine's name for it
+    assert words.figures == (
+        ("Visits placed", "412 (first plan)"),
+        ("Not met", "2"),
+        ("Travel", "30 h 34 min (first plan)"),
+    )
+    assert (words.score, words.improvement) == ("606048", "13% better than the first plan")
+    assert note_words("re-routed day 3") == "Wednesday: a shorter route found"
+    assert phase_words(None) == "—"
+
+
+def test_the_progress_panel_shows_words_with_the_score_in_small_print() -> None:
+    env = jinja2.Environment(
+        loader=jinja2.FileSystemLoader(templates_dir()), undefined=jinja2.StrictUndefined, autoescape=True
+    )
+    env.globals["url_path"] = lambda name, **params: f"/{name}"
+    register(env)
+    job = SimpleNamespace(
+        id=7,
+        status="running",
+        week_start=date(2026, 11, 30),
+        time_limit=20.0,
+        stop_requested=False,
+        error=None,
+        plan_id=None,
+        progress={
+            "phase": "routes",
+            "message": "day 2 kept",
+            "best_objective": 1234.0,
+            "unmet": 0,
+            "visits": 40,
+            "travel_minutes": 95,
+            "figures_phase": "routes",
+        },
+    )
+    html = env.get_template("planning/_progress.html").render(
+        job=job,
+        active=True,
+        phase="routes",
+        elapsed=5.0,
+        bar_value=5.0,
+        best_objective=1234.0,
+        unmet_count=0,
+        note="day 2 kept",
+        board_url="/board",
+        result_url=None,
+        shown_plan_id=None,
+        csrf_token="t",
+    )
+    assert "Shortening each day&#39;s route" in html and "Tuesday: route kept" in html
+    assert "Best objective" not in html and "ruin" not in html
+    assert '<span class="objective">1234</span> (lower is better)' in html
+    assert "<dt>Visits placed</dt><dd>40</dd>" in html and "<dt>Travel</dt><dd>1 h 35 min</dd>" in html
+    assert '<dd class="unmet-count">0</dd>' in html
+
+
+def test_a_phase_with_a_whole_plan_reports_its_visits_and_travel() -> None:
+    """Clock.report(plan=...) carries what the page shows in words, not only the score."""
+    seen = []
+    clock = Clock(SolveParams(time_limit=5), seen.append)
+    plan = Plan(visits=(), on_call=(), caseload={}, metrics={"travel_minutes_total": 12.6}, objective=50.0)
+    clock.report("first plan", plan=plan)
+    (progress,) = seen
+    assert (progress.best_objective, progress.unmet, progress.visits, progress.travel_minutes) == (
+        50.0,
+        0,
+        0,
+        13,
     )

@@ -322,6 +322,15 @@ class _Reporter:
 
     def on_progress(self, progress: Any) -> bool:
         """The solver's callback: store the report when due; True stops the search, keeping its best plan."""
+        if progress.phase == "first plan" and progress.best_objective is not None:
+            # Kept so the page can say how much the search has improved on it.
+            self.keep["first_objective"] = progress.best_objective
+        if getattr(progress, "visits", None) is not None:
+            # The last whole plan's figures (visits placed, travel) stay shown, with the phase
+            # they are from, while the search reports only its score.
+            self.keep.update(
+                visits=progress.visits, travel_minutes=progress.travel_minutes, figures_phase=progress.phase
+            )
         report = {
             "phase": progress.phase,
             "elapsed": progress.elapsed,
