@@ -7,7 +7,14 @@ from solver.diagnose import cause
 from solver.greedy import fill
 from solver.problem import DisciplineRequirement, SkillRequirement
 from tests.solver.test_greedy import schedule_for
-from tests.support.solver_factories import make_client, make_problem, make_staff, shift
+from tests.support.solver_factories import (
+    make_client,
+    make_problem,
+    make_staff,
+    rules_team_doc,
+    shift,
+    solve_checked,
+)
 
 PSYCHIATRIST = DisciplineRequirement("psychiatrist", 1)
 
@@ -89,3 +96,19 @@ def test_a_client_nobody_may_visit_says_so_in_the_visit_count() -> None:
         "0 of 1 visits: the only staff member (s-cm1) does not speak Polish (pl): a Polish-speaking "
         "staff member, or an interpreter noted on the client, would fix it"
     )
+
+
+def test_the_whole_solve_says_why_a_spanish_speaking_client_has_no_psychiatrist_visit() -> None:
+    """Team file → adapter → engine → plan file: the unmet entry names the cause and the fix."""
+    doc = rules_team_doc()
+    next(c for c in doc["clients"] if c["id"] == "c-3")["language"] = "es"
+    plan, _ = solve_checked(doc)
+    assert [u for u in plan["unmet"] if u["rule"] == "H4"] == [
+        {
+            "client": "c-3",
+            "rule": "H4",
+            "detail": "fewer than 1 visits by a psychiatrist could be placed: the only psychiatrist (s-md1) "
+            "does not speak Spanish (es): a Spanish-speaking prescriber, or an interpreter noted on the "
+            "client, would fix it",
+        }
+    ]
