@@ -212,3 +212,21 @@ def test_a_phase_with_a_whole_plan_reports_its_visits_and_travel() -> None:
         0,
         13,
     )
+
+
+def test_an_unmet_entry_reads_with_the_client_code_and_the_staff_name() -> None:
+    words = Words.of(team2())
+    entry = {
+        "rule": "H4",
+        "client": "c-1",
+        "detail": "fewer than 1 visits by a psychiatrist could be placed: the only psychiatrist (s-rn) "
+        "does not speak Spanish (es)",
+    }
+    assert words.unmet_line(entry) == (
+        "Requirements: K1 — fewer than 1 visits by a psychiatrist could be placed: the only psychiatrist "
+        "(R. Nurse) does not speak Spanish (es)"
+    )
+    assert (
+        words.unmet_line({"rule": "H17", "date": "2026-12-25", "detail": "short"})
+        == "Coverage: Fri 25 Dec — short"
+    )

@@ -89,6 +89,17 @@ class Words:
     def lines(self, violations: Iterable[Violation]) -> list[str]:
         return [self.line(v) for v in violations]
 
+    def unmet_line(self, entry: Mapping[str, Any]) -> str:
+        """A plan's ``unmet`` entry (rule, client, staff, date, detail) as one sentence: "Requirements:
+        K3 — fewer than 1 visits by a psychiatrist could be placed: the only psychiatrist (Dr. Ruiz)
+        does not speak Spanish (es): ..."."""
+        rule = str(entry.get("rule") or "")
+        about = [self.names.get(str(entry[k]), str(entry[k])) for k in ("client", "staff") if entry.get(k)]
+        if entry.get("date"):
+            about.append(self.text(str(entry["date"])))
+        head = f"{rule_heading(rule)}: {', '.join(about)} — " if about else f"{rule_heading(rule)}: "
+        return head + self.text(str(entry.get("detail") or ""))
+
 
 def rule_heading(rule: str) -> str:
     """A rule code's title alone ("H17" → "Coverage"), for entries that are not violations
