@@ -269,7 +269,7 @@ def test_client_edit_form_is_audited_as_a_phi_view(app: FastAPI, client: TestCli
 
 
 def test_client_edit_with_bad_values_names_the_fields(app: FastAPI, client: TestClient, world: World) -> None:
-    """Nine visits a week and unreadable availability JSON are both named by path; nothing is saved."""
+    """Nine visits a week and a time without its end are both named by path; nothing is saved."""
     sign_in(client, "lead")
     page = client.get("/team/clients/c-001/edit").text
     fields = {
@@ -282,12 +282,15 @@ def test_client_edit_with_bad_values_names_the_fields(app: FastAPI, client: Test
         "visits_per_week": "9",
         "primary": "s-tl1",
         "itt": "s-tl1, s-md1, s-rn1, s-sw1",
-        "availability": '{"mon": [["09:00", "12:00"]',
+        "availability_mode": "times",
+        "availability_rows": "1",
+        "availability-0-day": "mon",
+        "availability-0-start": "09:00",
     }
     response = client.post("/team/clients/c-001", data=fields, headers=HTMX)
     assert response.status_code == 422
     assert "clients[0].visits_per_week: 9 should be less than or equal to 7" in response.text
-    assert "clients[0].availability: invalid JSON at line 1" in response.text
+    assert "clients[0].availability: Mon (row 1) needs both a start and an end time (HH:MM)" in response.text
     assert _export(app) == team_doc()
 
 
@@ -307,8 +310,15 @@ def test_client_edit_saves_and_keeps_the_rest_of_the_file(
         "acuity": "stable",
         "primary": "s-tl1",
         "itt": "s-tl1, s-md1, s-rn1, s-sw1",
-        "availability": '{"mon": [["09:00", "12:00"]]}',
-        "requirements": '[{"discipline": "nurse", "visits": 1}]',
+        "availability_mode": "times",
+        "availability_rows": "2",
+        "availability-0-day": "mon",
+        "availability-0-start": "09:00",
+        "availability-0-end": "12:00",
+        "availability-1-day": "tue",
+        "weekly_rows": "1",
+        "weekly-0-discipline": "nurse",
+        "weekly-0-visits": "1",
     }
     assert client.post("/team/clients/c-001", data=fields, follow_redirects=False).status_code == 303
     expected = team_doc()

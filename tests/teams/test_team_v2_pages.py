@@ -43,6 +43,9 @@ class _Form(HTMLParser):
             if a.get("type") == "checkbox":
                 if "checked" in a:
                     self.fields.setdefault(a["name"], []).append(a.get("value") or "on")
+            elif a.get("type") == "radio":
+                if "checked" in a:
+                    self.fields[a["name"]] = a.get("value", "")
             else:
                 self.fields[a["name"]] = a.get("value", "")
         elif tag == "select":

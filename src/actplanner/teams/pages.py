@@ -34,11 +34,20 @@ from actplanner.domain.formats import (
     FormatError,
     dump_team,
     load_team,
-    parse_json,
 )
 from actplanner.domain.formats.team import doc_uses_version_2
 from actplanner.domain.week import WeekError, parse_day, team_today
 from actplanner.teams.care_view import client_seen, in_force
+from actplanner.teams.client_forms import (
+    ADD_LABELS,
+    ROW_KEYS,
+    availability_values,
+    requirement_values,
+    set_availability,
+    set_requirements,
+    staff_picks,
+    submitted_lists,
+)
 from actplanner.teams.form_fields import (
     form_rows,
     form_text,
@@ -121,23 +130,6 @@ def _matches(relative: str | None, key: str) -> bool:
 def _words(text: str) -> list[str]:
     """A comma-separated list (languages, skills, staff ids)."""
     return [word.strip() for word in text.split(",") if word.strip()]
-
-
-def _set_json(entry: dict[str, Any], key: str, text: str, absent: Any, path: str, errors: list[str]) -> None:
-    """A JSON textarea: blank is the key's default (``absent``); unreadable JSON is an error at ``path``."""
-    if text == "":
-        if absent is None:
-            if entry.get(key) is not None:
-                del entry[key]
-        else:
-            set_optional(entry, key, absent, absent)
-        return
-    try:
-        value = parse_json(text, where=path)
-    except FormatError as err:
-        errors.extend(err.messages)
-        return
-    set_key(entry, key, value)
 
 
 def _set_location(
@@ -254,79 +246,6 @@ def _acuity_changes(current: dict[str, Any], form: FormData) -> list[Any] | None
     return changes
 
 
-def _is_recurring(requirement: Any) -> bool:
-    return isinstance(requirement, dict) and "every_days" in requirement
-
-
-_RECURRING_KEYS = ("what", "every_days", "window_days", "last")
-
-
-def _recurring(current: dict[str, Any], form: FormData, path: str, errors: list[str]) -> list[Any] | None:
-    """A client's recurring requirements (every N days) from the form's rows; a blank row is none.
-
-    ``what`` is ``skill:<skill>`` or ``discipline:<discipline>``.
-    """
-    rows = form_rows(form, "recurring", _RECURRING_KEYS)
-    if rows is None:
-        return None
-    saved = [r for r in current.get("requirements") or [] if _is_recurring(r)]
-    out: list[Any] = []
-    for j, row in rows:
-        if row["every_days"] == "" and row["window_days"] == "" and row["last"] == "":
-            continue
-        kind, _, name = row["what"].partition(":")
-        if kind not in ("skill", "discipline") or not name:
-            errors.append(
-                f"{path}.requirements: choose the skill or discipline of recurring requirement {j + 1}"
-            )
-            continue
-        if row["every_days"] == "":
-            errors.append(
-                f"{path}.requirements: recurring requirement {j + 1} ({name.replace('_', ' ')}) "
-                "needs how often it recurs (every N days, 7 or more)"
-            )
-            continue
-        requirement = saved_row(saved, j)
-        if kind not in requirement:
-            requirement = {}
-        set_key(requirement, kind, name)
-        set_key(requirement, "every_days", number(row["every_days"]))
-        window = 0 if row["window_days"] == "" else number(row["window_days"])
-        if kind == "skill":
-            set_key(requirement, "window_days", window)
-        else:
-            set_optional(requirement, "window_days", window, 0)
-        set_date(requirement, "last", row["last"])
-        out.append(requirement)
-    return out
-
-
-def _set_requirements(
-    entry: dict[str, Any], current: dict[str, Any], form: FormData, path: str, errors: list[str]
-) -> None:
-    """The JSON box holds the weekly and dated requirements, the rows below it the recurring ones."""
-    recurring = _recurring(current, form, path, errors)
-    if recurring is None:
-        _set_json(entry, "requirements", form_text(form, "requirements"), [], f"{path}.requirements", errors)
-        return
-    text = form_text(form, "requirements")
-    fixed: Any = []
-    if text:
-        try:
-            fixed = parse_json(text, where=f"{path}.requirements")
-        except FormatError as err:
-            errors.extend(err.messages)
-            return
-    if not isinstance(fixed, list):
-        set_key(entry, "requirements", fixed)  # the file check says what a requirements list is
-        return
-    saved = current.get("requirements") or []
-    combined = fixed + recurring
-    if combined == [r for r in saved if not _is_recurring(r)] + [r for r in saved if _is_recurring(r)]:
-        return  # as it was, in the file's own order
-    set_optional(entry, "requirements", combined, [])
-
-
 def client_entry(current: dict[str, Any], form: FormData, path: str, errors: list[str]) -> dict[str, Any]:
     """The team-file entry of a client as edited in the form; problems of the form go to ``errors``."""
     entry = json.loads(json.dumps(current))
@@ -341,17 +260,19 @@ def client_entry(current: dict[str, Any], form: FormData, path: str, errors: lis
     set_key(entry, "acuity", form_text(form, "acuity"))
     set_optional(entry, "visits_per_week", optional_number(form_text(form, "visits_per_week")), None)
     set_optional(entry, "visit_minutes", optional_number(form_text(form, "visit_minutes")), None)
-    _set_json(entry, "availability", form_text(form, "availability"), None, f"{path}.availability", errors)
+    set_availability(entry, form, path, errors)
     set_optional(entry, "language", form_text(form, "language") or None, None)
     set_optional(entry, "primary", form_text(form, "primary") or None, None)
-    itt = _words(form_text(form, "itt"))
+    itt = staff_picks(form, "itt")
     if itt:
-        set_key(entry, "itt", itt)
+        set_key(entry, "itt", itt if set(itt) != set(current.get("itt") or []) else current["itt"])
     elif entry.get("itt") is not None:
         del entry["itt"]
-    set_optional(entry, "excluded_staff", _words(form_text(form, "excluded_staff")), [])
+    excluded = staff_picks(form, "excluded_staff")
+    if set(excluded) != set(current.get("excluded_staff") or []):
+        set_optional(entry, "excluded_staff", excluded, [])
     set_optional(entry, "paired", form.get("paired") == "on", False)
-    _set_requirements(entry, current, form, path, errors)
+    set_requirements(entry, current, form, path, errors)
     set_date(entry, "admitted", form_text(form, "admitted"))
     set_date(entry, "discharged", form_text(form, "discharged"))
     episodes = _episodes(current, form, path, errors)
@@ -513,15 +434,13 @@ def client_form_values(entry: dict[str, Any]) -> dict[str, Any]:
         "acuity": entry.get("acuity", ""),
         "visits_per_week": show_value(entry.get("visits_per_week")),
         "visit_minutes": show_value(entry.get("visit_minutes")),
-        "availability": _json_text(entry.get("availability")),
         "language": entry.get("language") or "",
         "primary": entry.get("primary") or "",
-        "itt": ", ".join(str(w) for w in entry.get("itt") or []),
-        "excluded_staff": ", ".join(str(w) for w in entry.get("excluded_staff") or []),
+        "itt": [str(w) for w in entry.get("itt") or []],
+        "excluded_staff": [str(w) for w in entry.get("excluded_staff") or []],
         "paired": entry.get("paired") is True,
-        "requirements": _json_text(
-            [r for r in entry.get("requirements") or [] if not _is_recurring(r)] or None
-        ),
+        **availability_values(entry),
+        **requirement_values(entry),
         "admitted": show_value(entry.get("admitted")),
         "discharged": show_value(entry.get("discharged")),
         # Each list ends with a blank row, to add one.
@@ -531,8 +450,6 @@ def client_form_values(entry: dict[str, Any]) -> dict[str, Any]:
             for c in _dicts(entry.get("acuity_changes"))
         ]
         + [{"date": "", "acuity": ""}],
-        "recurring": [_recurring_values(r) for r in _dicts(entry.get("requirements")) if _is_recurring(r)]
-        + [{"what": "", "every_days": "", "window_days": "", "last": ""}],
     }
     values.update(_location_values("home", entry.get("home")))
     return values
@@ -550,16 +467,6 @@ def _episode_values(episode: dict[str, Any]) -> dict[str, str]:
         "end": show_value(episode.get("end")),
         **place,
         "visits_per_week": show_value(episode.get("visits_per_week")),
-    }
-
-
-def _recurring_values(requirement: dict[str, Any]) -> dict[str, str]:
-    kind = "skill" if "skill" in requirement else "discipline"
-    return {
-        "what": f"{kind}:{requirement.get(kind, '')}",
-        "every_days": show_value(requirement.get("every_days")),
-        "window_days": show_value(requirement.get("window_days")),
-        "last": show_value(requirement.get("last")),
     }
 
 
@@ -594,10 +501,6 @@ def policy_form_values(policy: dict[str, Any]) -> dict[str, Any]:
 def _submitted(form: FormData, names: list[str]) -> dict[str, Any]:
     """What was typed into a form, to show it again beside its errors."""
     return {name: form_text(form, name) for name in names}
-
-
-def _json_text(value: Any) -> str:
-    return "" if value is None else json.dumps(value, ensure_ascii=False)
 
 
 def _span_values(span: Any) -> tuple[str, str]:
@@ -657,12 +560,22 @@ def _choices(doc: dict[str, Any] | None) -> dict[str, Any]:
             "acuity_choices": [],
             "staff_options": [],
             "recurring_choices": [],
+            "skill_choices": [],
+            "weekdays": WEEKDAYS,
+            "add_labels": ADD_LABELS,
         }
     on_call_roles = doc["policy"]["on_call"]["roles"]
-    skills = sorted({k for s in doc["staff"] for k in s.get("skills", [])})
+    # A skill a requirement names that no one has yet stays choosable (saving must not drop it).
+    skills = sorted(
+        {k for s in doc["staff"] for k in s.get("skills", [])}
+        | {r["skill"] for c in doc["clients"] for r in c.get("requirements", []) if "skill" in r}
+    )
     return {
         "recurring_choices": [(f"skill:{k}", k.replace("_", " ")) for k in skills]
         + [(f"discipline:{d}", f"{d.replace('_', ' ')} visit") for d in DISCIPLINES],
+        "skill_choices": skills,
+        "weekdays": WEEKDAYS,
+        "add_labels": ADD_LABELS,
         "disciplines": DISCIPLINES,
         "day_labels": DAY_LABELS,
         "shift_type_names": list(doc["policy"].get("shift_types") or {}),
@@ -929,12 +842,20 @@ def _save(
         doc[kind.key].append(entry)
     else:
         doc[kind.key][index] = entry
-    problems += _check(doc)
-    if problems:
+    # "Add another" (a row of availability or requirements) posts the form back: shown again
+    # as typed, with one more blank row, and nothing saved.
+    add = form_text(form, "add_row") if kind is CLIENTS and form_text(form, "add_row") in ADD_LABELS else None
+    if add is None:
+        problems += _check(doc)
+    else:
+        problems = []  # a half-filled row is not an error until the lead saves
+    if problems or add is not None:
         if kind is CLIENTS and current:
             _audit_client_view(session, user, team, current["id"])
         fields = list(kind.values({}))
         values = {**kind.values(entry), **_submitted(form, [f for f in fields if f not in _LISTS])}
+        if kind is CLIENTS:
+            values.update(submitted_lists(form, add))
         if kind is STAFF:
             # Leave periods are ticked for removal by their place in the saved list.
             values["leave"] = list(current.get("leave", []))
@@ -950,7 +871,8 @@ def _save(
             "fields": values,
             "entry": current,
         }
-        return _form_response(request, session, user, team, kind, editing, FormErrors(path, problems), 422)
+        status = 422 if problems else 200
+        return _form_response(request, session, user, team, kind, editing, FormErrors(path, problems), status)
     import_team(session=session, data=doc, user_id=user.id)
     label = entry.get("name") if kind is STAFF else entry.get("code")
     saved = f"Saved {kind.name} {label}."
@@ -982,7 +904,9 @@ _LISTS = {
     "paired",
     "episodes",
     "acuity_changes",
-    "recurring",
+    "itt",
+    "excluded_staff",
+    *ROW_KEYS,
     *CONTRACT_LISTS,
 }
 
