@@ -1,0 +1,148 @@
+"""Pages fit (issue 13, item 10): every page a lead and a staff member reach, at 1366 × 768 and at
+390 × 844, neither runs off the side of the window nor cuts off any text.
+
+Each page is measured in the browser (``MEASURE``) with every ``<details>`` opened, so the forms
+folded inside them (the move form, the client form's parts) are measured too. A page fails when
+
+- the document is wider than the window (``scrollWidth > innerWidth``), naming the elements that
+  stick out; a box that scrolls sideways on purpose (``overflow-x: auto``, the roster grid on a
+  phone) is allowed, and so is what is inside it;
+- an element hides part of its content (``overflow`` hidden or clip, or ``text-overflow``, with
+  ``scrollWidth > clientWidth``): "154 min trave";
+- a line of text runs out of the box that holds it (over its neighbour, or under it);
+- a form control is narrower than what it shows: a select than its chosen option, a date or time
+  input than its own fields, a text input than its value.
+
+One browser context per width and login, the pages visited in turn, and every finding collected
+before the test fails, so that one run names them all.
+"""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+from pathlib import Path
+from typing import Any
+
+import pytest
+from playwright.sync_api import Browser
+from sqlalchemy import select
+
+from actplanner.db.models import Plan
+from tests.browser.conftest import WAIT_MS, LiveServer
+from tests.browser.test_browser_my_day import nurse_day
+from tests.browser.test_browser_on_call import publish_week
+from tests.browser.test_browser_visits import save_draft
+
+#: A week no other browser test plans: the live server and its database are shared by the whole run.
+WEEK = date(2027, 11, 8)
+#: Whose route the day view shows, and whose client and staff forms are opened.
+ROUTE_STAFF = "s-cm1"
+CLIENT = "c-001"
+WIDTHS = {"desktop": {"width": 1366, "height": 768}, "phone": {"width": 390, "height": 844}}
+
+#: What the browser measures on a page (fit.js): a list of findings in words, empty when the page fits.
+MEASURE = (Path(__file__).parent / "fit.js").read_text()
+
+
+def open_and_measure(page: Any, path: str, *, ok: bool = True) -> list[str]:
+    """Load ``path``, open its folded parts and measure it; the findings, each naming the page."""
+    response = page.goto(path)
+    assert response is not None
+    if ok:
+        assert response.ok, f"{path} answered {response.status}: the fit test must see the page itself"
+    page.evaluate("document.querySelectorAll('details').forEach(d => d.open = true)")
+    width = page.viewport_size["width"]
+    return [f"{path} at {width} px: {finding}" for finding in page.evaluate(MEASURE)]
+
+
+def sign_in(page: Any, live_server: LiveServer, username: str) -> None:
+    page.goto("/login")
+    page.get_by_label("Username").fill(username)
+    page.get_by_label("Password").fill(live_server.password)
+    page.get_by_role("button", name="Sign in").click()
+    page.get_by_role("button", name="Sign out").wait_for()
+
+
+@pytest.fixture(scope="module")
+def plans(live_server: LiveServer) -> dict[str, Any]:
+    """The test week published and, over it, a working draft; the ids and days the pages need."""
+    doc = publish_week(live_server, WEEK)
+    draft = save_draft(live_server, WEEK)
+    with live_server.session() as session:
+        published = session.scalar(select(Plan.id).where(Plan.week_start == WEEK, Plan.status == "published"))
+    return {"draft": draft, "published": published, "nurse_day": nurse_day(doc)}
+
+
+def lead_pages(plans: dict[str, Any]) -> list[str]:
+    week, monday, draft, published = WEEK.isoformat(), WEEK.isoformat(), plans["draft"], plans["published"]
+    wednesday = (WEEK + timedelta(days=2)).isoformat()
+    return [
+        f"/board?week={week}",
+        f"/board?week={week}&plan={draft}",
+        f"/board/month?week={week}",
+        f"/board/roster?week={week}",
+        f"/board/plans/{draft}/staff/{ROUTE_STAFF}/days/{monday}",
+        f"/board/plans/{published}/staff/{ROUTE_STAFF}/days/{wednesday}",
+        f"/board/plans/{draft}/changes",
+        f"/board/sick-call?week={week}",
+        f"/today?day={wednesday}",
+        f"/today?day={wednesday}&names=true",
+        f"/fidelity?from={week}&to={(WEEK + timedelta(days=6)).isoformat()}",
+        "/team/spreadsheets",
+        "/contacts",
+        "/on-call",
+        "/on-call/manage",
+        "/on-call/phone",
+        "/feeds",
+        "/audit",
+        "/account/password",
+        "/",
+    ]
+
+
+def staff_pages(plans: dict[str, Any]) -> list[str]:
+    day = plans["nurse_day"]
+    return [
+        "/",
+        f"/my-day?day={day}",
+        f"/my-week?week={WEEK.isoformat()}",
+        f"/my-week/{day}/print",
+        f"/on-call?at={day}T20:00",
+        "/on-call/phone",
+        "/feeds",
+        "/account/password",
+    ]
+
+
+@pytest.mark.parametrize("size", WIDTHS.values(), ids=WIDTHS.keys())
+def test_every_page_fits_the_window(
+    browser: Browser, live_server: LiveServer, plans: dict[str, Any], size: dict[str, int]
+) -> None:
+    """No page runs off the side or cuts off text, signed out, as the lead and as a staff member."""
+    findings: list[str] = []
+    contexts: list[Any] = []
+
+    def fresh() -> Any:
+        context = browser.new_context(base_url=live_server.url, viewport=size, is_mobile=size["width"] < 500)
+        context.set_default_timeout(WAIT_MS)
+        contexts.append(context)
+        return context.new_page()
+
+    try:
+        lead = fresh()
+        findings += open_and_measure(lead, "/login")
+        findings += open_and_measure(lead, "/no-such-page", ok=False)
+        sign_in(lead, live_server, live_server.lead)
+        for path in lead_pages(plans):
+            findings += open_and_measure(lead, path)
+        findings += open_and_measure(lead, "/board/plans/999999/changes", ok=False)
+
+        staff = fresh()
+        sign_in(staff, live_server, live_server.staff)
+        for path in staff_pages(plans):
+            findings += open_and_measure(staff, path)
+        findings += open_and_measure(staff, "/team", ok=False)
+    finally:
+        for context in contexts:
+            context.close()
+    assert not findings, f"{len(findings)} things do not fit:\n" + "\n".join(findings)
