@@ -54,18 +54,13 @@
       + (innermost.length ? ` (innermost: ${innermost.slice(0, 3).map(name).join('; ')})` : ''));
   }
 
-  // A box that scrolls sideways is for a grid on a phone: on a wide screen nothing needs it, and
-  // even on a phone a control (the move form, a pin) must not wait beyond its edge.
-  for (const box of visible.filter(el => scrolls(el) && el.scrollWidth > el.clientWidth + 1)) {
-    const edge = box.getBoundingClientRect();
-    const label = box.tagName.toLowerCase() + (box.classList.length ? '.' + box.classList[0] : '') + where(box);
-    const controls = [...box.querySelectorAll('input, select, textarea, button, summary')]
-      .filter(c => shown(c) && c.getBoundingClientRect().right > edge.right + 1);
-    if (width >= WIDE)
-      found.push(`scrolls sideways: ${label} shows ${box.clientWidth} of its ${box.scrollWidth} px`);
-    else if (controls.length)
-      found.push(`out of view in a box that scrolls sideways: ${name(controls[0])}${where(controls[0])} in ${label}`);
-  }
+  // A box that scrolls sideways is for a grid on a phone: on a wide screen nothing needs it (the
+  // board's "154 min trave" and the move form's "if it brea rule" were cut by such a box's edge).
+  if (width >= WIDE)
+    for (const box of visible.filter(el => scrolls(el) && el.scrollWidth > el.clientWidth + 1)) {
+      const label = box.tagName.toLowerCase() + (box.classList.length ? '.' + box.classList[0] : '');
+      found.push(`scrolls sideways: ${label}${where(box)} shows ${box.clientWidth} of its ${box.scrollWidth} px`);
+    }
 
   for (const el of visible) {
     if (['INPUT', 'SELECT', 'TEXTAREA'].includes(el.tagName)) continue;

@@ -19,6 +19,7 @@ before the test fails, so that one run names them all.
 
 from __future__ import annotations
 
+from collections import Counter
 from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
@@ -27,17 +28,29 @@ import pytest
 from playwright.sync_api import Browser
 from sqlalchemy import select
 
+import solver
+from actplanner.accounts.service import create_user
 from actplanner.db.models import Plan
+from actplanner.domain.adapter import to_plan_file, to_problem
+from actplanner.planning.plans import publish_plan, save_plan
+from actplanner.teams.service import import_team
+from actplanner.teams.service import team_file as stored_team
 from tests.browser.conftest import WAIT_MS, LiveServer
 from tests.browser.test_browser_my_day import nurse_day
 from tests.browser.test_browser_on_call import publish_week
 from tests.browser.test_browser_visits import save_draft
+from tests.support.team_files import team_file
 
 #: A week no other browser test plans: the live server and its database are shared by the whole run.
 WEEK = date(2027, 11, 8)
 #: Whose route the day view shows, and whose client and staff forms are opened.
 ROUTE_STAFF = "s-cm1"
 CLIENT = "c-001"
+#: A copy of the standard sample team (13 staff with longer names, 100 clients) under an id of its
+#: own, so that its current weeks can be published without touching the weeks other tests plan,
+#: and its lead: the on-call swap form lists periods only of weeks published from now on.
+BIG_TEAM = "fit-west-town"
+BIG_LEAD = "fit-lead"
 WIDTHS = {"desktop": {"width": 1366, "height": 768}, "phone": {"width": 390, "height": 844}}
 
 #: What the browser measures on a page (fit.js): a list of findings in words, empty when the page fits.
@@ -71,6 +84,47 @@ def plans(live_server: LiveServer) -> dict[str, Any]:
     with live_server.session() as session:
         published = session.scalar(select(Plan.id).where(Plan.week_start == WEEK, Plan.status == "published"))
     return {"draft": draft, "published": published, "nurse_day": nurse_day(doc)}
+
+
+@pytest.fixture(scope="module")
+def big_plans(live_server: LiveServer) -> dict[str, Any]:
+    """The standard team's copy with this week and next published, and a working draft of this week."""
+    data = team_file("standard")
+    data["team"]["id"] = BIG_TEAM
+    data["team"]["name"] += " (fit test copy)"
+    today = date.today()
+    monday = today - timedelta(days=today.weekday())
+    with live_server.session() as session:
+        import_team(session=session, data=data)
+        create_user(
+            session=session, username=BIG_LEAD, password=live_server.password, role="lead", team_id=BIG_TEAM
+        )
+        team = stored_team(session=session, team_id=BIG_TEAM)
+        params = solver.SolveParams(time_limit=5, seed=0, greedy_only=True)
+        ids = []
+        for week in (monday, monday + timedelta(days=7), monday):
+            doc = to_plan_file(solver.solve(to_problem(team, week), params, None), team, week)
+            ids.append(save_plan(session=session, team_id=BIG_TEAM, plan_file=doc, source="solve").id)
+            if len(ids) < 3:
+                publish_plan(session=session, plan_id=ids[-1], user_id=None, confirmed=True)
+        session.commit()
+        first = doc.visits[0].date
+        busiest = Counter(s for v in doc.visits if v.date == first for s in v.staff).most_common(1)
+    return {"week": monday, "draft": ids[2], "staff": busiest[0][0], "day": first}
+
+
+def big_lead_pages(big: dict[str, Any]) -> list[str]:
+    week = big["week"].isoformat()
+    return [
+        f"/board?week={week}",
+        f"/board/month?week={week}",
+        f"/board/roster?week={week}",
+        f"/board/plans/{big['draft']}/staff/{big['staff']}/days/{big['day']}",
+        f"/today?day={big['day']}",
+        "/on-call",
+        "/on-call/manage",
+        f"/fidelity?from={week}&to={(big['week'] + timedelta(days=6)).isoformat()}",
+    ]
 
 
 def lead_pages(plans: dict[str, Any]) -> list[str]:
@@ -116,9 +170,14 @@ def staff_pages(plans: dict[str, Any]) -> list[str]:
 
 @pytest.mark.parametrize("size", WIDTHS.values(), ids=WIDTHS.keys())
 def test_every_page_fits_the_window(
-    browser: Browser, live_server: LiveServer, plans: dict[str, Any], size: dict[str, int]
+    browser: Browser,
+    live_server: LiveServer,
+    plans: dict[str, Any],
+    big_plans: dict[str, Any],
+    size: dict[str, int],
 ) -> None:
-    """No page runs off the side or cuts off text, signed out, as the lead and as a staff member."""
+    """No page runs off the side or cuts off text, signed out, as the lead and as a staff member;
+    nor the busier pages of a larger team, with its on-call swap form filled."""
     findings: list[str] = []
     contexts: list[Any] = []
 
@@ -142,6 +201,11 @@ def test_every_page_fits_the_window(
         for path in staff_pages(plans):
             findings += open_and_measure(staff, path)
         findings += open_and_measure(staff, "/team", ok=False)
+
+        big = fresh()
+        sign_in(big, live_server, BIG_LEAD)
+        for path in big_lead_pages(big_plans):
+            findings += open_and_measure(big, path)
     finally:
         for context in contexts:
             context.close()
