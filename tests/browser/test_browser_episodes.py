@@ -38,7 +38,7 @@ def test_lead_records_a_hospital_stay_and_the_plan_follows_it(
     lead_page: Page, live_server: LiveServer, worker: Any
 ) -> None:
     page = lead_page
-    page.goto("/team#policy")
+    page.goto("/team?open=policy#policy")
     # The post-discharge rule (the sample team has one; set it if not).
     days = page.get_by_label("For this many days after discharge")
     if not days.input_value():

@@ -66,7 +66,7 @@ def test_impossible_staff_value_shows_an_inline_error_naming_the_field(
         session.commit()
     index = next(i for i, s in enumerate(before["staff"]) if s["id"] == "s-sw1")
     page = lead_page
-    page.goto("/team")
+    page.goto("/team?open=staff")  # the staff table is folded away unless opened
     row = page.locator("#staff-s-sw1")
     row.get_by_role("link", name="Edit").click()
     form = page.locator("#staff-s-sw1 form")

@@ -45,8 +45,11 @@ def _staff_form(client: TestClient, staff_id: str) -> tuple[str, dict[str, Any]]
     return form_token(page), fields
 
 
-def test_lead_sees_staff_clients_and_policy_but_no_client_names(client: TestClient, world: World) -> None:
-    """The team page lists staff and clients by code, with the policy form; no client name appears."""
+def test_lead_sees_staff_clients_and_policy_and_the_names_shown_are_audited(
+    app: FastAPI, client: TestClient, world: World
+) -> None:
+    """The team page lists staff and clients (code and name, issue 13 item 4), with the policy form;
+    the client names it shows are PHI, so the view is recorded in the audit trail."""
     sign_in(client, "lead")
     page = client.get("/team")
     assert page.status_code == 200
@@ -55,7 +58,9 @@ def test_lead_sees_staff_clients_and_policy_but_no_client_names(client: TestClie
         assert member["name"] in page.text
     for entry in doc["clients"]:
         assert f"<strong>{entry['code']}</strong>" in page.text
-        assert entry.get("name", "\0") not in page.text
+        if entry.get("name"):
+            assert f"<td>{entry['name']}</td>" in page.text
+    assert (world.lead_id, "view_phi", f"team:{TEAM}") in audit_events(app)
     assert 'name="caseload_max_per_staff" value="10"' in page.text
     assert "Mon–Fri 08:30–17:00" in page.text
 

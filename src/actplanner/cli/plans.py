@@ -29,6 +29,7 @@ from actplanner.bench import makeup, multiweek, scale_out
 from actplanner.bench import recurring as recurring_bench
 from actplanner.bench import roster as roster_bench
 from actplanner.bench import spreadsheet as spreadsheet_bench
+from actplanner.bench import team_page as team_page_bench
 from actplanner.bench import teams as bench_teams
 from actplanner.bench.vrptw import format_summary, read_best_known, run_instance, summarise
 from actplanner.checker import check as check_plan
@@ -401,6 +402,7 @@ def bench_fairness(
 bench_app.command("recurring")(recurring_bench.command)
 bench_app.command("roster")(roster_bench.command)
 bench_app.command("spreadsheet")(spreadsheet_bench.command)
+bench_app.command("team-page")(team_page_bench.command)
 
 
 @bench_app.command("today")

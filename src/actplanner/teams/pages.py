@@ -48,6 +48,7 @@ from actplanner.teams.client_forms import (
     staff_picks,
     submitted_lists,
 )
+from actplanner.teams.client_table import SORTS, TableQuery, client_rows, client_table, query_string
 from actplanner.teams.form_fields import (
     form_rows,
     form_text,
@@ -364,12 +365,6 @@ class StaffRow:
     shifts: str
 
 
-@dataclass(frozen=True)
-class ClientRow:
-    index: int
-    entry: dict[str, Any]
-
-
 def shifts_summary(shifts: dict[str, list[str]]) -> str:
     """``Mon–Fri 08:30–17:00, Sat 10:00–14:00``: runs of weekdays with the same shift."""
     parts: list[str] = []
@@ -520,7 +515,9 @@ def _location_values(key: str, place: Any) -> dict[str, str]:
 # Routes
 
 
-def _page_context(session: Session, team: Team | None, **extra: Any) -> dict[str, Any]:
+def _page_context(
+    session: Session, team: Team | None, table_query: TableQuery | None = None, **extra: Any
+) -> dict[str, Any]:
     context: dict[str, Any] = {
         "team": team,
         "teams": [],
@@ -535,6 +532,10 @@ def _page_context(session: Session, team: Team | None, **extra: Any) -> dict[str
         "policy_form": None,
         "policy_errors": FormErrors("policy"),
         "policy_saved": False,
+        "form_on_top": False,
+        "staff_open": False,
+        "policy_open": False,
+        "list_query": "",
     }
     if team is None:
         context["teams"] = list_teams(session=session)
@@ -543,7 +544,16 @@ def _page_context(session: Session, team: Team | None, **extra: Any) -> dict[str
         file = dump_team(doc)
         context["doc"] = file
         context["staff_rows"] = [StaffRow(i, s, hours_summary(s)) for i, s in enumerate(file["staff"])]
-        context["client_rows"] = [ClientRow(i, c) for i, c in enumerate(file["clients"])]
+        context["client_rows"] = rows = client_rows(file)
+        tq = table_query or TableQuery()
+        team_params = {"team": team.id} if extra.get("query") else {}
+        context["tq"] = tq
+        context["table"] = client_table(rows, tq, list(file["policy"]["acuity"]))
+        # Links that keep the table as the lead left it (search, filters, sort, page).
+        context["list_query"] = query_string(team_params, tq)
+        context["page_query"] = lambda page: query_string(team_params, tq, page=page)
+        context["sorts"] = SORTS
+        context["languages"] = sorted({c["language"] for c in file["clients"] if c.get("language")})
         context["policy_form"] = policy_form_values(file["policy"])
     context.update(_choices(context.get("doc")))
     context.update(extra)
@@ -599,10 +609,35 @@ def team_page(
     user: LeadDep,
     team: TeamDep,
     saved: Annotated[str | None, Query(max_length=200)] = None,
+    open_part: Annotated[str | None, Query(alias="open", pattern="^(staff|policy)$")] = None,
 ) -> Response:
-    """The team's staff, clients and policy, with forms to edit them and to import or export the team file."""
+    """The team's staff, clients and policy, with forms to edit them and to import or export the team file.
+
+    Staff and policy are folded away unless ``open`` names one (or a staff member was just saved).
+
+    The client table is searched, filtered, sorted and paged by GET parameters (``teams.client_table``).
+    """
     query = "" if team is None else _query(team, user)
-    return render(request, "teams/team.html", _page_context(session, team, saved=saved, query=query))
+    context = _page_context(session, team, _table_query(request), saved=saved, query=query)
+    context["staff_open"] = open_part == "staff" or bool(saved and saved.startswith(f"Saved {STAFF.name} "))
+    context["policy_open"] = open_part == "policy" or saved == "Saved the policy."
+    return _team_page(request, session, user, context)
+
+
+def _table_query(request: Request) -> TableQuery:
+    return TableQuery.from_params(request.query_params)
+
+
+def _team_page(
+    request: Request, session: Session, user: User, context: dict[str, Any], status_code: int = 200
+) -> Response:
+    """The whole team page. Its client table shows clients' names (PHI), so showing it is audited."""
+    table = context.get("table")
+    team = context.get("team")
+    if team is not None and table is not None and any(r.entry.get("name") for r in table.rows):
+        detail = {"team": team.id, "fields": ["name"], "clients": [r.entry["id"] for r in table.rows]}
+        audit(session=session, user_id=user.id, action="view_phi", target=f"team:{team.id}", detail=detail)
+    return render(request, "teams/team.html", context, status_code=status_code)
 
 
 @router.post("/team/import", name="team_import")
@@ -635,7 +670,7 @@ def _import(*, request: Request, session: Session, user: User, data: bytes) -> R
     team = None if team_id is None else get_team(session=session, team_id=team_id)
     query = "" if team is None else _query(team, user)
     context = _page_context(session, team, import_result=result, import_errors=errors, query=query)
-    return render(request, "teams/team.html", context, status_code=422 if errors else 200)
+    return _team_page(request, session, user, context, 422 if errors else 200)
 
 
 @router.get("/team/export", name="team_export")
@@ -747,10 +782,16 @@ def _form_response(
     errors: FormErrors,
     status_code: int,
 ) -> Response:
-    context = _page_context(session, team, editing=editing, errors=errors, query=_query(team, user))
+    context = _page_context(
+        session, team, _table_query(request), editing=editing, errors=errors, query=_query(team, user)
+    )
     if is_fragment_request(request):
         return render(request, kind.form_template, context, status_code=status_code)
-    return render(request, "teams/team.html", context, status_code=status_code)
+    # Without JavaScript the whole page comes back, the form in place of its row (the link jumps
+    # there); a client not on this page of the table gets the form at the top of the table.
+    shown = kind is not CLIENTS or any(r.entry["id"] == editing["id"] for r in context["table"].rows)
+    context["form_on_top"] = not shown and not editing["is_new"]
+    return _team_page(request, session, user, context, status_code)
 
 
 @router.get("/team/staff/new", name="team_staff_new")
@@ -877,7 +918,7 @@ def _save(
     label = entry.get("name") if kind is STAFF else entry.get("code")
     saved = f"Saved {kind.name} {label}."
     if is_fragment_request(request):
-        context = _page_context(session, team, saved=saved, query=_query(team, user))
+        context = _page_context(session, team, _table_query(request), saved=saved, query=_query(team, user))
         row = next(
             r
             for r in context["staff_rows" if kind is STAFF else "client_rows"]
@@ -891,6 +932,7 @@ def _save(
 def _back_to_page(request: Request, team: Team, user: User, saved: str, anchor: str) -> Response:
     """After a plain form post: the team page, saying what was saved (post/redirect/get)."""
     params = {"saved": saved} if user.team_id == team.id else {"team": team.id, "saved": saved}
+    params.update(_table_query(request).params())
     return RedirectResponse(
         f"{request.app.url_path_for('team')}?{urlencode(params)}#{anchor}", status_code=303
     )
@@ -954,8 +996,9 @@ def _save_policy(
         context = _page_context(
             session, team, policy_form=values, policy_errors=FormErrors("policy", problems), query=query
         )
-        template = "teams/_policy_form.html" if is_fragment_request(request) else "teams/team.html"
-        return render(request, template, context, status_code=422)
+        if not is_fragment_request(request):
+            return _team_page(request, session, user, context, 422)
+        return render(request, "teams/_policy_form.html", context, status_code=422)
     import_team(session=session, data=doc, user_id=user.id)
     if is_fragment_request(request):
         return render(
