@@ -15,9 +15,7 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, Any
-
-import typer
+from typing import TYPE_CHECKING, Any
 
 from actplanner.resources import fixture_file
 from actplanner.settings import Settings
@@ -115,20 +113,3 @@ def format_team_page(run: TeamPageRun, machine: str) -> str:
             f"| {v.view} (`{v.url}`) | {v.rows} | {v.p50_ms:.0f} | {v.p95_ms:.0f} | {v.max_ms:.0f} |"
         )
     return "\n".join([*lines, ""])
-
-
-def command(
-    out: Annotated[Path, typer.Option(help="Markdown results to write.")] = Path(
-        "docs/team_page_benchmark.md"
-    ),
-    team: Annotated[str, typer.Option(help="Sample team: small, standard or large.")] = "large",
-) -> None:
-    """The team page of a sample team (default the large one), timed."""
-    # The web app and its test client load for this benchmark only, not for every command.
-    from actplanner.bench.teams import machine
-    from actplanner.web.app import create_app
-
-    text = format_team_page(run_team_page(create_app, team), machine())
-    out.parent.mkdir(parents=True, exist_ok=True)
-    out.write_text(text)
-    typer.echo(text)

@@ -29,7 +29,6 @@ from actplanner.bench import makeup, multiweek, scale_out
 from actplanner.bench import recurring as recurring_bench
 from actplanner.bench import roster as roster_bench
 from actplanner.bench import spreadsheet as spreadsheet_bench
-from actplanner.bench import team_page as team_page_bench
 from actplanner.bench import teams as bench_teams
 from actplanner.bench.vrptw import format_summary, read_best_known, run_instance, summarise
 from actplanner.checker import check as check_plan
@@ -402,7 +401,24 @@ def bench_fairness(
 bench_app.command("recurring")(recurring_bench.command)
 bench_app.command("roster")(roster_bench.command)
 bench_app.command("spreadsheet")(spreadsheet_bench.command)
-bench_app.command("team-page")(team_page_bench.command)
+
+
+@bench_app.command("team-page")
+def bench_team_page(
+    out: Annotated[Path, typer.Option(help="Markdown results to write.")] = Path(
+        "docs/team_page_benchmark.md"
+    ),
+    team: Annotated[str, typer.Option(help="Sample team: small, standard or large.")] = "large",
+) -> None:
+    """The team page of a sample team (default the large one), timed."""
+    # The web app and its test client load for this benchmark only, not for every command.
+    from actplanner.bench import team_page
+    from actplanner.web.app import create_app
+
+    text = team_page.format_team_page(team_page.run_team_page(create_app, team), bench_teams.machine())
+    out.parent.mkdir(parents=True, exist_ok=True)
+    out.write_text(text)
+    typer.echo(text)
 
 
 @bench_app.command("today")

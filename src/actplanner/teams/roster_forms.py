@@ -339,7 +339,7 @@ def set_contract(entry: dict[str, Any], form: FormData, path: str, errors: list[
     if "contract_minutes_min" not in form:
         return  # a form without the contract part leaves it as it was
     texts = {name: form_text(form, name) for name in _CONTRACT_TEXT}
-    types = form.getlist("contract_shift_types")
+    types = [t for t in form.getlist("contract_shift_types") if isinstance(t, str)]
     days_off = _days(form, "contract_days_off")
     if not types and not days_off and not any(texts.values()):
         if entry.get("contract") is not None:
@@ -376,7 +376,8 @@ def set_contract(entry: dict[str, Any], form: FormData, path: str, errors: list[
 
 def contract_values(entry: dict[str, Any]) -> dict[str, Any]:
     """The contract part of a staff member's form, as saved (empty: no contract)."""
-    contract = entry.get("contract") if isinstance(entry.get("contract"), dict) else {}
+    saved = entry.get("contract")
+    contract: dict[str, Any] = saved if isinstance(saved, dict) else {}
     minutes = contract.get("minutes_per_week")
     low, high = (minutes[0], minutes[1]) if isinstance(minutes, list) and len(minutes) == 2 else (None, None)
     values: dict[str, Any] = {
