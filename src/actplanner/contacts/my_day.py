@@ -15,6 +15,7 @@ from sqlalchemy.orm import Session
 
 from actplanner.contacts.service import CORRECTION_DAYS, StoredContact, list_contacts
 from actplanner.db import Client, Staff, Team
+from actplanner.domain.map_links import MapLink, Phone, map_links
 from actplanner.domain.places import visit_hospital
 from actplanner.domain.week import monday_of
 from actplanner.planning.day_items import DayItem, StaffDay, staff_day
@@ -49,7 +50,8 @@ class VisitCard:
     staff: list[str]
     coworkers: list[str]
     address: str
-    map_href: str
+    #: Links that open the place in the phone's maps app (one for a known phone, else two).
+    map_links: tuple[MapLink, ...]
     #: The purpose as a skill someone on the visit has: "given" is ticked by default when done.
     skill: str | None
     recorded: StoredContact | None = None
@@ -91,14 +93,16 @@ def address(client: Client | None) -> str:
     return client.home_label or f"{client.home_lat:.5f}, {client.home_lon:.5f}"
 
 
-def map_href(client: Client | None) -> str:
-    """A ``geo:`` link: the phone's own map app opens it, and it carries coordinates only, no label."""
+def home_links(client: Client | None, phone: Phone | None) -> tuple[MapLink, ...]:
+    """The client's home in the phone's own maps app, pinned with the address (no name)."""
     if client is None:
-        return ""
-    return f"geo:{client.home_lat:.6f},{client.home_lon:.6f}"
+        return ()
+    return map_links(client.home_lat, client.home_lon, client.home_label, phone)
 
 
-def my_day(*, session: Session, team: Team, member: Staff, day: date, with_names: bool) -> MyDay:
+def my_day(
+    *, session: Session, team: Team, member: Staff, day: date, with_names: bool, phone: Phone | None = None
+) -> MyDay:
     """``member``'s visits on ``day`` from the published plan, by start time, with their contacts."""
     plan = published_plan(session=session, team_id=team.id, week_start=monday_of(day))
     clients = {c.id: c for c in team.clients}
@@ -126,7 +130,11 @@ def my_day(*, session: Session, team: Team, member: Staff, day: date, with_names
                 staff=[member.id, *(s for s in visit.staff if s != member.id)],
                 coworkers=[names.get(s, s) for s in visit.staff if s != member.id],
                 address=hospital.words if hospital else address(client),
-                map_href=f"geo:{hospital.lat:.6f},{hospital.lon:.6f}" if hospital else map_href(client),
+                map_links=(
+                    map_links(hospital.lat, hospital.lon, hospital.label, phone)
+                    if hospital
+                    else home_links(client, phone)
+                ),
                 skill=purpose if purpose and any(purpose in skills.get(s, ()) for s in visit.staff) else None,
                 recorded=by_visit.get(visit.id),
                 place="hospital" if hospital else "home",

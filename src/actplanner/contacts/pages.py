@@ -45,6 +45,7 @@ from actplanner.db import Staff, Team, User
 from actplanner.domain.errors import NotFound
 from actplanner.domain.formats import MAX_FILE_BYTES, FormatError
 from actplanner.domain.formats.words import plain_errors
+from actplanner.domain.map_links import phone_of
 from actplanner.domain.week import WeekError, parse_day, team_today
 from actplanner.teams.service import get_staff
 from actplanner.web.deps import CurrentUserDep, LeadDep, SessionDep, TeamDep
@@ -166,7 +167,14 @@ def _context(
     }
     if member is None:
         return context
-    view = my_day(session=session, team=team, member=member, day=day, with_names=user.role == "lead")
+    view = my_day(
+        session=session,
+        team=team,
+        member=member,
+        day=day,
+        with_names=user.role == "lead",
+        phone=phone_of(request.headers.get("user-agent")),
+    )
     if card is not None:
         view.visits[:] = [card if c.visit_id == card.visit_id else c for c in view.visits]
     context["view"] = view
@@ -228,7 +236,10 @@ def record_visit(
 ) -> Response:
     """Record a planned visit as done (start and minutes as typed) or not done with its reason."""
     found, member, when = _recording(session, user, team, staff, day, "visit")
-    view = my_day(session=session, team=found, member=member, day=when, with_names=user.role == "lead")
+    phone = phone_of(request.headers.get("user-agent"))
+    view = my_day(
+        session=session, team=found, member=member, day=when, with_names=user.role == "lead", phone=phone
+    )
     card = next((c for c in view.visits if c.visit_id == visit), None)
     if card is None:
         raise HTTPException(status_code=404, detail=f"visit: {member.name} has no visit {visit!r} on {when}.")
@@ -258,7 +269,9 @@ def record_visit(
         card.values, card.errors = values, errors
         return _card_or_page(request, session, user, found, member, when, card, status_code=422)
     if is_fragment_request(request):
-        fresh = my_day(session=session, team=found, member=member, day=when, with_names=user.role == "lead")
+        fresh = my_day(
+            session=session, team=found, member=member, day=when, with_names=user.role == "lead", phone=phone
+        )
         done = next(c for c in fresh.visits if c.visit_id == card.visit_id)
         return _card_or_page(request, session, user, found, member, when, done)
     return _back(request, user, found, member, when, f"#visit-{card.visit_id}")

@@ -27,6 +27,7 @@ from actplanner.audit.service import audit
 from actplanner.db import Client, OnCallPeriod, Plan, Staff, Team, User, Visit
 from actplanner.domain.errors import NotFound
 from actplanner.domain.formats import FormatError
+from actplanner.domain.map_links import MapLink, Phone, map_links, phone_of
 from actplanner.domain.places import visit_hospital
 from actplanner.domain.week import WeekError, monday_of, parse_day, team_today
 from actplanner.planning.day_items import DayItem, WorkShift, staff_day
@@ -65,6 +66,8 @@ class VisitLine:
     purpose: str | None
     coworkers: list[str]
     address: str
+    #: Links that open the place in the phone's maps app (one for a known phone, else two).
+    map_links: tuple[MapLink, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -136,8 +139,18 @@ def _address(client: Client | None, visit: Visit | None = None) -> str:
     return client.home_label or f"{client.home_lat:.5f}, {client.home_lon:.5f}"
 
 
+def _map_links(client: Client | None, visit: Visit, phone: Phone | None) -> tuple[MapLink, ...]:
+    """The visit's place (the hospital of an inpatient visit, else the home) in the phone's maps app."""
+    if client is None:
+        return ()
+    hospital = visit_hospital(visit.place, client.episodes, visit.date)
+    if hospital is not None:
+        return map_links(hospital.lat, hospital.lon, hospital.label, phone)
+    return map_links(client.home_lat, client.home_lon, client.home_label, phone)
+
+
 def _lines(
-    session: Session, plan: Plan, member: Staff, team: Team, *, with_names: bool
+    session: Session, plan: Plan, member: Staff, team: Team, *, with_names: bool, phone: Phone | None = None
 ) -> tuple[list[VisitLine], list[OnCallLine]]:
     clients = {c.id: c for c in team.clients}
     names = {s.id: s.name for s in team.staff}
@@ -155,6 +168,7 @@ def _lines(
             purpose=v.purpose,
             coworkers=[names.get(s, s) for s in v.staff if s != member.id],
             address=_address(clients.get(v.client_id), v),
+            map_links=_map_links(clients.get(v.client_id), v, phone),
         )
         for v in visits
     ]
@@ -235,7 +249,11 @@ def my_week(
         return _denied(request, session, user, denied)
     monday = monday_of(week or team_today(found.timezone))
     return render(
-        request, "planning/my_week.html", _week_context(session, user, found, member, monday, saved)
+        request,
+        "planning/my_week.html",
+        _week_context(
+            session, user, found, member, monday, saved, phone=phone_of(request.headers.get("user-agent"))
+        ),
     )
 
 
@@ -246,6 +264,7 @@ def _week_context(
     member: Staff | None,
     monday: date,
     saved: str | None = None,
+    phone: Phone | None = None,
     **extra: Any,
 ) -> dict[str, Any]:
     context: dict[str, Any] = {
@@ -274,7 +293,7 @@ def _week_context(
         return context
     plan = published_plan(session=session, team_id=found.id, week_start=monday)
     if plan is not None:
-        visits, on_call = _lines(session, plan, member, found, with_names=user.role == "lead")
+        visits, on_call = _lines(session, plan, member, found, with_names=user.role == "lead", phone=phone)
         days = [_day(monday + timedelta(days=i), found, plan, member, visits, on_call) for i in range(7)]
         context.update(plan=plan, days=days, on_call=on_call, visit_count=len(visits))
         _audit_view(session, user, found, member, monday, "my_week", visits)
@@ -403,7 +422,16 @@ def _change_request(
     except (FormatError, WeekError, NotFound) as err:
         words = "; ".join(err.messages) if isinstance(err, FormatError) else str(err)
         monday = monday_of(day or team_today(found.timezone))
-        context = _week_context(session, user, found, member, monday, request_error=words, request_form=form)
+        context = _week_context(
+            session,
+            user,
+            found,
+            member,
+            monday,
+            request_error=words,
+            request_form=form,
+            phone=phone_of(request.headers.get("user-agent")),
+        )
         return render(request, "planning/my_week.html", context, status_code=422)
     params = {"week": monday_of(day).isoformat(), "saved": message}
     extra = _params(user, found, member)
