@@ -83,6 +83,16 @@ class ClientRow:
     primary: str = ""
     itt: tuple[str, ...] = ()
 
+    @property
+    def itt_short(self) -> str:
+        """The ITT as "Dana A., Ana R., Chris W.": five names fit one line of the table."""
+        return ", ".join(_short(name) for name in self.itt)
+
+
+def _short(name: str) -> str:
+    words = name.split()
+    return name if len(words) < 2 else f"{words[0]} {words[-1][0]}."
+
 
 def client_rows(doc: dict[str, Any]) -> list[ClientRow]:
     """Every client's line, in the file's order, with its values worked out."""
