@@ -19,6 +19,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from math import ceil
+from typing import Any
 
 from ortools.sat.python import cp_model
 
@@ -192,15 +193,12 @@ class _Model:
         if not runs_this_week(contract, self.kept_shifts(sid)):
             return
         breaks = self.roster.breaks
-        worked = sum(
-            (
-                working_minutes(o.window, breaks) * self.x[sid, o]
-                for day in self.options[sid].values()
-                for o in day
-            ),
-            0,
+        worked = cp_model.LinearExpr.weighted_sum(
+            [self.x[sid, o] for day in self.options[sid].values() for o in day],
+            [working_minutes(o.window, breaks) for day in self.options[sid].values() for o in day],
         )
-        holidays_off = sum((1 - self.work(sid, d) for d in contract.holidays if 0 <= d < DAYS), 0)
+        # Typed as Any: CP-SAT's LinearExprT union includes numpy integers, which mypy cannot add.
+        holidays_off: Any = sum(1 - self.work(sid, d) for d in contract.holidays if 0 <= d < DAYS)
         total = worked + contract.credit * (contract.credited_days + holidays_off)
         lo, hi = contract.minutes
         under = self.model.new_int_var(0, max(0, lo), f"under_minutes(staff={sid})")

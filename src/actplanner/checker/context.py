@@ -11,6 +11,7 @@ import math
 import re
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
+from typing import Any
 
 from .report import Violation
 from .travel import Place, Travel, as_point
@@ -88,7 +89,7 @@ def as_list(value: object) -> list:
     return value if isinstance(value, list) else []
 
 
-def overlaps(a: tuple[datetime, datetime], b: tuple[datetime, datetime]) -> bool:
+def overlaps(a: tuple[Any, Any], b: tuple[Any, Any]) -> bool:
     """Whether two half-open intervals share any time."""
     return a[0] < b[1] and b[0] < a[1]
 

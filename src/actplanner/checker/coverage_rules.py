@@ -43,7 +43,7 @@ class Short:
 
 def needs(ctx: Context) -> list[Need]:
     """Each readable coverage entry on each date of the week its ``days`` admit."""
-    found = []
+    found: list[Need] = []
     for i, raw in enumerate(as_list(ctx.policy.get("coverage"))):
         raw = as_dict(raw)
         start, end = parse_time(raw.get("start")), parse_time(raw.get("end"), end=True)
@@ -70,8 +70,8 @@ def shortfalls(ctx: Context, need: Need) -> list[Short]:
     cuts = {need.start, need.end}
     for s in shifts:
         cuts.update((s.start, s.end))
-        for a, b in ctx.leave(s.staff):
-            for moment in (a, b):
+        for gone, back in ctx.leave(s.staff):
+            for moment in (gone, back):
                 if moment.date() == need.day:
                     cuts.add(moment.hour * 60 + moment.minute)
     points = sorted(c for c in cuts if need.start <= c <= need.end)

@@ -387,7 +387,8 @@ def _day_context(
     if day not in week:
         raise HTTPException(status_code=404, detail=f"{day} is not in the week of {plan.week_start}.")
     policy = dump_team(team)["policy"]
-    working = staff_day(policy, plan, staff_id, member.shifts, day)
+    fixed: dict[str, Any] = {name: span for name, span in member.shifts.items()}
+    working = staff_day(policy, plan, staff_id, fixed, day)
     route = _route(team, plan, staff_id, day, working.items)
     leave = [
         period

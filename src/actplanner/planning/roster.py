@@ -345,10 +345,10 @@ def _coverage_day(
     short_minutes = 0
     short_at = [False] * DAY_END
     for need in needs:
-        wanted = {"": int(need.get("min_staff", 0)), **(need.get("min_by_discipline") or {})}
+        asks = {"": int(need.get("min_staff", 0)), **(need.get("min_by_discipline") or {})}
         for t in range(minutes(need["start"]), minutes(need["end"])):
-            if working[t] < wanted[""] or any(
-                by_discipline.get(d, [0] * DAY_END)[t] < n for d, n in wanted.items() if d
+            if working[t] < asks[""] or any(
+                by_discipline.get(d, [0] * DAY_END)[t] < n for d, n in asks.items() if d
             ):
                 short_at[t] = True
                 short_minutes += 1

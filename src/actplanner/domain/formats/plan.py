@@ -171,13 +171,13 @@ def _shift_errors(plan: PlanFile, week: set[dt.date]) -> list[str]:
         if to_date(shift.date) not in week:
             errors.append(f"{path}.date: {shift.date} is not in the week of {plan.week_start}")
         errors += span_errors(path, [shift.start, shift.end], "shift")
-        key = (shift.staff, shift.date)
-        if key in seen:
+        staff_date = (shift.staff, shift.date)
+        if staff_date in seen:
             errors.append(
-                f"{path}: a second shift of {show(shift.staff)} on {shift.date} (also shifts[{seen[key]}]); "
-                "a staff member has at most one shift a date"
+                f"{path}: a second shift of {show(shift.staff)} on {shift.date} "
+                f"(also shifts[{seen[staff_date]}]); a staff member has at most one shift a date"
             )
-        seen.setdefault(key, i)
+        seen.setdefault(staff_date, i)
     for i, pause in enumerate(plan.breaks or ()):
         path = f"breaks[{i}]"
         if to_date(pause.date) not in week:

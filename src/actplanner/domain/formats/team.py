@@ -985,7 +985,7 @@ def _coverage_errors(path: str, need: Coverage, team: TeamFile, names: tuple[str
     """H17 impossible: at some minute of the window fewer staff (of a discipline) could ever be
     working than it asks, however they were rostered."""
     start, end = minutes(need.start), minutes(need.end)
-    asks = [(f"{path}.min_staff", None, need.min_staff)]
+    asks: list[tuple[str, str | None, int]] = [(f"{path}.min_staff", None, need.min_staff)]
     asks += [(f"{path}.min_by_discipline.{d}", d, n) for d, n in need.min_by_discipline.items()]
     errors = []
     for name in need.days:
