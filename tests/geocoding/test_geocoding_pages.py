@@ -127,3 +127,43 @@ def test_a_spreadsheet_row_without_a_geocoder_names_its_row(
     assert "Client 4 (row 5), Home address: " + NO_GEOCODER in response.text
     assert NO_GEOCODER in response.text
     assert _team(app) == before
+
+
+def _client_fields(client: TestClient, address: str) -> dict[str, str]:
+    page = client.get("/team/clients/c-001/edit").text
+    return {
+        "csrf_token": form_token(page),
+        "code": "P9R",
+        "home_lat": "",
+        "home_lon": "",
+        "home_label": address,
+        "acuity": "stable",
+        "primary": "s-tl1",
+        "itt": "s-tl1, s-md1, s-rn1, s-sw1",
+        "availability_mode": "any",
+    }
+
+
+def test_the_client_form_takes_an_address_alone_and_looks_it_up_once(
+    app: FastAPI, client: TestClient, world: World, geocoder: FakeGeocoder
+) -> None:
+    sign_in(client, "lead")
+    fields = _client_fields(client, ADDRESS)
+    response = client.post("/team/clients/c-001", data=fields, follow_redirects=False)
+    assert response.status_code == 303, response.text
+    assert _team(app)["clients"][0]["home"] == {"lat": POINT[0], "lon": POINT[1], "label": ADDRESS}
+    assert geocoder.asked == [ADDRESS]
+
+
+def test_the_client_form_without_a_geocoder_says_what_to_do_at_the_home(
+    app: FastAPI, client: TestClient, world: World, no_geocoder: None
+) -> None:
+    sign_in(client, "lead")
+    before = _team(app)
+    response = client.post("/team/clients/c-001", data=_client_fields(client, ADDRESS))
+    assert response.status_code == 422
+    assert NO_GEOCODER in response.text
+    assert f'value="{ADDRESS}"' in response.text
+    assert _team(app) == before
+    empty = client.post("/team/clients/c-001", data=_client_fields(client, ""))
+    assert "a client needs a home: its address, or latitude and longitude" in empty.text

@@ -77,6 +77,7 @@ from actplanner.teams.service import (
     import_team,
     list_teams,
     load_team_file,
+    place_addresses,
     team_file,
 )
 from actplanner.web.deps import LeadDep, SessionDep, TeamDep, require_team
@@ -146,6 +147,10 @@ def _set_location(
     if lat == "" and lon == "" and label == "":
         if entry.get(key) is not None:
             del entry[key]
+        return
+    if lat == "" and lon == "":
+        # An address alone: saving looks its coordinates up (the agency's own geocoder).
+        entry[key] = {"label": label}
         return
     if lat == "" or lon == "":
         errors.append(f"{path}.{'lat' if lat == '' else 'lon'}: give both a latitude and a longitude")
@@ -254,8 +259,8 @@ def client_entry(current: dict[str, Any], form: FormData, path: str, errors: lis
         entry["id"] = form_text(form, "id")
     set_key(entry, "code", form_text(form, "code"))
     set_optional(entry, "name", form_text(form, "name") or None, None)
-    if form_text(form, "home_lat") == "" and form_text(form, "home_lon") == "":
-        errors.append(f"{path}.home: a client needs a home location (latitude and longitude)")
+    if not any(form_text(form, f"home_{part}") for part in ("lat", "lon", "label")):
+        errors.append(f"{path}.home: a client needs a home: its address, or latitude and longitude")
     else:
         _set_location(entry, "home", form, f"{path}.home", errors)
     set_key(entry, "acuity", form_text(form, "acuity"))
@@ -887,7 +892,7 @@ def _save(
     # as typed, with one more blank row, and nothing saved.
     add = form_text(form, "add_row") if kind is CLIENTS and form_text(form, "add_row") in ADD_LABELS else None
     if add is None:
-        problems += _check(doc)
+        problems += _check(doc, session)
     else:
         problems = []  # a half-filled row is not an error until the lead saves
     if problems or add is not None:
@@ -953,11 +958,19 @@ _LISTS = {
 }
 
 
-def _check(doc: dict[str, Any]) -> list[str]:
-    """The whole file's errors; a file the form gave a version 2 key becomes a team@2 file."""
+def _check(doc: dict[str, Any], session: Session | None = None) -> list[str]:
+    """The whole file's errors; a file the form gave a version 2 key becomes a team@2 file.
+
+    With ``session``, places given as an address only get their coordinates here, in ``doc``
+    (so saving it looks nothing up again)."""
     if doc_uses_version_2(doc):
         doc["format"] = TEAM_FORMAT_2
     try:
+        if session is not None:
+            placed = place_addresses(session=session, doc=doc)
+            if placed is not doc:
+                doc.clear()
+                doc.update(placed)
         load_team(doc)
     except FormatError as err:
         return err.messages

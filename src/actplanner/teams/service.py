@@ -105,10 +105,15 @@ def load_team_file(*, session: Session, data: bytes | str | dict[str, Any]) -> T
     An address the team already has coordinates for keeps them (re-importing a spreadsheet
     does not look up 400 homes again); a FormatError names each place that has none.
     """
-    doc = read_json(data)
-    if any(address_only(place) for _, place in places(doc)):
-        doc = with_coordinates(doc, known=_known_places(session, doc))
-    return load_team(doc)
+    return load_team(place_addresses(session=session, doc=read_json(data)))
+
+
+def place_addresses(*, session: Session, doc: dict[str, Any]) -> dict[str, Any]:
+    """The team file with coordinates for its places given as an address only (``doc`` itself when
+    there are none); FormatError naming each place that could not be placed."""
+    if not any(address_only(place) for _, place in places(doc)):
+        return doc
+    return with_coordinates(doc, known=_known_places(session, doc))
 
 
 def _known_places(session: Session, doc: dict[str, Any]) -> dict[str, tuple[float, float]]:
