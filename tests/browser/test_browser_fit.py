@@ -192,8 +192,9 @@ def test_every_page_fits_the_window(
     findings: list[str] = []
     contexts: list[Any] = []
 
-    def fresh() -> Any:
-        context = browser.new_context(base_url=live_server.url, viewport=size, is_mobile=size["width"] < 500)
+    def fresh(**options: Any) -> Any:
+        mobile = size["width"] < 500
+        context = browser.new_context(base_url=live_server.url, viewport=size, is_mobile=mobile, **options)
         context.set_default_timeout(WAIT_MS)
         contexts.append(context)
         return context.new_page()
@@ -212,6 +213,12 @@ def test_every_page_fits_the_window(
         for path in staff_pages(plans):
             findings += open_and_measure(staff, path)
         findings += open_and_measure(staff, "/team", ok=False)
+
+        # The pages a staff member opens in the field, as a phone without JavaScript shows them.
+        plain = fresh(java_script_enabled=False)
+        sign_in(plain, live_server, live_server.staff)
+        for path in staff_pages(plans):
+            findings += [f"{f} (JavaScript off)" for f in open_and_measure(plain, path)]
 
         big = fresh()
         sign_in(big, live_server, BIG_LEAD)
