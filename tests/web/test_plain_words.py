@@ -15,6 +15,7 @@ from actplanner.domain.formats import FormatError, load_team
 from actplanner.domain.formats.words import plain_error, plain_errors
 from actplanner.domain.words import label, purpose_label
 from actplanner.resources import templates_dir
+from actplanner.web.templating import make_templates
 from actplanner.web.words import note_words, phase_words, progress_words, register
 from solver.clock import Clock
 from solver.plan import Plan
@@ -230,3 +231,10 @@ def test_an_unmet_entry_reads_with_the_client_code_and_the_staff_name() -> None:
         words.unmet_line({"rule": "H17", "date": "2026-12-25", "detail": "short"})
         == "Coverage: Fri 25 Dec — short"
     )
+
+
+def test_every_page_has_the_shared_words() -> None:
+    env = make_templates().env
+    assert env.filters["purpose"]("lai_injection") == "LAI injection"
+    assert env.filters["purpose"](None) == "visit"
+    assert env.globals["progress_words"] is progress_words

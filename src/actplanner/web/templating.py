@@ -19,6 +19,7 @@ from starlette.routing import NoMatchFound
 from actplanner.domain.week import team_time
 from actplanner.resources import templates_dir
 from actplanner.web.security import csrf_token
+from actplanner.web.words import register as register_words
 
 # The main navigation by role, as (label, route name). A link shows once a router
 # registers a route of that name, so pages written later appear without editing this.
@@ -97,6 +98,8 @@ def make_templates() -> Jinja2Templates:
     templates.env.globals["url_path"] = _url_path
     # ``{{ moment | team_time(team.timezone) }}``: stored moments in the team's zone, never UTC.
     templates.env.filters["team_time"] = team_time
+    # ``| purpose``, ``| label`` and ``progress_words(job.progress)``: one set of words for every page.
+    register_words(templates.env)
     templates.env.undefined = jinja2.StrictUndefined
     return templates
 
