@@ -238,3 +238,4 @@ def test_every_page_has_the_shared_words() -> None:
     assert env.filters["purpose"]("lai_injection") == "LAI injection"
     assert env.filters["purpose"](None) == "visit"
     assert env.globals["progress_words"] is progress_words
+    assert env.filters["purpose"](None, "—") == "—"

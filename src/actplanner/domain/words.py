@@ -45,6 +45,6 @@ def label(word: str | None) -> str:
     return " ".join(p.upper() if p.lower() in ACRONYMS else p for p in parts)
 
 
-def purpose_label(purpose: str | None, *, default: str = "visit") -> str:
+def purpose_label(purpose: str | None, default: str = "visit") -> str:
     """A visit's purpose as every page shows it; ``default`` for a visit without one."""
     return label(purpose) or default
