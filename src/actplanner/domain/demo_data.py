@@ -443,6 +443,12 @@ def generate_team(size: str = "standard", seed: int = 7, part_b: bool | None = N
         if rostered_team:
             demo_roster.add_contracts(rostered, area_staff, area_clients, holiday_hours=size == "standard")
         clients.extend(_ordered(c) for c in area_clients)
+    if version_2:
+        # Made-up street addresses (a fourth stream: the rest of the team stays as it was), so
+        # the pages show homes as staff read them; the coordinates stay the file's.
+        addresses = random.Random(f"{size}:{seed}:addresses")
+        for client in clients:
+            client["home"] = {**client["home"], "label": _address(addresses, client["home"])}
     policy = json.loads(json.dumps(POLICY))
     if rostered_team:
         demo_roster.add_policy(policy, len(areas))
@@ -581,6 +587,47 @@ def _home(rng: random.Random, hood: Neighbourhood, office: tuple[float, float, s
         lon = round(hood.lon + rng.gauss(0, hood.spread_km) / km_per_lon, 4)
         if math.hypot((lat - office[0]) * 111.2, (lon - office[1]) * km_per_lon) <= 8.0:
             return {"lat": lat, "lon": lon}
+
+
+#: East–west and north–south streets of Chicago's West Side, for made-up addresses.
+_EAST_WEST = (
+    "W Division St",
+    "W Augusta Blvd",
+    "W Chicago Ave",
+    "W Grand Ave",
+    "W Armitage Ave",
+    "W North Ave",
+    "W Cortland St",
+    "W Madison St",
+    "W Lake St",
+    "W 18th St",
+)
+_NORTH_SOUTH = (
+    "Kedzie Ave",
+    "California Ave",
+    "Western Ave",
+    "Damen Ave",
+    "Ashland Ave",
+    "Sacramento Ave",
+    "Pulaski Rd",
+    "Halsted St",
+    "Racine Ave",
+    "Hoyne Ave",
+)
+#: Chicago's address grid: 800 numbers a mile from State and Madison.
+_GRID_ORIGIN = (41.8819, -87.6278)
+
+
+def _address(rng: random.Random, home: dict) -> str:
+    """A plausible, made-up street address on Chicago's grid near ``home``."""
+    miles_north = (home["lat"] - _GRID_ORIGIN[0]) * 69.0
+    miles_west = (_GRID_ORIGIN[1] - home["lon"]) * 69.0 * math.cos(math.radians(home["lat"]))
+    if rng.random() < 0.5:
+        number = max(1, round(abs(miles_west) * 800)) + rng.randrange(0, 40, 2)
+        return f"{number} {rng.choice(_EAST_WEST)}, Chicago, IL"
+    number = max(1, round(abs(miles_north) * 800)) + rng.randrange(1, 40, 2)
+    side = "N" if miles_north >= 0 else "S"
+    return f"{number} {side} {rng.choice(_NORTH_SOUTH)}, Chicago, IL"
 
 
 def _quota(rng: random.Random, values: list, weights: Sequence[float], n: int) -> list:
