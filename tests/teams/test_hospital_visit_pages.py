@@ -63,7 +63,8 @@ def test_a_hospital_visit_shows_at_the_hospital_and_is_recorded_there(
     week = client.get(f"/my-week?week={WEEK.isoformat()}&staff={member}").text
     assert "Hospital: North hospital" in week
     page = client.get(f"/my-day?day={day}&staff={member}").text
-    assert "Hospital: North hospital" in page and 'href="geo:41.980000,-87.600000?q=41.980000,-87.600000(North%20hospital)"' in page
+    geo = 'href="geo:41.980000,-87.600000?q=41.980000,-87.600000(North%20hospital)"'
+    assert "Hospital: North hospital" in page and geo in page
     assert page.count("Hospital: North hospital") == 1  # the day's home visits show their homes
 
     # Recorded done, the contact is at the hospital (not a seen date at home).
