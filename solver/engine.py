@@ -41,6 +41,12 @@ THRESHOLD = 30.0
 #: half of what one core of the benchmark machine manages (330k–600k/s by team
 #: size), so the work budget, not the clock, ends the search even under load.
 WORK_PER_SECOND = 200_000
+#: Ruin-and-recreate steps the weekly search takes at most per second of its share. Each step
+#: also snapshots and prices the whole week, work the position count misses: on a tiny team
+#: (30 visits: about 600 steps a second) the position budget alone outlasted the clock, which
+#: then ended the search at a load-dependent point. Realistic teams (small 20 clients: about
+#: 325 steps a second; standard: 165) stay bounded by the work budget.
+STEPS_PER_SECOND = 400
 #: A re-plan's search for room for missing visits: short, since a sick call
 #: should be answered within seconds.
 REPAIR_SECONDS = 2.0
@@ -65,7 +71,7 @@ def solve(
         week = _rostered_week(rostered, caseload, on_call, on_call_terms, fixed_unmet, clock)
         week.fill_seconds = clock.elapsed - began
     first = week.plan("feasible", clock)
-    clock.report("first plan", best_objective=first.objective, unmet=len(first.unmet))
+    clock.report("first plan", plan=first)
     if params.greedy_only or clock.done:
         return _final(first, clock)
     if problem.roster is not None:
@@ -306,9 +312,10 @@ def _week_search(week: _Week, params: SolveParams, clock: Clock) -> None:
     schedule = week.schedule
     search = Search(schedule, week.visit_unmet, week.cost, week.days, params.seed)
     budget = params.time_limit * LNS_SHARE * WORK_PER_SECOND
+    steps = params.time_limit * LNS_SHARE * STEPS_PER_SECOND
     start_work = schedule.work
     last_report = clock.elapsed
-    while not clock.done and schedule.work - start_work < budget:
+    while not clock.done and schedule.work - start_work < budget and search.iterations < steps:
         # The acceptance threshold shrinks to zero: explore early, settle late.
         threshold = THRESHOLD * max(0.0, 1 - (schedule.work - start_work) / budget)
         if search.step(threshold) or clock.elapsed - last_report > 0.5:
@@ -333,7 +340,7 @@ def _day_routes(week: _Week, params: SolveParams, clock: Clock) -> Plan:
             if candidate.objective is not None and best.objective is not None:
                 if candidate.objective <= best.objective:
                     best = candidate
-        clock.report("routes", best_objective=best.objective, unmet=len(best.unmet), message=message)
+        clock.report("routes", plan=best, message=message)
 
     dayroute.improve(week.schedule, params.time_limit * (1 - LNS_SHARE), params.seed, clock, after_day)
     return best
@@ -342,7 +349,7 @@ def _day_routes(week: _Week, params: SolveParams, clock: Clock) -> Plan:
 def _final(plan: Plan, clock: Clock) -> Plan:
     status = "stopped" if clock.stopped else plan.status
     final = replace(plan, status=status, seconds=round(clock.elapsed, 3))
-    clock.report("done", best_objective=final.objective, unmet=len(final.unmet))
+    clock.report("done", plan=final)
     return final
 
 

@@ -243,7 +243,9 @@ def test_move_outside_the_clients_availability_is_refused_naming_h6(
     response = move(lead, draft, "s-cm1", MONDAY, "v-0002", to_start="14:00")
     assert response.status_code == 409
     assert "refused" in response.text
-    assert '<strong class="rule">H6</strong>' in response.text
+    # The rule in words (the client by code, not id), its code in small print.
+    refusal = response.text.split("refused", 1)[1]
+    assert '<small class="rule">H6</small>' in refusal and "c-012" not in refusal
     assert "Nothing was saved" in response.text
     assert plan_count(app) == before
     assert visit_of(app, draft, "v-0002")["start"] == "08:38"
@@ -256,7 +258,7 @@ def test_move_to_a_staff_member_not_working_that_day_is_refused_naming_h3(
     before = plan_count(app)
     response = move(lead, draft, "s-cm2", TUESDAY, "v-0016", to_staff="s-md1")
     assert response.status_code == 409
-    assert '<strong class="rule">H3</strong>' in response.text
+    assert '<small class="rule">H3</small>' in response.text
     assert plan_count(app) == before
 
 
@@ -295,7 +297,7 @@ def test_flagged_move_is_saved_and_keeps_the_violation_listed(
     response = move(lead, draft, "s-cm1", MONDAY, "v-0002", to_start="14:00", flag="yes")
     assert response.status_code == 200
     assert "outcome-flagged" in response.text
-    assert '<strong class="rule">H6</strong>' in response.text
+    assert '<small class="rule">H6</small>' in response.text
     saved = newest_plan(app)
     assert visit_of(app, saved.id, "v-0002")["start"] == "14:00"
     with db(app) as session:

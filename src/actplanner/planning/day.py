@@ -19,6 +19,7 @@ from sqlalchemy.orm import Session
 
 from actplanner.checker import Violation, check
 from actplanner.checker.report import RULE_TITLES
+from actplanner.checker.words import Words
 from actplanner.db import Plan, SolveJob, Team, User
 from actplanner.domain import errors
 from actplanner.domain.adapter import travel_matrix
@@ -420,6 +421,8 @@ def _day_context(
         "findings": findings,
         "flagged": flagged,
         "rule_titles": RULE_TITLES,
+        # Rules in words: staff by name, clients by code, dates as "Wed 2 Dec".
+        "words": Words.of(team),
         "board_url": _board_url(request, plan.week_start),
         "prev_url": _day_url(request, plan.id, staff_id, week[index - 1]) if index > 0 else None,
         "next_url": _day_url(request, plan.id, staff_id, week[index + 1]) if index < 6 else None,
@@ -619,6 +622,7 @@ def _changes_context(request: Request, session: Session, team: TeamFile, plan: P
         "changes": changes,
         "unexcused": report.unexcused,
         "rule_titles": RULE_TITLES,
+        "words": Words.of(team),
         "board_url": _board_url(request, plan.week_start),
         # The board owns publishing (not the API's publish_plan, which takes a Bearer token).
         "publish_url": url_path(request, "board_publish", plan_id=plan.id)

@@ -36,6 +36,7 @@ from actplanner.domain.formats import (
     load_team,
 )
 from actplanner.domain.formats.team import doc_uses_version_2
+from actplanner.domain.formats.words import plain_errors
 from actplanner.domain.week import WeekError, parse_day, team_today
 from actplanner.teams.care_view import client_seen, in_force
 from actplanner.teams.client_forms import (
@@ -674,7 +675,9 @@ def _import(*, request: Request, session: Session, user: User, data: bytes) -> R
     team_id = result["team"] if result else user.team_id
     team = None if team_id is None else get_team(session=session, team_id=team_id)
     query = "" if team is None else _query(team, user)
-    context = _page_context(session, team, import_result=result, import_errors=errors, query=query)
+    # In words for the lead, each with the file's own line in small print for the IT person.
+    shown = plain_errors(errors, data) if errors else []
+    context = _page_context(session, team, import_result=result, import_errors=shown, query=query)
     return _team_page(request, session, user, context, 422 if errors else 200)
 
 

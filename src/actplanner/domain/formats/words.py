@@ -100,7 +100,8 @@ def _document(doc: Any) -> Mapping[str, Any] | None:
     if isinstance(doc, (bytes, str)):
         try:
             parsed = json.loads(doc)
-        except (ValueError, UnicodeDecodeError):
+        except (ValueError, UnicodeDecodeError, RecursionError):
+            # A file too deep to parse has already been refused for it: no document to name.
             return None
         return parsed if isinstance(parsed, Mapping) else None
     return None
