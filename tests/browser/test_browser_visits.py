@@ -74,7 +74,7 @@ def test_lead_reviews_a_day_pins_is_refused_a_move_and_replans_a_sick_call(
     refusal = page.locator(".outcome-refused")
     expect(refusal).to_contain_text("was refused")
     expect(refusal).to_contain_text("Nothing was saved")
-    expect(refusal.locator("strong.rule").first).to_have_text(re.compile(r"^H\d+$"))
+    expect(refusal.locator(".rule").first).to_have_text(re.compile(r"^H\d+$"))
     assert f"/plans/{pinned}/" in page.url
 
     # Staff work from a published plan: publish the pinned draft, then call in sick.
