@@ -10,10 +10,10 @@ import jinja2
 
 from actplanner.checker import check
 from actplanner.checker.report import Violation, format_report
-from actplanner.checker.words import Words, day_words, rule_heading
+from actplanner.checker.words import Words, rule_heading
 from actplanner.domain.formats import FormatError, load_team
 from actplanner.domain.formats.words import plain_error, plain_errors
-from actplanner.domain.words import label, purpose_label
+from actplanner.domain.words import day_words, label, purpose_label
 from actplanner.resources import templates_dir
 from actplanner.web.templating import make_templates
 from actplanner.web.words import note_words, phase_words, progress_words, register

@@ -15,30 +15,14 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
-from datetime import date
 from typing import Any
 
 from actplanner.checker.report import RULE_TITLES, Violation
 from actplanner.domain.formats._base import DISCIPLINES
-from actplanner.domain.words import label
+from actplanner.domain.words import dates_in_words, label
 
-_WEEKDAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
-_MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
-
-# An ISO date, maybe with its time ("2026-12-02", "2026-12-02T09:00", "2026-12-02 09:00") and
-# maybe after the weekday the checker already wrote ("fri 2026-12-25"), not inside an id.
-_DATE = re.compile(
-    r"(?<![\w-])(?:(?:mon|tue|wed|thu|fri|sat|sun)\s+)?"
-    r"(\d{4})-(\d{2})-(\d{2})(?:[T ](\d{2}:\d{2}))?(?![\w-])",
-    re.IGNORECASE,
-)
 # A skill as the checker quotes it ("skill 'lai_injection'").
 _SKILL = re.compile(r"skill '([^']+)'")
-
-
-def day_words(day: date) -> str:
-    """A date as the pages write it: "Wed 2 Dec"."""
-    return f"{_WEEKDAYS[day.weekday()]} {day.day} {_MONTHS[day.month - 1]}"
 
 
 @dataclass(frozen=True)
@@ -71,7 +55,7 @@ class Words:
         )
         message = _replace(message, self.names)
         message = _replace(message, self.terms)
-        return _DATE.sub(_date_words, message)
+        return dates_in_words(message)
 
     def title(self, violation: Violation) -> str:
         """The rule's title for this finding: a skill requirement names its skill ("LAI
@@ -114,15 +98,6 @@ def _replace(message: str, table: Mapping[str, str]) -> str:
         r"(?<![\w-])(" + "|".join(map(re.escape, sorted(table, key=len, reverse=True))) + r")(?![\w-])"
     )
     return pattern.sub(lambda m: table[m.group(1)], message)
-
-
-def _date_words(match: re.Match[str]) -> str:
-    year, month, day, time = match.groups()
-    try:
-        text = day_words(date(int(year), int(month), int(day)))
-    except ValueError:
-        return match.group(0)  # Not a real date: leave it as written.
-    return f"{text} {time}" if time else text
 
 
 def _capital(text: str) -> str:

@@ -1,4 +1,5 @@
-"""How the team file's words read on a page: one label per purpose, skill or discipline.
+"""How the team file's words read on a page: one label per purpose, skill or discipline, and
+dates as a lead says them ("Wed 2 Dec").
 
 The files keep machine words (``lai_injection``, ``case_manager``); every page and message
 shows the same label for each ("LAI injection", "case manager"), so a purpose reads alike on
@@ -8,6 +9,7 @@ the board, My day, the move checker and the import errors.
 from __future__ import annotations
 
 import re
+from datetime import date
 
 #: Parts of a word that are abbreviations the team writes in capitals.
 ACRONYMS = frozenset(
@@ -48,3 +50,35 @@ def label(word: str | None) -> str:
 def purpose_label(purpose: str | None, default: str = "visit") -> str:
     """A visit's purpose as every page shows it; ``default`` for a visit without one."""
     return label(purpose) or default
+
+
+_WEEKDAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
+_MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
+
+# An ISO date, maybe with its time ("2026-12-02", "2026-12-02T09:00", "2026-12-02 09:00") and
+# maybe after the weekday a message already wrote ("fri 2026-12-25"), not inside an id.
+_DATE = re.compile(
+    r"(?<![\w-])(?:(?:mon|tue|wed|thu|fri|sat|sun)\s+)?"
+    r"(\d{4})-(\d{2})-(\d{2})(?:[T ](\d{2}:\d{2}))?(?![\w-])",
+    re.IGNORECASE,
+)
+
+
+def day_words(day: date) -> str:
+    """A date as the pages write it: "Wed 2 Dec"."""
+    return f"{_WEEKDAYS[day.weekday()]} {day.day} {_MONTHS[day.month - 1]}"
+
+
+def dates_in_words(text: str) -> str:
+    """A message with its ISO dates as the pages write them ("due by 2026-12-11" → "due by Fri 11 Dec");
+    the files and the CLI's JSON keep ISO dates, a page reads these."""
+    return _DATE.sub(_date_words, text)
+
+
+def _date_words(match: re.Match[str]) -> str:
+    year, month, day, time = match.groups()
+    try:
+        text = day_words(date(int(year), int(month), int(day)))
+    except ValueError:
+        return match.group(0)  # Not a real date: leave it as written.
+    return f"{text} {time}" if time else text

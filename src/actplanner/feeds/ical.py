@@ -19,6 +19,7 @@ from icalendar import Calendar, Event, vDuration, vText
 
 from actplanner.db import FeedEvent
 from actplanner.domain.rota import local_to_utc
+from actplanner.domain.words import purpose_label
 from actplanner.feeds.service import FeedView
 from actplanner.feeds.zones import has_one_instant, vtimezone
 
@@ -77,7 +78,7 @@ def _event(row: FeedEvent, tzid: str, links: FeedLinks, show_holders: bool) -> E
     event.add("sequence", row.sequence)
     event.add("status", "CANCELLED" if row.cancelled_at is not None else "CONFIRMED")
     if row.kind == "visit":
-        summary = f"Visit {row.client_code} · {row.purpose or 'visit'}"
+        summary = f"Visit {row.client_code} · {purpose_label(row.purpose)}"
         url = _week_url(row, links)
         event.add("categories", ["ACT visit"])
     elif row.kind == "shift":

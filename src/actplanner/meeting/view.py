@@ -15,7 +15,7 @@ from datetime import date, datetime, timedelta
 from actplanner.domain.formats import WEEKDAYS, TeamFile, minutes
 from actplanner.domain.formats._base import to_datetime
 from actplanner.domain.today import ClientDay
-from actplanner.domain.words import purpose_label
+from actplanner.domain.words import dates_in_words, purpose_label
 
 ROLE_NAMES = {"primary": "Primary", "backup": "Backup", "prescriber": "Prescriber"}
 
@@ -96,8 +96,9 @@ def lines(days: Sequence[ClientDay], team: TeamFile, *, with_names: bool) -> lis
             days_since=d.days_since,
             last_by=who(d.last_by),
             planned=tuple(Planned(p.start, p.end, who(p.staff), purpose_label(p.purpose)) for p in d.planned),
-            flags=d.flags,
-            next_due=d.next_due,
+            # The engine writes ISO dates (its tests and the CLI read them); the sheet says "Fri 11 Dec".
+            flags=tuple(dates_in_words(f) for f in d.flags),
+            next_due=tuple(dates_in_words(n) for n in d.next_due),
         )
         for d in days
     ]
