@@ -205,6 +205,8 @@ def _staff(ref: str, staff_ids: set[str], names: dict[str, list[str]]) -> str:
 
 
 _ENTRY = re.compile(r"contacts\[(\d+)\]\.?([A-Za-z_]*)[^:]*: (.*)", re.DOTALL)
+#: The log's codes in a rule's words, as the lead says them ("required when mode is face to face").
+_SAID = {"face_to_face": "face to face", "no_show": "no show"}
 
 
 def translated(message: str, table: Table, mapping: dict[str, str], rows: list[int]) -> SheetError:
@@ -214,6 +216,7 @@ def translated(message: str, table: Table, mapping: dict[str, str], rows: list[i
     if found is None or int(found.group(1)) >= len(rows):
         return SheetError(f"Contact log, {message}", path)
     index, key, words = int(found.group(1)), found.group(2), found.group(3)
+    words = re.sub(r"\b(" + "|".join(_SAID) + r")\b", lambda m: _SAID[m.group(1)], words)
     labels = {f.key: f.label for f in CONTACT_FIELDS}
     header = mapping.get(key) or labels.get(key, key or "the row")
     if key in ("id",) and not mapping.get("id"):
