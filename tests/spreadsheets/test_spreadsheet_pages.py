@@ -174,6 +174,31 @@ def test_a_mapped_column_the_file_lacks_is_named(client: TestClient, world: Worl
     assert "Mapping, Client: the sheet has no column &#34;Client ID&#34;" in response.text
 
 
+def test_the_forms_suggested_names_for_optional_fields_are_skipped_when_the_sheet_lacks_them(
+    app: FastAPI, client: TestClient, world: World
+) -> None:
+    """The form opens with each field's own name as its column. An export with no "Skills", "Visit"
+    or "Contact ID" column imports with those left as suggested; a required field's missing
+    column, and an optional one the lead named, are still errors."""
+    sign_in(client, "lead")
+    page = client.get("/team/spreadsheets").text
+    for key, name in (("skills", "Skills"), ("visit", "Visit"), ("id", "Contact ID")):
+        assert f'name="column_{key}" value="{name}"' in page
+    suggested = {**EHR_MAPPING, "column_skills": "Skills", "column_visit": "Visit", "column_id": "Contact ID"}
+    content = _ehr(["c-001", WEEK.isoformat(), "09:00", "20", "s-rn1", "Completed", "Telephone", ""])
+    response = _upload(client, "/team/spreadsheets/contacts", "ehr.csv", content, **suggested)
+    assert response.status_code == 200, response.text
+    assert "Imported 1 contact" in response.text
+    named = {**EHR_MAPPING, "column_skills": "Injections given"}
+    response = _upload(client, "/team/spreadsheets/contacts", "ehr.csv", content, **named)
+    assert response.status_code == 422
+    assert "Mapping, Skills: the sheet has no column &#34;Injections given&#34;" in response.text
+    required = {**EHR_MAPPING, "column_client": "Client"}
+    response = _upload(client, "/team/spreadsheets/contacts", "ehr.csv", content, **required)
+    assert response.status_code == 422
+    assert "Mapping, Client: the sheet has no column &#34;Client&#34;" in response.text
+
+
 def test_a_spreadsheet_on_the_json_imports_points_to_the_spreadsheet_import(
     client: TestClient, world: World
 ) -> None:

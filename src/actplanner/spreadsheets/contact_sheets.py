@@ -115,6 +115,10 @@ def contact_log(
                 errors.append(SheetError(f"Mapping, {field.label}: say which column holds {field.holds}"))
             continue
         if header_key(header) not in found:
+            if not field.required and header_key(header) == header_key(field.label):
+                # The form's own suggestion for an optional field: used when the sheet has a
+                # column of that name, skipped when not (the lead did not ask for it).
+                continue
             errors.append(
                 SheetError(
                     f"Mapping, {field.label}: the sheet has no column {quoted(header)} "
