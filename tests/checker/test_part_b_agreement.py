@@ -10,7 +10,7 @@ from actplanner.domain.adapter import to_plan_file, to_problem
 from actplanner.domain.formats import dump_plan, load_team
 from actplanner.domain.history import History
 from solver import SolveParams, solve
-from tests.domain.part_b_files import CHRISTMAS_WEEK, doc_b
+from tests.support.part_b_files import CHRISTMAS_WEEK, doc_b
 
 FIGURES = ("team_meeting_days", "coverage_minutes_short", "requests_honoured_share", "travel_minutes_total")
 

@@ -16,8 +16,8 @@ from actplanner.domain.history import History
 from solver import plan as sp
 from solver import problem as sv
 from solver.problem import DAY
-from tests.domain.part_b_files import CHRISTMAS, CHRISTMAS_WEEK, contract, doc_b, team_b
 from tests.domain.test_adapter import team_with
+from tests.support.part_b_files import CHRISTMAS, CHRISTMAS_WEEK, contract, doc_b, team_b
 
 WEEK = CHRISTMAS_WEEK
 

@@ -14,8 +14,8 @@ import pytest
 
 from actplanner.domain.formats import FormatError, dump_team, load_plan, load_team
 from actplanner.domain.formats.team import doc_uses_version_2, uses_part_b
-from tests.domain.part_b_files import TEAM_B, contract, doc_b, team_b
 from tests.domain.test_formats import EXAMPLE_TEAM, team_errors
+from tests.support.part_b_files import TEAM_B, contract, doc_b, team_b
 
 
 def errors_of(edit: Any) -> list[str]:  # noqa: ANN401

@@ -18,8 +18,8 @@ from solver.plan import Unmet, Visit
 from solver.problem import Baseline, Meeting, Problem, Window
 from solver.replan import apply_baseline
 from solver.schedule import Insertion
-from tests.domain.part_b_files import CHRISTMAS_WEEK, doc_b
 from tests.solver.test_breaks import RULE, at, busy_team, day_problems, schedule_for, with_roster
+from tests.support.part_b_files import CHRISTMAS_WEEK, doc_b
 from tests.support.solver_factories import make_client, make_policy, make_problem, make_staff, minutes
 
 MONDAY = (Meeting(Window(at(0, "08:30"), at(0, "09:15"))),)

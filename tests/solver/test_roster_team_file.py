@@ -13,7 +13,7 @@ from actplanner.checker import check
 from actplanner.domain.adapter import to_plan_file, to_problem
 from actplanner.domain.formats import dump_plan, load_plan, load_team
 from solver import SolveParams, solve
-from tests.domain.part_b_files import CHRISTMAS_WEEK, doc_b
+from tests.support.part_b_files import CHRISTMAS_WEEK, doc_b
 
 FIGURES = ("coverage_minutes_short", "requests_honoured_share", "team_meeting_days")
 
