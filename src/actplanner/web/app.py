@@ -62,6 +62,9 @@ HTMX_JS = Path(str(files("js_lib_htmx") / "static" / "htmx" / "htmx.min.js"))
 TEAM_FILE_PATHS = {
     "/team/import": teams_api.MAX_TEAM_FILE_BYTES + 64 * 1024,
     "/contacts/import": teams_api.MAX_TEAM_FILE_BYTES + 64 * 1024,
+    # The same files as spreadsheets: the importer reads up to the file limit, so the body may carry it.
+    "/team/spreadsheets/import": teams_api.MAX_TEAM_FILE_BYTES + 64 * 1024,
+    "/team/spreadsheets/contacts": teams_api.MAX_TEAM_FILE_BYTES + 64 * 1024,
     "/api/v1/teams": teams_api.MAX_TEAM_FILE_BYTES,
     # A 12-week log of a large team is several MB: a log file's limit is a team file's.
     "/api/v1/teams/{team_id}/contacts/import": teams_api.MAX_TEAM_FILE_BYTES,
