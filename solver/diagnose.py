@@ -18,36 +18,16 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 
+from babel import Locale
+
 from solver.problem import DAYS, WEEKDAY_KEYS, Client, Problem, Staff
 
 #: Disciplines that prescribe: a fix for one of them can name "a prescriber".
 PRESCRIBERS = frozenset({"psychiatrist", "nurse_practitioner"})
 
-#: Language codes a team file carries (ISO 639-1) by name, for the sentence only; others show
-#: their code.
-LANGUAGE_NAMES = {
-    "ar": "Arabic",
-    "bn": "Bengali",
-    "de": "German",
-    "en": "English",
-    "es": "Spanish",
-    "fa": "Persian",
-    "fr": "French",
-    "hi": "Hindi",
-    "ht": "Haitian Creole",
-    "it": "Italian",
-    "ja": "Japanese",
-    "ko": "Korean",
-    "pl": "Polish",
-    "pt": "Portuguese",
-    "ru": "Russian",
-    "so": "Somali",
-    "tl": "Tagalog",
-    "uk": "Ukrainian",
-    "ur": "Urdu",
-    "vi": "Vietnamese",
-    "zh": "Chinese",
-}
+#: Language names in English from the Unicode CLDR (Babel): every ISO 639 code a team file may
+#: carry, for the sentence only; a code CLDR does not know shows as written.
+LANGUAGE_NAMES = Locale("en").languages
 
 
 def cause(

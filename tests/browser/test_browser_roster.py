@@ -80,7 +80,9 @@ def test_lead_generates_christmas_week_sees_the_roster_and_a_coverage_break_refu
 
     outcome = page.locator("#roster-outcome")
     expect(outcome).to_contain_text("was refused")
-    expect(outcome).to_contain_text(re.compile(r"H17 coverage"))
+    # The rule by its title, its code in small print (the day view does the same).
+    expect(outcome).to_contain_text(re.compile(r"Coverage: .* short"))
+    expect(outcome.locator("small.rule")).to_contain_text(["H17"])
     expect(outcome.get_by_role("button", name="Save anyway, flagged")).to_be_visible()
     expect(outcome).not_to_contain_text(staff)
     expect(cell).to_have_attribute("data-shift", re.compile(r"^late "))
@@ -98,10 +100,12 @@ def test_lead_generates_christmas_week_sees_the_roster_and_a_coverage_break_refu
     expect(page.locator("#roster-outcome")).to_contain_text("It breaks these rules")
     expect(cell).to_have_attribute("data-shift", re.compile(r"^day "))
     expect(cell).to_contain_text("pinned")
-    expect(page.locator("#roster-unmet")).to_contain_text("H17 coverage")
+    expect(page.locator("#roster-unmet")).to_contain_text("Coverage: ")
+    expect(page.locator("#roster-unmet small.rule")).to_contain_text(["H17"])
     page.get_by_role("link", name="publish it on the board").click()
     page.get_by_role("button", name="Publish this plan").click()
-    expect(page.locator("#confirm-publish")).to_contain_text("H17")
+    expect(page.locator("#confirm-publish")).to_contain_text("Coverage: ")
+    expect(page.locator("#confirm-publish small.rule")).to_contain_text(["H17"])
     page.get_by_role("button", name="Publish anyway, with these problems").click()
     expect(page.get_by_role("heading", name=re.compile("Published version 1"))).to_be_visible()
 
@@ -116,4 +120,4 @@ def test_lead_generates_christmas_week_sees_the_roster_and_a_coverage_break_refu
     cell.get_by_label("Shift").select_option("day")
     cell.get_by_role("button", name="Change").click()
     expect(plain.locator("#roster-outcome")).to_contain_text("was refused")
-    expect(plain.locator("#roster-outcome")).to_contain_text("H17 coverage")
+    expect(plain.locator("#roster-outcome")).to_contain_text("Coverage: ")

@@ -12,10 +12,12 @@ from zoneinfo import ZoneInfo
 import pytest
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
+from markupsafe import escape
 from sqlalchemy import select
 
 from actplanner.accounts.service import create_user
 from actplanner.checker import metrics
+from actplanner.checker.words import Words
 from actplanner.db import Plan, SolveJob
 from actplanner.domain.week import WeekError, monday_of, parse_week
 from actplanner.planning import edits
@@ -421,11 +423,13 @@ def test_unmet_rules_are_listed_by_client_code_in_words(
     sign_in(client, "lead")
     page = client.get(BOARD).text
     clients = {c["id"]: c for c in team_doc()["clients"]}
+    words = Words.of(team_doc())
     assert f"Unmet ({len(doc['unmet'])})" in page
     for entry in doc["unmet"]:
         assert f'<strong class="client-code">{clients[entry["client"]]["code"]}</strong>' in page
-        assert entry["detail"].replace("'", "&#39;") in page
-    assert "H1 visit count" in page
+        assert str(escape(words.text(entry["detail"]))) in page
+    assert '<span class="rule-title">Visit count</span>' in page
+    assert '<small class="rule">H1</small>' in page
     for client_entry in clients.values():
         if client_entry.get("name"):
             assert client_entry["name"] not in page
@@ -567,8 +571,13 @@ def test_publishing_a_plan_with_problems_lists_them_and_asks_again(
     assert asked.status_code == 409
     box = re.search(r'<div class="confirm-publish".*?</div>', asked.text, re.S).group(0)
     assert "has 3 problems" in box
-    assert "H3 staff eligibility: c-005 speaks &#39;es&#39; but s-cm1" in box
-    assert "H6 time windows: " + edits.FLAG_PREFIX in box
+    team = team_doc()
+    code = next(c["code"] for c in team["clients"] if c["id"] == "c-005")
+    name = next(s["name"] for s in team["staff"] if s["id"] == "s-cm1")
+    assert str(escape(f"Staff eligibility: {code} speaks Spanish but {name}")) in box
+    assert "Time windows: " + edits.FLAG_PREFIX in box
+    assert '<small class="rule">H3</small>' in box and '<small class="rule">H6</small>' in box
+    assert "c-005" not in box and "s-cm1" not in box
     assert '<input type="hidden" name="confirm" value="1">' in box
     assert "Publish anyway" in box
     with db(app) as session:

@@ -170,7 +170,9 @@ def test_change_that_breaks_coverage_is_refused_in_words(
     assert response.status_code == 409
     html = response.text
     assert "Changing Alex Mendoza&#39;s shift on Mon 21 Dec to a day off was refused" in html
-    assert re.search(r"<li>H17[^<]*coverage", html), "the coverage rule, in words"
+    assert re.search(r'<li>Coverage: [^<]*<small class="rule">H17</small>', html), (
+        "the coverage rule, in words"
+    )
     assert "s-cm1" not in re.search(r'<ul class="violations">(.*?)</ul>', html, re.S).group(1)
     assert ">Save anyway, flagged</button>" in html
     with db(app) as session:
@@ -205,8 +207,16 @@ def test_change_that_leaves_a_visit_outside_the_shift_is_refused_by_name_and_cod
     response = change(client, plan_id, staff="s-cm1", date="2026-12-23", shift="day")
     assert response.status_code == 409
     rules = re.search(r'<ul class="violations">(.*?)</ul>', response.text, re.S).group(1)
-    assert [r[:3] for r in re.findall(r"<li>(.*?)</li>", rules)] == ["H3 ", "H7 ", "H17"]
-    assert f"Alex Mendoza&#39;s visit to {code} on 2026-12-23 18:00–18:45 is outside their shift" in rules
+    found = [
+        re.fullmatch(r'(\w[\w ]*): .* <small class="rule">(H\d+)</small>', r)
+        for r in re.findall(r"<li>(.*?)</li>", rules)
+    ]
+    assert [(m.group(1), m.group(2)) for m in found if m] == [
+        ("Staff eligibility", "H3"),
+        ("Routes", "H7"),
+        ("Coverage", "H17"),
+    ]
+    assert f"Alex Mendoza&#39;s visit to {code} on Wed 23 Dec 18:00–18:45 is outside their shift" in rules
     assert "c-001" not in rules and "s-cm1" not in rules
 
 

@@ -13,7 +13,7 @@ from actplanner.checker.report import Violation, format_report
 from actplanner.checker.words import Words, rule_heading
 from actplanner.domain.formats import FormatError, load_team
 from actplanner.domain.formats.words import plain_error, plain_errors
-from actplanner.domain.words import day_words, label, purpose_label
+from actplanner.domain.words import day_words, label, language_name, purpose_label
 from actplanner.resources import templates_dir
 from actplanner.web.templating import make_templates
 from actplanner.web.words import note_words, phase_words, progress_words, register
@@ -33,6 +33,18 @@ def test_a_purpose_reads_the_same_everywhere() -> None:
     assert purpose_label(None) == "visit"
     assert purpose_label("") == "visit"
     assert purpose_label("lai_injection") == "LAI injection"
+
+
+def test_a_language_code_reads_as_its_name() -> None:
+    """The checker quotes a client's language by code ("speaks 'es'"); a page says the language."""
+    assert language_name("es") == "Spanish"
+    assert language_name("ht") == "Haitian Creole"
+    assert language_name("qqq") == "qqq"  # not a language CLDR knows: as written
+    words = Words(names={"c-5": "K5", "s-cm": "Alex Mendoza"})
+    assert words.text("c-5 speaks 'es' but s-cm, who visits them, does not.") == (
+        "K5 speaks Spanish but Alex Mendoza, who visits them, does not."
+    )
+    assert words.text("c-5 speaks 'qqq' but s-cm does not.") == "K5 speaks qqq but Alex Mendoza does not."
 
 
 # -- checker messages ---------------------------------------------------------------------------

@@ -15,14 +15,27 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Protocol
 
-from actplanner.checker.report import RULE_TITLES, Violation
+from actplanner.checker.report import RULE_TITLES
 from actplanner.domain.formats._base import DISCIPLINES
-from actplanner.domain.words import dates_in_words, label
+from actplanner.domain.words import dates_in_words, label, language_name
+
+
+class Finding(Protocol):
+    """What ``Words`` reads of a finding: a ``Violation``, or a publish ``Concern``."""
+
+    @property
+    def rule(self) -> str: ...
+
+    @property
+    def message(self) -> str: ...
+
 
 # A skill as the checker quotes it ("skill 'lai_injection'").
 _SKILL = re.compile(r"skill '([^']+)'")
+# A language as the checker quotes it ("c-005 speaks 'es'").
+_SPEAKS = re.compile(r"speaks '([A-Za-z-]+)'")
 
 
 @dataclass(frozen=True)
@@ -53,11 +66,12 @@ class Words:
         message = _SKILL.sub(
             lambda m: f"training in {self.terms.get(m.group(1), label(m.group(1)))}", message
         )
+        message = _SPEAKS.sub(lambda m: f"speaks {language_name(m.group(1))}", message)
         message = _replace(message, self.names)
         message = _replace(message, self.terms)
         return dates_in_words(message)
 
-    def title(self, violation: Violation) -> str:
+    def title(self, violation: Finding) -> str:
         """The rule's title for this finding: a skill requirement names its skill ("LAI
         injection due"), every other the rule's title ("Staff eligibility")."""
         if violation.rule == "H4":
@@ -66,11 +80,11 @@ class Words:
                 return _capital(f"{self.terms.get(skill.group(1), label(skill.group(1)))} due")
         return _capital(RULE_TITLES.get(violation.rule) or violation.rule or "A rule")
 
-    def line(self, violation: Violation) -> str:
+    def line(self, violation: Finding) -> str:
         """Title and message in words, one sentence a lead reads: "Time windows: C038 ..."."""
         return f"{self.title(violation)}: {self.text(violation.message)}"
 
-    def lines(self, violations: Iterable[Violation]) -> list[str]:
+    def lines(self, violations: Iterable[Finding]) -> list[str]:
         return [self.line(v) for v in violations]
 
     def unmet_line(self, entry: Mapping[str, Any]) -> str:

@@ -11,6 +11,8 @@ from __future__ import annotations
 import re
 from datetime import date
 
+from babel import Locale
+
 #: Parts of a word that are abbreviations the team writes in capitals.
 ACRONYMS = frozenset(
     {
@@ -45,6 +47,17 @@ def label(word: str | None) -> str:
         return ""
     parts = [p for p in _SEPARATOR.split(word.strip()) if p]
     return " ".join(p.upper() if p.lower() in ACRONYMS else p for p in parts)
+
+
+#: Language names in English from the Unicode CLDR (Babel), by ISO 639 code.
+_LANGUAGES = Locale("en").languages
+
+
+def language_name(code: str | None) -> str:
+    """A language code as a lead says it ("es" → "Spanish"); a code CLDR does not know, as written."""
+    if not code:
+        return ""
+    return str(_LANGUAGES.get(code) or _LANGUAGES.get(code.lower()) or code)
 
 
 def purpose_label(purpose: str | None, default: str = "visit") -> str:

@@ -20,11 +20,12 @@ from urllib.parse import urlencode
 
 from fastapi import APIRouter, Form, HTTPException, Path, Query, Request
 from fastapi.responses import RedirectResponse, Response
+from markupsafe import Markup
 from sqlalchemy.orm import Session
 
 from actplanner.checker.context import Context
-from actplanner.checker.report import RULE_TITLES
 from actplanner.checker.route_rules import staff_days
+from actplanner.checker.words import Words, rule_heading
 from actplanner.db import Plan, SolveJob, Team, User
 from actplanner.domain.errors import JobConflict
 from actplanner.domain.formats import ROLES, dump_team
@@ -35,6 +36,7 @@ from actplanner.planning.jobs import get_job, latest_job
 from actplanner.planning.makeup import make_up_offer
 from actplanner.planning.month import month_view
 from actplanner.planning.plans import (
+    Concern,
     PublishUnconfirmed,
     get_plan,
     plan_diff,
@@ -284,19 +286,20 @@ def plan_figures(plan: Plan) -> list[Figure]:
     return figures
 
 
-def unmet_rows(plan: Plan, codes: dict[str, str]) -> list[UnmetRow]:
-    """The plan's unmet hard rules, by client code and with the rule in words."""
+def unmet_rows(plan: Plan, words: Words) -> list[UnmetRow]:
+    """The plan's unmet hard rules in words: client by code (staff by name where there is no
+    client), the rule by its title, the date as "Wed 2 Dec"; the rule's code stays in small print."""
     rows = []
     for entry in plan.unmet or []:
         rule = str(entry.get("rule", ""))
-        client = entry.get("client")
+        who = entry.get("client") or entry.get("staff")
         rows.append(
             UnmetRow(
-                client=codes.get(client, client) if client else "—",
+                client=words.names.get(who, who) if who else "—",
                 rule=rule,
-                rule_name=RULE_TITLES.get(rule, "rule"),
-                detail=str(entry.get("detail", "")),
-                date=entry.get("date"),
+                rule_name=rule_heading(rule),
+                detail=words.text(str(entry.get("detail", ""))),
+                date=words.text(str(entry["date"])) if entry.get("date") else None,
             )
         )
     return rows
@@ -458,7 +461,7 @@ def board_context(
         shown_plan_id=plan.id,
         undo=undo_step(session=session, plan=plan),
         grid=board_grid(team_doc, plan_doc, plan.id),
-        unmet=unmet_rows(plan, codes),
+        unmet=unmet_rows(plan, Words.of(team_doc)),
         fidelity=fidelity_figures(plan.metrics or {}),
         plan_figures=plan_figures(plan),
         rota=list(zip(roles, on_call_rota(plan, days, roles, names), strict=True)),
@@ -674,7 +677,7 @@ def publish(
         context = board_context(
             session, user, team, plan.week_start, week_text=plan.week_start.isoformat(), plan_id=plan.id
         )
-        context["publish_concerns"] = err.concerns
+        context["publish_concerns"] = concern_lines(err.findings, team_file(session=session, team_id=team.id))
         return render(request, "planning/board.html", context, status_code=409)
     except ValueError as err:
         context = board_context(
@@ -781,8 +784,15 @@ def _earlier_version(session: Session, user: User, plan_id: int) -> tuple[Plan, 
     return plan, get_team(session=session, team_id=plan.team_id)
 
 
+def concern_lines(findings: list[Concern], team: Any) -> list[Markup]:
+    """What publishing asks the lead to accept, in words (staff by name, clients by code, rule
+    titles, "Wed 2 Dec"), each with its rule's code in small print for whoever reads the file."""
+    words = Words.of(team)
+    return [Markup('{} <small class="rule">{}</small>').format(words.line(c), c.rule) for c in findings]
+
+
 def republish_context(
-    session: Session, user: User, plan: Plan, team: Team, concerns: list[str] | None = None
+    session: Session, user: User, plan: Plan, team: Team, findings: list[Concern] | None = None
 ) -> dict[str, Any]:
     """What ``planning/republish.html`` shows: the earlier version against the one published now."""
     team_doc = dump_team(team_file(session=session, team_id=team.id))
@@ -797,7 +807,7 @@ def republish_context(
         "plan": plan,
         "compared": current,
         "changes": None if diff is None else changes(diff, codes, names),
-        "concerns": concerns or [],
+        "concerns": concern_lines(findings or [], team_doc),
         "board_url": board_href(team, user, plan.week_start),
         "version_url": board_href(team, user, plan.week_start, plan=plan.id),
     }
@@ -825,6 +835,6 @@ def republish(
             session=session, plan_id=plan.id, user_id=user.id, confirmed=bool(confirm)
         )
     except PublishUnconfirmed as err:
-        context = republish_context(session, user, plan, team, err.concerns)
+        context = republish_context(session, user, plan, team, err.findings)
         return render(request, "planning/republish.html", context, status_code=409)
     return RedirectResponse(board_href(team, user, plan.week_start, plan=published.id), status_code=303)

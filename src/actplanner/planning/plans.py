@@ -5,6 +5,7 @@ from __future__ import annotations
 import copy
 import uuid
 from collections.abc import Iterable
+from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Any
 
@@ -43,20 +44,34 @@ PINNED_PREFIX = "pinned visit"
 FORMAT_2_GIVEN = "format"
 
 
+@dataclass(frozen=True)
+class Concern:
+    """One thing publishing asks the lead to accept: a rule and the checker's message (ids, ISO
+    dates). ``str`` is the machine sentence the API and CLI give ("H6 time windows: ..."); a page
+    says it in words (``checker.words.Words.line`` reads ``rule`` and ``message``)."""
+
+    rule: str
+    message: str
+
+    def __str__(self) -> str:
+        return f"{_rule(self.rule)}: {self.message}"
+
+
 class PublishUnconfirmed(Exception):
     """A draft that breaks hard rules (or keeps flagged moves) is published only when the lead confirms.
 
-    ``concerns`` says what the lead is asked to accept, one sentence each.
+    ``findings`` is what the lead is asked to accept; ``concerns`` the same, one sentence each.
     """
 
-    def __init__(self, plan_id: int, concerns: list[str]) -> None:
-        count = len(concerns)
+    def __init__(self, plan_id: int, findings: list[Concern]) -> None:
+        count = len(findings)
         super().__init__(
             f"Plan {plan_id} has {count} problem{'' if count == 1 else 's'} to confirm before it is "
-            "published: " + " ".join(f"({n}) {c}" for n, c in enumerate(concerns, 1))
+            "published: " + " ".join(f"({n}) {c}" for n, c in enumerate(findings, 1))
         )
         self.plan_id = plan_id
-        self.concerns = concerns
+        self.findings = findings
+        self.concerns = [str(c) for c in findings]
 
 
 # What a calendar shows of a visit: a change to any of these bumps its SEQUENCE.
@@ -399,7 +414,12 @@ def pin_shift(session: Session, plan_id: int, staff_id: str, day: date, *, pinne
 
 
 def publish_concerns(*, session: Session, plan_id: int, by: int | None = None) -> list[str]:
-    """What publishing the plan asks the lead to accept, one sentence each; empty when nothing.
+    """What publishing the plan asks the lead to accept, one sentence each (``publish_findings``)."""
+    return [str(c) for c in publish_findings(session=session, plan_id=plan_id, by=by)]
+
+
+def publish_findings(*, session: Session, plan_id: int, by: int | None = None) -> list[Concern]:
+    """What publishing the plan asks the lead to accept; empty when nothing.
 
     The hard rules the checker finds broken and the plan's ``unmet`` does not
     own up to, then the moves the lead saved against the checker and the pinned
@@ -415,11 +435,11 @@ def publish_concerns(*, session: Session, plan_id: int, by: int | None = None) -
     doc = stored_plan_doc(session=session, plan_id=plan.id)
     history = check_history(session=session, plan=plan, by=by)
     report = check(dump_team(team), doc, week_start=plan.week_start.isoformat(), history=history)
-    concerns = [f"{_rule(v.rule)}: {v.message}" for v in report.unexcused]
+    concerns = [Concern(v.rule, v.message) for v in report.unexcused]
     for entry in plan.unmet or []:
         detail = str(entry.get("detail", ""))
         if detail.startswith(FLAG_PREFIX) or detail.lower().startswith(PINNED_PREFIX):
-            concerns.append(f"{_rule(str(entry.get('rule', '')))}: {detail}")
+            concerns.append(Concern(str(entry.get("rule", "")), detail))
     return concerns
 
 
@@ -468,7 +488,7 @@ def publish_plan(*, session: Session, plan_id: int, user_id: int | None, confirm
     """
     plan = get_plan(session=session, plan_id=plan_id)
     _require_draft(plan)
-    concerns = publish_concerns(session=session, plan_id=plan.id, by=user_id)
+    concerns = publish_findings(session=session, plan_id=plan.id, by=user_id)
     if concerns and not confirmed:
         raise PublishUnconfirmed(plan.id, concerns)
     # Locking the team row makes concurrent publishes of its weeks take turns (PostgreSQL); the

@@ -19,7 +19,6 @@ view record in the audit trail (as the board); every change is audited.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -29,11 +28,12 @@ from urllib.parse import urlencode
 
 from fastapi import APIRouter, Form, HTTPException, Path, Query, Request
 from fastapi.responses import RedirectResponse, Response
+from markupsafe import Markup
 from sqlalchemy.orm import Session
 
 from actplanner.audit.service import audit
 from actplanner.checker import Violation, check
-from actplanner.checker.report import RULE_TITLES
+from actplanner.checker.words import Words, rule_heading
 from actplanner.db import Plan, Team, User
 from actplanner.domain import errors
 from actplanner.domain.formats import WEEKDAYS, FormatError, dump_team, minutes
@@ -437,14 +437,15 @@ def change_shift(
         raise ShiftRefused(broken)
     saved = plans.set_shift(session, plan.id, staff_id, day, shift_type, pinned=True)
     if broken:
-        names = shown_names(team_doc)
+        # Kept as the checker wrote it (ids, ISO dates), as a flagged move is: the plan file is
+        # the machine form, and the pages say it in words.
         saved.unmet = [
             *(saved.unmet or []),
             *(
                 {
                     "rule": v.rule,
                     **{k: getattr(v, k) for k in ("client", "staff", "date") if getattr(v, k)},
-                    "detail": FLAG_PREFIX + in_words(v.message, names),
+                    "detail": FLAG_PREFIX + v.message,
                 }
                 for v in broken
             ),
@@ -487,23 +488,6 @@ def staff_name(team_doc: dict[str, Any], staff_id: str) -> str:
     return staff_names(team_doc).get(staff_id, staff_id)
 
 
-def shown_names(team_doc: dict[str, Any]) -> dict[str, str]:
-    """What the page calls each id of a checker message: staff by name, clients by code only
-    (as the board: no PHI)."""
-    return {**{c["id"]: c["code"] for c in team_doc["clients"]}, **staff_names(team_doc)}
-
-
-def in_words(message: str, names: dict[str, str]) -> str:
-    """A checker message with ids replaced by what the page calls them (``shown_names``): the
-    lead reads names, the checker knows ids."""
-    if not names:
-        return message
-    pattern = re.compile(
-        r"(?<![\w-])(" + "|".join(map(re.escape, sorted(names, key=len, reverse=True))) + r")(?![\w-])"
-    )
-    return pattern.sub(lambda m: names[m.group(1)], message)
-
-
 # ---------------------------------------------------------------------------------------------
 # Routes
 
@@ -514,7 +498,7 @@ class Outcome:
 
     kind: str
     message: str
-    rules: list[str] = field(default_factory=list)
+    rules: list[Markup] = field(default_factory=list)
     #: The refused change, to offer "Save anyway, flagged".
     retry: dict[str, str] | None = None
 
@@ -567,7 +551,7 @@ def roster_context(
         return context
     team_doc = dump_team(teams.team_file(session=session, team_id=team.id))
     doc = plans.stored_plan_doc(session=session, plan_id=plan.id)
-    names = shown_names(team_doc)
+    words = Words.of(team_doc)
     context.update(
         plan=plan,
         view=roster_view(team_doc, doc, week),
@@ -575,12 +559,12 @@ def roster_context(
         undo=plans.undo_step(session=session, plan=plan),
         board_plan_url=board_href(team, user, week, plan=plan.id),
         flagged=[
-            f"{rule_words(str(u.get('rule', '')))}: {u.get('detail', '')}"
+            rule_line(str(u.get("rule", "")), words.text(str(u.get("detail", ""))))
             for u in plan.unmet or []
             if str(u.get("detail", "")).startswith(FLAG_PREFIX)
         ],
         unmet_rules=[
-            f"{rule_words(str(u.get('rule', '')))}: {in_words(str(u.get('detail', '')), names)}"
+            rule_line(str(u.get("rule", "")), words.text(str(u.get("detail", ""))))
             for u in plan.unmet or []
             if str(u.get("rule", "")) in PART_B_RULES and not str(u.get("detail", "")).startswith(FLAG_PREFIX)
         ],
@@ -593,9 +577,14 @@ def roster_context(
 PART_B_RULES = ("H14", "H15", "H16", "H17", "H18")
 
 
-def rule_words(code: str) -> str:
-    title = RULE_TITLES.get(code)
-    return f"{code} {title}" if title else code or "A rule"
+def rule_line(rule: str, text: str) -> Markup:
+    """A rule's finding as the roster page lists it: its title and the words, its code in small print."""
+    return Markup('{}: {} <small class="rule">{}</small>').format(rule_heading(rule), text, rule)
+
+
+def broken_lines(broken: list[Violation], words: Words) -> list[Markup]:
+    """Broken rules in words (``Words.line``: staff by name, clients by code), code in small print."""
+    return [Markup('{} <small class="rule">{}</small>').format(words.line(v), v.rule) for v in broken]
 
 
 def _plan(session: Session, user: User, plan_id: int) -> Plan:
@@ -689,7 +678,7 @@ def change(
     """Change a shift (another type, or off), pinned; refused when it breaks a rule, unless flagged."""
     plan = _plan(session, user, plan_id)
     team_doc = dump_team(teams.team_file(session=session, team_id=plan.team_id))
-    names = shown_names(team_doc)
+    words = Words.of(team_doc)
     who = staff_name(team_doc, staff)
     chosen = shift.strip() or OFF
     try:
@@ -719,7 +708,7 @@ def change(
             "refused",
             f"Changing {what} was refused: it would break "
             f"{len(refused.broken)} hard rule{'' if len(refused.broken) == 1 else 's'}. Nothing was saved.",
-            [f"{rule_words(v.rule)}: {in_words(v.message, names)}" for v in refused.broken],
+            broken_lines(refused.broken, words),
             retry={"staff": staff, "date": day.isoformat(), "shift": chosen},
         )
         return _answer(request, session, user, plan, outcome, status_code=409)
@@ -729,7 +718,7 @@ def change(
     outcome = Outcome(
         "flagged" if changed.broken else "saved",
         message,
-        [f"{rule_words(v.rule)}: {in_words(v.message, names)}" for v in changed.broken],
+        broken_lines(changed.broken, words),
     )
     return _answer(request, session, user, plan, outcome, saved=changed.plan)
 
