@@ -23,6 +23,7 @@ from fastapi.staticfiles import StaticFiles
 from sqlalchemy.engine import make_url
 from starlette.concurrency import run_in_threadpool
 from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.routing import Match
 
 from actplanner.accounts import pages as auth
 from actplanner.audit import pages as audit
@@ -185,6 +186,10 @@ def _add_error_handlers(app: FastAPI) -> None:
         exc.detail = without_surrogates(exc.detail)
         if is_api_request(request):
             return await http_exception_handler(request, exc)
+        if exc.status_code == 405 and request.method == "GET":
+            # A form's address opened as a page (reloaded after the form, bookmarked, shared):
+            # the page the form belongs to, not "Method Not Allowed".
+            return RedirectResponse(_page_above(request), status_code=303)
         return _error_page(request, exc.status_code, str(exc.detail), exc.headers)
 
     @app.exception_handler(RequestValidationError)
@@ -198,6 +203,18 @@ def _add_error_handlers(app: FastAPI) -> None:
     @app.exception_handler(NotFound)
     async def not_found(request: Request, exc: NotFound) -> Response:
         return await http_error(request, StarletteHTTPException(status_code=404, detail=str(exc)))
+
+
+def _page_above(request: Request) -> str:
+    """The nearest address above the request's path that is a page (answers GET), with its query:
+    ``/on-call/manage/links`` → ``/on-call/manage``; the home page when none is."""
+    path = request.url.path.rstrip("/")
+    while path.count("/") > 1:
+        path = path.rsplit("/", 1)[0]
+        scope = {**request.scope, "path": path, "method": "GET"}
+        if any(route.matches(scope)[0] == Match.FULL for route in request.app.routes):
+            return path + (f"?{request.url.query}" if request.url.query else "")
+    return "/"
 
 
 def _error_page(
