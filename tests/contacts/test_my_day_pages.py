@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from datetime import date
 from typing import Any
 
 import pytest
@@ -12,6 +13,7 @@ from sqlalchemy import select
 
 from actplanner.contacts.service import list_contacts
 from actplanner.db import AuditEvent
+from actplanner.domain.words import day_words
 from actplanner.planning.plans import publish_plan, save_plan
 from tests.support.web_factories import TEAM, WEEK, World, db, form_token, plan_doc, sign_in, team_doc
 
@@ -178,6 +180,10 @@ def test_the_page_is_audited_and_a_correction_is_saved(
     [contact] = stored(app)
     form = client.get(f"/my-day/contacts/{contact.id}")
     assert form.status_code == 200 and 'value="30"' in form.text
+    # The contact is named as the pages name it: its day in words, the client by code.
+    said = re.search(r'<p class="muted">(.*?)</p>', form.text, re.S).group(1)
+    assert said.startswith(day_words(date.fromisoformat(DAY)) + " · ")
+    assert visit["client"] not in said and DAY not in said
     saved = client.post(
         f"/my-day/contacts/{contact.id}",
         data={

@@ -47,6 +47,7 @@ from actplanner.domain.formats import MAX_FILE_BYTES, FormatError
 from actplanner.domain.formats.words import plain_errors
 from actplanner.domain.map_links import phone_of
 from actplanner.domain.week import WeekError, parse_day, team_today
+from actplanner.domain.words import day_words
 from actplanner.teams.service import get_staff
 from actplanner.web.deps import CurrentUserDep, LeadDep, SessionDep, TeamDep
 from actplanner.web.schemas import MAX_ID, TEAM_ID_PATTERN
@@ -372,6 +373,9 @@ def _correct_context(
         "modes": MODES,
         "places": PLACES,
         "until": correctable_until(stored),
+        # Said as the pages say it: the day in words, the client by code (never the id or name).
+        "day_words": day_words(date.fromisoformat(stored.contact.date)),
+        "client_code": next((c.code for c in team.clients if c.id == stored.contact.client), "a client"),
         "back": {
             "day": stored.contact.date,
             **({"staff": stored.contact.staff[0]} if user.role == "lead" else {}),
