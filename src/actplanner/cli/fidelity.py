@@ -16,9 +16,9 @@ from rich import box
 from rich.table import Table
 
 from actplanner.cli.output import fail, out
-from actplanner.cli.plans import _read, _read_bytes
+from actplanner.cli.plans import _read_bytes, _read_team
 from actplanner.domain.fidelity import TOP_RATINGS, FidelityFigures, check_period, fidelity
-from actplanner.domain.formats import FormatError, load_team
+from actplanner.domain.formats import FormatError
 from actplanner.domain.history import read_history
 
 
@@ -33,7 +33,7 @@ def fidelity_command(
     first, last = _date(start, "--from"), _date(end, "--to")
     if problems := check_period(first, last):
         raise fail(problems)
-    team = _read(team_file, load_team)
+    team = _read_team(team_file)
     try:
         history = read_history([(str(path), _read_bytes(path)) for path in contacts], team)
     except FormatError as err:

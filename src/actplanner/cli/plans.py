@@ -2,7 +2,8 @@
 ``bench workers``.
 
 These commands work on team and plan files alone and open no database, except
-``bench workers``, which measures solve workers on a PostgreSQL database of its own.
+``bench workers``, which measures solve workers on a PostgreSQL database of its own. A team
+file's places given as an address only are geocoded first, as an import does (``_read_team``).
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ from pathlib import Path
 from typing import Annotated, Any
 
 import typer
+from pydantic import ValidationError
 from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 from sqlalchemy import URL, make_url
@@ -35,18 +37,52 @@ from actplanner.checker import check as check_plan
 from actplanner.checker import format_report
 from actplanner.cli.output import console, fail
 from actplanner.domain.adapter import to_plan_file, to_problem
-from actplanner.domain.formats import FormatError, dump_plan, load_plan, load_team, parse_week_start
+from actplanner.domain.formats import (
+    FormatError,
+    TeamFile,
+    dump_plan,
+    load_plan,
+    load_team,
+    parse_week_start,
+)
+from actplanner.domain.formats._base import read_json
 from actplanner.domain.history import read_history
+from actplanner.geocoding.service import with_coordinates
 from solver import SolveParams, solve
 
 bench_app = typer.Typer(help="Measure the planner (writes a results table).")
 
 
-def _read(path: Path, loader):  # noqa: ANN001, ANN202 - loader is load_team or load_plan
+def _read(path: Path, loader):  # noqa: ANN001, ANN202 - loader is load_plan
     try:
         return loader(_read_bytes(path))
     except FormatError as err:
         raise fail([f"{path}: {m}" for m in err.messages]) from err
+
+
+def _read_team(path: Path) -> TeamFile:
+    """The team file at ``path``, its places given as an address only geocoded first (``_placed``)."""
+    try:
+        return load_team(_placed(path, read_json(_read_bytes(path))))
+    except FormatError as err:
+        raise fail([f"{path}: {m}" for m in err.messages]) from err
+
+
+def _placed(path: Path, doc: dict[str, Any]) -> dict[str, Any]:
+    """``doc`` with coordinates for its places given as an address only, from the agency's geocoder
+    the way an import gets them (``geocoding.service.with_coordinates``, one way for every door);
+    ``doc`` itself, no geocoder asked, when every place has lat and lon. Without a geocoder the
+    error names the field and says what to do."""
+    try:
+        return with_coordinates(doc)
+    except FormatError as err:
+        raise fail([f"{path}: {m}" for m in err.messages]) from err
+    except ValidationError as err:
+        # The settings are read only now, when an address needs the geocoder: a bad
+        # ACTPLANNER_GEOCODER* value is the setting's error, not a traceback.
+        raise fail(
+            [f"ACTPLANNER_{'_'.join(map(str, e['loc'])).upper()}: {e['msg']}" for e in err.errors()]
+        ) from err
 
 
 def _read_bytes(path: Path) -> bytes:
@@ -118,7 +154,7 @@ def plan(
         return
     out = out or Path("plan.json")
     _check_out(out)
-    team = _read(team_file, load_team)
+    team = _read_team(team_file)
     try:
         week_start = parse_week_start(week, field="--week")
         start_from = _parse_date(from_date, "--from") if from_date else None
@@ -190,7 +226,7 @@ def _plan_weeks(  # noqa: PLR0913 - the options of ``plan`` that matter here
         )
     if not os.access(out_dir, os.W_OK):
         raise fail([f"--out-dir: {out_dir} cannot be written (permission denied)"])
-    team = _read(team_file, load_team)
+    team = _read_team(team_file)
     try:
         first = parse_week_start(week, field="--week")
     except ValueError as err:
@@ -302,6 +338,9 @@ def check(
     for path, doc in zip(history or [], docs[2:], strict=True):
         if not isinstance(doc, dict) or doc.get("format") not in kinds:
             raise fail([f"{path}: format: not a plan file or a contact log"])
+    if isinstance(docs[0], dict):
+        # The plan was made from the places as geocoded; the checker reads the same ones.
+        docs[0] = _placed(team_file, docs[0])
     report = check_plan(docs[0], docs[1], week_start=week, history=docs[2:])
     typer.echo(format_report(report))
     raise typer.Exit(1 if report.unexcused else 0)
