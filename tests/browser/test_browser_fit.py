@@ -131,9 +131,15 @@ def big_lead_pages(big: dict[str, Any]) -> list[str]:
     ]
 
 
-def lead_pages(plans: dict[str, Any]) -> list[str]:
-    week, monday, draft, published = WEEK.isoformat(), WEEK.isoformat(), plans["draft"], plans["published"]
-    wednesday = (WEEK + timedelta(days=2)).isoformat()
+def lead_pages(plans: dict[str, Any], week_of: date = WEEK) -> list[str]:
+    """Every page a lead reaches, for the plans of the week ``week_of``."""
+    week, monday, draft, published = (
+        week_of.isoformat(),
+        week_of.isoformat(),
+        plans["draft"],
+        plans["published"],
+    )
+    wednesday = (week_of + timedelta(days=2)).isoformat()
     return [
         f"/board?week={week}",
         f"/board?week={week}&plan={draft}",
@@ -145,7 +151,7 @@ def lead_pages(plans: dict[str, Any]) -> list[str]:
         f"/board/sick-call?week={week}",
         f"/today?day={wednesday}",
         f"/today?day={wednesday}&names=true",
-        f"/fidelity?from={week}&to={(WEEK + timedelta(days=6)).isoformat()}",
+        f"/fidelity?from={week}&to={(week_of + timedelta(days=6)).isoformat()}",
         "/team",
         "/team?open=staff",
         "/team?open=policy",
@@ -165,12 +171,13 @@ def lead_pages(plans: dict[str, Any]) -> list[str]:
     ]
 
 
-def staff_pages(plans: dict[str, Any]) -> list[str]:
+def staff_pages(plans: dict[str, Any], week_of: date = WEEK) -> list[str]:
+    """Every page a staff member reaches, for the plans of the week ``week_of``."""
     day = plans["nurse_day"]
     return [
         "/",
         f"/my-day?day={day}",
-        f"/my-week?week={WEEK.isoformat()}",
+        f"/my-week?week={week_of.isoformat()}",
         f"/my-week/{day}/print",
         f"/on-call?at={day}T20:00",
         "/on-call/phone",

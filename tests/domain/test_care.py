@@ -157,6 +157,6 @@ def test_next_due_lists_dated_requirements_soonest_first() -> None:
     )
     items = care.next_due(team(), client, [], WEEK)
     assert [(i.what, i.due.isoformat(), i.overdue) for i in items] == [
-        ("lai injection", "2026-12-04", False),
+        ("LAI injection", "2026-12-04", False),
         ("psychiatrist visit", "2026-12-08", False),
     ]

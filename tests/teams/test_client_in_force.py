@@ -45,24 +45,25 @@ def test_a_client_in_hospital_is_said_to_be_there_with_the_visits_the_itt_makes(
     page = shown(client, "2026-12-03")
     assert "In force on Thursday 3 December 2026" in page
     assert (
-        "In hospital since 2026-12-01 (County hospital), 1 hospital visit a week by the ITT; "
-        "home on 2026-12-08." in page
+        "In hospital since Tue 1 Dec 2026 (County hospital), 1 hospital visit a week by the ITT; "
+        "home on Tue 8 Dec 2026." in page
     )
-    assert "On the program since 2025-03-02." in page
+    assert "On the program since Sun 2 Mar 2025." in page
     # The step-down on 2027-01-04 (a Monday) is coming, not in force.
     assert (
-        "Acuity in force for the week of 2026-11-30: high; "
-        "steps down to moderate from the week of 2027-01-04." in page
+        "Acuity in force for the week of Mon 30 Nov 2026: high; "
+        "steps down to moderate from the week of Mon 4 Jan 2027." in page
     )
     # Only the Monday before the stay is open: 5 a week scaled to ceil(5 × 1 / 7) = 1.
     assert (
-        "Home visits the week of 2026-11-30 needs: 1 (their acuity&#39;s is 5 a week; 1 of its 7 days open)"
-        in page
+        "Home visits the week of Mon 30 Nov 2026 needs: 1 "
+        "(their acuity&#39;s is 5 a week; 1 of its 7 days open)" in page
     )
     assert "Discharged from hospital" not in page
     # The injection falls due from its last date on file, 14 days on, window 2 days.
     assert (
-        "Lai injection: next due 2026-12-04 (window 2026-12-02 to 2026-12-06); last given 2026-11-20." in page
+        "LAI injection: next due Fri 4 Dec 2026 (window Wed 2 Dec 2026 to Sun 6 Dec 2026); "
+        "last given Fri 20 Nov 2026." in page
     )
 
 
@@ -73,7 +74,7 @@ def test_after_a_stay_the_post_discharge_rule_is_said_until_its_last_day(
     use(app, stepping_down())
     page = shown(client, "2026-12-10")
     assert (
-        "Discharged from hospital on 2026-12-08: post-discharge rule until 2026-12-21 "
+        "Discharged from hospital on Tue 8 Dec 2026: post-discharge rule until Mon 21 Dec 2026 "
         "(3 visits a week, first within 2 days)." in page
     )
     assert "In hospital since" not in page
@@ -87,10 +88,13 @@ def test_an_acuity_change_in_force_says_what_it_changed_from_and_when(
     sign_in(client, "lead")
     use(app, stepping_down())
     page = shown(client, "2027-01-06")
-    assert "Acuity in force for the week of 2027-01-04: moderate, changed from high on 2027-01-04." in page
+    assert (
+        "Acuity in force for the week of Mon 4 Jan 2027: moderate, changed from high on Mon 4 Jan 2027."
+        in page
+    )
     # A change to more visits steps up.
     use(app, team_2_doc())
-    assert "stable; steps up to moderate from the week of 2027-01-04." in shown(client, "2026-12-28")
+    assert "stable; steps up to moderate from the week of Mon 4 Jan 2027." in shown(client, "2026-12-28")
 
 
 def test_an_open_ended_absence_and_a_discharge_from_the_program(
@@ -101,10 +105,10 @@ def test_an_open_ended_absence_and_a_discharge_from_the_program(
     doc["clients"][0]["discharged"] = "2027-03-01"
     use(app, doc)
     page = shown(client, "2027-02-10")
-    assert "Away since 2027-02-01; no end date yet: no home visits until then." in page
-    assert "On the program since 2025-03-02; discharged from the program on 2027-03-01." in page
-    assert "Not on the program: discharged on 2027-03-01." in shown(client, "2027-03-01")
-    assert "Not on the program yet: admitted from 2025-03-02." in shown(client, "2025-03-01")
+    assert "Away since Mon 1 Feb 2027; no end date yet: no home visits until then." in page
+    assert "On the program since Sun 2 Mar 2025; discharged from the program on Mon 1 Mar 2027." in page
+    assert "Not on the program: discharged on Mon 1 Mar 2027." in shown(client, "2027-03-01")
+    assert "Not on the program yet: admitted from Sun 2 Mar 2025." in shown(client, "2025-03-01")
 
 
 def test_a_recorded_injection_moves_the_next_due_date_and_the_view_is_audited(
@@ -114,8 +118,8 @@ def test_a_recorded_injection_moves_the_next_due_date_and_the_view_is_audited(
     use(app, team_2_doc())
     before = shown(client, "2026-11-25")
     assert (
-        "Lai injection: next due 2026-12-04 (window 2026-12-02 to 2026-12-06); last given 2026-11-20."
-        in before
+        "LAI injection: next due Fri 4 Dec 2026 (window Wed 2 Dec 2026 to Sun 6 Dec 2026); "
+        "last given Fri 20 Nov 2026." in before
     )
     with db(app) as session:
         entry = {
@@ -133,11 +137,11 @@ def test_a_recorded_injection_moves_the_next_due_date_and_the_view_is_audited(
         session.commit()
     after = shown(client, "2026-11-25")
     assert (
-        "Lai injection: next due 2026-12-07 (window 2026-12-05 to 2026-12-09); last given 2026-11-23."
-        in after
+        "LAI injection: next due Mon 7 Dec 2026 (window Sat 5 Dec 2026 to Wed 9 Dec 2026); "
+        "last given Mon 23 Nov 2026." in after
     )
     # Read only before the day shown: on the day of the contact it is not yet given.
-    assert "last given 2026-11-20." in shown(client, "2026-11-23")
+    assert "last given Fri 20 Nov 2026." in shown(client, "2026-11-23")
     with db(app) as session:
         event = session.scalars(
             select(AuditEvent)

@@ -27,6 +27,7 @@ from actplanner.domain.formats import (
     TeamFile,
 )
 from actplanner.domain.formats._base import to_date
+from actplanner.domain.words import label
 
 #: How far ahead an overdue requirement looks for the client's next open date.
 OPEN_HORIZON_DAYS = 366
@@ -273,8 +274,8 @@ class DueItem:
 
 def requirement_name(requirement: Requirement) -> str:
     if isinstance(requirement, SkillRequirement):
-        return requirement.skill.replace("_", " ")
-    return f"{requirement.discipline.replace('_', ' ')} visit"
+        return label(requirement.skill)
+    return f"{label(requirement.discipline)} visit"
 
 
 def next_due(team: TeamFile, client: Client, seen: Sequence[Provided], today: date) -> list[DueItem]:
