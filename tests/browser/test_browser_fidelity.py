@@ -27,6 +27,7 @@ from actplanner.domain.demo_contacts import recorded_contacts
 from actplanner.domain.formats import dump_plan
 from actplanner.teams.service import export_team, team_file
 from tests.browser.conftest import LiveServer
+from tests.browser.test_browser_audit import ax_role, label_of
 from tests.browser.test_browser_on_call import publish_week
 
 #: Two whole weeks (H2 reads 14-day windows), long before any week another browser test plans
@@ -137,20 +138,55 @@ def test_each_figure_below_its_top_rating_says_why_beside_it_and_a_met_one_says_
         h2 = page.locator('tr.explain[data-explains="team_approach_share"]').inner_text()
         assert f"of your {recorded['clients']} clients" in h2
 
-    # Nothing runs off the side of the window. An explanation lies inside the window, or, on a
-    # phone where the figures table is wider than the screen, inside the box that scrolls it
-    # sideways on its own (fidelity.css), not under the edge of the page.
-    width = page.evaluate("window.innerWidth")
+    # Nothing runs off the side of the window and nothing waits for a swipe: on a phone the figures
+    # stack (table.stacks), so each explanation wraps inside the window and the figures' section
+    # does not scroll sideways, which would hide its right-hand part.
+    width = page.evaluate("document.documentElement.clientWidth")
+    assert width == viewport["width"]
     assert page.evaluate("document.documentElement.scrollWidth") <= width
-    scroller = page.locator("section.fidelity-figures")
-    assert scroller.evaluate("box => getComputedStyle(box).overflowX") == "auto"
-    frame = scroller.bounding_box()
-    assert frame is not None and frame["x"] >= 0 and frame["x"] + frame["width"] <= width
-    for cell in page.locator("tr.explain td").all():
+    section = page.locator("section.fidelity-figures")
+    assert section.evaluate("box => box.scrollWidth <= box.clientWidth"), "the figures scroll sideways"
+    explanations = page.locator("tr.explain td").all()
+    assert len(explanations) >= len(missed)  # and one for planned visits not done, which has no rating
+    for cell in explanations:
         box = cell.bounding_box()
-        assert box is not None and box["x"] >= 0
-        if box["x"] + box["width"] > width:
-            assert viewport["width"] < VIEWPORTS["1366x768"]["width"], (
-                f"an explanation runs off a {width} px window: {cell.inner_text()[:80]!r}"
+        assert box is not None and box["x"] >= 0 and box["x"] + box["width"] <= width, (
+            f"an explanation runs off a {width} px window: {box} {cell.inner_text()[:80]!r}"
+        )
+    for cell in figures.locator("th, td").all():
+        if not cell.inner_text().strip():
+            continue  # no top rating (clients below their count): its empty cell is not shown
+        box = cell.bounding_box()
+        assert box is not None and box["x"] >= 0 and box["x"] + box["width"] <= width, (
+            f"a figure's cell runs off a {width} px window: {box} {cell.inner_text()[:80]!r}"
+        )
+
+    # On a phone each figure is a block: its name, then each value on a line of its own led by its
+    # column's name; on a laptop a row of the table under its header row. A table to a screen
+    # reader on both, whatever the display.
+    cells = page.locator('#figures tr[data-figure="contacts_per_client_week"]').locator("th, td").all()
+    boxes = [cell.bounding_box() for cell in cells]
+    assert len(cells) == 4 and all(box is not None for box in boxes)
+    header = page.locator("#figures thead").bounding_box()
+    assert header is not None
+    if viewport["width"] < VIEWPORTS["1366x768"]["width"]:
+        assert header["width"] <= 1 and header["height"] <= 1, "the header row is in sight on a phone"
+        assert [label_of(cell) for cell in cells[1:]] == [
+            '"Delivered: "',
+            '"Planned: "',
+            '"DACTS top rating: "',
+        ]
+        for above, below in zip(boxes, boxes[1:], strict=False):
+            assert above and below and below["y"] >= above["y"] + above["height"] - 1, (
+                "S5's lines do not stack"
             )
-            assert scroller.evaluate("box => box.scrollWidth > box.clientWidth")
+    else:
+        expect(
+            page.locator("#figures").get_by_role("columnheader", name="Delivered", exact=True)
+        ).to_be_visible()
+        assert len({round(box["y"]) for box in boxes if box}) == 1, "S5's cells are not on one line"
+        assert all(label_of(cell) == "none" for cell in cells)
+    assert ax_role(page, "#figures") == "table"
+    assert ax_role(page, "#figures thead th") == "columnheader"
+    assert ax_role(page, "#figures tr[data-figure] th") == "rowheader"
+    assert ax_role(page, "#figures tr[data-figure] td") == "cell"
