@@ -93,6 +93,12 @@ def test_the_page_shows_the_figures_the_cli_prints_for_the_same_log(
     short = {codes_to_ids()[c] for c in re.findall(r'<tr data-client="([^"]+)"', response.text)}
     assert short == set(expected["clients_below_required"])
     assert expected["clients_below_required"], "the recorded no-shows should leave someone short"
+    # The log's reasons say their dates as the page does ("no show on Wed 2 Dec"); the CSV keeps ISO.
+    table = re.search(r'<table id="short">.*?</table>', response.text, re.S).group(0)
+    assert re.search(
+        r"(no show|refused|cancelled|phone|video) on (Mon|Tue|Wed|Thu|Fri|Sat|Sun) \d{1,2} \w{3}", table
+    )
+    assert not re.search(r"\d{4}-\d{2}-\d{2}</td>|on \d{4}-", table)
 
 
 def test_the_page_shows_planned_beside_delivered_and_the_weeks_without_a_plan(

@@ -14,7 +14,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from actplanner.domain.words import label, purpose_label
+from actplanner.domain.words import dates_in_words, label, purpose_label
 
 #: The worker's and the engine's phases (solver/engine.py ``clock.report``) in words.
 PHASES = {
@@ -111,4 +111,6 @@ def register(env: Any) -> None:
     """Make the shared words available to every template of ``env`` (a Jinja2 Environment)."""
     env.filters["purpose"] = purpose_label
     env.filters["label"] = label
+    # A message's ISO dates as the pages write them ("no show on Wed 2 Dec").
+    env.filters["dates"] = dates_in_words
     env.globals["progress_words"] = progress_words
