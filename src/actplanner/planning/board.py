@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import math
 from collections import defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, timedelta
 from itertools import pairwise
@@ -35,10 +36,10 @@ from actplanner.planning.edits import keep_started, replan, started_note
 from actplanner.planning.jobs import get_job, latest_job
 from actplanner.planning.makeup import make_up_offer
 from actplanner.planning.month import month_view
+from actplanner.planning.page_edits import lead_plan
 from actplanner.planning.plans import (
     Concern,
     PublishUnconfirmed,
-    get_plan,
     plan_diff,
     publish_plan,
     published_plan,
@@ -334,13 +335,19 @@ def changes(diff: dict[str, list[Any]], codes: dict[str, str], names: dict[str, 
 # Reading the week
 
 
-def board_href(team: Team, user: User, week: date, **extra: Any) -> str:
-    """The board of a week, keeping a lead with no team of their own on this team."""
+def week_href(page: str, team: Team, user: User, week: date, **extra: Any) -> str:
+    """A week page's address (the board's, the roster's), keeping a lead with no team of their own
+    on this team; ``extra`` query values that are None are left out."""
     query: dict[str, Any] = {"week": week.isoformat()}
     if user.team_id != team.id:
         query["team"] = team.id
     query.update({k: v for k, v in extra.items() if v is not None})
-    return "/board?" + urlencode(query)
+    return f"{page}?{urlencode(query)}"
+
+
+def board_href(team: Team, user: User, week: date, **extra: Any) -> str:
+    """The board of a week."""
+    return week_href("/board", team, user, week, **extra)
 
 
 def _shown_plan(plans: list[Plan], wanted: int | None) -> Plan | None:
@@ -484,6 +491,28 @@ def _week_of(today: date, week: str | None) -> tuple[date | None, str, dict[str,
     return monday, monday.isoformat(), {}
 
 
+#: What a week page shows: ``board_context`` or ``roster_context``, called as ``render_week`` calls it.
+WeekContext = Callable[..., dict[str, Any]]
+
+
+def render_week(
+    request: Request,
+    template: str,
+    week_context: WeekContext,
+    session: Session,
+    user: User,
+    team: Team | None,
+    today: date,
+    week: str | None,
+    plan_id: int | None,
+) -> Response:
+    """A week page (the board, the roster) of the week asked for, by default the team's current
+    week, and the plan asked for; a 422 when the week makes no sense, saying what is wrong with it."""
+    day, week_text, errors = _week_of(today, week)
+    context = week_context(session, user, team, day, week_text=week_text, plan_id=plan_id, errors=errors)
+    return render(request, template, context, status_code=422 if errors else 200)
+
+
 # ---------------------------------------------------------------------------------------------
 # Routes
 
@@ -499,9 +528,7 @@ def board(
     plan: Annotated[int | None, Query(ge=1, le=MAX_ID)] = None,
 ) -> Response:
     """A team's week: solve progress, the plan as a staff × day grid, unmet rules, fidelity and versions."""
-    day, week_text, errors = _week_of(today, week)
-    context = board_context(session, user, team, day, week_text=week_text, plan_id=plan, errors=errors)
-    return render(request, "planning/board.html", context, status_code=422 if errors else 200)
+    return render_week(request, "planning/board.html", board_context, session, user, team, today, week, plan)
 
 
 @router.post("/board/generate", name="board_generate")
@@ -668,8 +695,7 @@ def publish(
     A draft that breaks hard rules or keeps flagged moves is published only once
     the lead has seen them listed on the board and pressed "Publish anyway".
     """
-    plan = get_plan(session=session, plan_id=plan_id)
-    require_team(user, plan.team_id)
+    plan = lead_plan(session, user, plan_id)
     team = get_team(session=session, team_id=plan.team_id)
     try:
         publish_plan(session=session, plan_id=plan.id, user_id=user.id, confirmed=bool(confirm))
@@ -704,8 +730,7 @@ def make_up(
 ) -> Response:
     """Re-plan the rest of the week from tomorrow with the contact log: past and done visits stay
     exactly, the visits clients still need are placed; the board then shows the draft's diff."""
-    plan = get_plan(session=session, plan_id=plan_id)
-    require_team(user, plan.team_id)
+    plan = lead_plan(session, user, plan_id)
     team = get_team(session=session, team_id=plan.team_id)
     offer = make_up_offer(session=session, team_id=team.id, week_start=plan.week_start, by=user.id)
     seconds, limit_error = parse_time_limit(time_limit)
@@ -754,8 +779,7 @@ def undo(
 ) -> Response:
     """Undo the last pin, move or shift change of a draft: it is back as it was before that edit
     (a draft begun by editing the published plan is discarded). Back to the board, or the roster."""
-    plan = get_plan(session=session, plan_id=plan_id)
-    require_team(user, plan.team_id)
+    plan = lead_plan(session, user, plan_id)
     team = get_team(session=session, team_id=plan.team_id)
     week = plan.week_start
     try:
@@ -773,8 +797,7 @@ def undo(
 
 
 def _earlier_version(session: Session, user: User, plan_id: int) -> tuple[Plan, Team]:
-    plan = get_plan(session=session, plan_id=plan_id)
-    require_team(user, plan.team_id)
+    plan = lead_plan(session, user, plan_id)
     if plan.version is None or plan.status != "superseded":
         raise HTTPException(
             status_code=409,

@@ -7,8 +7,6 @@ did. Pages show client codes only: a day's route is read on phones in cars.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass, field
 from functools import partial
 from typing import Annotated, Any
@@ -20,7 +18,7 @@ from sqlalchemy.orm import Session
 from actplanner.checker import Violation, check
 from actplanner.checker.report import RULE_TITLES
 from actplanner.checker.words import Words
-from actplanner.db import Plan, SolveJob, Team, User
+from actplanner.db import Plan, SolveJob, Team
 from actplanner.domain import errors
 from actplanner.domain.adapter import travel_matrix
 from actplanner.domain.formats import FormatError, Location, TeamFile, dump_team
@@ -28,7 +26,8 @@ from actplanner.domain.places import visit_hospital
 from actplanner.domain.week import week_dates
 from actplanner.planning import edits, jobs, plans
 from actplanner.planning.day_items import DayItem, staff_day
-from actplanner.planning.edits import FLAG_PREFIX, BadEdit, MoveRefused, PlanSuperseded, staff_name
+from actplanner.planning.edits import FLAG_PREFIX, BadEdit, MoveRefused, staff_name
+from actplanner.planning.page_edits import edit_answer, edit_errors, lead_plan
 from actplanner.planning.route_map import MapPoint, route_map_svg
 from actplanner.teams import service as teams
 from actplanner.web.deps import LeadDep, QueueDep, SessionDep, TeamDep, TodayDep, WeekDep, require_team
@@ -44,6 +43,9 @@ MAX_REPLAN_SECONDS = 600.0
 
 RowId = Annotated[int, Path(ge=1, le=MAX_ID)]
 ItemId = Annotated[str, Path(pattern=r"^[A-Za-z0-9_-]+$", max_length=100)]
+DAY_PAGE = "planning/day.html"
+#: The day's route and an edit's outcome, as htmx swaps it in after an edit.
+MOVE_RESULT = "planning/_move_result.html"
 
 
 @dataclass(frozen=True)
@@ -118,9 +120,9 @@ def day_view(
     request: Request, session: SessionDep, user: LeadDep, plan_id: RowId, staff_id: ItemId, date: dt.date
 ) -> Response:
     """A staff member's route on one date: visits in order, travel legs, shift and a drawn map."""
-    plan = _plan(session, user, plan_id)
+    plan = lead_plan(session, user, plan_id)
     team = teams.team_file(session=session, team_id=plan.team_id)
-    return render(request, "planning/day.html", _day_context(request, session, plan, team, staff_id, date))
+    return render(request, DAY_PAGE, _day_context(request, session, plan, team, staff_id, date))
 
 
 @router.post("/board/plans/{plan_id}/staff/{staff_id}/days/{date}/visits/{visit_id}/pin", name="pin_visit")
@@ -134,8 +136,8 @@ def pin_visit(
     visit_id: ItemId,
 ) -> Response:
     """Pin a visit (a re-plan keeps it exactly) or unpin it, in a new draft."""
-    plan = _plan(session, user, plan_id)
-    with _edit_errors():
+    plan = lead_plan(session, user, plan_id)
+    with edit_errors():
         saved, entry = edits.toggle_pin(
             session=session, plan_id=plan.id, staff_id=staff_id, visit_id=visit_id, user_id=user.id
         )
@@ -143,7 +145,7 @@ def pin_visit(
     what = "Pinned" if entry.get("pinned") else "Unpinned"
     code = _code(team, entry["client"])
     outcome = Outcome("saved", f"{what} visit {code}; saved as draft plan {saved.id}.")
-    return _after_edit(request, session, saved, team, staff_id, date, outcome)
+    return _answer(request, session, saved, team, staff_id, date, outcome, after_save=True)
 
 
 @router.post("/board/plans/{plan_id}/staff/{staff_id}/days/{date}/visits/{visit_id}/move", name="move_visit")
@@ -161,15 +163,15 @@ def move_visit(
     flag: Annotated[str, Form(max_length=10)] = "",
 ) -> Response:
     """Move a visit to another staff member, date or time; refused when it breaks a rule, unless flagged."""
-    plan = _plan(session, user, plan_id)
-    with _edit_errors():
+    plan = lead_plan(session, user, plan_id)
+    with edit_errors():
         edits.editable_plan(session=session, plan_id=plan.id)
     team = teams.team_file(session=session, team_id=plan.team_id)
     entry = edits.visit_entry_of(plans.stored_plan_doc(session=session, plan_id=plan.id), visit_id, staff_id)
     code = _code(team, entry["client"])
     try:
         day = _form_date(to_date, f"{to_date.strip()!r} is not a date (YYYY-MM-DD).")
-        with _edit_errors():
+        with edit_errors():
             moved = edits.move_visit(
                 session=session,
                 plan_id=plan.id,
@@ -183,7 +185,7 @@ def move_visit(
             )
     except BadEdit as err:
         outcome = Outcome("error", f"Visit {code} was not moved: {err}")
-        return _render_day(request, session, plan, team, staff_id, date, outcome, status_code=422)
+        return _answer(request, session, plan, team, staff_id, date, outcome, status_code=422)
     except MoveRefused as refused:
         where = _where(team, refused.entry)
         outcome = Outcome(
@@ -192,7 +194,7 @@ def move_visit(
             f"{_count(len(refused.broken), 'hard rule')}. Nothing was saved.",
             refused.broken,
         )
-        return _render_day(request, session, plan, team, staff_id, date, outcome, status_code=409)
+        return _answer(request, session, plan, team, staff_id, date, outcome, status_code=409)
     saved, target = moved.plan, moved.entry
     message = f"Moved visit {code} to {_where(team, target)}; saved as draft plan {saved.id}."
     if moved.broken:
@@ -202,7 +204,7 @@ def move_visit(
     if staff_id not in target["staff"] or new_day != date:
         outcome.link = _day_url(request, saved.id, new_staff, new_day)
         outcome.link_text = f"Open the route of {staff_name(team, new_staff)} on {new_day:%a %-d %b}"
-    return _after_edit(request, session, saved, team, staff_id, date, outcome)
+    return _answer(request, session, saved, team, staff_id, date, outcome, after_save=True)
 
 
 @router.post("/board/plans/{plan_id}/resolve", name="replan")
@@ -215,8 +217,8 @@ def replan(
     time_limit: Annotated[float, Form(gt=0, le=MAX_REPLAN_SECONDS)] = REPLAN_SECONDS,
 ) -> Response:
     """Queue a re-plan of the plan's week that keeps its pinned visits and changes little else."""
-    plan = _plan(session, user, plan_id)
-    with _edit_errors():
+    plan = lead_plan(session, user, plan_id)
+    with edit_errors():
         edits.replan(session=session, queue=queue, plan_id=plan.id, time_limit=time_limit, user_id=user.id)
     return RedirectResponse(_board_url(request, plan.week_start), status_code=303)
 
@@ -295,7 +297,7 @@ def replan_progress(request: Request, session: SessionDep, user: LeadDep, job_id
 @router.get("/board/plans/{plan_id}/changes", name="plan_changes")
 def plan_changes(request: Request, session: SessionDep, user: LeadDep, plan_id: RowId) -> Response:
     """What a plan changes against the published plan of its week, with a button to publish it."""
-    plan = _plan(session, user, plan_id)
+    plan = lead_plan(session, user, plan_id)
     team_file = teams.team_file(session=session, team_id=plan.team_id)
     context = {**_changes_context(request, session, team_file, plan), "job": None}
     if is_fragment_request(request):
@@ -305,23 +307,6 @@ def plan_changes(request: Request, session: SessionDep, user: LeadDep, plan_id: 
 
 # ---------------------------------------------------------------------------
 # Helpers: plans and edits
-
-
-def _plan(session: Session, user: User, plan_id: int) -> Plan:
-    plan = plans.get_plan(session=session, plan_id=plan_id)
-    require_team(user, plan.team_id)
-    return plan
-
-
-@contextmanager
-def _edit_errors() -> Iterator[None]:
-    """An edit of a superseded plan or during a solve is a 409; a plan file it would break, a 422."""
-    try:
-        yield
-    except (PlanSuperseded, errors.JobConflict) as err:
-        raise HTTPException(status_code=409, detail=str(err)) from None
-    except FormatError as err:
-        raise HTTPException(status_code=422, detail="; ".join(err.messages)) from None
 
 
 def _form_date(text: str, message: str) -> dt.date | None:
@@ -334,24 +319,7 @@ def _form_date(text: str, message: str) -> dt.date | None:
         raise BadEdit(message) from None
 
 
-def _after_edit(
-    request: Request,
-    session: Session,
-    saved: Plan,
-    team: TeamFile,
-    staff_id: str,
-    day: dt.date,
-    outcome: Outcome,
-) -> Response:
-    """htmx gets the route of the new draft with the outcome (and the new address); a form, a redirect."""
-    url = _day_url(request, saved.id, staff_id, day)
-    if is_fragment_request(request):
-        context = _day_context(request, session, saved, team, staff_id, day, outcome)
-        return render(request, "planning/_move_result.html", context, headers={"HX-Push-Url": url})
-    return RedirectResponse(url, status_code=303)
-
-
-def _render_day(
+def _answer(
     request: Request,
     session: Session,
     plan: Plan,
@@ -360,11 +328,21 @@ def _render_day(
     day: dt.date,
     outcome: Outcome,
     *,
-    status_code: int,
+    after_save: bool = False,
+    status_code: int = 200,
 ) -> Response:
-    context = _day_context(request, session, plan, team, staff_id, day, outcome)
-    name = "planning/_move_result.html" if is_fragment_request(request) else "planning/day.html"
-    return render(request, name, context, status_code=status_code)
+    """htmx gets the route of ``plan`` with the outcome, a form the whole page; ``after_save`` (``plan``
+    is the new draft) htmx also gets the draft's address and a form is redirected to it."""
+    url = _day_url(request, plan.id, staff_id, day) if after_save else None
+    return edit_answer(
+        request,
+        fragment=MOVE_RESULT,
+        page=DAY_PAGE,
+        context=partial(_day_context, request, session, plan, team, staff_id, day, outcome),
+        redirect=url,
+        push_url=url,
+        status_code=status_code,
+    )
 
 
 # ---------------------------------------------------------------------------

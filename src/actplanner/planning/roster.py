@@ -19,14 +19,12 @@ view record in the audit trail (as the board); every change is audited.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date, timedelta
+from functools import partial
 from typing import Annotated, Any
-from urllib.parse import urlencode
 
-from fastapi import APIRouter, Form, HTTPException, Path, Query, Request
+from fastapi import APIRouter, Form, Path, Query, Request
 from fastapi.responses import RedirectResponse, Response
 from markupsafe import Markup
 from sqlalchemy.orm import Session
@@ -35,20 +33,19 @@ from actplanner.audit.service import audit
 from actplanner.checker import Violation, check
 from actplanner.checker.words import Words, rule_heading
 from actplanner.db import Plan, Team, User
-from actplanner.domain import errors
-from actplanner.domain.formats import WEEKDAYS, FormatError, dump_team, minutes
+from actplanner.domain.formats import WEEKDAYS, dump_team, minutes
 from actplanner.domain.rostering import day_name
 from actplanner.domain.week import week_dates
 from actplanner.planning import edits, plans
-from actplanner.planning.board import _shown_plan, _week_of, board_href, progress_context
+from actplanner.planning.board import _shown_plan, board_href, progress_context, render_week, week_href
 from actplanner.planning.day import MAX_REPLAN_SECONDS, REPLAN_SECONDS
-from actplanner.planning.edits import FLAG_PREFIX, BadEdit, PlanSuperseded
+from actplanner.planning.edits import FLAG_PREFIX, BadEdit
 from actplanner.planning.jobs import latest_job
+from actplanner.planning.page_edits import edit_answer, edit_errors, lead_plan
 from actplanner.planning.shift_edit import ShiftEditError, shift_changed
 from actplanner.teams import service as teams
-from actplanner.web.deps import LeadDep, QueueDep, SessionDep, TeamDep, TodayDep, require_team
+from actplanner.web.deps import LeadDep, QueueDep, SessionDep, TeamDep, TodayDep
 from actplanner.web.schemas import MAX_ID
-from actplanner.web.templating import is_fragment_request, render
 
 router = APIRouter(tags=["pages"])
 
@@ -504,12 +501,8 @@ class Outcome:
 
 
 def roster_href(team: Team, user: User, week: date, **extra: Any) -> str:
-    """The roster of a week, keeping a lead with no team of their own on this team."""
-    query: dict[str, Any] = {"week": week.isoformat()}
-    if user.team_id != team.id:
-        query["team"] = team.id
-    query.update({k: v for k, v in extra.items() if v is not None})
-    return "/board/roster?" + urlencode(query)
+    """The roster of a week."""
+    return week_href("/board/roster", team, user, week, **extra)
 
 
 def roster_context(
@@ -587,23 +580,6 @@ def broken_lines(broken: list[Violation], words: Words) -> list[Markup]:
     return [Markup('{} <small class="rule">{}</small>').format(words.line(v), v.rule) for v in broken]
 
 
-def _plan(session: Session, user: User, plan_id: int) -> Plan:
-    plan = plans.get_plan(session=session, plan_id=plan_id)
-    require_team(user, plan.team_id)
-    return plan
-
-
-@contextmanager
-def _edit_errors() -> Iterator[None]:
-    """A change of a superseded plan or during a solve is a 409; a plan file it would break, a 422."""
-    try:
-        yield
-    except (PlanSuperseded, errors.JobConflict) as err:
-        raise HTTPException(status_code=409, detail=str(err)) from None
-    except FormatError as err:
-        raise HTTPException(status_code=422, detail="; ".join(err.messages)) from None
-
-
 def _form_day(text: str, plan: Plan) -> date:
     try:
         day = date.fromisoformat(text.strip())
@@ -628,22 +604,24 @@ def _answer(
     team = teams.get_team(session=session, team_id=plan.team_id)
     shown = saved or plan
     url = roster_href(team, user, plan.week_start, plan=shown.id)
-    if saved is not None and not is_fragment_request(request):
-        return RedirectResponse(url, status_code=303)
-    context = roster_context(
-        session,
-        user,
-        team,
-        plan.week_start,
-        week_text=plan.week_start.isoformat(),
-        plan_id=shown.id,
-        outcome=outcome,
+    return edit_answer(
+        request,
+        fragment="planning/_roster.html",
+        page="planning/roster.html",
+        context=partial(
+            roster_context,
+            session,
+            user,
+            team,
+            plan.week_start,
+            week_text=plan.week_start.isoformat(),
+            plan_id=shown.id,
+            outcome=outcome,
+        ),
+        redirect=None if saved is None else url,
+        push_url=url,
+        status_code=status_code,
     )
-    if is_fragment_request(request):
-        return render(
-            request, "planning/_roster.html", context, status_code=status_code, headers={"HX-Push-Url": url}
-        )
-    return render(request, "planning/roster.html", context, status_code=status_code)
 
 
 @router.get("/board/roster", name="roster")
@@ -659,9 +637,9 @@ def roster(
     """The week's roster: staff × dates with shifts, leave and requests, and coverage per half hour."""
     if team is None:
         return RedirectResponse("/board", status_code=303)
-    day, week_text, errors = _week_of(today, week)
-    context = roster_context(session, user, team, day, week_text=week_text, plan_id=plan, errors=errors)
-    return render(request, "planning/roster.html", context, status_code=422 if errors else 200)
+    return render_week(
+        request, "planning/roster.html", roster_context, session, user, team, today, week, plan
+    )
 
 
 @router.post("/board/roster/plans/{plan_id}/shift", name="roster_change")
@@ -676,7 +654,7 @@ def change(
     flag: Annotated[str, Form(max_length=10)] = "",
 ) -> Response:
     """Change a shift (another type, or off), pinned; refused when it breaks a rule, unless flagged."""
-    plan = _plan(session, user, plan_id)
+    plan = lead_plan(session, user, plan_id)
     team_doc = dump_team(teams.team_file(session=session, team_id=plan.team_id))
     words = Words.of(team_doc)
     who = staff_name(team_doc, staff)
@@ -684,7 +662,7 @@ def change(
     try:
         day = _form_day(date, plan)
         what = f"{who}'s shift on {day:%a %-d %b} to {'a day off' if chosen == OFF else chosen}"
-        with _edit_errors():
+        with edit_errors():
             changed = change_shift(
                 session=session,
                 plan_id=plan.id,
@@ -733,11 +711,11 @@ def pin(
     date: Annotated[str, Form(max_length=10)] = "",
 ) -> Response:
     """Pin a shift (a re-solve keeps it exactly) or unpin it."""
-    plan = _plan(session, user, plan_id)
+    plan = lead_plan(session, user, plan_id)
     team_doc = dump_team(teams.team_file(session=session, team_id=plan.team_id))
     try:
         day = _form_day(date, plan)
-        with _edit_errors():
+        with edit_errors():
             saved, pinned = toggle_shift_pin(
                 session=session, plan_id=plan.id, staff_id=staff, day=day, user_id=user.id
             )
@@ -764,7 +742,7 @@ def resolve(
 ) -> Response:
     """Queue a re-solve of the week that keeps its roster and pinned shifts, choosing afresh the
     unpinned shifts of the staff named in ``re_roster``; the board then shows its progress."""
-    plan = _plan(session, user, plan_id)
+    plan = lead_plan(session, user, plan_id)
     team_doc = dump_team(teams.team_file(session=session, team_id=plan.team_id))
     named = list(dict.fromkeys(re_roster or []))
     contracted = {m["id"] for m in team_doc["staff"] if m.get("contract") is not None}
@@ -777,7 +755,7 @@ def resolve(
             + ".",
         )
         return _answer(request, session, user, plan, outcome, status_code=422)
-    with _edit_errors():
+    with edit_errors():
         edits.replan(
             session=session,
             queue=queue,
