@@ -320,7 +320,7 @@ def changes(diff: dict[str, list[Any]], codes: dict[str, str], names: dict[str, 
     def when(entry: dict[str, Any]) -> str:
         who = ", ".join(names.get(s, s) for s in entry["staff"])
         day = date.fromisoformat(entry["date"])
-        return f"{day:%a %d %b} {entry['start']}–{entry['end']}, {who}"
+        return f"{day:%a %-d %b} {entry['start']}–{entry['end']}, {who}"
 
     def code(entry: dict[str, Any]) -> str:
         return codes.get(entry["client"], entry["client"])
