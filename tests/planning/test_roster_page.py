@@ -19,7 +19,7 @@ from sqlalchemy import select
 from actplanner.db import SolveJob
 from actplanner.planning.edits import FLAG_PREFIX
 from actplanner.planning.jobs import claim_next_job
-from actplanner.planning.plans import save_plan, stored_plan_doc
+from actplanner.planning.plans import plan_diff, publish_plan, save_plan, stored_plan_doc
 from actplanner.planning.roster import clock, roster_view
 from actplanner.planning.worker import run_job
 from actplanner.teams.service import import_team
@@ -233,6 +233,37 @@ def test_change_that_keeps_the_rules_is_saved_pinned(app: FastAPI, client: TestC
     tuesday = next(s for s in shifts if (s["staff"], s["date"]) == ("s-cm1", "2026-12-22"))
     assert (tuesday["type"], tuesday["start"], tuesday.get("pinned")) == ("late", "11:30", True)
     assert [a for _, a, _t in audit_events(app) if a.startswith("shift-")] == ["shift-change"]
+
+
+def test_a_shift_change_shows_in_the_boards_diff_against_the_published_roster(
+    app: FastAPI, client: TestClient, world: World
+) -> None:
+    """The roster published, then Alex Mendoza's Tuesday off made a late shift: the board's draft
+    lists that shift change (by name and day, before and after in words), with no visit changed."""
+    plan_id = rostered_draft(app)
+    with db(app) as session:
+        publish_plan(session=session, plan_id=plan_id, user_id=None, confirmed=True)
+        session.commit()
+    sign_in(client, "lead")
+    response = change(client, plan_id, staff="s-cm1", date="2026-12-22", shift="late")
+    assert response.status_code == 303, response.text
+    draft = int(re.search(r"plan=(\d+)", response.headers["location"]).group(1))
+    with db(app) as session:
+        diff = plan_diff(session=session, old_plan_id=plan_id, new_plan_id=draft)
+    assert diff["shifts"] == [
+        {
+            "staff": "s-cm1",
+            "date": "2026-12-22",
+            "before": None,
+            "after": {"type": "late", "start": "11:30", "end": "20:00"},
+        }
+    ]
+    page = client.get(f"/board?week={CHRISTMAS_WEEK.isoformat()}&plan={draft}").text
+    table = re.search(r'<table id="shift-diff".*?</table>', page, re.S)
+    assert table, "the board lists the shift change"
+    rows = [re.findall(r"<td>([^<]*)</td>", r) for r in re.findall(r"<tr>(.*?)</tr>", table.group(0), re.S)]
+    assert [r for r in rows if r] == [["Alex Mendoza", "Tue 22 Dec", "off", "late 11:30–20:00"]]
+    assert "1 shift changed" in page
 
 
 def test_save_anyway_flags_the_broken_rule_in_unmet(app: FastAPI, client: TestClient, world: World) -> None:

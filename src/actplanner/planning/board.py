@@ -131,6 +131,16 @@ class Change:
 
 
 @dataclass(frozen=True)
+class ShiftChange:
+    """A staff member's working window on a date, before and after: "late 11:30–20:00" or "off"."""
+
+    staff: str
+    day: str
+    before: str
+    after: str
+
+
+@dataclass(frozen=True)
 class Version:
     plan: Plan
     current: bool
@@ -331,6 +341,26 @@ def changes(diff: dict[str, list[Any]], codes: dict[str, str], names: dict[str, 
     return rows
 
 
+def shift_rows(diff: dict[str, list[Any]], names: dict[str, str]) -> list[ShiftChange]:
+    """A plan diff's shift changes by staff name and day, each side in words."""
+
+    def window(shift: dict[str, Any] | None) -> str:
+        if shift is None:
+            return "off"
+        hours = f"{shift['start']}–{shift['end']}"
+        return f"{shift['type']} {hours}" if shift.get("type") else hours
+
+    return [
+        ShiftChange(
+            names.get(s["staff"], s["staff"]),
+            f"{date.fromisoformat(s['date']):%a %-d %b}",
+            window(s["before"]),
+            window(s["after"]),
+        )
+        for s in diff.get("shifts", [])
+    ]
+
+
 # ---------------------------------------------------------------------------------------------
 # Reading the week
 
@@ -474,6 +504,7 @@ def board_context(
         rota=list(zip(roles, on_call_rota(plan, days, roles, names), strict=True)),
         compared=compared,
         changes=None if diff is None else changes(diff, codes, names),
+        shift_changes=[] if diff is None else shift_rows(diff, names),
     )
     return context
 
@@ -830,6 +861,7 @@ def republish_context(
         "plan": plan,
         "compared": current,
         "changes": None if diff is None else changes(diff, codes, names),
+        "shift_changes": [] if diff is None else shift_rows(diff, names),
         "concerns": concern_lines(findings or [], team_doc),
         "board_url": board_href(team, user, plan.week_start),
         "version_url": board_href(team, user, plan.week_start, plan=plan.id),

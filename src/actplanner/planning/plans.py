@@ -713,14 +713,18 @@ def week_plans(*, session: Session, team_id: str, week_start: date) -> list[Plan
 
 
 def plan_diff(*, session: Session, old_plan_id: int, new_plan_id: int) -> dict[str, list[Any]]:
-    """Visits ``added``, ``moved`` (``{"before", "after"}``) and ``cancelled`` from one plan to another.
+    """Visits ``added``, ``moved`` (``{"before", "after"}``) and ``cancelled`` from one plan to another,
+    and the rostered ``shifts`` that differ.
 
     Visits are the same when they have the same id and client; those left over
     pair up by client and date. A pair is moved when its staff, date or times differ.
-    Each visit is its plan-file entry plus its ``uid``.
+    Each visit is its plan-file entry plus its ``uid``. A shift change is per staff member
+    and date: ``{"staff", "date", "before", "after"}``, each side ``{"type", "start", "end"}``
+    or None for a day not worked.
     """
-    old = get_plan(session=session, plan_id=old_plan_id).visits
-    new = get_plan(session=session, plan_id=new_plan_id).visits
+    old_plan = get_plan(session=session, plan_id=old_plan_id)
+    new_plan = get_plan(session=session, plan_id=new_plan_id)
+    old, new = old_plan.visits, new_plan.visits
     pairs, unmatched, cancelled = pair_visits(old, new)
 
     def shown(v: Visit) -> dict[str, Any]:
@@ -737,7 +741,22 @@ def plan_diff(*, session: Session, old_plan_id: int, new_plan_id: int) -> dict[s
             if (a.staff, a.date, a.start, a.end) != (b.staff, b.date, b.start, b.end)
         ],
         "cancelled": [shown(v) for v in sorted(cancelled, key=key)],
+        "shifts": shift_changes(old_plan.shifts, new_plan.shifts),
     }
+
+
+def shift_changes(old: Iterable[PlanShift], new: Iterable[PlanShift]) -> list[dict[str, Any]]:
+    """The working windows that differ between two plans, by staff member and date (None: off)."""
+
+    def windows(shifts: Iterable[PlanShift]) -> dict[tuple[str, date], dict[str, Any]]:
+        return {(s.staff_id, s.date): {"type": s.type, "start": s.start, "end": s.end} for s in shifts}
+
+    before, after = windows(old), windows(new)
+    return [
+        {"staff": key[0], "date": key[1].isoformat(), "before": before.get(key), "after": after.get(key)}
+        for key in sorted(before.keys() | after.keys())
+        if before.get(key) != after.get(key)
+    ]
 
 
 def pair_visits(
