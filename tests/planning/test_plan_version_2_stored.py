@@ -5,6 +5,7 @@ reads the contact log before ``replan_from`` as the solver did, so it asks about
 from __future__ import annotations
 
 import copy
+import re
 from collections.abc import Callable
 from datetime import date, datetime
 from typing import Any
@@ -168,6 +169,13 @@ def test_a_made_up_week_publishes_without_asking_and_a_short_one_still_asks(
         )
         session.commit()
         edited_id = edited.id
+    # The draft's changes page counts broken rules as publishing does, with the log: none for the
+    # made-up week (read blind, it named the client's H1), the client's H1 for the short one.
+    made_up_page = client.get(f"/board/plans/{draft_id}/changes")
+    assert made_up_page.status_code == 200, made_up_page.text
+    assert "The checker finds every hard rule met" in made_up_page.text
+    short_page = client.get(f"/board/plans/{edited_id}/changes").text
+    assert re.search(r"The checker finds \d+ broken rules? in plan", short_page)
     # The board's publish button: the short one asks, naming the client's H1.
     csrf = form_token(client.get("/board", params={"week": WEEK}).text)
     asked = client.post(f"/board/plans/{edited_id}/publish", data={"csrf_token": csrf})

@@ -15,7 +15,7 @@ from fastapi import APIRouter, Form, HTTPException, Path, Request
 from fastapi.responses import RedirectResponse, Response
 from sqlalchemy.orm import Session
 
-from actplanner.checker import Violation, check
+from actplanner.checker import Violation
 from actplanner.checker.report import RULE_TITLES
 from actplanner.checker.words import Words
 from actplanner.db import Plan, SolveJob, Team
@@ -374,7 +374,7 @@ def _day_context(
         for period in member.leave
         if period.start < f"{day + dt.timedelta(days=1)}T00:00" and period.end > f"{day}T00:00"
     ]
-    report = check(dump_team(team), plans.stored_plan_doc(session=session, plan_id=plan.id))
+    report = plans.checked(session=session, plan=plan, by=_viewer(request))
     clients = set(_day_clients(plan, staff_id, day))
     findings = [
         v
@@ -566,6 +566,12 @@ class ChangeRow:
     after: str | None
 
 
+def _viewer(request: Request) -> int | None:
+    """The signed-in login whose reading of the contact log the check audits."""
+    user = getattr(request.state, "user", None)
+    return None if user is None else int(user.id)
+
+
 def _replan_context(request: Request, session: Session, team: TeamFile, job: SolveJob) -> dict[str, Any]:
     context: dict[str, Any] = {
         "job": job,
@@ -593,7 +599,9 @@ def _changes_context(request: Request, session: Session, team: TeamFile, plan: P
             "added": [ChangeRow(code(v["client"]), None, where(v)) for v in diff["added"]],
             "cancelled": [ChangeRow(code(v["client"]), where(v), None) for v in diff["cancelled"]],
         }
-    report = check(dump_team(team), plans.stored_plan_doc(session=session, plan_id=plan.id))
+    # As publishing checks it (with the weeks before and the contact log), so this page's count
+    # of broken rules is the one the publish question will ask about.
+    report = plans.checked(session=session, plan=plan, by=_viewer(request))
     return {
         "plan": plan,
         "published": published,

@@ -14,7 +14,7 @@ from sqlalchemy.orm import Session
 
 from actplanner.audit.service import audit
 from actplanner.checker import check
-from actplanner.checker.report import RULE_TITLES
+from actplanner.checker.report import RULE_TITLES, Report
 from actplanner.db import PLAN_SOURCES, OnCallPeriod, Plan, PlanBreak, PlanShift, Visit, utcnow
 from actplanner.db.fields import put, take
 from actplanner.db.unit_of_work import changing_team
@@ -431,16 +431,24 @@ def publish_findings(*, session: Session, plan_id: int, by: int | None = None) -
     taken for too many. Reading the log is audited for ``by``.
     """
     plan = get_plan(session=session, plan_id=plan_id)
-    team = team_file(session=session, team_id=plan.team_id)
-    doc = stored_plan_doc(session=session, plan_id=plan.id)
-    history = check_history(session=session, plan=plan, by=by)
-    report = check(dump_team(team), doc, week_start=plan.week_start.isoformat(), history=history)
+    report = checked(session=session, plan=plan, by=by)
     concerns = [Concern(v.rule, v.message) for v in report.unexcused]
     for entry in plan.unmet or []:
         detail = str(entry.get("detail", ""))
         if detail.startswith(FLAG_PREFIX) or detail.lower().startswith(PINNED_PREFIX):
             concerns.append(Concern(str(entry.get("rule", "")), detail))
     return concerns
+
+
+def checked(*, session: Session, plan: Plan, by: int | None) -> Report:
+    """The independent checker's report on a stored plan, read as publishing reads it: with the
+    history the solver read (``check_history``), so a page's count of broken rules is the publish
+    question's, and a recurring injection given last week is not reported overdue. Reading the
+    contact log is audited for ``by``."""
+    team = team_file(session=session, team_id=plan.team_id)
+    doc = stored_plan_doc(session=session, plan_id=plan.id)
+    history = check_history(session=session, plan=plan, by=by)
+    return check(dump_team(team), doc, week_start=plan.week_start.isoformat(), history=history)
 
 
 def check_history(*, session: Session, plan: Plan, by: int | None) -> list[dict[str, Any]]:
