@@ -314,6 +314,21 @@ def test_failed_job_shows_its_error_and_keeps_the_published_plan(
     assert "Published version 1" in page
 
 
+def test_a_week_with_a_solve_under_way_does_not_say_it_has_no_plan_to_generate(
+    app: FastAPI, client: TestClient, world: World
+) -> None:
+    """A queued solve of a week with no plan yet: the board shows its progress and says the plan
+    comes with the solve's draft, not "No plan for this week yet ... press Generate"."""
+    with db(app) as session:
+        enqueue_solve(session=session, team_id=TEAM, week_start=WEEK, time_limit=1)
+        session.commit()
+    sign_in(client, "lead")
+    page = client.get(BOARD).text
+    assert 'id="progress"' in page
+    assert "The plan shows here once the solve above has a draft." in page
+    assert "No plan for this week yet" not in page
+
+
 @pytest.mark.parametrize(
     ("week", "time_limit", "field", "message"),
     [

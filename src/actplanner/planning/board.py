@@ -290,7 +290,8 @@ def plan_figures(plan: Plan) -> list[Figure]:
                 "solver",
                 "Solve",
                 f"{plan.solver_status}, {plan.seconds or 0:.1f} s",
-                "objective " + _number(plan.objective, 0),
+                # The solver's weighted score: a lead compares two plans by it, not reads it.
+                f"score {_number(plan.objective, 0)}, lower is better",
                 None,
             )
         )
