@@ -14,6 +14,7 @@ from typing import Any
 from playwright.sync_api import Page, expect
 
 from actplanner.db import Plan
+from actplanner.domain.words import day_words
 from actplanner.planning.plans import stored_plan_doc
 from tests.browser.conftest import LiveServer
 
@@ -67,8 +68,8 @@ def test_lead_records_a_hospital_stay_and_the_plan_follows_it(
     row.get_by_role("link", name="Edit").click()
     show_day(page, row, WEEK + timedelta(days=2))
     expect(row.locator(".in-force")).to_contain_text(
-        f"In hospital since {WEEK.isoformat()} ({HOSPITAL}), 1 hospital visit a week by the ITT; "
-        f"home on {HOME.isoformat()}."
+        f"In hospital since {day_words(WEEK)} {WEEK.year} ({HOSPITAL}), 1 hospital visit a week by the ITT; "
+        f"home on {day_words(HOME)} {HOME.year}."
     )
     expect(row.locator(".in-force")).to_contain_text(f"Home visits the week of {WEEK.isoformat()} needs: 2")
 
