@@ -314,6 +314,37 @@ def test_failed_job_shows_its_error_and_keeps_the_published_plan(
     assert "Published version 1" in page
 
 
+def test_drafts_are_listed_with_their_figures_and_a_lead_discards_one(
+    app: FastAPI, client: TestClient, world: World
+) -> None:
+    """Two Generates leave two drafts: each is listed with its visits and what it did not meet, and
+    one is thrown away (audited); the other stays, and a published version cannot be discarded."""
+    doc = plan_doc()
+    first, second = save_draft(app), save_draft(app)
+    sign_in(client, "lead")
+    page = client.get(BOARD).text
+    figures = f"{len(doc['visits'])} visits, {len(doc['unmet'])} not met"
+    for draft in (first, second):
+        item = re.search(rf'<li class="draft"><a [^>]*>Draft {draft}</a>(.*?)</li>', page, re.S)
+        assert item and figures in item.group(1), page
+    token = form_token(page)
+    gone = client.post(f"/board/plans/{first}/discard", data={"csrf_token": token}, follow_redirects=False)
+    assert gone.status_code == 303
+    with db(app) as session:
+        assert session.get(Plan, first) is None and session.get(Plan, second) is not None
+    assert audit_events(app)[-1][1:] == ("discard", f"plan:{first}")
+    page = client.get(BOARD).text
+    assert f">Draft {first}</a>" not in page and f">Draft {second}</a>" in page
+    with db(app) as session:
+        publish_plan(session=session, plan_id=second, user_id=None, confirmed=True)
+        session.commit()
+    kept = client.post(f"/board/plans/{second}/discard", data={"csrf_token": token})
+    assert kept.status_code == 409
+    assert "Only a draft can be discarded; version 1 is published." in kept.text
+    with db(app) as session:
+        assert session.get(Plan, second) is not None
+
+
 def test_a_week_with_a_solve_under_way_does_not_say_it_has_no_plan_to_generate(
     app: FastAPI, client: TestClient, world: World
 ) -> None:

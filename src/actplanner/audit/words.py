@@ -50,6 +50,7 @@ ACTIONS: dict[str, str] = {
     "publish": "Published a plan",
     "republish": "Published an earlier version again",
     "undo": "Undid an edit",
+    "discard": "Discarded a draft",
     "pin": "Pinned a visit",
     "unpin": "Unpinned a visit",
     "move": "Moved a visit",

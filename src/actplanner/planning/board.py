@@ -40,6 +40,7 @@ from actplanner.planning.page_edits import lead_plan
 from actplanner.planning.plans import (
     Concern,
     PublishUnconfirmed,
+    discard_draft,
     plan_diff,
     publish_plan,
     published_plan,
@@ -799,6 +800,20 @@ def make_up(
 
 # ---------------------------------------------------------------------------------------------
 # Undo an edit, publish an earlier version again
+
+
+@router.post("/board/plans/{plan_id}/discard", name="board_discard")
+def discard(request: Request, session: SessionDep, user: LeadDep, plan_id: Id) -> Response:
+    """Throw a draft away (the board lists it with its figures); back to the week's board."""
+    plan = lead_plan(session, user, plan_id)
+    team = get_team(session=session, team_id=plan.team_id)
+    week = plan.week_start
+    try:
+        discard_draft(session=session, plan_id=plan.id, user_id=user.id)
+    except ValueError as err:
+        context = board_context(session, user, team, week, week_text=week.isoformat(), message=str(err))
+        return render(request, "planning/board.html", context, status_code=409)
+    return RedirectResponse(board_href(team, user, week), status_code=303)
 
 
 @router.post("/board/plans/{plan_id}/undo", name="board_undo")

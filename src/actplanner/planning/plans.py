@@ -619,6 +619,23 @@ def undo_edit(*, session: Session, plan_id: int, user_id: int | None) -> Plan | 
     return shown
 
 
+def discard_draft(*, session: Session, plan_id: int, user_id: int | None) -> Plan:
+    """Throw a draft away, with the states its undo kept: three Generates need not leave three
+    drafts. Staff never saw it (feeds follow published versions only). Audited; ValueError for a
+    plan that is not a draft. Returns the discarded plan (detached: read its week, not its rows)."""
+    plan = get_plan(session=session, plan_id=plan_id)
+    if plan.status != "draft":
+        shown = f"version {plan.version}" if plan.version is not None else f"plan {plan.id}"
+        raise ValueError(f"Only a draft can be discarded; {shown} is {plan.status}.")
+    detail = {"team": plan.team_id, "week_start": plan.week_start.isoformat(), "source": plan.source}
+    for snapshot in _undo_snapshots(session, plan):
+        session.delete(snapshot)
+    session.delete(plan)
+    session.flush()
+    audit(session=session, user_id=user_id, action="discard", target=f"plan:{plan_id}", detail=detail)
+    return plan
+
+
 def _undo_snapshots(session: Session, plan: Plan) -> list[Plan]:
     """The kept states of a draft before its last edit, newest first (one, or none)."""
     if plan.id is None:
