@@ -98,7 +98,7 @@ def test_each_figure_below_its_top_rating_says_why_beside_it_and_a_met_one_says_
     page.get_by_label("To (a Sunday)").fill(LAST.isoformat())
     page.get_by_role("button", name="Show", exact=True).click()
     expect(page.locator("#figures-title")).to_contain_text(
-        f"2 weeks, {recorded['contacts']} contacts recorded"
+        f"{FIRST:%a %-d %b} – {LAST:%a %-d %b %Y} · 2 weeks, {recorded['contacts']} contacts recorded"
     )
 
     figures = page.locator("#figures tbody tr[data-figure]")

@@ -6,7 +6,7 @@ import csv
 import io
 import json
 import re
-from datetime import date, timedelta
+from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
 
@@ -20,8 +20,9 @@ from actplanner.cli.main import app as cli
 from actplanner.contacts.service import import_contacts
 from actplanner.db import AuditEvent
 from actplanner.domain.demo_contacts import recorded_contacts
-from actplanner.domain.week import team_today
+from actplanner.fidelity.pages import printed_at
 from actplanner.planning.plans import publish_plan, save_plan
+from actplanner.web.deps import team_date
 from tests.support.web_factories import TEAM, World, db, plan_doc, sign_in, team_doc
 
 FIRST, LAST = "2026-11-30", "2026-12-13"
@@ -228,14 +229,61 @@ def test_a_bad_period_is_a_422_naming_the_field_in_a_sentence(
         assert sentence in response.text.replace("&#39;", "'"), url
 
 
-def test_the_default_period_is_the_last_four_whole_weeks(lead: TestClient, log: dict[str, Any]) -> None:
-    today = team_today(team_doc()["team"]["timezone"])
-    sunday = today - timedelta(days=today.weekday() + 1)
-    monday = sunday - timedelta(days=27)
+def test_the_default_period_is_the_four_whole_weeks_ended_before_this_one(
+    app: FastAPI, lead: TestClient, log: dict[str, Any]
+) -> None:
+    """The team's today a Wednesday two weeks after the log's week: the default is Monday to Sunday
+    of the four weeks ended before this one, said in words, with H2's 14-day figure read (the
+    one-week default read "no data") and a word that the log begins inside the period."""
+    app.dependency_overrides[team_date] = lambda: date(2026, 12, 16)
     html = lead.get("/fidelity").text
-    assert f'name="from" value="{monday.isoformat()}"' in html
-    assert f'name="to" value="{sunday.isoformat()}"' in html
+    assert 'name="from" value="2026-11-16"' in html
+    assert 'name="to" value="2026-12-13"' in html
     assert len(re.findall(r'<tr data-week="', html)) == 4
+    assert "Mon 16 Nov – Sun 13 Dec 2026 · 4 weeks," in html
+    assert page_figures(html)["team_approach_share"] != ""
+    begins = min(c["date"] for c in log["contacts"])
+    assert begins > "2026-11-16"
+    assert f"The contact log begins on {date.fromisoformat(begins):%a %-d %b %Y}" in html
+    # The exports of the default period are the same four weeks, named by their ISO dates.
+    assert "from=2026-11-16&amp;to=2026-12-13" in html
+    # A period asked for is taken as asked, and a log older than the period gets no word.
+    asked = lead.get("/fidelity", params={"from": "2026-12-07", "to": LAST}).text
+    assert "Mon 7 Dec – Sun 13 Dec 2026 · 1 week," in asked
+    assert 'id="log-starts"' not in asked
+
+
+def test_the_targets_of_shares_read_as_percentages_beside_them_and_the_csv_keeps_fractions(
+    lead: TestClient, log: dict[str, Any]
+) -> None:
+    html = lead.get("/fidelity", params=PERIOD).text
+
+    def cells(key: str) -> list[str]:
+        row = re.search(rf'data-figure="{key}".*?</tr>', html, re.S)
+        assert row is not None, key
+        return re.findall(r"<td[^>]*>(.*?)</td>", row.group(0), re.S)
+
+    community = cells("community_share")
+    assert re.match(r"\d+(\.\d)?%", community[0]), community
+    assert community[2] == "S1 community-based: ≥ 80%"
+    assert cells("team_approach_share")[2] == "H2 team approach: ≥ 90%"
+    assert cells("contacts_per_client_week")[2] == "S5 frequency: ≥ 4"
+    assert "≥ 0.8" not in html and "≥ 0.9" not in html
+    rows = {r["figure"]: r for r in read_csv(lead.get("/fidelity/figures.csv", params=PERIOD).text)}
+    assert rows["community_share"]["dacts_top_rating"] == "S1 community-based: ≥ 0.8"
+    assert re.fullmatch(r"0\.\d+|1(\.0)?", rows["community_share"]["delivered"])
+
+
+def test_the_printed_report_says_when_in_words_in_the_team_zone(
+    app: FastAPI, lead: TestClient, log: dict[str, Any]
+) -> None:
+    # 20:05 UTC is 14:05 in Chicago (CST, UTC-6, in December).
+    app.dependency_overrides[printed_at] = lambda: datetime(2026, 12, 1, 20, 5, tzinfo=UTC)
+    html = lead.get("/fidelity/report", params=PERIOD).text
+    assert "Printed Tue 1 Dec 2026, 14:05 CST from" in html
+    assert "Mon 30 Nov – Sun 13 Dec 2026 · 2 weeks," in html
+    # The file a browser saves it as keeps the ISO dates.
+    assert f"<title>Fidelity report {FIRST} to {LAST}" in html
 
 
 def test_the_page_and_exports_need_the_lead(client: TestClient, world: World, log: dict[str, Any]) -> None:

@@ -116,18 +116,34 @@ def test_the_figures_of_counted_weeks_leave_the_other_weeks_out() -> None:
     assert fidelity(team, log, start, end, weeks={start, week_2}) == every
 
 
-def test_the_default_period_starts_at_the_first_whole_week_the_log_covers() -> None:
-    """A log begun on Tuesday 2026-11-10: the default leaves out the weeks before and the partial
-    one, and starts Monday 2026-11-16; a log begun on a Monday starts that week."""
-    assert parse_period(None, None, today=TODAY, log_starts=date(2026, 11, 10)) == (
-        date(2026, 11, 16),
-        date(2026, 11, 29),
-    )
-    assert parse_period(None, None, today=TODAY, log_starts=date(2026, 11, 23))[0] == date(2026, 11, 23)
-    # A log older than four weeks, or one with no whole week yet: the last four whole weeks.
-    assert parse_period(None, None, today=TODAY, log_starts=date(2026, 1, 5))[0] == date(2026, 11, 2)
-    assert parse_period(None, None, today=TODAY, log_starts=date(2026, 11, 24))[0] == date(2026, 11, 2)
-    # A period asked for is taken as asked.
-    assert parse_period("2026-10-05", None, today=TODAY, log_starts=date(2026, 11, 23))[0] == date(
-        2026, 10, 5
-    )
+def test_the_default_period_is_the_four_weeks_ended_before_this_week_whatever_the_weekday() -> None:
+    """On the Monday and on the Sunday of a week the default is the same four Monday-to-Sunday
+    weeks: the week under way has not ended, even on its Sunday. Where the log begins does not
+    move it (the page says where it begins instead)."""
+    for today in (date(2026, 11, 30), date(2026, 12, 6)):
+        assert parse_period(None, None, today=today) == (date(2026, 11, 2), date(2026, 11, 29)), today
+    # The Monday after, that week has ended and joins the four.
+    assert parse_period(None, None, today=date(2026, 12, 7)) == (date(2026, 11, 9), date(2026, 12, 6))
+    # A period asked for is taken as asked; an end left empty takes the default's.
+    assert parse_period("2026-10-05", None, today=TODAY) == (date(2026, 10, 5), date(2026, 11, 29))
+
+
+def test_the_report_says_its_period_in_words_and_its_share_targets_as_percentages() -> None:
+    team = load_team(history_team())
+    log = load_contacts(contact_log(contact("k1", date=TUE)), team)
+    start = date.fromisoformat(WEEK)
+    report = fidelity_report(team, log.contacts, [], start, date(2026, 12, 13))
+    assert report.period_words == "Mon 30 Nov – Sun 13 Dec 2026"
+    # Across a new year each end names its year.
+    turn = fidelity_report(team, log.contacts, [], date(2026, 12, 28), date(2027, 1, 10))
+    assert turn.period_words == "Mon 28 Dec 2026 – Sun 10 Jan 2027"
+    rows = {f.key: f for f in report.figures}
+    # A share shown as a percentage gets its target as one; counts a week stay numbers.
+    assert rows["community_share"].shown.endswith("%")
+    assert rows["community_share"].target_shown == "S1 community-based: ≥ 80%"
+    assert rows["team_approach_share"].target_shown == "H2 team approach: ≥ 90%"
+    assert rows["contacts_per_client_week"].target_shown == "S5 frequency: ≥ 4"
+    assert rows["minutes_per_client_week"].target_shown == "S4 intensity: ≥ 120 (2 hours)"
+    assert rows["done_share"].target_shown == ""
+    # The machine form (CSV, CLI) keeps the engine's fraction.
+    assert rows["community_share"].top_rating == "S1 community-based: ≥ 0.8"

@@ -6,11 +6,11 @@ render. The page, each CSV and the printed report each leave an audit record.
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import UTC, date, datetime
 from typing import Annotated, Any
 from urllib.parse import urlencode
 
-from fastapi import APIRouter, HTTPException, Query, Request
+from fastapi import APIRouter, Depends, HTTPException, Query, Request
 from fastapi.responses import Response
 from markupsafe import Markup
 from sqlalchemy.orm import Session
@@ -32,6 +32,15 @@ FromQuery = Annotated[
 ToQuery = Annotated[
     str | None, Query(alias="to", max_length=40, description="Last day, a Sunday (YYYY-MM-DD).")
 ]
+
+
+def printed_at() -> datetime:
+    """The moment a report is printed, in UTC (the template writes it in the team's zone)."""
+    return datetime.now(UTC)
+
+
+#: A dependency rather than a call, so a test can name the moment it prints at.
+PrintedDep = Annotated[datetime, Depends(printed_at)]
 
 
 def _query(team: Team, user: User, start: date, end: date) -> str:
@@ -76,14 +85,20 @@ def _report(
     if team is None:
         raise HTTPException(status_code=422, detail="team: choose the team whose fidelity to show.")
     try:
-        start, end = parse_period(
-            first, last, today=today, log_starts=first_contact(session=session, team_id=team.id)
-        )
+        start, end = parse_period(first, last, today=today)
     except PeriodError as err:
         raise HTTPException(status_code=422, detail=str(err)) from None
     return team, period_report(
         session=session, team_id=team.id, start=start, end=end, by=user.id, purpose=purpose
     )
+
+
+def _log_starts(session: Session, team: Team, report: FidelityReport) -> date | None:
+    """The day the team's contact log begins when that lies inside the period after its first
+    day, else None. The default period does not follow the log, so its weeks before the log
+    read as no contacts and every client short: the page says why beside them."""
+    begins = first_contact(session=session, team_id=team.id)
+    return begins if begins is not None and report.start < begins <= report.end else None
 
 
 @router.get("/fidelity", name="fidelity")
@@ -104,9 +119,7 @@ def fidelity_page(
         return render(request, "fidelity/fidelity.html", context)
     context["team_field"] = None if user.team_id == team.id else team.id
     try:
-        start, end = parse_period(
-            first, last, today=today, log_starts=first_contact(session=session, team_id=team.id)
-        )
+        start, end = parse_period(first, last, today=today)
     except PeriodError as err:
         context.update(error=str(err), first=first or "", last=last or "")
         return render(request, "fidelity/fidelity.html", context, status_code=422)
@@ -119,6 +132,7 @@ def fidelity_page(
         last=end.isoformat(),
         query=_query(team, user, start, end),
         charts=charts(report),
+        log_starts=_log_starts(session, team, report),
     )
     return render(request, "fidelity/fidelity.html", context)
 
@@ -130,12 +144,20 @@ def printable_report(
     user: LeadDep,
     team: TeamDep,
     today: TodayDep,
+    printed: PrintedDep,
     first: FromQuery = None,
     last: ToQuery = None,
 ) -> Response:
     """The period's report laid out for printing, for the state review (client codes only)."""
     found, report = _report(session, user, team, today, first, last, "fidelity report")
-    context = {"team": found, "report": report, "charts": charts(report), "printed": today, "show": show}
+    context = {
+        "team": found,
+        "report": report,
+        "charts": charts(report),
+        "printed": printed,
+        "show": show,
+        "log_starts": _log_starts(session, found, report),
+    }
     return render(request, "fidelity/report.html", context)
 
 

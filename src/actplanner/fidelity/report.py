@@ -63,6 +63,11 @@ class FigureRow:
     def planned_shown(self) -> str:
         return show(self.key, self.planned)
 
+    @property
+    def target_shown(self) -> str:
+        """The top rating as the page prints it, in the unit of the figure beside it."""
+        return show_target(self.key)
+
 
 @dataclass(frozen=True)
 class WeekRow:
@@ -109,6 +114,13 @@ class FidelityReport:
     unplanned_weeks: list[date]
     contacts: int
 
+    @property
+    def period_words(self) -> str:
+        """The period's days as a lead reads them: "Mon 2 Nov – Sun 29 Nov 2026" (the year once
+        when both ends share it)."""
+        first = "%a %-d %b" if self.start.year == self.end.year else "%a %-d %b %Y"
+        return f"{self.start.strftime(first)} – {self.end.strftime('%a %-d %b %Y')}"
+
 
 def show(key: str, value: float | None) -> str:
     """A figure as the page prints it: shares as percentages, the rest as the CLI prints them."""
@@ -117,6 +129,18 @@ def show(key: str, value: float | None) -> str:
     if key in SHARES:
         return f"{value * 100:.1f}%"
     return f"{value:g}"
+
+
+def show_target(key: str) -> str:
+    """A figure's DACTS top rating in the unit ``show`` gives its value: a share printed as a
+    percentage reads "≥ 80%", not "≥ 0.8", beside "91.3%"; a count a week stays a number.
+    "" where no item rates the figure. (The CSV and the CLI keep the engine's fractions.)"""
+    rating = TOP_RATINGS[key]
+    if rating is None:
+        return ""
+    if key in SHARES:
+        return f"{rating.item}: ≥ {rating.at_least * 100:g}%"
+    return str(rating)
 
 
 def period_weeks(start: date, end: date) -> list[date]:
@@ -250,23 +274,17 @@ class PeriodError(ValueError):
     """A period the page cannot read; the message names the field (``from`` or ``to``) and says why."""
 
 
-def parse_period(
-    first: str | None, last: str | None, *, today: date, log_starts: date | None = None
-) -> tuple[date, date]:
+def parse_period(first: str | None, last: str | None, *, today: date) -> tuple[date, date]:
     """The period [from, to] a page asks for: a Monday to a Sunday, by default the last 4 whole weeks.
 
-    A field left empty takes its default. ``log_starts`` is the date of the team's first
-    recorded contact: the default period then starts no earlier than the first whole week
-    the log covers, so a team that began recording (or a demo seeded) two weeks ago sees
-    those weeks, not two weeks of nothing read as every client short. PeriodError names
-    each field that is wrong.
+    The default weeks are the four that have ended, Monday to Sunday, before the week of
+    ``today`` (the team's date): a month a reviewer audits, and two of H2's 14-day windows,
+    so no figure reads "no data" for want of weeks. They do not follow where the contact log
+    begins; the page says when it begins inside the period. A field left empty takes its
+    default. PeriodError names each field that is wrong.
     """
-    default_end = today - timedelta(days=today.weekday() + 1)
+    default_end = monday_of(today) - timedelta(days=1)
     default_start = default_end - timedelta(days=7 * DEFAULT_WEEKS - 1)
-    if log_starts is not None:
-        first_whole = log_starts + timedelta(days=(7 - log_starts.weekday()) % 7)
-        if default_start < first_whole <= default_end - timedelta(days=6):
-            default_start = first_whole
     errors: list[str] = []
     start = _day(first, "from", default_start, errors)
     end = _day(last, "to", default_end, errors)
