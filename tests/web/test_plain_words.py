@@ -47,6 +47,16 @@ def test_a_language_code_reads_as_its_name() -> None:
     assert words.text("c-5 speaks 'qqq' but s-cm does not.") == "K5 speaks qqq but Alex Mendoza does not."
 
 
+def test_weekdays_in_the_solvers_lists_read_as_names() -> None:
+    """The solver lists days by their file keys; a page capitalises them, and leaves the word alone."""
+    words = Words()
+    assert words.text("no availability on mon, wed and fri") == "no availability on Mon, Wed and Fri"
+    assert words.text("available on none of wed–fri: availability on one of them would fix it") == (
+        "available on none of Wed–Fri: availability on one of them would fix it"
+    )
+    assert words.text("the sun is out on monday") == "the sun is out on monday"
+
+
 # -- checker messages ---------------------------------------------------------------------------
 
 

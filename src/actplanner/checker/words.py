@@ -34,6 +34,10 @@ class Finding(Protocol):
 
 # A skill as the checker quotes it ("skill 'lai_injection'").
 _SKILL = re.compile(r"skill '([^']+)'")
+# A weekday as the solver and checker write it in a list ("no availability on mon, wed",
+# "none of wed–fri: ..."): lower case, then a comma, dash, colon, stop or the end. A capitalised
+# "Sun" or the word "sun" inside a sentence is left alone.
+_WEEKDAY = re.compile(r"(?<![\w-])(mon|tue|wed|thu|fri|sat|sun)(?=[,–;:.)]| and | or |$)")
 # A language as the checker quotes it ("c-005 speaks 'es'").
 _SPEAKS = re.compile(r"speaks '([A-Za-z-]+)'")
 
@@ -69,7 +73,7 @@ class Words:
         message = _SPEAKS.sub(lambda m: f"speaks {language_name(m.group(1))}", message)
         message = _replace(message, self.names)
         message = _replace(message, self.terms)
-        return dates_in_words(message)
+        return _WEEKDAY.sub(lambda m: m.group(1).capitalize(), dates_in_words(message))
 
     def title(self, violation: Finding) -> str:
         """The rule's title for this finding: a skill requirement names its skill ("LAI
