@@ -6,7 +6,7 @@ import csv
 import io
 import json
 import re
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -229,28 +229,29 @@ def test_a_bad_period_is_a_422_naming_the_field_in_a_sentence(
         assert sentence in response.text.replace("&#39;", "'"), url
 
 
-def test_the_default_period_is_the_four_whole_weeks_ended_before_this_one(
+def test_the_default_period_is_the_whole_weeks_ended_since_the_log_began(
     app: FastAPI, lead: TestClient, log: dict[str, Any]
 ) -> None:
-    """The team's today a Wednesday two weeks after the log's week: the default is Monday to Sunday
-    of the four weeks ended before this one, said in words, with H2's 14-day figure read (the
-    one-week default read "no data") and a word that the log begins inside the period."""
+    """The team's today a Wednesday two weeks after the log's first week: the default is the
+    whole weeks ended since the log began (of the last four), said in words, with H2's 14-day
+    figure read. A period asked for from before the log says where the log begins."""
     app.dependency_overrides[team_date] = lambda: date(2026, 12, 16)
+    begins = date.fromisoformat(min(c["date"] for c in log["contacts"]))
+    first_whole = begins + timedelta(days=(7 - begins.weekday()) % 7)
+    assert first_whole == date(2026, 11, 30), "the log's week starts the default"
     html = lead.get("/fidelity").text
-    assert 'name="from" value="2026-11-16"' in html
+    assert 'name="from" value="2026-11-30"' in html
     assert 'name="to" value="2026-12-13"' in html
-    assert len(re.findall(r'<tr data-week="', html)) == 4
-    assert "Mon 16 Nov – Sun 13 Dec 2026 · 4 weeks," in html
+    assert len(re.findall(r'<tr data-week="', html)) == 2
+    assert "Mon 30 Nov – Sun 13 Dec 2026 · 2 weeks," in html
     assert page_figures(html)["team_approach_share"] != ""
-    begins = min(c["date"] for c in log["contacts"])
-    assert begins > "2026-11-16"
-    assert f"The contact log begins on {date.fromisoformat(begins):%a %-d %b %Y}" in html
-    # The exports of the default period are the same four weeks, named by their ISO dates.
-    assert "from=2026-11-16&amp;to=2026-12-13" in html
-    # A period asked for is taken as asked, and a log older than the period gets no word.
-    asked = lead.get("/fidelity", params={"from": "2026-12-07", "to": LAST}).text
-    assert "Mon 7 Dec – Sun 13 Dec 2026 · 1 week," in asked
-    assert 'id="log-starts"' not in asked
+    assert 'id="log-starts"' not in html
+    # The exports of the default period are the same weeks, named by their ISO dates.
+    assert "from=2026-11-30&amp;to=2026-12-13" in html
+    # Four weeks asked for, from before the log: taken as asked, with a word where the log begins.
+    asked = lead.get("/fidelity", params={"from": "2026-11-16", "to": LAST}).text
+    assert "Mon 16 Nov – Sun 13 Dec 2026 · 4 weeks," in asked
+    assert f"The contact log begins on {begins:%a %-d %b %Y}" in asked
 
 
 def test_the_targets_of_shares_read_as_percentages_beside_them_and_the_csv_keeps_fractions(

@@ -116,10 +116,26 @@ def test_the_figures_of_counted_weeks_leave_the_other_weeks_out() -> None:
     assert fidelity(team, log, start, end, weeks={start, week_2}) == every
 
 
+def test_the_default_period_starts_at_the_first_whole_week_the_log_covers() -> None:
+    """A log begun on Tuesday 2026-11-10: the default leaves out the weeks before and the partial
+    one, and starts Monday 2026-11-16; a log begun on a Monday starts that week."""
+    assert parse_period(None, None, today=TODAY, log_starts=date(2026, 11, 10)) == (
+        date(2026, 11, 16),
+        date(2026, 11, 29),
+    )
+    assert parse_period(None, None, today=TODAY, log_starts=date(2026, 11, 23))[0] == date(2026, 11, 23)
+    # A log older than four weeks, or one with no whole week yet: the last four whole weeks.
+    assert parse_period(None, None, today=TODAY, log_starts=date(2026, 1, 5))[0] == date(2026, 11, 2)
+    assert parse_period(None, None, today=TODAY, log_starts=date(2026, 11, 24))[0] == date(2026, 11, 2)
+    # A period asked for is taken as asked.
+    assert parse_period("2026-10-05", None, today=TODAY, log_starts=date(2026, 11, 23))[0] == date(
+        2026, 10, 5
+    )
+
+
 def test_the_default_period_is_the_four_weeks_ended_before_this_week_whatever_the_weekday() -> None:
     """On the Monday and on the Sunday of a week the default is the same four Monday-to-Sunday
-    weeks: the week under way has not ended, even on its Sunday. Where the log begins does not
-    move it (the page says where it begins instead)."""
+    weeks: the week under way has not ended, even on its Sunday."""
     for today in (date(2026, 11, 30), date(2026, 12, 6)):
         assert parse_period(None, None, today=today) == (date(2026, 11, 2), date(2026, 11, 29)), today
     # The Monday after, that week has ended and joins the four.

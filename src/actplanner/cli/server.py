@@ -218,7 +218,9 @@ def _publish_demo_weeks(session: Session, team_id: str) -> date:
         publish_plan(session=session, plan_id=saved.id, user_id=None)
         plans.append(dump_plan(doc))
     log = recorded_contacts(dump_team(team), plans)
-    first = today - timedelta(days=14)
+    # From the Monday two weeks back: the Fidelity page's default period follows the log's whole
+    # weeks, so the demo opens on two of them (H2's 14-day windows have data), not one.
+    first = week - timedelta(days=14)
     # Only what has happened: a contact dated today or later would be recorded in advance.
     log["contacts"] = [c for c in log["contacts"] if first <= date.fromisoformat(c["date"]) < today]
     import_contacts(session=session, team_id=team_id, data=log, by=None)

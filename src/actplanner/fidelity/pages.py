@@ -85,7 +85,9 @@ def _report(
     if team is None:
         raise HTTPException(status_code=422, detail="team: choose the team whose fidelity to show.")
     try:
-        start, end = parse_period(first, last, today=today)
+        start, end = parse_period(
+            first, last, today=today, log_starts=first_contact(session=session, team_id=team.id)
+        )
     except PeriodError as err:
         raise HTTPException(status_code=422, detail=str(err)) from None
     return team, period_report(
@@ -95,8 +97,8 @@ def _report(
 
 def _log_starts(session: Session, team: Team, report: FidelityReport) -> date | None:
     """The day the team's contact log begins when that lies inside the period after its first
-    day, else None. The default period does not follow the log, so its weeks before the log
-    read as no contacts and every client short: the page says why beside them."""
+    day, else None. A period asked for may start before the log: its weeks before it read as
+    no contacts and every client short, so the page says why beside them."""
     begins = first_contact(session=session, team_id=team.id)
     return begins if begins is not None and report.start < begins <= report.end else None
 
@@ -119,7 +121,9 @@ def fidelity_page(
         return render(request, "fidelity/fidelity.html", context)
     context["team_field"] = None if user.team_id == team.id else team.id
     try:
-        start, end = parse_period(first, last, today=today)
+        start, end = parse_period(
+            first, last, today=today, log_starts=first_contact(session=session, team_id=team.id)
+        )
     except PeriodError as err:
         context.update(error=str(err), first=first or "", last=last or "")
         return render(request, "fidelity/fidelity.html", context, status_code=422)

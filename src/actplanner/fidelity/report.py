@@ -274,17 +274,25 @@ class PeriodError(ValueError):
     """A period the page cannot read; the message names the field (``from`` or ``to``) and says why."""
 
 
-def parse_period(first: str | None, last: str | None, *, today: date) -> tuple[date, date]:
-    """The period [from, to] a page asks for: a Monday to a Sunday, by default the last 4 whole weeks.
+def parse_period(
+    first: str | None, last: str | None, *, today: date, log_starts: date | None = None
+) -> tuple[date, date]:
+    """The period [from, to] a page asks for: a Monday to a Sunday, by default the last 4 whole weeks
+    that have ended before the week of ``today`` (the team's date), the week under way never.
 
-    The default weeks are the four that have ended, Monday to Sunday, before the week of
-    ``today`` (the team's date): a month a reviewer audits, and two of H2's 14-day windows,
-    so no figure reads "no data" for want of weeks. They do not follow where the contact log
-    begins; the page says when it begins inside the period. A field left empty takes its
-    default. PeriodError names each field that is wrong.
+    A field left empty takes its default. ``log_starts`` is the date of the team's first
+    recorded contact: the default period then starts no earlier than the first whole week
+    the log covers, so a team that began recording (or a demo seeded) two weeks ago sees
+    those weeks, not two weeks of nothing read as every client short; a period asked for
+    that starts before the log is taken as asked, and the page says where the log begins.
+    PeriodError names each field that is wrong.
     """
     default_end = monday_of(today) - timedelta(days=1)
     default_start = default_end - timedelta(days=7 * DEFAULT_WEEKS - 1)
+    if log_starts is not None:
+        first_whole = log_starts + timedelta(days=(7 - log_starts.weekday()) % 7)
+        if default_start < first_whole <= default_end - timedelta(days=6):
+            default_start = first_whole
     errors: list[str] = []
     start = _day(first, "from", default_start, errors)
     end = _day(last, "to", default_end, errors)
