@@ -61,6 +61,7 @@ from actplanner.teams.form_fields import (
     set_optional,
     show_value,
 )
+from actplanner.teams.moved_address import NO_LOOKUP, can_look_up, moved_address
 from actplanner.teams.roster_forms import (
     CONTRACT_LISTS,
     DAY_LABELS,
@@ -136,9 +137,19 @@ def _words(text: str) -> list[str]:
 
 
 def _set_location(
-    entry: dict[str, Any], key: str, form: FormData, path: str, errors: list[str], name: str | None = None
+    entry: dict[str, Any],
+    key: str,
+    form: FormData,
+    path: str,
+    errors: list[str],
+    name: str | None = None,
+    *,
+    address: bool = False,
 ) -> None:
-    """The location at ``key`` from the form's ``<name>_lat``, ``_lon`` and ``_label`` (name: ``key``)."""
+    """The location at ``key`` from the form's ``<name>_lat``, ``_lon`` and ``_label`` (name: ``key``).
+
+    With ``address`` (a home, a start) the label is an address: changed while the coordinates
+    posted are the stored ones, it is looked up again (``moved_address``)."""
     name = name or key
     lat, lon, label = (
         form_text(form, f"{name}_lat"),
@@ -155,6 +166,13 @@ def _set_location(
         return
     if lat == "" or lon == "":
         errors.append(f"{path}.{'lat' if lat == '' else 'lon'}: give both a latitude and a longitude")
+        return
+    if address and moved_address(entry.get(key), lat, lon, label):
+        # The old point came back with the new address: kept, the maps link would lead to the old one.
+        if can_look_up():
+            entry[key] = {"label": label}
+        else:
+            errors.append(f"{path}: {NO_LOOKUP}")
         return
     place: dict[str, Any] = dict(entry.get(key) or {})
     set_key(place, "lat", number(lat))
@@ -184,7 +202,7 @@ def staff_entry(current: dict[str, Any], form: FormData, path: str, errors: list
     set_optional(entry, "phone", form_text(form, "phone") or None, None)
     set_optional(entry, "languages", _words(form_text(form, "languages")), [])
     set_optional(entry, "skills", _words(form_text(form, "skills")), [])
-    _set_location(entry, "start", form, f"{path}.start", errors)
+    _set_location(entry, "start", form, f"{path}.start", errors, address=True)
     shifts = {}
     for day in SHIFT_DAYS:
         span = _span(form, f"shift_{day}", f"{path}.shifts.{day}", errors)
@@ -263,7 +281,7 @@ def client_entry(current: dict[str, Any], form: FormData, path: str, errors: lis
     if not any(form_text(form, f"home_{part}") for part in ("lat", "lon", "label")):
         errors.append(f"{path}.home: a client needs a home: its address, or latitude and longitude")
     else:
-        _set_location(entry, "home", form, f"{path}.home", errors)
+        _set_location(entry, "home", form, f"{path}.home", errors, address=True)
     set_key(entry, "acuity", form_text(form, "acuity"))
     set_optional(entry, "visits_per_week", optional_number(form_text(form, "visits_per_week")), None)
     set_optional(entry, "visit_minutes", optional_number(form_text(form, "visit_minutes")), None)
