@@ -169,7 +169,11 @@ def test_an_unpublished_week_is_a_gap_in_red(client: TestClient, world: World) -
     page = client.get(f"/on-call?at={TUESDAY_NOON}")
     assert set(page_roles(page.text).values()) == {""}
     assert 'class="gap-warning error" role="alert"' in page.text
-    assert "No primary on call from Tue 1 Dec 12:00 to Tue 15 Dec 12:00 (CST)" in page.text
+    assert (
+        "No primary on call from Tue 1 Dec 12:00 (CST): no rota is published after that "
+        "(publish the week of Mon 30 Nov)"
+    ) in page.text
+    assert "Tue 15 Dec 12:00" not in page.text, "the look-ahead's edge is no end of the gap"
 
 
 def test_gaps_follow_covers_and_their_cancelling(
@@ -180,7 +184,11 @@ def test_gaps_follow_covers_and_their_cancelling(
     The gaps are ahead of the moment asked, so each is a line below the answer, not a banner."""
     sign_in(client, "nurse")
     at = "/on-call?at=2026-12-06T12:00"
-    assert "Ahead: no primary on call from Mon 7 Dec 08:30 to Sun 20 Dec 12:00 (CST)" in client.get(at).text
+    unpublished = (
+        "Ahead: no primary on call from Mon 7 Dec 08:30 (CST): no rota is published after that "
+        "(publish the week of Mon 7 Dec)"
+    )
+    assert unpublished in client.get(at).text
     with db(app) as session:
         cover = record_override(
             session=session,
@@ -195,11 +203,14 @@ def test_gaps_follow_covers_and_their_cancelling(
         cover_id = cover.id
     page = client.get(at).text
     assert "Ahead: no primary on call from Mon 7 Dec 08:30 to Tue 8 Dec 08:30 (CST)" in page
-    assert "Ahead: no primary on call from Wed 9 Dec 08:30 to Sun 20 Dec 12:00 (CST)" in page
+    assert (
+        "Ahead: no primary on call from Wed 9 Dec 08:30 (CST): no rota is published after that "
+        "(publish the week of Mon 7 Dec)"
+    ) in page
     with db(app) as session:
         cancel_override(session=session, override_id=cover_id, user_id=world.lead_id)
         session.commit()
-    assert "Ahead: no primary on call from Mon 7 Dec 08:30 to Sun 20 Dec 12:00 (CST)" in client.get(at).text
+    assert unpublished in client.get(at).text
 
 
 def test_tonights_answer_comes_first_and_a_gap_ahead_is_a_line_below_it(
@@ -507,6 +518,42 @@ def test_manage_page_lists_the_fortnight_ahead(
     names = {s["id"]: s["name"] for s in team_doc()["staff"]}
     assert f"08:30–24:00 {names[holder(published, 'primary', TUESDAY_NOON)]}" in page
     assert '<div class="gap">08:30–24:00 nobody</div>' in page
+
+
+#: Markup a person does not read: scripts, styles and every tag with its attributes (input values too).
+HIDDEN = re.compile(r"<(script|style)\b.*?</\1>|<[^>]*>", re.DOTALL)
+ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
+
+
+def test_manage_page_says_its_dates_in_words_and_keeps_inputs_iso(
+    client: TestClient, app: FastAPI, world: World, published: dict[str, Any], frozen: datetime
+) -> None:
+    """Swaps and covers in force, gaps and lists read "Tue 1 Dec 11:00"; the form's inputs stay ISO."""
+    with db(app) as session:
+        record_override(
+            session=session,
+            team_id=TEAM,
+            role="primary",
+            staff_id="s-sw1",
+            start="2026-12-01T11:00",
+            end="2026-12-01T15:00",
+            user_id=world.lead_id,
+        )
+        session.commit()
+    sign_in(client, "lead")
+    page = manage(client)
+    row = page[page.index('<tr data-override="') : page.index("</tr>", page.index('<tr data-override="'))]
+    assert "Tue 1 Dec 11:00" in row and "Tue 1 Dec 15:00" in row
+    visible = HIDDEN.sub(" ", page)
+    assert ISO_DATE.findall(visible) == []
+    # The browser's date-time picker still gets ISO values.
+    assert re.search(r'<input type="datetime-local" name="start" value="\d{4}-\d{2}-\d{2}T\d{2}:\d{2}"', page)
+    # Before the published week is a real gap with both ends; after it, no rota is published yet.
+    assert "No primary on call from Sun 29 Nov 06:00 to Mon 30 Nov 08:30 (CST)" in visible
+    assert (
+        "No primary on call from Mon 7 Dec 08:30 (CST): no rota is published after that "
+        "(publish the week of Mon 7 Dec)"
+    ) in visible
 
 
 def test_staff_cannot_record_overrides(client: TestClient, app: FastAPI, world: World) -> None:

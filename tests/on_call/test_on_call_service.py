@@ -12,6 +12,7 @@ from sqlalchemy.orm import Session
 
 from actplanner.db import AuditEvent, OnCallOverride, Team
 from actplanner.on_call.service import (
+    Gap,
     cancel_override,
     coverage_gaps,
     list_overrides,
@@ -39,6 +40,11 @@ def shifted(doc: dict[str, Any], weeks: int) -> dict[str, Any]:
     for period in doc["on_call"]:
         period["start"], period["end"] = move(period["start"]), move(period["end"])
     return doc
+
+
+def spans(gaps: list[Gap]) -> list[tuple[datetime, datetime]]:
+    """Each gap's start and end: where it ends, or where the look-ahead stops."""
+    return [(gap.start, gap.end) for gap in gaps]
 
 
 def publish(
@@ -271,10 +277,59 @@ def test_a_cover_at_a_local_time_that_does_not_exist_is_refused(session: Session
     )
 
 
+def test_a_gap_to_the_end_of_the_look_ahead_names_the_week_to_publish_not_an_end(session: Session) -> None:
+    """The look-ahead's edge moves with the clock: a gap reaching it says the rota is unpublished."""
+    team = create_team(session)
+    publish(session, team)  # The week of 30 Nov only.
+    gaps = coverage_gaps(session=session, team_id=team.id, now=WEDNESDAY_NOON)
+    assert [(g.start, g.to_horizon, g.publish_week) for g in gaps] == [
+        (datetime(2026, 12, 7, 8, 30, tzinfo=CHICAGO), True, date(2026, 12, 7))
+    ]
+    words = "from Mon 7 Dec 08:30 (CST): no rota is published after that (publish the week of Mon 7 Dec)"
+    assert gaps[0].words == words
+    assert "16 Dec" not in gaps[0].words, "the look-ahead's edge is not the gap's end"
+    # A minute later the words are the same; the lookup (page, API, CLI) says the same.
+    later = coverage_gaps(session=session, team_id=team.id, now=WEDNESDAY_NOON + timedelta(minutes=1))
+    assert [g.words for g in later] == [words]
+    answer = on_call_now(session=session, team_id=team.id, at=WEDNESDAY_NOON)
+    assert [g.words for g in answer.primary_gaps] == [words]
+
+
+def test_a_gap_between_two_published_weeks_keeps_both_ends(session: Session) -> None:
+    """An unpublished week between published ones is a real gap: its start and its end."""
+    team = create_team(session)
+    publish(session, team)
+    publish(session, team, shifted(plan_doc(), 2), confirmed=True)  # The week of 14 Dec; 7 Dec is not.
+    gaps = coverage_gaps(session=session, team_id=team.id, now=WEDNESDAY_NOON)
+    assert [(g.start, g.end, g.to_horizon, g.publish_week) for g in gaps] == [
+        (
+            datetime(2026, 12, 7, 8, 30, tzinfo=CHICAGO),
+            datetime(2026, 12, 14, 8, 30, tzinfo=CHICAGO),
+            False,
+            None,
+        )
+    ]
+    assert gaps[0].words == "from Mon 7 Dec 08:30 to Mon 14 Dec 08:30 (CST)"
+    answer = on_call_now(session=session, team_id=team.id, at=WEDNESDAY_NOON)
+    assert [g.words for g in answer.primary_gaps] == [gaps[0].words]
+
+
+def test_a_gap_to_the_horizon_before_a_later_published_week_has_no_end_and_no_false_claim(
+    session: Session,
+) -> None:
+    """With a week published beyond the look-ahead, "no rota is published after" would be untrue."""
+    team = create_team(session)
+    publish(session, team)
+    publish(session, team, shifted(plan_doc(), 3), confirmed=True)  # The week of 21 Dec.
+    (gap,) = coverage_gaps(session=session, team_id=team.id, now=WEDNESDAY_NOON)
+    assert (gap.to_horizon, gap.publish_week) == (True, None)
+    assert gap.words == "from Mon 7 Dec 08:30 (CST) to the end of the coming two weeks"
+
+
 def test_coverage_gaps_show_unpublished_weeks_and_holes_left_by_overrides(session: Session) -> None:
     team = create_team(session)
     monday_nine = datetime(2026, 11, 30, 9, 0, tzinfo=CHICAGO)
-    assert coverage_gaps(session=session, team_id=team.id, now=monday_nine) == [
+    assert spans(coverage_gaps(session=session, team_id=team.id, now=monday_nine)) == [
         (monday_nine, monday_nine + timedelta(days=14))
     ]
     for weeks in range(3):
@@ -288,6 +343,6 @@ def test_coverage_gaps_show_unpublished_weeks_and_holes_left_by_overrides(sessio
         p for p in holed["on_call"] if not (p["role"] == "primary" and p["start"] == "2026-12-09T08:30")
     ]
     publish(session, team, holed, confirmed=True)  # The lead confirms publishing the H9 hole.
-    assert coverage_gaps(session=session, team_id=team.id, now=monday_nine) == [
+    assert spans(coverage_gaps(session=session, team_id=team.id, now=monday_nine)) == [
         (datetime(2026, 12, 9, 8, 30, tzinfo=CHICAGO), datetime(2026, 12, 10, 8, 30, tzinfo=CHICAGO))
     ]

@@ -12,6 +12,7 @@ from datetime import datetime
 from typing import Annotated
 
 import typer
+from rich.markup import escape
 from rich.table import Table
 from sqlalchemy.orm import Session
 
@@ -20,7 +21,7 @@ from actplanner.cli.database import database_session
 from actplanner.cli.output import console, fail, out
 from actplanner.on_call.document import iso, on_call_document
 from actplanner.on_call.links import create_on_call_link, on_call_links, revoke_on_call_link
-from actplanner.on_call.service import OnCallAnswer, on_call_now
+from actplanner.on_call.service import OnCallAnswer, moment_words, on_call_now
 from actplanner.teams.service import list_teams
 
 on_call_app = typer.Typer(help="Who is on call, and read-only on-call links.")
@@ -69,17 +70,19 @@ def _only_team(session: Session, team: str | None) -> str:
 
 
 def _when(instant: datetime | None) -> str:
-    return f"{instant:%a %d %b %H:%M}" if instant is not None else "–"
+    return moment_words(instant) if instant is not None else "–"
 
 
 def _print_on_call(answer: OnCallAnswer) -> None:
     out.print(f"[bold]On call · {answer.team_name}[/bold]  {answer.at:%a %d %b %Y %H:%M %Z}", highlight=False)
     # Tonight's answer comes first: only a gap that has begun goes above it; one ahead is a line below.
-    now = [(start, end) for start, end in answer.primary_gaps if start <= answer.at]
-    ahead = [(start, end) for start, end in answer.primary_gaps if start > answer.at]
-    for start, end in now:
+    # The same words as the pages: a gap to the end of the look-ahead has no (moving) end time.
+    # Those lines wrap at the terminal's width (soft_wrap off) rather than run past 80 columns.
+    now = [gap for gap in answer.primary_gaps if gap.start <= answer.at]
+    ahead = [gap for gap in answer.primary_gaps if gap.start > answer.at]
+    for gap in now:
         out.print(
-            f"[bold red]No primary on call from {_when(start)} to {_when(end)}[/bold red]", highlight=False
+            f"[bold red]No primary on call {escape(gap.words)}[/bold red]", highlight=False, soft_wrap=False
         )
     table = Table(show_header=True, header_style="bold")
     for column in ("role", "on call", "phone", "since", "until", "next", "from"):
@@ -106,9 +109,9 @@ def _print_on_call(answer: OnCallAnswer) -> None:
     for step in answer.escalation:
         who = f"{step.person.name} {step.person.phone or ''}" if step.person else "[red]nobody[/red]"
         out.print(f"  {step.step}. {step.role}: {who}", highlight=False)
-    for start, end in ahead:
+    for gap in ahead:
         out.print(
-            f"[red]Ahead: no primary on call from {_when(start)} to {_when(end)}[/red]", highlight=False
+            f"[red]Ahead: no primary on call {escape(gap.words)}[/red]", highlight=False, soft_wrap=False
         )
     console.print(f"Answer for {iso(answer.at)} ({answer.timezone}).", highlight=False)
 

@@ -47,7 +47,7 @@ def on_call_document(answer: OnCallAnswer) -> dict[str, Any]:
             {"step": step.step, "role": step.role, "staff": person_document(step.person)}
             for step in answer.escalation
         ],
-        "primary_gaps": [{"start": iso(start), "end": iso(end)} for start, end in answer.primary_gaps],
+        "primary_gaps": [{"start": iso(gap.start), "end": iso(gap.end)} for gap in answer.primary_gaps],
     }
 
 

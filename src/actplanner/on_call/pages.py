@@ -102,8 +102,8 @@ def _answer_context(session: Session, team: Team, at: str | None) -> dict[str, A
         "at_value": answer.at.strftime("%Y-%m-%dT%H:%M"),
         "asked_at": moment is not None,
         "role_names": ROLE_NAMES,
-        "gaps_now": [(start, end) for start, end in answer.primary_gaps if start <= answer.at],
-        "gaps_ahead": [(start, end) for start, end in answer.primary_gaps if start > answer.at],
+        "gaps_now": [gap for gap in answer.primary_gaps if gap.start <= answer.at],
+        "gaps_ahead": [gap for gap in answer.primary_gaps if gap.start > answer.at],
     }
 
 

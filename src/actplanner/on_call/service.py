@@ -30,6 +30,7 @@ from actplanner.domain.rota import (
     role_at,
     utc_to_local,
 )
+from actplanner.domain.words import day_words
 from actplanner.planning.plans import new_uid
 from actplanner.teams.service import get_team
 
@@ -74,6 +75,60 @@ class EscalationStep:
 
 
 @dataclass(frozen=True)
+class Gap:
+    """A stretch with no primary on call, in the team's zone.
+
+    ``end`` is where the stretch ends or, when ``to_horizon``, only where the look-ahead
+    stops: that end moves with the clock, so the pages and the CLI never show it.
+    """
+
+    start: datetime
+    end: datetime
+    #: The gap runs to the end of the look-ahead: no primary after ``start`` as far as it reads.
+    to_horizon: bool = False
+    #: For a gap to the horizon that begins after the last published week: the Monday to publish.
+    publish_week: date | None = None
+
+    @property
+    def words(self) -> str:
+        """The gap as the pages and the CLI say it, after "No primary on call "."""
+        since = f"from {moment_words(self.start)}"
+        zone = f"({self.start:%Z})"
+        if not self.to_horizon:
+            return f"{since} to {moment_words(self.end)} {zone}"
+        if self.publish_week is not None:
+            return (
+                f"{since} {zone}: no rota is published after that "
+                f"(publish the week of {day_words(self.publish_week)})"
+            )
+        # A published week later on with no primary in it: no end within the two weeks either.
+        return f"{since} {zone} to the end of the coming two weeks"
+
+
+def moment_words(instant: datetime) -> str:
+    """A moment as the pages write it: "Mon 7 Dec 08:30"."""
+    return f"{day_words(instant.date())} {instant:%H:%M}"
+
+
+def primary_gaps_in(
+    holdings: list[Holding], start: datetime, end: datetime, tz: ZoneInfo, last_published: date | None
+) -> list[Gap]:
+    """The stretches of [start, end) with no primary, in ``tz``; one that runs to ``end`` says so.
+
+    ``last_published`` is the latest published week's Monday: a gap to the horizon that begins
+    after that week is the rota not yet published, and names the week to publish.
+    """
+    found = []
+    for s, e in gaps(holdings, "primary", start, end):
+        s, e = s.astimezone(tz), e.astimezone(tz)
+        to_horizon = e >= end
+        week = s.date() - timedelta(days=s.weekday())
+        unpublished = to_horizon and (last_published is None or week > last_published)
+        found.append(Gap(s, e, to_horizon, week if unpublished else None))
+    return found
+
+
+@dataclass(frozen=True)
 class OnCallAnswer:
     """Who is on call at ``at`` (in the team's zone), who is behind them, and the gaps ahead."""
 
@@ -84,7 +139,7 @@ class OnCallAnswer:
     roles: list[RoleAnswer]
     escalation: list[EscalationStep]
     #: Stretches of the two weeks from ``at`` with no primary on call.
-    primary_gaps: list[tuple[datetime, datetime]]
+    primary_gaps: list[Gap]
 
 
 # The lookup is the hot path (an answering service may poll it; the load test asks
@@ -107,6 +162,9 @@ _ROTA = text(
     ORDER BY 1, 2
     """
 ).bindparams(bindparam("first", type_=Date), bindparam("last", type_=Date))
+_LAST_PUBLISHED = text(
+    "SELECT max(week_start) AS week FROM plans WHERE team_id = :team AND status = 'published'"
+).columns(week=Date)
 _PEOPLE = text("SELECT id, name, phone, discipline FROM staff WHERE team_id = :team ORDER BY position")
 
 
@@ -144,6 +202,8 @@ class _Snapshot:
     stamp: tuple
     team: _TeamInfo
     people: dict[str, Person]
+    #: The latest published week's Monday (None: none published), for the gaps ahead.
+    last_published: date | None
     #: (start, end, holdings): one attribute, replaced whole, so threads never mix two spans.
     span: tuple[datetime, datetime, list[Holding]] | None = None
 
@@ -169,7 +229,12 @@ def _snapshot(session: Session, team_id: str) -> _Snapshot:
     cache = _snapshots.setdefault(connection.engine, {})
     found = cache.get(team_id)
     if found is None or found.stamp != tuple(stamp):
-        found = _Snapshot(tuple(stamp), _team_info(session, team_id), _people(session, team_id))
+        found = _Snapshot(
+            tuple(stamp),
+            _team_info(session, team_id),
+            _people(session, team_id),
+            last_published_week(session, team_id),
+        )
         cache[team_id] = found
     return found
 
@@ -179,6 +244,11 @@ def _team_info(session: Session, team_id: str) -> _TeamInfo:
     if row is None:
         raise NotFound(f"No team {team_id!r}.")
     return _TeamInfo(team_id, row.name, row.timezone, row.policy)
+
+
+def last_published_week(session: Session, team_id: str) -> date | None:
+    """The Monday of the team's latest published week; None when none is published."""
+    return session.connection().execute(_LAST_PUBLISHED, {"team": team_id}).scalar()
 
 
 def team_rota(*, session: Session, team: Team | _TeamInfo, start: datetime, end: datetime) -> list[Holding]:
@@ -241,9 +311,7 @@ def on_call_now(
     leaders: list[Person | None] = [p for p in people.values() if p.discipline == TEAM_LEADER]
     # No team leader on the team file still leaves the last step in the order, empty.
     escalation += [EscalationStep(len(escalation) + 1, TEAM_LEADER, p) for p in leaders or [None]]
-    primary_gaps = [
-        (s.astimezone(tz), e.astimezone(tz)) for s, e in gaps(holdings, "primary", at, at + COVERAGE_HORIZON)
-    ]
+    primary_gaps = primary_gaps_in(holdings, at, at + COVERAGE_HORIZON, tz, snapshot.last_published)
     return OnCallAnswer(
         team_id=team.id,
         team_name=team.name,
@@ -280,18 +348,13 @@ def parse_at(text: str, tz: ZoneInfo) -> datetime:
     return value.astimezone(tz)
 
 
-def coverage_gaps(
-    *, session: Session, team_id: str, now: datetime | None = None
-) -> list[tuple[datetime, datetime]]:
+def coverage_gaps(*, session: Session, team_id: str, now: datetime | None = None) -> list[Gap]:
     """Stretches of the coming two weeks with no primary on call, in the team's zone."""
     team = _team_info(session, team_id)
     tz = ZoneInfo(team.timezone)
     now = (now or utcnow()).astimezone(tz)
     holdings = team_rota(session=session, team=team, start=now, end=now + COVERAGE_HORIZON)
-    return [
-        (s.astimezone(tz), e.astimezone(tz))
-        for s, e in gaps(holdings, "primary", now, now + COVERAGE_HORIZON)
-    ]
+    return primary_gaps_in(holdings, now, now + COVERAGE_HORIZON, tz, last_published_week(session, team_id))
 
 
 def record_override(
