@@ -92,7 +92,7 @@ def test_search_and_filters_narrow_the_table_and_the_page_fits(
     wanted = [c for c in doc["clients"] if c["acuity"] == "high" and c.get("language") == "es"]
     expect(rows).to_have_count(min(50, len(wanted)))
     for cells in rows.evaluate_all("rs => rs.map(r => [...r.cells].map(c => c.innerText))"):
-        assert cells[2] == "high" and cells[6] == "es"
+        assert cells[2] == "high" and cells[6] == "Spanish"  # the language by name, not its code
     no_horizontal_overflow(page)
 
 

@@ -323,7 +323,7 @@ def test_a_staff_member_on_a_contract_is_rostered_within_it(
     member = _export(app)["staff"][1]
     assert "shifts" not in member
     assert member["contract"] == CONTRACT_FILE
-    assert "Contract: day, late, weekend · 2160–2400 min a week · at most 5 days · never Sun" in (
+    assert "Contract: day, late, weekend · 36–40 h a week · at most 5 days · never Sun" in (
         client.get("/team").text
     )
     # Unchanged, the same file; the limits emptied go; all of it emptied is no contract.

@@ -17,6 +17,7 @@ from openpyxl.utils import get_column_letter
 
 from actplanner.domain.formats import TEAM_FORMAT, TEAM_FORMAT_2, FormatError, load_team
 from actplanner.domain.formats.team import doc_uses_version_2
+from actplanner.domain.formats.words import references_in_words
 from actplanner.spreadsheets.cells import CellError, quoted
 from actplanner.spreadsheets.columns import (
     CLIENTS,
@@ -251,12 +252,12 @@ def _translated(message: str, doc: dict[str, Any], rows: dict[str, list[int]]) -
     found = _ENTRY_PATH.fullmatch(message)
     if found is None:
         path, _, words = message.partition(": ")
-        return SheetError(f"Team file (not the sheets), {path}: {words}", path)
+        return SheetError(f"Team file (not the sheets), {path}: {references_in_words(words)}", path)
     key, index, rest, words = found.group(1), int(found.group(2)), found.group(3), found.group(4)
     kind = STAFF if key == "staff" else CLIENTS
     column = column_of_path(kind, rest)
     header = column.header if column is not None else rest or "the row"
-    words = _NICER.get(words, words)
+    words = references_in_words(_NICER.get(words, words))
     path = message.partition(": ")[0]
     numbers = rows.get(key)
     if numbers is not None and index < len(numbers):

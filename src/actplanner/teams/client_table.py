@@ -14,6 +14,8 @@ from dataclasses import dataclass, replace
 from typing import Any
 from urllib.parse import urlencode
 
+from actplanner.domain.words import language_name
+
 #: Sort orders the table offers: parameter value and the words of the choice.
 SORTS = {
     "code": "code",
@@ -84,6 +86,11 @@ class ClientRow:
     itt: tuple[str, ...] = ()
 
     @property
+    def language(self) -> str:
+        """The client's language by name ("Spanish"); "" when any will do."""
+        return language_name(self.entry.get("language"))
+
+    @property
     def itt_short(self) -> str:
         """The ITT as "Dana A., Ana R., Chris W.": five names fit one line of the table."""
         return ", ".join(_short(name) for name in self.itt)
@@ -113,6 +120,12 @@ def client_rows(doc: dict[str, Any]) -> list[ClientRow]:
             )
         )
     return rows
+
+
+def language_choices(clients: list[dict[str, Any]]) -> list[tuple[str, str]]:
+    """The languages clients speak, for the filter: (code, name), by name."""
+    codes = {str(c["language"]) for c in clients if c.get("language")}
+    return sorted(((code, language_name(code)) for code in codes), key=lambda choice: choice[1].casefold())
 
 
 def _matches(row: ClientRow, query: TableQuery) -> bool:

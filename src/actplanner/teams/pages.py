@@ -49,7 +49,14 @@ from actplanner.teams.client_forms import (
     staff_picks,
     submitted_lists,
 )
-from actplanner.teams.client_table import SORTS, TableQuery, client_rows, client_table, query_string
+from actplanner.teams.client_table import (
+    SORTS,
+    TableQuery,
+    client_rows,
+    client_table,
+    language_choices,
+    query_string,
+)
 from actplanner.teams.form_fields import (
     form_rows,
     form_text,
@@ -65,7 +72,6 @@ from actplanner.teams.moved_address import NO_LOOKUP, can_look_up, moved_address
 from actplanner.teams.roster_forms import (
     CONTRACT_LISTS,
     DAY_LABELS,
-    contract_summary,
     contract_values,
     roster_policy_values,
     set_contract,
@@ -82,6 +88,7 @@ from actplanner.teams.service import (
     place_addresses,
     team_file,
 )
+from actplanner.teams.staff_table import staff_rows
 from actplanner.web.deps import LeadDep, SessionDep, TeamDep, require_team
 from actplanner.web.schemas import TEAM_ID_PATTERN
 from actplanner.web.templating import is_fragment_request, render
@@ -382,41 +389,6 @@ def _set_post_discharge(policy: dict[str, Any], form: FormData, errors: list[str
 # What the pages show
 
 
-@dataclass(frozen=True)
-class StaffRow:
-    index: int
-    entry: dict[str, Any]
-    shifts: str
-
-
-def shifts_summary(shifts: dict[str, list[str]]) -> str:
-    """``Mon–Fri 08:30–17:00, Sat 10:00–14:00``: runs of weekdays with the same shift."""
-    parts: list[str] = []
-    run: list[str] = []
-    for day in [*WEEKDAYS, None]:
-        span = shifts.get(day) if day else None
-        if run and (
-            span is None or span != shifts[run[0]] or WEEKDAYS.index(day) != WEEKDAYS.index(run[-1]) + 1
-        ):
-            days = run[0].title() if len(run) == 1 else f"{run[0].title()}–{run[-1].title()}"
-            start, end = shifts[run[0]]
-            parts.append(f"{days} {start}–{end}")
-            run = []
-        if span is not None and day is not None:
-            run.append(day)
-    holiday = shifts.get("holiday")
-    if holiday:
-        parts.append(f"Holidays {holiday[0]}–{holiday[1]}")
-    return ", ".join(parts) or "no shifts"
-
-
-def hours_summary(entry: dict[str, Any]) -> str:
-    """What the staff table says of someone's hours: their fixed shifts, or their contract."""
-    if isinstance(entry.get("contract"), dict):
-        return contract_summary(entry["contract"])
-    return shifts_summary(entry.get("shifts", {}))
-
-
 def staff_form_values(entry: dict[str, Any]) -> dict[str, Any]:
     """The form fields of a staff member's entry."""
     values: dict[str, Any] = {
@@ -567,7 +539,7 @@ def _page_context(
         doc = team_file(session=session, team_id=team.id)
         file = dump_team(doc)
         context["doc"] = file
-        context["staff_rows"] = [StaffRow(i, s, hours_summary(s)) for i, s in enumerate(file["staff"])]
+        context["staff_rows"] = staff_rows(file["staff"])
         context["client_rows"] = rows = client_rows(file)
         tq = table_query or TableQuery()
         team_params = {"team": team.id} if extra.get("query") else {}
@@ -577,7 +549,7 @@ def _page_context(
         context["list_query"] = query_string(team_params, tq)
         context["page_query"] = lambda page: query_string(team_params, tq, page=page)
         context["sorts"] = SORTS
-        context["languages"] = sorted({c["language"] for c in file["clients"] if c.get("language")})
+        context["languages"] = language_choices(file["clients"])
         context["policy_form"] = policy_form_values(file["policy"])
     context.update(_choices(context.get("doc")))
     context.update(extra)

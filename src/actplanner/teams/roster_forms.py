@@ -20,6 +20,7 @@ from starlette.datastructures import FormData
 
 from actplanner.domain.formats import DISCIPLINES, WEEKDAYS
 from actplanner.domain.formats.team import DAY_NAMES
+from actplanner.domain.words import dates_in_words
 from actplanner.teams.form_fields import (
     form_rows,
     form_text,
@@ -409,17 +410,6 @@ CONTRACT_LISTS = {"contract_shift_types", "contract_days_off", "contract_request
 
 
 def _request_words(request: dict[str, Any]) -> str:
+    """A request as the form lists it: "Fri 4 Dec: the day off" (the file's date, in words)."""
     wanted = "the day off" if request.get("off") else f"the {request.get('shift')} shift"
-    return f"{request.get('date')}: {wanted}"
-
-
-def contract_summary(contract: dict[str, Any]) -> str:
-    """``Contract: day, late · 2160–2400 min a week · at most 5 days``, for the staff table."""
-    types = ", ".join(str(t) for t in contract.get("shift_types") or [])
-    minutes = contract.get("minutes_per_week") or ["?", "?"]
-    days = contract.get("max_days_per_week", DEFAULT_MAX_DAYS)
-    parts = [f"Contract: {types}", f"{minutes[0]}–{minutes[1]} min a week", f"at most {days} days"]
-    off = contract.get("days_off") or []
-    if off:
-        parts.append("never " + ", ".join(DAY_LABELS.get(d, d) for d in off))
-    return " · ".join(parts)
+    return f"{dates_in_words(str(request.get('date')))}: {wanted}"

@@ -62,6 +62,15 @@ _ITEM_NAMES = {
     "coverage": "coverage window",
     "requests": "request",
 }
+#: A message's references to other parts of the file, as a lead names them ("(policy.acuity has
+#: high, moderate)" → "(the team's acuity levels are high, moderate)"). The messages keep the
+#: JSON path for the CLI and the IT person; a page reads these.
+_REFERENCES = (
+    (re.compile(r"\(policy\.acuity has ([^)]*)\)"), r"(the team's acuity levels are \1)"),
+    (re.compile(r"\bpolicy\.shift_types has "), "the team's shift types are "),
+    (re.compile(r"\bpolicy\.shift_types defines none\b"), "the team has no shift types"),
+    (re.compile(r"\bis not defined in policy\.on_call\.roles\b"), "is not one of the team's on-call roles"),
+)
 _PART = re.compile(r"\[(\d+)\]|([^.\[\]]+)")
 _GOT = re.compile(r"^expected an? (?P<what>.+?), got (?P<given>.+)$")
 _BOUND = re.compile(r"^(?P<given>.+?) should be (?P<how>less|greater) than( or equal to)? (?P<limit>\S+)$")
@@ -160,8 +169,17 @@ def _who(key: str, item: Any) -> str:
     return f" ({item['id']})"
 
 
+def references_in_words(text: str) -> str:
+    """A message with its references to the file's other parts in words: "unknown acuity "extreme"
+    (the team's acuity levels are high, moderate, stable)"; the rest as written."""
+    for pattern, words in _REFERENCES:
+        text = pattern.sub(words, text)
+    return text
+
+
 def _what(text: str) -> str:
     """The model's message turned round to say what is wrong with the value."""
+    text = references_in_words(text)
     if text == "required key is missing":
         return "missing; it is required"
     if text == "unknown key":
