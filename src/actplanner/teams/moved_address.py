@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from actplanner.geocoding.geocoders import GeocoderProblem, configured_geocoder
+from actplanner.geocoding.service import GeocoderProblem, configured_geocoder
 
 #: The form's answer to a changed address with the old coordinates and no geocoder to ask.
 NO_LOOKUP = (
