@@ -28,6 +28,11 @@ CLIENT, CODE = "c-007", "VJL"
 HOSPITAL = "Test General"
 
 
+def said(day: date) -> str:
+    """A date as the client page says it: "Mon 7 Jun 2027"."""
+    return f"{day_words(day)} {day.year}"
+
+
 def show_day(page: Page, row: Any, day: date) -> None:
     """Show what is in force for the client on ``day`` with the form's date picker."""
     row.get_by_label("Show what is in force on").fill(day.isoformat())
@@ -68,10 +73,10 @@ def test_lead_records_a_hospital_stay_and_the_plan_follows_it(
     row.get_by_role("link", name="Edit").click()
     show_day(page, row, WEEK + timedelta(days=2))
     expect(row.locator(".in-force")).to_contain_text(
-        f"In hospital since {day_words(WEEK)} {WEEK.year} ({HOSPITAL}), 1 hospital visit a week by the ITT; "
-        f"home on {day_words(HOME)} {HOME.year}."
+        f"In hospital since {said(WEEK)} ({HOSPITAL}), 1 hospital visit a week by the ITT; "
+        f"home on {said(HOME)}."
     )
-    expect(row.locator(".in-force")).to_contain_text(f"Home visits the week of {WEEK.isoformat()} needs: 2")
+    expect(row.locator(".in-force")).to_contain_text(f"Home visits the week of {said(WEEK)} needs: 2")
 
     # The week's plan, generated and published.
     page.goto(f"/board?week={WEEK.isoformat()}")
@@ -127,7 +132,7 @@ def test_lead_records_a_hospital_stay_and_the_plan_follows_it(
     row.get_by_role("link", name="Edit").click()
     show_day(page, row, HOME + timedelta(days=1))
     expect(row.locator(".in-force")).to_contain_text(
-        f"Discharged from hospital on {HOME.isoformat()}: post-discharge rule until "
-        f"{(HOME + timedelta(days=13)).isoformat()} (3 visits a week, first within 2 days)."
+        f"Discharged from hospital on {said(HOME)}: post-discharge rule until "
+        f"{said(HOME + timedelta(days=13))} (3 visits a week, first within 2 days)."
     )
     expect(row.locator(".in-force")).not_to_contain_text("In hospital since")
