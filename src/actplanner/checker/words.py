@@ -19,7 +19,7 @@ from typing import Any, Protocol
 
 from actplanner.checker.report import RULE_TITLES
 from actplanner.domain.formats._base import DISCIPLINES
-from actplanner.domain.words import dates_in_words, label, language_name
+from actplanner.domain.words import capitalised, dates_in_words, label, language_name
 
 
 class Finding(Protocol):
@@ -81,8 +81,8 @@ class Words:
         if violation.rule == "H4":
             skill = _SKILL.search(violation.message) or re.search(r"'s (\S+) requirement", violation.message)
             if skill and skill.group(1) not in DISCIPLINES:
-                return _capital(f"{self.terms.get(skill.group(1), label(skill.group(1)))} due")
-        return _capital(RULE_TITLES.get(violation.rule) or violation.rule or "A rule")
+                return capitalised(f"{self.terms.get(skill.group(1), label(skill.group(1)))} due")
+        return capitalised(RULE_TITLES.get(violation.rule) or violation.rule or "A rule")
 
     def line(self, violation: Finding) -> str:
         """Title and message in words, one sentence a lead reads: "Time windows: C038 ..."."""
@@ -106,7 +106,7 @@ class Words:
 def rule_heading(rule: str) -> str:
     """A rule code's title alone ("H17" → "Coverage"), for entries that are not violations
     (a plan's unmet list)."""
-    return _capital(RULE_TITLES.get(rule) or rule or "A rule")
+    return capitalised(RULE_TITLES.get(rule) or rule or "A rule")
 
 
 def _replace(message: str, table: Mapping[str, str]) -> str:
@@ -116,7 +116,3 @@ def _replace(message: str, table: Mapping[str, str]) -> str:
         r"(?<![\w-])(" + "|".join(map(re.escape, sorted(table, key=len, reverse=True))) + r")(?![\w-])"
     )
     return pattern.sub(lambda m: table[m.group(1)], message)
-
-
-def _capital(text: str) -> str:
-    return text[:1].upper() + text[1:]

@@ -60,6 +60,12 @@ def language_name(code: str | None) -> str:
     return str(_LANGUAGES.get(code) or _LANGUAGES.get(code.lower()) or code)
 
 
+def capitalised(text: str) -> str:
+    """Only the first letter raised: "LAI injection due" stays so, where ``str.capitalize``
+    would lower the rest ("Lai injection due")."""
+    return text[:1].upper() + text[1:]
+
+
 def purpose_label(purpose: str | None, default: str = "visit") -> str:
     """A visit's purpose as every page shows it; ``default`` for a visit without one."""
     return label(purpose) or default

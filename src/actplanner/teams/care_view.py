@@ -25,7 +25,7 @@ from actplanner.domain.formats._base import to_date
 from actplanner.domain.formats.plan import PLAN_FORMAT_2
 from actplanner.domain.history import History, SeenDate, seen_dates
 from actplanner.domain.week import DAYS_IN_WEEK, monday_of
-from actplanner.domain.words import day_words
+from actplanner.domain.words import capitalised, day_words
 from actplanner.planning.plans import stored_visits
 
 
@@ -41,11 +41,6 @@ class InForce:
 def _day(d: date) -> str:
     # As the pages say a date, with its year: these dates run from admission years ago to months ahead.
     return f"{day_words(d)} {d.year}"
-
-
-def _capital(text: str) -> str:
-    """Only the first letter: "LAI injection" stays so, as ``str.capitalize`` would not keep it."""
-    return text[:1].upper() + text[1:]
 
 
 def _words(level: str) -> str:
@@ -171,7 +166,7 @@ def _due(team: TeamFile, client: Client, seen: tuple[SeenDate, ...], day: date) 
     for item in care.next_due(team, client, seen, day):
         window = f"on {_day(item.due)}" if item.low == item.high else f"{_day(item.low)} to {_day(item.high)}"
         overdue = "overdue, " if item.overdue else ""
-        text = f"{_capital(item.what)}: {overdue}next due {_day(item.due)} (window {window})"
+        text = f"{capitalised(item.what)}: {overdue}next due {_day(item.due)} (window {window})"
         text += f"; last given {_day(item.last)}" if item.last is not None else "; none given on record"
         lines.append(InForce("due", text + "."))
     return lines

@@ -16,7 +16,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from actplanner.domain.words import label
+from actplanner.domain.words import capitalised, label
 
 #: What the entries of each top-level list are called, one at a time.
 _ENTRY_NAMES = {"clients": "Client", "staff": "Staff member", "contacts": "Contact", "visits": "Visit"}
@@ -96,11 +96,13 @@ def plain_error(message: str, doc: Mapping[str, Any] | None = None) -> Plain:
     """One ``path: message`` line in words."""
     path, sep, text = message.partition(": ")
     if not sep or " " in path:
-        return Plain(words=_capital(message), line=message, path="")
+        return Plain(words=capitalised(message), line=message, path="")
     if path == "(file)":
-        return Plain(words=_capital(text), line=message, path="")
+        return Plain(words=capitalised(text), line=message, path="")
     where = _where(path, doc)
-    return Plain(words=f"{where}: {_what(text)}" if where else _capital(_what(text)), line=message, path=path)
+    return Plain(
+        words=f"{where}: {_what(text)}" if where else capitalised(_what(text)), line=message, path=path
+    )
 
 
 def _document(doc: Any) -> Mapping[str, Any] | None:
@@ -198,7 +200,3 @@ def _what(text: str) -> str:
 
 def _a(what: str) -> str:
     return f"an {what}" if what[:1] in "aeiou" else f"a {what}"
-
-
-def _capital(text: str) -> str:
-    return text[:1].upper() + text[1:]
