@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import math
 from collections import defaultdict
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import date, timedelta
 from itertools import pairwise
@@ -26,7 +26,7 @@ from sqlalchemy.orm import Session
 
 from actplanner.checker.context import Context
 from actplanner.checker.route_rules import staff_days
-from actplanner.checker.words import Words, rule_heading
+from actplanner.checker.words import Finding, Words, rule_heading
 from actplanner.db import Plan, SolveJob, Team, User
 from actplanner.domain.errors import JobConflict
 from actplanner.domain.formats import ROLES, dump_team
@@ -854,11 +854,20 @@ def _earlier_version(session: Session, user: User, plan_id: int) -> tuple[Plan, 
     return plan, get_team(session=session, team_id=plan.team_id)
 
 
+def with_code(text: str, rule: str) -> Markup:
+    """A finding said in words, with its rule's code in small print for whoever reads the file."""
+    return Markup('{} <small class="rule">{}</small>').format(text, rule)
+
+
+def finding_lines(findings: Iterable[Finding], words: Words) -> list[Markup]:
+    """Checker findings (violations, publish concerns) in words (staff by name, clients by code,
+    rule titles, "Wed 2 Dec"), each with its code in small print."""
+    return [with_code(words.line(f), f.rule) for f in findings]
+
+
 def concern_lines(findings: list[Concern], team: Any) -> list[Markup]:
-    """What publishing asks the lead to accept, in words (staff by name, clients by code, rule
-    titles, "Wed 2 Dec"), each with its rule's code in small print for whoever reads the file."""
-    words = Words.of(team)
-    return [Markup('{} <small class="rule">{}</small>').format(words.line(c), c.rule) for c in findings]
+    """What publishing asks the lead to accept, in the team's words."""
+    return finding_lines(findings, Words.of(team))
 
 
 def republish_context(

@@ -37,7 +37,15 @@ from actplanner.domain.formats import WEEKDAYS, dump_team, minutes
 from actplanner.domain.rostering import day_name
 from actplanner.domain.week import week_dates
 from actplanner.planning import edits, plans
-from actplanner.planning.board import _shown_plan, board_href, progress_context, render_week, week_href
+from actplanner.planning.board import (
+    _shown_plan,
+    board_href,
+    finding_lines,
+    progress_context,
+    render_week,
+    week_href,
+    with_code,
+)
 from actplanner.planning.day import MAX_REPLAN_SECONDS, REPLAN_SECONDS
 from actplanner.planning.edits import FLAG_PREFIX, BadEdit
 from actplanner.planning.jobs import latest_job
@@ -571,13 +579,8 @@ PART_B_RULES = ("H14", "H15", "H16", "H17", "H18")
 
 
 def rule_line(rule: str, text: str) -> Markup:
-    """A rule's finding as the roster page lists it: its title and the words, its code in small print."""
-    return Markup('{}: {} <small class="rule">{}</small>').format(rule_heading(rule), text, rule)
-
-
-def broken_lines(broken: list[Violation], words: Words) -> list[Markup]:
-    """Broken rules in words (``Words.line``: staff by name, clients by code), code in small print."""
-    return [Markup('{} <small class="rule">{}</small>').format(words.line(v), v.rule) for v in broken]
+    """A rule's unmet entry as the roster page lists it: its title and the words, its code in small print."""
+    return with_code(f"{rule_heading(rule)}: {text}", rule)
 
 
 def _form_day(text: str, plan: Plan) -> date:
@@ -686,7 +689,7 @@ def change(
             "refused",
             f"Changing {what} was refused: it would break "
             f"{len(refused.broken)} hard rule{'' if len(refused.broken) == 1 else 's'}. Nothing was saved.",
-            broken_lines(refused.broken, words),
+            finding_lines(refused.broken, words),
             retry={"staff": staff, "date": day.isoformat(), "shift": chosen},
         )
         return _answer(request, session, user, plan, outcome, status_code=409)
@@ -696,7 +699,7 @@ def change(
     outcome = Outcome(
         "flagged" if changed.broken else "saved",
         message,
-        broken_lines(changed.broken, words),
+        finding_lines(changed.broken, words),
     )
     return _answer(request, session, user, plan, outcome, saved=changed.plan)
 
