@@ -76,14 +76,19 @@ def sign_in(page: Any, live_server: LiveServer, username: str) -> None:
     page.get_by_role("button", name="Sign out").wait_for()
 
 
+def week_plans(live_server: LiveServer, week: date) -> dict[str, Any]:
+    """``week`` published and, over it, a working draft; the ids and days the pages need."""
+    doc = publish_week(live_server, week)
+    draft = save_draft(live_server, week)
+    with live_server.session() as session:
+        published = session.scalar(select(Plan.id).where(Plan.week_start == week, Plan.status == "published"))
+    return {"draft": draft, "published": published, "nurse_day": nurse_day(doc)}
+
+
 @pytest.fixture(scope="module")
 def plans(live_server: LiveServer) -> dict[str, Any]:
-    """The test week published and, over it, a working draft; the ids and days the pages need."""
-    doc = publish_week(live_server, WEEK)
-    draft = save_draft(live_server, WEEK)
-    with live_server.session() as session:
-        published = session.scalar(select(Plan.id).where(Plan.week_start == WEEK, Plan.status == "published"))
-    return {"draft": draft, "published": published, "nurse_day": nurse_day(doc)}
+    """The test week's plans (``week_plans``)."""
+    return week_plans(live_server, WEEK)
 
 
 @pytest.fixture(scope="module")

@@ -41,10 +41,12 @@ ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 #: The purpose given to one of the nurse's visits: a file word with an underscore.
 FILE_PURPOSE = "med_delivery"
 
+#: What a reader does not read as words: codes and paths go in small print, form fields hold the
+#: machine's values.
+SKIP = "small, input, select, option, textarea, script, style, template, noscript"
+
 VISIBLE_WORDS_JS = """
-root => {
-  // Codes and paths go in small print; form fields hold the machine's values.
-  const skip = 'small, input, select, option, textarea, script, style, template, noscript';
+(root, skip) => {
   const walker = document.createTreeWalker(root, NodeFilter.SHOW_TEXT);
   const parts = [];
   for (let node = walker.nextNode(); node; node = walker.nextNode()) {
@@ -57,9 +59,14 @@ root => {
 """
 
 
-def visible_words(locator: Locator) -> str:
-    """The text a reader sees in ``locator``'s element, outside ``small`` and form fields."""
-    return str(locator.evaluate(VISIBLE_WORDS_JS))
+def visible_words(locator: Locator, skip: str = SKIP) -> str:
+    """The text a reader sees in ``locator``'s element, outside ``skip`` (small print, form fields)."""
+    return str(locator.evaluate(VISIBLE_WORDS_JS, skip))
+
+
+def id_pattern(ids: set[str]) -> re.Pattern[str]:
+    """Any of ``ids`` as a whole word (not inside a longer id)."""
+    return re.compile(r"(?<![\w-])(" + "|".join(map(re.escape, sorted(ids))) + r")(?![\w-])")
 
 
 def team_ids(live_server: LiveServer) -> set[str]:
@@ -83,9 +90,9 @@ def assert_plain(locator: Locator, ids: set[str], where: str) -> str:
     """No staff or client id and no ISO date in what a reader sees of ``locator`` outside small
     print; returns that text."""
     text = visible_words(locator)
-    id_pattern = re.compile(r"(?<![\w-])(" + "|".join(map(re.escape, sorted(ids))) + r")(?![\w-])")
-    shown_ids = sorted({m.group(1) for m in id_pattern.finditer(text)})
-    assert not shown_ids, f"{where} shows ids {shown_ids}: {_excerpts(text, id_pattern)}"
+    pattern = id_pattern(ids)
+    shown_ids = sorted({m.group(1) for m in pattern.finditer(text)})
+    assert not shown_ids, f"{where} shows ids {shown_ids}: {_excerpts(text, pattern)}"
     assert not ISO_DATE.search(text), f"{where} shows ISO dates: {_excerpts(text, ISO_DATE)}"
     return text
 

@@ -13,51 +13,29 @@ from typing import Any
 
 import pytest
 from playwright.sync_api import Browser
-from sqlalchemy import select
 
-from actplanner.db.models import Plan
 from tests.browser.conftest import WAIT_MS, LiveServer
-from tests.browser.test_browser_fit import lead_pages, sign_in, staff_pages
-from tests.browser.test_browser_my_day import nurse_day
-from tests.browser.test_browser_on_call import publish_week
-from tests.browser.test_browser_plain_words import ISO_DATE, team_ids
-from tests.browser.test_browser_visits import save_draft
+from tests.browser.test_browser_fit import lead_pages, sign_in, staff_pages, week_plans
+from tests.browser.test_browser_plain_words import ISO_DATE, SKIP, id_pattern, team_ids, visible_words
 
 #: A week no other browser test plans.
 WEEK = date(2027, 11, 22)
 
-#: The visible text of the page, outside small print, code, form fields and what is hidden.
-READ_JS = """
-() => {
-  const skip = 'small, code, [data-as-typed], input, select, option, textarea, script, style, '
-    + 'template, noscript';
-  document.querySelectorAll('details').forEach(d => d.open = true);
-  const walker = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
-  const parts = [];
-  for (let node = walker.nextNode(); node; node = walker.nextNode()) {
-    const parent = node.parentElement;
-    if (!parent || parent.closest(skip) || !parent.checkVisibility()) continue;
-    parts.push(node.data);
-  }
-  return parts.join(' ').replace(/\\s+/g, ' ').trim();
-}
-"""
+#: Besides small print and form fields: code, and blocks that show cells as typed.
+SKIP_ALSO = ", code, [data-as-typed]"
 
 
 @pytest.fixture(scope="module")
 def plans(live_server: LiveServer) -> dict[str, Any]:
     """The week published and, over it, a working draft: the pages have visits, rota and unmet."""
-    doc = publish_week(live_server, WEEK)
-    draft = save_draft(live_server, WEEK)
-    with live_server.session() as session:
-        published = session.scalar(select(Plan.id).where(Plan.week_start == WEEK, Plan.status == "published"))
-    return {"draft": draft, "published": published, "nurse_day": nurse_day(doc)}
+    return week_plans(live_server, WEEK)
 
 
 def findings(page: Any, path: str, ids: re.Pattern[str]) -> list[str]:
     response = page.goto(path)
     assert response is not None and response.ok, f"{path} answered {response and response.status}"
-    text = str(page.evaluate(READ_JS))
+    page.evaluate("document.querySelectorAll('details').forEach(d => d.open = true)")
+    text = visible_words(page.locator("body"), SKIP + SKIP_ALSO)
     found = [m for pattern in (ids, ISO_DATE) for m in pattern.finditer(text)]
     return [f"{path}: …{text[max(0, m.start() - 50) : m.end() + 30]}…" for m in found[:6]]
 
@@ -66,7 +44,7 @@ def test_no_page_shows_ids_or_iso_dates(
     browser: Browser, live_server: LiveServer, plans: dict[str, Any]
 ) -> None:
     shown = team_ids(live_server)
-    ids = re.compile(r"(?<![\w-])(" + "|".join(map(re.escape, sorted(shown))) + r")(?![\w-])")
+    ids = id_pattern(shown)
     found: list[str] = []
     for username, pages in (
         (live_server.lead, lead_pages(plans, WEEK)),
