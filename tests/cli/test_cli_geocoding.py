@@ -7,7 +7,7 @@ coordinates asks no geocoder anything."""
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -16,8 +16,7 @@ from typer.testing import CliRunner, Result
 
 from actplanner.checker import check as check_plan
 from actplanner.cli.main import app
-from actplanner.settings import get_settings
-from tests.geocoding.fake_geocoder import fake_geocoder
+from tests.geocoding.fake_geocoder import UseGeocoder, fake_geocoder
 from tests.support.contact_files import contact_log
 from tests.support.team_files import team_file
 
@@ -27,25 +26,6 @@ START = "1300 W Lake St"
 PLACES = {HOME: (41.8958123, -87.6843456), START: (41.8855, -87.6603)}
 
 runner = CliRunner()
-
-UseGeocoder = Callable[..., None]
-
-
-@pytest.fixture
-def use_geocoder(monkeypatch: pytest.MonkeyPatch) -> Iterator[UseGeocoder]:
-    """Sets ACTPLANNER_GEOCODER(_URL) for this test (none at first: the default)."""
-    for name in ("URL", "API_KEY", "COUNTRIES", "TIMEOUT"):
-        monkeypatch.delenv(f"ACTPLANNER_GEOCODER_{name}", raising=False)
-    monkeypatch.delenv("ACTPLANNER_GEOCODER", raising=False)
-    get_settings.cache_clear()
-
-    def use(url: str, kind: str = "nominatim") -> None:
-        monkeypatch.setenv("ACTPLANNER_GEOCODER_URL", url)
-        monkeypatch.setenv("ACTPLANNER_GEOCODER", kind)
-        get_settings.cache_clear()
-
-    yield use
-    get_settings.cache_clear()
 
 
 def text(result: Result) -> str:

@@ -2,18 +2,23 @@
 
 It answers the way the real services do (Nominatim: a JSON list of places with string
 "lat"/"lon"; Pelias: a GeoJSON FeatureCollection with [lon, lat]), from a table of known
-addresses, and records every query so tests can tell what was asked.
+addresses, and records every query so tests can tell what was asked. ``use_geocoder`` is the
+fixture that points the app's settings at one (or at none) for a test.
 """
 
 from __future__ import annotations
 
 import json
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import parse_qs, urlsplit
+
+import pytest
+
+from actplanner.settings import get_settings
 
 
 @dataclass
@@ -104,3 +109,23 @@ def fake_geocoder(places: dict[str, tuple[float, float]]) -> Iterator[FakeGeocod
         server.shutdown()
         server.server_close()
         thread.join(5)
+
+
+UseGeocoder = Callable[..., None]
+
+
+@pytest.fixture
+def use_geocoder(monkeypatch: pytest.MonkeyPatch) -> Iterator[UseGeocoder]:
+    """Sets ACTPLANNER_GEOCODER(_URL) for this test (none at first: the default)."""
+    for name in ("URL", "API_KEY", "COUNTRIES", "TIMEOUT"):
+        monkeypatch.delenv(f"ACTPLANNER_GEOCODER_{name}", raising=False)
+    monkeypatch.delenv("ACTPLANNER_GEOCODER", raising=False)
+    get_settings.cache_clear()
+
+    def use(url: str, kind: str = "nominatim") -> None:
+        monkeypatch.setenv("ACTPLANNER_GEOCODER_URL", url)
+        monkeypatch.setenv("ACTPLANNER_GEOCODER", kind)
+        get_settings.cache_clear()
+
+    yield use
+    get_settings.cache_clear()

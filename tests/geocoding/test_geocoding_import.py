@@ -6,7 +6,6 @@ naming the field and saying what to do, and nothing is saved."""
 from __future__ import annotations
 
 import socket
-from collections.abc import Callable, Iterator
 from typing import Any
 
 import pytest
@@ -14,34 +13,15 @@ from sqlalchemy.orm import Session
 
 from actplanner.domain.formats import FormatError
 from actplanner.geocoding.geocoders import GeocoderProblem, configured_geocoder
-from actplanner.settings import Settings, get_settings
+from actplanner.settings import Settings
 from actplanner.teams.service import export_team, import_team
-from tests.geocoding.fake_geocoder import fake_geocoder
+from tests.geocoding.fake_geocoder import UseGeocoder, fake_geocoder
 from tests.support.db_factories import team_doc
 
 ADDRESS = "2300 W Chicago Ave"
 POINT = (41.8958123, -87.6843456)
 FAR = "2300 W Chicago Ave, Detroit"
 PLACES = {ADDRESS: POINT, "1300 W Lake St": (41.8855, -87.6603), FAR: (42.3601, -83.0995)}
-
-UseGeocoder = Callable[..., None]
-
-
-@pytest.fixture
-def use_geocoder(monkeypatch: pytest.MonkeyPatch) -> Iterator[UseGeocoder]:
-    """Sets ACTPLANNER_GEOCODER(_URL) for this test (none at first: the default)."""
-    for name in ("URL", "API_KEY", "COUNTRIES"):
-        monkeypatch.delenv(f"ACTPLANNER_GEOCODER_{name}", raising=False)
-    monkeypatch.delenv("ACTPLANNER_GEOCODER", raising=False)
-    get_settings.cache_clear()
-
-    def use(url: str, kind: str = "nominatim") -> None:
-        monkeypatch.setenv("ACTPLANNER_GEOCODER_URL", url)
-        monkeypatch.setenv("ACTPLANNER_GEOCODER", kind)
-        get_settings.cache_clear()
-
-    yield use
-    get_settings.cache_clear()
 
 
 def _with_home(address: str, index: int = 3) -> dict[str, Any]:

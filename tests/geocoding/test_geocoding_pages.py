@@ -11,10 +11,9 @@ import pytest
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
 
-from actplanner.settings import get_settings
 from actplanner.spreadsheets.sheets import read_tables, write_csv
 from actplanner.teams.service import export_team
-from tests.geocoding.fake_geocoder import FakeGeocoder, fake_geocoder
+from tests.geocoding.fake_geocoder import FakeGeocoder, UseGeocoder, fake_geocoder
 from tests.support.web_factories import TEAM, World, db, form_token, sign_in, team_doc
 
 ADDRESS = "2300 W Chicago Ave"
@@ -26,20 +25,15 @@ NO_GEOCODER = (
 
 
 @pytest.fixture
-def geocoder(monkeypatch: pytest.MonkeyPatch) -> Iterator[FakeGeocoder]:
+def geocoder(use_geocoder: UseGeocoder) -> Iterator[FakeGeocoder]:
     with fake_geocoder({ADDRESS: POINT}) as server:
-        monkeypatch.setenv("ACTPLANNER_GEOCODER_URL", server.url)
-        get_settings.cache_clear()
+        use_geocoder(server.url)
         yield server
-    get_settings.cache_clear()
 
 
 @pytest.fixture
-def no_geocoder(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
-    monkeypatch.delenv("ACTPLANNER_GEOCODER_URL", raising=False)
-    get_settings.cache_clear()
-    yield
-    get_settings.cache_clear()
+def no_geocoder(use_geocoder: UseGeocoder) -> None:
+    """No geocoder configured (``use_geocoder`` clears the settings)."""
 
 
 def _team(app: FastAPI) -> dict[str, Any]:

@@ -21,10 +21,9 @@ from fastapi.testclient import TestClient
 
 from actplanner.domain.map_links import geo_uri
 from actplanner.planning.plans import publish_plan, save_plan
-from actplanner.settings import get_settings
 from actplanner.teams.service import import_team
 from tests.domain.test_map_links import ANDROID
-from tests.geocoding.fake_geocoder import FakeGeocoder, fake_geocoder
+from tests.geocoding.fake_geocoder import FakeGeocoder, UseGeocoder, fake_geocoder
 from tests.support.web_factories import TEAM, World, db, plan_doc, sign_in, team_doc
 from tests.teams.test_part_b_forms import staff_form
 from tests.teams.test_team_pages import HTMX, _export
@@ -42,20 +41,15 @@ START = {"lat": 41.8700, "lon": -87.6300, "label": "600 S Wabash Ave"}
 
 
 @pytest.fixture
-def geocoder(monkeypatch: pytest.MonkeyPatch) -> Iterator[FakeGeocoder]:
+def geocoder(use_geocoder: UseGeocoder) -> Iterator[FakeGeocoder]:
     with fake_geocoder({NEW: NEW_POINT}) as server:
-        monkeypatch.setenv("ACTPLANNER_GEOCODER_URL", server.url)
-        get_settings.cache_clear()
+        use_geocoder(server.url)
         yield server
-    get_settings.cache_clear()
 
 
 @pytest.fixture
-def no_geocoder(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
-    monkeypatch.delenv("ACTPLANNER_GEOCODER_URL", raising=False)
-    get_settings.cache_clear()
-    yield
-    get_settings.cache_clear()
+def no_geocoder(use_geocoder: UseGeocoder) -> None:
+    """No geocoder configured (``use_geocoder`` clears the settings)."""
 
 
 @pytest.fixture
